@@ -1,0 +1,47 @@
+"""Typed SQLAlchemy models of the therapy domain, the local store and the outbox."""
+
+from otvisit.models.audit import AuditEvent
+from otvisit.models.base import Base, SyncedRecord, new_id, utcnow
+from otvisit.models.care import Appointment, Episode
+from otvisit.models.child import Carer, Child
+from otvisit.models.equipment import EquipmentRecommendation
+from otvisit.models.goals import CopmProblem, GasRating, Goal
+from otvisit.models.notes import NoteAddendum, SessionNote
+from otvisit.models.programme import HomeProgramme, LibraryStrategy, ProgrammeStrategy
+from otvisit.models.records import Assessment, FeedbackSurvey, PrintedDocument
+from otvisit.models.registry import ENTITIES, FIELDS, SYNCED_MODELS
+from otvisit.models.sync_state import OutboxOp, SetAsideEdit, SyncConflict, SyncSetting
+from otvisit.models.team import Team, Therapist
+
+__all__ = [
+    "ENTITIES",
+    "FIELDS",
+    "SYNCED_MODELS",
+    "Appointment",
+    "Assessment",
+    "AuditEvent",
+    "Base",
+    "Carer",
+    "Child",
+    "CopmProblem",
+    "Episode",
+    "EquipmentRecommendation",
+    "FeedbackSurvey",
+    "GasRating",
+    "Goal",
+    "HomeProgramme",
+    "LibraryStrategy",
+    "NoteAddendum",
+    "OutboxOp",
+    "PrintedDocument",
+    "ProgrammeStrategy",
+    "SessionNote",
+    "SetAsideEdit",
+    "SyncConflict",
+    "SyncSetting",
+    "SyncedRecord",
+    "Team",
+    "Therapist",
+    "new_id",
+    "utcnow",
+]

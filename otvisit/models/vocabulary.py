@@ -1,0 +1,95 @@
+"""The fixed vocabularies of the service: appointment types, places, statuses, reasons."""
+
+from __future__ import annotations
+
+import enum
+
+
+class StaffRole(enum.StrEnum):
+    THERAPIST = "therapist"
+    ASSISTANT = "assistant"
+    TEAM_LEAD = "team_lead"
+    ADMIN = "admin"
+
+
+class SettingType(enum.StrEnum):
+    NURSERY = "nursery"
+    SCHOOL = "school"
+    NONE = "none"
+
+
+class EpisodeStatus(enum.StrEnum):
+    REFERRED = "referred"
+    ACCEPTED = "accepted"
+    OPEN = "open"
+    DISCHARGED = "discharged"
+
+
+class DischargeReason(enum.StrEnum):
+    GOALS_MET = "goals_met"
+    FAMILY_REQUEST = "family_request"
+    DID_NOT_ATTEND = "did_not_attend"
+    MOVED_AWAY = "moved_away"
+    OTHER = "other"
+
+
+class AppointmentType(enum.StrEnum):
+    INITIAL = "initial"
+    ASSESSMENT = "assessment"
+    INTERVENTION = "intervention"
+    PARENT_COACHING = "parent_coaching"
+    SCHOOL_ADVICE = "school_advice"
+    REVIEW = "review"
+
+
+class Place(enum.StrEnum):
+    HOME = "home"
+    NURSERY = "nursery"
+    SCHOOL = "school"
+    CLINIC = "clinic"
+    VIRTUAL = "virtual"
+
+
+class AppointmentStatus(enum.StrEnum):
+    BOOKED = "booked"
+    ATTENDED = "attended"
+    CANCELLED = "cancelled"
+    RESCHEDULED = "rescheduled"
+    DID_NOT_ATTEND = "did_not_attend"
+
+
+class GoalStatus(enum.StrEnum):
+    ACTIVE = "active"
+    ACHIEVED = "achieved"
+    STOPPED = "stopped"
+
+
+class EquipmentStatus(enum.StrEnum):
+    RECOMMENDED = "recommended"
+    ORDERED = "ordered"
+    DELIVERED = "delivered"
+    REVIEWED = "reviewed"
+
+
+class Funder(enum.StrEnum):
+    SCHOOL = "school"
+    NURSERY = "nursery"
+    NHS_EQUIPMENT_SERVICE = "nhs_equipment_service"
+    LOCAL_AUTHORITY = "local_authority"
+    FAMILY = "family"
+    CHARITY = "charity"
+    OTHER = "other"
+
+
+class AssessmentKind(enum.StrEnum):
+    STANDARDISED = "standardised"
+    INFORMAL = "informal"
+
+
+class AuditAction(enum.StrEnum):
+    VIEW = "view"
+    CREATE = "create"
+    CHANGE = "change"
+    DELETE = "delete"
+    PRINT = "print"
+    EXPORT = "export"

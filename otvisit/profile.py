@@ -1,0 +1,56 @@
+"""Where a profile's data lives: the store, printed documents and settings."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+DATA_DIR_ENV = "OTVISIT_DATA_DIR"
+#: The everyday profile, and the demo caseload kept apart from real records.
+MAIN_PROFILE = "main"
+DEMO_PROFILE = "demo"
+
+
+def data_root(override: str | os.PathLike[str] | None = None) -> Path:
+    """The folder holding every profile: the option, else $OTVISIT_DATA_DIR, else platformdirs."""
+    if override:
+        return Path(override).expanduser().resolve()
+    from_env = os.environ.get(DATA_DIR_ENV)
+    if from_env:
+        return Path(from_env).expanduser().resolve()
+    return Path(platformdirs.user_data_dir("otvisit", appauthor=False))
+
+
+@dataclass(frozen=True)
+class Profile:
+    """One set of data on this device (the real caseload or the demo)."""
+
+    name: str
+    root: Path
+
+    @classmethod
+    def locate(cls, name: str = MAIN_PROFILE, data_dir: str | os.PathLike[str] | None = None) -> Profile:
+        if not name.isidentifier():
+            raise ValueError(f"a profile name is letters, digits and _ only, not {name!r}")
+        return cls(name=name, root=data_root(data_dir) / name)
+
+    @property
+    def database_path(self) -> Path:
+        return self.root / "otvisit.db"
+
+    @property
+    def documents_dir(self) -> Path:
+        return self.root / "documents"
+
+    @property
+    def is_demo(self) -> bool:
+        return self.name == DEMO_PROFILE
+
+    def ensure(self) -> Profile:
+        """Create the profile's folders, readable by this user only."""
+        self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.documents_dir.mkdir(exist_ok=True, mode=0o700)
+        return self

@@ -1,0 +1,153 @@
+"""The sync wire protocol shared by the laptop client and the team's server.
+
+Every call sends the client's schema version in the ``X-Otvisit-Schema``
+header and a device token as ``Authorization: Bearer …`` (login aside).
+Errors come back as ``{"error": {"code": "...", "message": "..."}}`` with a
+4xx status; ``426`` with code ``update_required`` tells an outdated client
+to update.
+
+Push: operations carry the device's own increasing ``op_seq``; the server
+remembers the highest one applied per device in the same transaction, so a
+retried push is answered again without applying anything twice. Each
+operation names the server sequence of the record version it was made on
+(``base_seq``) so the server can tell concurrent edits from later ones.
+
+Pull: records changed after ``cursor`` in server change order, the newest
+version of each, tombstones included, only for the caller's team.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+#: Version of the wire schema (entities and fields). Bump on incompatible change.
+SCHEMA_VERSION = 1
+SCHEMA_HEADER = "X-Otvisit-Schema"
+#: Most operations accepted in one push, and records returned in one pull.
+MAX_PUSH_OPERATIONS = 1000
+MAX_PULL_LIMIT = 5000
+DEFAULT_PULL_LIMIT = 1000
+
+UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+
+OperationKind = Literal["upsert", "delete", "restore"]
+OperationStatus = Literal["applied", "merged", "conflict", "rejected"]
+ConflictKind = Literal["edit", "edit_vs_delete", "delete_vs_edit"]
+
+
+class WireModel(BaseModel):
+    """Strict base: unknown fields are an error, not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ErrorDetail(WireModel):
+    code: str
+    message: str
+
+
+class ErrorBody(WireModel):
+    error: ErrorDetail
+
+
+class LoginRequest(WireModel):
+    username: str = Field(min_length=1, max_length=80)
+    password: str = Field(min_length=1, max_length=200)
+    device_name: str = Field(min_length=1, max_length=120)
+
+
+class SignedInUser(WireModel):
+    therapist_id: str
+    username: str
+    full_name: str
+    role: str
+    team_id: str
+    team_name: str
+
+
+class LoginResponse(WireModel):
+    device_id: str
+    token: str
+    expires_at: datetime | None
+    user: SignedInUser
+
+
+class PushOperation(WireModel):
+    """One local change. ``changes`` holds wire values of changed fields only."""
+
+    op_seq: int = Field(ge=1)
+    entity: str = Field(max_length=40)
+    record_id: str = Field(pattern=UUID_PATTERN)
+    kind: OperationKind
+    base_seq: int | None = Field(default=None, ge=0)
+    changes: dict[str, Any] = Field(default_factory=dict)
+    #: The device clock when the change was made: shown to people, never used to pick a winner.
+    made_at: datetime | None = None
+
+
+class PushRequest(WireModel):
+    device_id: str
+    operations: list[PushOperation] = Field(max_length=MAX_PUSH_OPERATIONS)
+
+
+class FieldConflict(WireModel):
+    """Two versions of one field (field "" for edit-versus-delete); both are kept."""
+
+    kind: ConflictKind
+    field: str
+    mine: Any = None
+    theirs: Any = None
+    theirs_by: str = ""
+    conflict_id: str
+
+
+class OperationResult(WireModel):
+    op_seq: int
+    status: OperationStatus
+    #: Why an operation was rejected (a sentence fit to show the therapist).
+    reason: str = ""
+    #: The server sequence of the record after this operation (None if nothing changed).
+    record_seq: int | None = None
+    conflicts: list[FieldConflict] = Field(default_factory=list)
+
+
+class PushResponse(WireModel):
+    results: list[OperationResult]
+    #: The highest op_seq of this device the server has processed.
+    last_op_seq: int
+
+
+class PulledRecord(WireModel):
+    entity: str
+    record_id: str
+    child_id: str | None
+    seq: int
+    deleted: bool
+    fields: dict[str, Any]
+    updated_by: str = ""
+
+
+class PullResponse(WireModel):
+    records: list[PulledRecord]
+    #: Children that left this team's caseload since the cursor: remove them from the device.
+    removed_children: list[str] = Field(default_factory=list)
+    next_cursor: int
+    has_more: bool
+
+
+class DeviceStatus(WireModel):
+    """Answer to ``GET /api/v1/me``: who the token belongs to and whether the device may sync."""
+
+    user: SignedInUser
+    device_id: str
+    revoked: bool = False
+
+
+# Endpoint paths, one place for client and server.
+LOGIN_PATH = "/api/v1/login"
+ME_PATH = "/api/v1/me"
+PUSH_PATH = "/api/v1/push"
+PULL_PATH = "/api/v1/pull"

@@ -1,0 +1,1 @@
+"""Bundled data: strategy library, letter texts, fonts, icons."""

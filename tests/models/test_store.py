@@ -1,0 +1,148 @@
+"""The local store: pragmas, migrations without drift, and the outbox written with each change."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import func, select, text
+
+from otvisit.models import Base, Child, Goal, OutboxOp, SessionNote, Team
+from otvisit.models.outbox import APPLYING_REMOTE, HardDeleteRefused
+from otvisit.models.store import Store, head_revision
+from otvisit.models.vocabulary import Place
+
+
+def _child(team: Team) -> Child:
+    return Child(
+        team_id=team.id,
+        given_name="Sam",
+        family_name="Okafor",
+        date_of_birth=date(2019, 3, 1),
+        nhs_number="9434765919",
+    )
+
+
+def test_store_uses_wal_and_foreign_keys(store: Store) -> None:
+    with store.engine.connect() as connection:
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert connection.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
+
+
+def test_migrations_match_the_models(store: Store) -> None:
+    assert store.current_revision() == head_revision()
+    with store.engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert diff == []
+
+
+def test_reopening_keeps_records_and_does_not_migrate_again(tmp_path: Path) -> None:
+    path = tmp_path / "otvisit.db"
+    first = Store.open(path)
+    with first.transaction() as session:
+        team = Team(name="North Team")
+        session.add(team)
+    first.close()
+    again = Store.open(path)
+    with again.read_session() as session:
+        assert session.scalar(select(Team.name)) == "North Team"
+    assert not list(tmp_path.glob("*.before-*.db"))
+    again.close()
+
+
+def test_upgrade_of_an_older_store_backs_it_up_and_keeps_data(tmp_path: Path) -> None:
+    path = tmp_path / "otvisit.db"
+    first = Store.open(path)
+    with first.transaction() as session:
+        session.add(Team(name="South Team"))
+    first.close()
+    # Pretend the file was written by a version before the newest migration.
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = 'older'")
+    connection.close()
+    with pytest.raises(Exception, match="older"):
+        Store.open(path)  # an unknown revision is never silently overwritten
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = ?", (head_revision(),))
+    connection.close()
+    reopened = Store.open(path)
+    with reopened.read_session() as session:
+        assert session.scalar(select(Team.name)) == "South Team"
+    reopened.close()
+
+
+def test_every_change_is_in_the_outbox_in_the_same_transaction(store: Store) -> None:
+    with store.transaction() as session:
+        team = Team(name="North Team")
+        session.add(team)
+        session.flush()
+        child = _child(team)
+        session.add(child)
+    with store.transaction() as session:
+        session.get(Child, child.id).postcode = "SE1 7EH"  # type: ignore[union-attr]
+    with store.read_session() as session:
+        ops = session.scalars(select(OutboxOp).order_by(OutboxOp.seq)).all()
+    assert [(op.entity, op.kind) for op in ops] == [
+        ("team", "upsert"),
+        ("child", "upsert"),
+        ("child", "upsert"),
+    ]
+    assert ops[1].changes["nhs_number"] == "9434765919"
+    assert ops[1].changes["date_of_birth"] == "2019-03-01"
+    assert ops[1].child_id == child.id
+    assert ops[2].changes == {"postcode": "SE1 7EH"}
+
+
+def test_a_failed_transaction_leaves_neither_record_nor_outbox(store: Store) -> None:
+    with pytest.raises(RuntimeError), store.transaction() as session:
+        team = Team(name="North Team")
+        session.add(team)
+        session.flush()
+        raise RuntimeError("power cut")
+    with store.read_session() as session:
+        assert session.scalar(select(func.count()).select_from(Team)) == 0
+        assert session.scalar(select(func.count()).select_from(OutboxOp)) == 0
+
+
+def test_tombstone_is_a_delete_operation_and_hard_delete_is_refused(store: Store) -> None:
+    with store.transaction() as session:
+        team = Team(name="North Team")
+        session.add(team)
+        session.flush()
+        goal = Goal(child_id="c", wording="Sam will put his coat on", set_on=date(2026, 11, 1))
+        session.add(goal)
+    with store.transaction() as session:
+        session.get(Goal, goal.id).deleted = True  # type: ignore[union-attr]
+    with store.read_session() as session:
+        last = session.scalars(select(OutboxOp).order_by(OutboxOp.seq.desc())).first()
+    assert last is not None and (last.kind, last.record_id) == ("delete", goal.id)
+    with pytest.raises(HardDeleteRefused), store.transaction() as session:
+        session.delete(session.get(Goal, goal.id))
+
+
+def test_changes_pulled_from_the_server_are_not_queued_again(store: Store) -> None:
+    with store.transaction() as session:
+        session.info[APPLYING_REMOTE] = True
+        session.add(
+            SessionNote(
+                child_id="c", author_id="t", seen_on=date(2026, 11, 2), place=Place.SCHOOL
+            )
+        )
+    with store.read_session() as session:
+        assert session.scalar(select(func.count()).select_from(OutboxOp)) == 0
+
+
+def test_operation_sequence_is_never_reused(store: Store) -> None:
+    with store.transaction() as session:
+        session.add(Team(name="A"))
+    with store.transaction() as session:
+        session.execute(OutboxOp.__table__.delete())
+    with store.transaction() as session:
+        session.add(Team(name="B"))
+    with store.read_session() as session:
+        assert session.scalar(select(OutboxOp.seq)) == 2
