@@ -9,13 +9,16 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import sqlcipher3
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
 
+from otvisit.models.encryption import StoreKeyError, key_pragma_value
 from otvisit.models.outbox import install_outbox_capture
 
 log = logging.getLogger(__name__)
@@ -49,9 +52,14 @@ def _on_begin(connection: Any) -> None:
     connection.exec_driver_sql(f"BEGIN {mode}")
 
 
-def create_sqlite_engine(path: Path) -> Engine:
-    """An engine on a SQLite file with the store's pragmas and transaction handling."""
-    engine = create_engine(f"sqlite:///{path}")
+def create_sqlite_engine(path: Path, key: str | None = None) -> Engine:
+    """An engine on a SQLite file (SQLCipher-encrypted when a key is given)."""
+    if key is None:
+        engine = create_engine(f"sqlite:///{path}")
+    else:
+        # The pysqlcipher dialect sends PRAGMA key first on every new connection.
+        url = URL.create("sqlite+pysqlcipher", password=key_pragma_value(key), database=str(path))
+        engine = create_engine(url)
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _on_begin)
     return engine
@@ -71,9 +79,11 @@ def head_revision() -> str | None:
 class Store:
     """The local database of one profile: migrated to the current schema when opened."""
 
-    def __init__(self, path: Path, engine: Engine) -> None:
+    def __init__(self, path: Path, engine: Engine, key: str | None = None) -> None:
         self.path = path
         self.engine = engine
+        self.encrypted = key is not None
+        self._key = key
         self._sessions = sessionmaker(bind=engine, class_=LocalSession, expire_on_commit=False)
         self._read_sessions = sessionmaker(
             bind=engine.execution_options(sqlite_begin="DEFERRED"),
@@ -82,12 +92,24 @@ class Store:
         )
 
     @classmethod
-    def open(cls, path: Path) -> Store:
-        """Open (or create) the store at path and bring its schema up to date."""
+    def open(cls, path: Path, *, key: str | None = None) -> Store:
+        """Open (or create) the store at path and bring its schema up to date.
+
+        With a key the file is SQLCipher-encrypted; a wrong key is a StoreKeyError.
+        """
         path.parent.mkdir(parents=True, exist_ok=True)
-        engine = create_sqlite_engine(path)
-        store = cls(path, engine)
-        store.migrate()
+        engine = create_sqlite_engine(path, key)
+        store = cls(path, engine, key)
+        try:
+            store.migrate()
+        except Exception as error:
+            engine.dispose()
+            if "file is not a database" in str(error):
+                raise StoreKeyError(
+                    f"{path.name} cannot be opened: it is encrypted with another key, "
+                    "or it is not an otvisit store"
+                ) from None
+            raise
         return store
 
     def current_revision(self) -> str | None:
@@ -108,15 +130,20 @@ class Store:
         log.info("local store %s upgraded from %s to %s", self.path, current, head)
 
     def backup(self, target: Path) -> None:
-        """A consistent copy of the database through SQLite's online backup."""
-        source = sqlite3.connect(self.path)
+        """A consistent copy through SQLite's online backup (encrypted with the same key)."""
+        raw = self.engine.raw_connection()
         try:
-            destination = sqlite3.connect(target)
+            source = raw.driver_connection
+            if self._key is None:
+                destination = sqlite3.connect(target)
+            else:
+                destination = sqlcipher3.connect(str(target))
+                destination.execute(f'PRAGMA key = "{key_pragma_value(self._key)}"')
             with destination:
-                source.backup(destination)
+                source.backup(destination)  # type: ignore[union-attr]
             destination.close()
         finally:
-            source.close()
+            raw.close()
 
     def session(self) -> Session:
         """A new session whose transactions take the write lock when they begin."""
