@@ -1,0 +1,344 @@
+"""Read-side queries for the caseload screen: list, search as you type, today, a child's summary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from otvisit.models import Appointment, Carer, Child, Episode, SyncSetting, Team, Therapist
+from otvisit.models.vocabulary import AppointmentStatus, EpisodeStatus
+from otvisit.services.errors import NotFound
+from otvisit.services.nhs_number import format_nhs_number
+
+#: The SyncSetting key naming the therapist signed in on this device.
+SIGNED_IN_KEY = "therapist_id"
+
+
+@dataclass(frozen=True, slots=True)
+class CaseloadRow:
+    """One child as the caseload list shows them."""
+
+    child_id: str
+    name: str
+    nhs_number: str
+    date_of_birth: date
+    setting_name: str
+    therapist_id: str | None
+    therapist_name: str
+    interpreter_needed: bool
+    interpreter_language: str
+    episode_status: str
+    discharge_proposed: bool
+    next_appointment: datetime | None
+    #: Lower-case name, school and NHS digits: what search as you type looks in.
+    search_text: str
+
+    @property
+    def nhs_display(self) -> str:
+        return format_nhs_number(self.nhs_number)
+
+
+@dataclass(frozen=True, slots=True)
+class CaseloadFilter:
+    """What the therapist narrowed the list to."""
+
+    text: str = ""
+    therapist_id: str | None = None
+    interpreter_only: bool = False
+    include_discharged: bool = False
+    setting: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class TodayAppointment:
+    """An appointment on the day list, with what the therapist needs to know before leaving."""
+
+    appointment_id: str
+    child_id: str
+    child_name: str
+    starts_at: datetime
+    duration_minutes: int
+    kind: str
+    place: str
+    interpreter_booked: bool
+    interpreter_language: str
+    status: str
+    disrupted: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CarerSummary:
+    name: str
+    relationship: str
+    phone: str
+    email: str
+    main_contact: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ChildSummary:
+    """Everything the overview section shows about one child."""
+
+    child_id: str
+    name: str
+    given_name: str
+    family_name: str
+    date_of_birth: date
+    nhs_number: str
+    address: str
+    postcode: str
+    spoken_language: str
+    written_language: str
+    interpreter_needed: bool
+    interpreter_language: str
+    access_needs: tuple[str, ...]
+    setting_type: str
+    setting_name: str
+    setting_contact: str
+    setting_phone: str
+    setting_email: str
+    gp: str
+    therapist_name: str
+    episode_id: str | None
+    episode_status: str
+    discharge_proposed_reason: str | None
+    carers: tuple[CarerSummary, ...] = field(default_factory=tuple)
+
+    @property
+    def nhs_display(self) -> str:
+        return format_nhs_number(self.nhs_number)
+
+
+@dataclass(frozen=True, slots=True)
+class TherapistRef:
+    therapist_id: str
+    name: str
+    team_id: str
+
+
+def _search_text(child: Child, setting_name: str) -> str:
+    parts = [
+        child.given_name,
+        child.preferred_name,
+        child.family_name,
+        setting_name,
+        child.nhs_number,
+    ]
+    return " ".join(part.lower() for part in parts if part)
+
+
+def _latest_episodes(session: Session) -> dict[str, Episode]:
+    """The newest episode of each child (the one the caseload is about)."""
+    latest: dict[str, Episode] = {}
+    rows = session.scalars(
+        select(Episode).where(Episode.deleted.is_(False)).order_by(Episode.referred_on)
+    )
+    for episode in rows:
+        latest[episode.child_id] = episode
+    return latest
+
+
+def _next_appointments(session: Session, *, now: datetime) -> dict[str, datetime]:
+    query = (
+        select(Appointment.child_id, func.min(Appointment.starts_at))
+        .where(
+            Appointment.deleted.is_(False),
+            Appointment.status == AppointmentStatus.BOOKED.value,
+            Appointment.starts_at >= now,
+        )
+        .group_by(Appointment.child_id)
+    )
+    result: dict[str, datetime] = {}
+    for child_id, starts_at in session.execute(query):
+        if isinstance(starts_at, str):  # aggregate results skip the column's type
+            starts_at = datetime.fromisoformat(starts_at)
+        if starts_at is not None:
+            result[child_id] = starts_at if starts_at.tzinfo else starts_at.replace(tzinfo=UTC)
+    return result
+
+
+def list_caseload(session: Session, *, now: datetime | None = None) -> list[CaseloadRow]:
+    """Every child on this device with what the list shows; filtering happens in memory."""
+    now = now or datetime.now(UTC)
+    therapists = {t.id: t.full_name for t in session.scalars(select(Therapist))}
+    episodes = _latest_episodes(session)
+    upcoming = _next_appointments(session, now=now)
+    rows: list[CaseloadRow] = []
+    children = session.scalars(
+        select(Child).where(Child.deleted.is_(False)).order_by(Child.family_name, Child.given_name)
+    )
+    for child in children:
+        episode = episodes.get(child.id)
+        rows.append(
+            CaseloadRow(
+                child_id=child.id,
+                name=child.display_name,
+                nhs_number=child.nhs_number,
+                date_of_birth=child.date_of_birth,
+                setting_name=child.setting_name,
+                therapist_id=child.therapist_id,
+                therapist_name=therapists.get(child.therapist_id or "", ""),
+                interpreter_needed=child.interpreter_needed,
+                interpreter_language=child.interpreter_language,
+                episode_status=episode.status.value if episode else "",
+                discharge_proposed=bool(episode and episode.discharge_proposed_reason),
+                next_appointment=upcoming.get(child.id),
+                search_text=_search_text(child, child.setting_name),
+            )
+        )
+    return rows
+
+
+def matches(row: CaseloadRow, criteria: CaseloadFilter) -> bool:
+    """Whether a row passes: every word typed must appear in name, school or NHS number."""
+    if criteria.therapist_id and row.therapist_id != criteria.therapist_id:
+        return False
+    if criteria.interpreter_only and not row.interpreter_needed:
+        return False
+    if not criteria.include_discharged and row.episode_status == EpisodeStatus.DISCHARGED.value:
+        return False
+    if criteria.setting and criteria.setting.lower() not in row.setting_name.lower():
+        return False
+    text = criteria.text.strip().lower()
+    if not text:
+        return True
+    digits = text.replace(" ", "")
+    if digits.isdigit():
+        # NHS numbers are typed with or without the 3-3-4 spaces.
+        return digits in row.nhs_number
+    return all(word in row.search_text for word in text.split())
+
+
+def filter_caseload(rows: list[CaseloadRow], criteria: CaseloadFilter) -> list[CaseloadRow]:
+    return [row for row in rows if matches(row, criteria)]
+
+
+def local_day_bounds(day: date, zone: ZoneInfo | None = None) -> tuple[datetime, datetime]:
+    """The UTC instants a local calendar day starts and ends (appointments are stored in UTC)."""
+    tz = zone or datetime.now().astimezone().tzinfo
+    start = datetime.combine(day, time.min, tzinfo=tz)
+    return start.astimezone(UTC), (start + timedelta(days=1)).astimezone(UTC)
+
+
+def todays_appointments(
+    session: Session, *, day: date, therapist_id: str | None = None
+) -> list[TodayAppointment]:
+    """The appointments on one local day, earliest first, with the child's name and interpreter."""
+    start, end = local_day_bounds(day)
+    query = (
+        select(Appointment, Child)
+        .join(Child, Child.id == Appointment.child_id)
+        .where(
+            Appointment.deleted.is_(False),
+            Appointment.starts_at >= start,
+            Appointment.starts_at < end,
+        )
+        .order_by(Appointment.starts_at)
+    )
+    if therapist_id:
+        query = query.where(Appointment.therapist_id == therapist_id)
+    return [
+        TodayAppointment(
+            appointment_id=appointment.id,
+            child_id=child.id,
+            child_name=child.display_name,
+            starts_at=appointment.starts_at,
+            duration_minutes=appointment.duration_minutes,
+            kind=appointment.kind.value,
+            place=appointment.place.value,
+            interpreter_booked=appointment.interpreter_booked,
+            interpreter_language=appointment.interpreter_language or child.interpreter_language,
+            status=appointment.status.value,
+            disrupted=appointment.disrupted,
+        )
+        for appointment, child in session.execute(query)
+    ]
+
+
+def child_summary(session: Session, *, child_id: str) -> ChildSummary:
+    """The overview of one child: contacts, language and interpreter, setting, GP, episode."""
+    child = session.get(Child, child_id)
+    if child is None or child.deleted:
+        raise NotFound("This child is not on this laptop. Sync, or check with your team lead.")
+    therapist = session.get(Therapist, child.therapist_id) if child.therapist_id else None
+    episode = _latest_episodes_for(session, child_id)
+    carers = session.scalars(
+        select(Carer)
+        .where(Carer.child_id == child_id, Carer.deleted.is_(False))
+        .order_by(Carer.main_contact.desc(), Carer.full_name)
+    )
+    contact = ", ".join(p for p in (child.setting_contact_name, child.setting_contact_role) if p)
+    gp = ", ".join(p for p in (child.gp_name, child.gp_practice, child.gp_phone) if p)
+    return ChildSummary(
+        child_id=child.id,
+        name=child.display_name,
+        given_name=child.given_name,
+        family_name=child.family_name,
+        date_of_birth=child.date_of_birth,
+        nhs_number=child.nhs_number,
+        address=child.address,
+        postcode=child.postcode,
+        spoken_language=child.spoken_language,
+        written_language=child.written_language,
+        interpreter_needed=child.interpreter_needed,
+        interpreter_language=child.interpreter_language,
+        access_needs=tuple(child.access_needs or ()),
+        setting_type=child.setting_type.value,
+        setting_name=child.setting_name,
+        setting_contact=contact,
+        setting_phone=child.setting_contact_phone,
+        setting_email=child.setting_contact_email,
+        gp=gp,
+        therapist_name=therapist.full_name if therapist else "",
+        episode_id=episode.id if episode else None,
+        episode_status=episode.status.value if episode else "",
+        discharge_proposed_reason=(
+            episode.discharge_proposed_reason.value
+            if episode and episode.discharge_proposed_reason
+            else None
+        ),
+        carers=tuple(
+            CarerSummary(c.full_name, c.relationship, c.phone, c.email, c.main_contact)
+            for c in carers
+        ),
+    )
+
+
+def _latest_episodes_for(session: Session, child_id: str) -> Episode | None:
+    return session.scalars(
+        select(Episode)
+        .where(Episode.child_id == child_id, Episode.deleted.is_(False))
+        .order_by(Episode.referred_on.desc(), Episode.created_at.desc())
+        .limit(1)
+    ).first()
+
+
+def list_therapists(session: Session) -> list[TherapistRef]:
+    return [
+        TherapistRef(t.id, t.full_name, t.team_id)
+        for t in session.scalars(
+            select(Therapist).where(Therapist.deleted.is_(False)).order_by(Therapist.full_name)
+        )
+    ]
+
+
+def signed_in_therapist(session: Session) -> TherapistRef | None:
+    """Who uses this laptop: the therapist the sync login recorded, else the first one on file."""
+    setting = session.get(SyncSetting, SIGNED_IN_KEY)
+    therapist = session.get(Therapist, setting.value) if setting and setting.value else None
+    if therapist is None:
+        therapist = session.scalars(
+            select(Therapist).order_by(Therapist.created_at).limit(1)
+        ).first()
+    if therapist is None:
+        return None
+    return TherapistRef(therapist.id, therapist.full_name, therapist.team_id)
+
+
+def is_empty(session: Session) -> bool:
+    """True when the store holds no team yet (first start: show the welcome screen)."""
+    return session.scalars(select(Team.id).limit(1)).first() is None

@@ -1,0 +1,133 @@
+"""The caseload queries: the list, search as you type, today's appointments, a child's summary."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from otvisit.models import Appointment, Episode
+from otvisit.models.store import Store
+from otvisit.models.vocabulary import AppointmentType, EpisodeStatus, Place
+from otvisit.services import caseload
+from otvisit.services.caseload import CaseloadFilter
+from otvisit.services.errors import NotFound
+from tests.ui.factories import Seeded, seed_team
+
+
+@pytest.fixture
+def seeded(store: Store) -> Seeded:
+    with store.transaction() as session:
+        return seed_team(session)
+
+
+def _names(rows: list[caseload.CaseloadRow]) -> list[str]:
+    return [row.name for row in rows]
+
+
+def test_list_caseload_shows_every_child_with_interpreter_and_next_appointment(
+    store: Store, seeded: Seeded
+) -> None:
+    with store.read_session() as session:
+        rows = caseload.list_caseload(session)
+    by_name = {row.name: row for row in rows}
+    assert _names(rows) == ["Amira Haddad", "Olek Nowak", "Sam Okafor"]
+    assert by_name["Amira Haddad"].interpreter_needed
+    assert by_name["Amira Haddad"].interpreter_language == "Arabic"
+    assert by_name["Sam Okafor"].therapist_name == "Jo Adebayo"
+    assert by_name["Sam Okafor"].next_appointment is not None
+    assert by_name["Olek Nowak"].next_appointment is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("sam", ["Sam Okafor"]),
+        ("SAMUEL oka", ["Sam Okafor"]),
+        ("goose green", ["Sam Okafor"]),
+        ("primary", ["Olek Nowak", "Sam Okafor"]),
+        ("nursery", ["Amira Haddad"]),
+        ("zz", []),
+        ("", ["Amira Haddad", "Olek Nowak", "Sam Okafor"]),
+    ],
+)
+def test_search_matches_name_and_school(
+    store: Store, seeded: Seeded, text: str, expected: list[str]
+) -> None:
+    with store.read_session() as session:
+        rows = caseload.list_caseload(session)
+    assert _names(caseload.filter_caseload(rows, CaseloadFilter(text=text))) == expected
+
+
+def test_search_matches_nhs_number_with_or_without_spaces(store: Store, seeded: Seeded) -> None:
+    with store.read_session() as session:
+        rows = caseload.list_caseload(session)
+    amira = next(row for row in rows if row.name == "Amira Haddad")
+    spaced = amira.nhs_display
+    assert " " in spaced
+    for typed in (amira.nhs_number, spaced, spaced[:7]):
+        assert _names(caseload.filter_caseload(rows, CaseloadFilter(text=typed))) == [
+            "Amira Haddad"
+        ]
+
+
+def test_filters_my_children_interpreter_and_discharged(store: Store, seeded: Seeded) -> None:
+    with store.transaction() as session:
+        episode = session.get(Episode, seeded.sam_episode)
+        assert episode is not None
+        episode.status = EpisodeStatus.DISCHARGED
+    with store.read_session() as session:
+        rows = caseload.list_caseload(session)
+    mine = caseload.filter_caseload(rows, CaseloadFilter(therapist_id=seeded.me))
+    assert _names(mine) == ["Amira Haddad"]
+    with_discharged = CaseloadFilter(therapist_id=seeded.me, include_discharged=True)
+    assert _names(caseload.filter_caseload(rows, with_discharged)) == ["Amira Haddad", "Sam Okafor"]
+    interpreter = CaseloadFilter(interpreter_only=True)
+    assert _names(caseload.filter_caseload(rows, interpreter)) == ["Amira Haddad"]
+
+
+def test_todays_appointments_lists_only_that_local_day(store: Store, seeded: Seeded) -> None:
+    today = date(2026, 11, 24)
+    start, _ = caseload.local_day_bounds(today)
+    with store.transaction() as session:
+        for offset_hours in (9, 30):
+            session.add(
+                Appointment(
+                    child_id=seeded.amira,
+                    therapist_id=seeded.me,
+                    kind=AppointmentType.REVIEW,
+                    place=Place.NURSERY,
+                    starts_at=start + timedelta(hours=offset_hours),
+                    interpreter_booked=True,
+                )
+            )
+    with store.read_session() as session:
+        day = caseload.todays_appointments(session, day=today)
+        other = caseload.todays_appointments(session, day=today, therapist_id=seeded.colleague)
+    assert [(a.child_name, a.interpreter_language) for a in day] == [("Amira Haddad", "Arabic")]
+    assert day[0].starts_at == start + timedelta(hours=9)
+    assert other == []
+
+
+def test_child_summary_and_missing_child(store: Store, seeded: Seeded) -> None:
+    with store.read_session() as session:
+        summary = caseload.child_summary(session, child_id=seeded.sam)
+        with pytest.raises(NotFound):
+            caseload.child_summary(session, child_id="nope")
+    assert summary.name == "Sam Okafor"
+    assert summary.setting_contact == "Ms Rivers, SENCo"
+    assert summary.episode_status == "open"
+    assert [c.name for c in summary.carers] == ["Grace Okafor"]
+
+
+def test_signed_in_therapist_and_empty_store(store: Store) -> None:
+    with store.read_session() as session:
+        assert caseload.is_empty(session)
+        assert caseload.signed_in_therapist(session) is None
+    with store.transaction() as session:
+        seeded = seed_team(session, now=datetime(2026, 11, 24, tzinfo=UTC))
+    with store.read_session() as session:
+        assert not caseload.is_empty(session)
+        me = caseload.signed_in_therapist(session)
+        assert me is not None and me.therapist_id == seeded.me
+        assert [t.name for t in caseload.list_therapists(session)] == ["Jo Adebayo", "Kim Patel"]
