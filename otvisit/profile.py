@@ -8,6 +8,10 @@ from pathlib import Path
 
 import platformdirs
 
+from otvisit.keys import database_key
+from otvisit.models.encryption import encrypt_in_place, is_plain_sqlite
+from otvisit.models.store import Store
+
 DATA_DIR_ENV = "OTVISIT_DATA_DIR"
 #: The everyday profile, and the demo caseload kept apart from real records.
 MAIN_PROFILE = "main"
@@ -32,7 +36,9 @@ class Profile:
     root: Path
 
     @classmethod
-    def locate(cls, name: str = MAIN_PROFILE, data_dir: str | os.PathLike[str] | None = None) -> Profile:
+    def locate(
+        cls, name: str = MAIN_PROFILE, data_dir: str | os.PathLike[str] | None = None
+    ) -> Profile:
         if not name.isidentifier():
             raise ValueError(f"a profile name is letters, digits and _ only, not {name!r}")
         return cls(name=name, root=data_root(data_dir) / name)
@@ -54,3 +60,11 @@ class Profile:
         self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.documents_dir.mkdir(exist_ok=True, mode=0o700)
         return self
+
+    def open_store(self) -> Store:
+        """Open this profile's store, encrypted with its key; a plain one is encrypted first."""
+        self.ensure()
+        key = database_key(self.root, allow_key_file=self.is_demo)
+        if is_plain_sqlite(self.database_path):
+            encrypt_in_place(self.database_path, key)
+        return Store.open(self.database_path, key=key)

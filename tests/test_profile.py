@@ -1,0 +1,89 @@
+"""Profiles: where data lives, and the store key kept in the credential store."""
+
+from __future__ import annotations
+
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+import keyring
+import pytest
+from keyring.backends import fail
+from sqlalchemy import select
+
+from otvisit.keys import KEYRING_SERVICE, CredentialStoreUnavailable, key_is_in_file
+from otvisit.models import Team
+from otvisit.models.encryption import is_plain_sqlite
+from otvisit.models.store import Store
+from otvisit.profile import DATA_DIR_ENV, Profile
+from tests.fakes import MemoryKeyring
+
+
+@pytest.fixture
+def no_keyring() -> Iterator[None]:
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    yield
+    keyring.set_keyring(previous)
+
+
+def test_data_dir_option_beats_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "from-env"))
+    assert Profile.locate("main").root == tmp_path / "from-env" / "main"
+    assert Profile.locate("demo", tmp_path / "opt").root == tmp_path / "opt" / "demo"
+    with pytest.raises(ValueError, match="profile name"):
+        Profile.locate("../elsewhere", tmp_path)
+
+
+def test_store_key_lives_in_the_credential_store(
+    tmp_path: Path, memory_keyring: MemoryKeyring
+) -> None:
+    profile = Profile.locate("main", tmp_path)
+    store = profile.open_store()
+    with store.transaction() as session:
+        session.add(Team(name="Riverside"))
+    store.close()
+    assert not is_plain_sqlite(profile.database_path)
+    assert not key_is_in_file(profile.root)
+    ((service, _name),) = memory_keyring.secrets
+    assert service == KEYRING_SERVICE
+    again = profile.open_store()
+    with again.read_session() as session:
+        assert session.scalar(select(Team.name)) == "Riverside"
+    again.close()
+
+
+def test_existing_plain_store_is_encrypted_when_opened(
+    tmp_path: Path, memory_keyring: MemoryKeyring
+) -> None:
+    profile = Profile.locate("main", tmp_path).ensure()
+    plain = Store.open(profile.database_path)
+    with plain.transaction() as session:
+        session.add(Team(name="Northside"))
+    plain.close()
+    store = profile.open_store()
+    with store.read_session() as session:
+        assert session.scalar(select(Team.name)) == "Northside"
+    store.close()
+    assert not is_plain_sqlite(profile.database_path)
+
+
+def test_real_caseload_refuses_to_open_without_a_credential_store(
+    tmp_path: Path, no_keyring: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("OTVISIT_INSECURE_KEY_FILE", raising=False)
+    profile = Profile.locate("main", tmp_path)
+    with pytest.raises(CredentialStoreUnavailable, match="credential store"):
+        profile.open_store()
+    assert not profile.database_path.exists()
+
+
+def test_demo_profile_keeps_its_key_in_a_private_file_without_a_credential_store(
+    tmp_path: Path, no_keyring: None
+) -> None:
+    profile = Profile.locate("demo", tmp_path)
+    profile.open_store().close()
+    key_file = profile.root / ".database-key"
+    assert key_is_in_file(profile.root)
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    profile.open_store().close()  # the same key opens it again
