@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -14,7 +15,8 @@ from otvisit.models.vocabulary import AppointmentStatus, EpisodeStatus
 from otvisit.services.errors import NotFound
 from otvisit.services.nhs_number import format_nhs_number
 
-#: The SyncSetting key naming the therapist signed in on this device.
+#: SyncSetting keys naming who is signed in: the sync login's user (JSON), or a bare id.
+SIGNED_IN_USER_KEY = "user"
 SIGNED_IN_KEY = "therapist_id"
 
 
@@ -328,8 +330,11 @@ def list_therapists(session: Session) -> list[TherapistRef]:
 
 def signed_in_therapist(session: Session) -> TherapistRef | None:
     """Who uses this laptop: the therapist the sync login recorded, else the first one on file."""
-    setting = session.get(SyncSetting, SIGNED_IN_KEY)
-    therapist = session.get(Therapist, setting.value) if setting and setting.value else None
+    therapist = None
+    for candidate in _signed_in_ids(session):
+        therapist = session.get(Therapist, candidate)
+        if therapist is not None:
+            break
     if therapist is None:
         therapist = session.scalars(
             select(Therapist).order_by(Therapist.created_at).limit(1)
@@ -337,6 +342,22 @@ def signed_in_therapist(session: Session) -> TherapistRef | None:
     if therapist is None:
         return None
     return TherapistRef(therapist.id, therapist.full_name, therapist.team_id)
+
+
+def _signed_in_ids(session: Session) -> list[str]:
+    ids: list[str] = []
+    user = session.get(SyncSetting, SIGNED_IN_USER_KEY)
+    if user and user.value:
+        try:
+            therapist_id = json.loads(user.value).get("therapist_id")
+        except (ValueError, AttributeError):
+            therapist_id = None
+        if isinstance(therapist_id, str):
+            ids.append(therapist_id)
+    bare = session.get(SyncSetting, SIGNED_IN_KEY)
+    if bare and bare.value:
+        ids.append(bare.value)
+    return ids
 
 
 def is_empty(session: Session) -> bool:
