@@ -1,0 +1,166 @@
+"""Realistic sample data for tests, benchmarks and trying documents out."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from otvisit.reports.content import (
+    ChildSummary,
+    CopmScore,
+    CopyRecipient,
+    DischargeLetter,
+    DischargeReason,
+    EquipmentLetter,
+    GasLevel,
+    Goal,
+    GoalProgress,
+    HomeProgramme,
+    Measurement,
+    ProgressReport,
+    SettingContact,
+    StrategyChoice,
+    TeamContact,
+    TherapistContact,
+)
+
+TODAY = date(2026, 11, 24)
+
+
+def team() -> TeamContact:
+    return TeamContact(
+        service_name="Children's Community Occupational Therapy",
+        team_name="South Borough OT Team",
+        phone="020 3049 8181",
+        language_line="020 7188 8815",
+        address=("Children's Therapy Centre", "1 Example Road", "London SE1 7EH"),
+        email="childrens.ot@example.nhs.uk",
+        trust_name="Example NHS Foundation Trust",
+    )
+
+
+def therapist() -> TherapistContact:
+    return TherapistContact(name="Priya Shah", role="Occupational Therapist (Band 6)",
+                            phone="020 3049 8181", email="priya.shah@example.nhs.uk")
+
+
+def child(first_name: str = "Sam", *, nhs_number: str = "9434765919") -> ChildSummary:
+    return ChildSummary(
+        first_name=first_name, last_name="Okafor", date_of_birth=date(2019, 3, 14),
+        nhs_number=nhs_number, carers=("Ada Okafor", "Tunde Okafor"),
+        address=("12 Sample Street", "London SE5 8AA"),
+    )
+
+
+def school() -> SettingContact:
+    return SettingContact(
+        name="Rosemary Primary School", contact_name="Ms Helen Carter",
+        contact_role="SENCo", address=("Rosemary Lane", "London SE5 9BB"),
+        phone="020 7000 0000", email="senco@rosemary.example.sch.uk",
+    )
+
+
+def goals() -> tuple[Goal, ...]:
+    return (
+        Goal("g1", "Sam will put his coat on by himself before outdoor play."),
+        Goal("g2", "Sam will cut up his own fish fingers at lunch."),
+        Goal("g3", "Sam will write his first name so his teacher can read it."),
+    )
+
+
+def programme(first_name: str = "Sam") -> HomeProgramme:
+    return HomeProgramme(
+        child=child(first_name), therapist=therapist(), team=team(), goals=goals(),
+        strategies=(
+            StrategyChoice("dressing-coat-flip", ("g1",)),
+            StrategyChoice("eating-knife-and-fork", ("g2",)),
+            StrategyChoice("eating-steady-base", ("g2",)),
+            StrategyChoice("handwriting-pencil-grip", ("g3",),
+                           note="Sam likes the green triangular pencil best."),
+            StrategyChoice("sensory-heavy-work", ()),
+        ),
+        this_week=(
+            "Practise the coat flip every morning before school.",
+            "Cut a soft food at tea time twice this week.",
+        ),
+        issued_on=TODAY, setting=school(), review_date=date(2027, 2, 24),
+    )
+
+
+def _levels(goal: str) -> tuple[GasLevel, ...]:
+    return (
+        GasLevel(-2, f"{goal}: needs full help every time."),
+        GasLevel(-1, f"{goal}: needs help with most steps."),
+        GasLevel(0, f"{goal}: manages with one reminder."),
+        GasLevel(1, f"{goal}: manages with no reminder most days."),
+        GasLevel(2, f"{goal}: manages every day and helps a friend."),
+    )
+
+
+def progress_report() -> ProgressReport:
+    g = goals()
+    return ProgressReport(
+        child=child(), therapist=therapist(), team=team(), report_date=TODAY,
+        goals=(
+            GoalProgress(g[0], _levels("Coat on"), baseline=-2, current=1),
+            GoalProgress(g[1], _levels("Cutting food"), baseline=-1, current=0),
+            GoalProgress(g[2], _levels("Writing name"), baseline=-2, current=-1, weight=2.0),
+        ),
+        copm=(
+            CopmScore("Putting on coat", 3, 2, 7, 8),
+            CopmScore("Using knife and fork", 4, 3, 5, 6),
+            CopmScore("Writing name", 2, 2, 4, 3),
+        ),
+        gas_t_score=None,
+        summary="Sam has made good progress with dressing. Handwriting is still hard.",
+    )
+
+
+def equipment_letter() -> EquipmentLetter:
+    return EquipmentLetter(
+        child=child(), therapist=therapist(), team=team(), setting=school(),
+        letter_date=TODAY,
+        item="Height-adjustable classroom chair with footrest",
+        functional_need=(
+            "Sam's feet do not reach the floor on the standard chair. He slumps and "
+            "holds the table to stay upright, so his hands are not free for writing."
+        ),
+        goal=goals()[2],
+        measurements=(
+            Measurement("Seat height", "31 cm"), Measurement("Seat depth", "28 cm"),
+            Measurement("Footplate height from floor", "4 cm"),
+            Measurement("Table height", "53 cm"),
+        ),
+        fitting_notes=(
+            "Set the seat so Sam's hips and knees are at about 90 degrees.",
+            "Feet flat on the footrest; check each half term as he grows.",
+        ),
+        alternatives_tried=(
+            "Standard chair with a box under the feet: the box slid away.",
+            "Wedge cushion: helped posture but feet still did not reach the floor.",
+        ),
+        funding_responsibility="School (reasonable adjustment under SEND arrangements)",
+        provision_responsibility="School orders; OT checks fitting at first use",
+        safety_notes=("Check the height locks are tight each week.",),
+        training_notes=("OT will show classroom staff how to adjust the chair.",),
+        review_date=date(2027, 3, 1),
+        copy_to=(CopyRecipient("Ada and Tunde Okafor (parents)"),
+                 CopyRecipient("Dr R Mensah, GP", ("Camberwell Surgery", "London SE5"))),
+    )
+
+
+def discharge_letter() -> DischargeLetter:
+    return DischargeLetter(
+        child=child(), therapist=therapist(), team=team(), letter_date=TODAY,
+        reason=DischargeReason.GOALS_MET,
+        achievements=("Sam puts his coat on by himself.",
+                      "Sam cuts soft food with a knife and fork."),
+        copy_to=(CopyRecipient("Dr R Mensah, GP", ("Camberwell Surgery", "London SE5")),
+                 CopyRecipient("Ms Helen Carter, SENCo", ("Rosemary Primary School",))),
+    )
+
+
+def batch(count: int) -> list[HomeProgramme]:
+    """``count`` handouts' worth of programmes with different names, for benchmarks."""
+    base = programme()
+    return [replace(base, child=child(f"Child{n:03d}")) for n in range(count)]
