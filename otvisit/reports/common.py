@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from reportlab.platypus import Flowable, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
 from otvisit.reports import styles
 from otvisit.reports.content import ChildSummary, CopyRecipient, TeamContact, TherapistContact
 from otvisit.reports.errors import DocumentError
 from otvisit.reports.flowables import ShapedParagraph
+from otvisit.reports.fonts import face
 from otvisit.reports.i18n import Language
 from otvisit.reports.styles import Stylesheet, TextStyle
 
@@ -64,6 +65,8 @@ def grid(rows: Sequence[Sequence[Flowable]], widths: Sequence[float], *, lines: 
     table = Table([list(r) for r in rows], colWidths=list(widths), hAlign="LEFT")
     commands: list[tuple[object, ...]] = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        # Tables set a cell font even around flowables; name ours so no Helvetica appears.
+        ("FONTNAME", (0, 0), (-1, -1), face("latin", False).name),
         ("LEFTPADDING", (0, 0), (-1, -1), 4),
         ("RIGHTPADDING", (0, 0), (-1, -1), 4),
     ]
@@ -74,7 +77,7 @@ def grid(rows: Sequence[Sequence[Flowable]], widths: Sequence[float], *, lines: 
 
 
 def content_width() -> float:
-    return styles.PAGE_SIZE[0] - styles.MARGIN_LEFT - styles.MARGIN_RIGHT
+    return float(styles.PAGE_SIZE[0] - styles.MARGIN_LEFT - styles.MARGIN_RIGHT)
 
 
 def letter_head(
@@ -103,8 +106,9 @@ def about_block(w: Writer, child: ChildSummary) -> Flowable:
     ]
     if child.address:
         lines.append(", ".join(child.address))
-    return grid([[[w.p(line, w.sheet.subheading) for line in lines]]], [content_width()],
-                lines=True)
+    box = grid([[[w.p(line, w.sheet.subheading) for line in lines]]], [content_width()],
+               lines=True)
+    return KeepTogether([box, w.spacer(0.4)])
 
 
 def signature(w: Writer, therapist: TherapistContact, team: TeamContact) -> list[Flowable]:

@@ -40,7 +40,7 @@ class ShapedParagraph(Flowable):  # type: ignore[misc]
     def _text_width(self, avail: float) -> float:
         return avail - self.style.indent
 
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         if self._lines is None or availWidth != self._avail:
             self._lines = layout_lines(
                 self.text, self.style.size, self._text_width(availWidth),
@@ -51,7 +51,7 @@ class ShapedParagraph(Flowable):  # type: ignore[misc]
         self.height = self.style.leading * max(len(self._lines), 1)
         return self.width, self.height
 
-    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         self.wrap(availWidth, availHeight)
         assert self._lines is not None
         fits = int(availHeight // self.style.leading)
@@ -82,10 +82,8 @@ class ShapedParagraph(Flowable):  # type: ignore[misc]
         y = self.height - style.size - (style.leading - style.size) / 2
         for n, line in enumerate(self._lines):
             words = visual_order(line, self.rtl)
-            if self.rtl:
-                x = text_width - line_width(line, style.size, style.bold)
-            else:
-                x = style.indent
+            full = line_width(line, style.size, style.bold)
+            x = text_width - full if self.rtl else style.indent
             draw_line(canvas, words, x, y, style.size, bold=style.bold)
             if n == 0 and self.bullet:
                 bx = self.width - style.indent * 0.6 if self.rtl else style.indent * 0.35

@@ -16,6 +16,7 @@ from reportlab.platypus.doctemplate import LayoutError
 
 from otvisit.reports import styles
 from otvisit.reports.errors import DocumentError
+from otvisit.reports.fonts import face
 from otvisit.reports.i18n import Language
 from otvisit.reports.textlayout import draw_text
 
@@ -44,7 +45,7 @@ def _canvas_class(lang: Language, meta: DocumentMeta, sheet: styles.Stylesheet) 
             super().__init__(*args, **kwargs)
             self._pages: list[dict[str, Any]] = []
 
-        def showPage(self) -> None:  # noqa: N802
+        def showPage(self) -> None:
             self._pages.append(dict(self.__dict__))
             self._startPage()
 
@@ -87,6 +88,8 @@ def build_pdf(
         topMargin=styles.MARGIN_TOP, bottomMargin=styles.MARGIN_BOTTOM,
         title=meta.title, author=meta.author, subject=meta.subject,
         creator="otvisit", lang=lang.code, invariant=1 if reproducible else None,
+        # Otherwise reportlab names Helvetica in every page, a font we never embed.
+        initialFontName=face("latin", False).name, initialFontSize=sheet.body.size,
     )
     try:
         doc.build(list(story), canvasmaker=_canvas_class(lang, meta, sheet))

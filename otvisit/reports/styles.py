@@ -76,7 +76,7 @@ def stylesheet(*, large_print: bool = False, script: str = "latin") -> Styleshee
         bullet=style(body, space_after=body * 0.2, indent=body * 1.4),
         notice=style(small, space_after=body * 0.2),
         small=style(small, space_after=body * 0.2),
-        header_footer_pt=MIN_BODY_PT,
-        chart_label_pt=MIN_BODY_PT,
+        header_footer_pt=small,
+        chart_label_pt=small,
         arabic_script="urdu" if script == "urdu" else "arabic",
     )

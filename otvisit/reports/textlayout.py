@@ -108,7 +108,8 @@ def _split_long(word: str, size: float, width: float, bold: bool, arabic_script:
     pieces, current = [], ""
     for ch in word:
         trial = current + ch
-        if current and shape_word(trial, size, bold=bold, arabic_script=arabic_script).width > width:
+        trial_width = shape_word(trial, size, bold=bold, arabic_script=arabic_script).width
+        if current and trial_width > width:
             pieces.append(current)
             current = ch
         else:
@@ -156,7 +157,7 @@ def visual_order(line: list[Word], rtl: bool) -> list[Word]:
 
 
 def line_width(line: list[Word], size: float, bold: bool) -> float:
-    space = stringWidth(" ", face("latin", bold).name, size)
+    space = float(stringWidth(" ", face("latin", bold).name, size))
     return sum(w.width for w in line) + space * max(len(line) - 1, 0)
 
 

@@ -1,0 +1,158 @@
+"""Goal progress report: GAS levels and T-score, COPM before/after, and a vector chart."""
+
+from __future__ import annotations
+
+import math
+
+from reportlab.graphics.charts.barcharts import VerticalBarChart
+from reportlab.graphics.charts.legends import Legend
+from reportlab.graphics.shapes import Drawing, String
+from reportlab.lib import colors
+from reportlab.platypus import Flowable
+
+from otvisit.reports import styles
+from otvisit.reports.common import Writer, about_block, check_all, content_width, grid
+from otvisit.reports.content import CopmScore, GoalProgress, ProgressReport
+from otvisit.reports.errors import DocumentError
+from otvisit.reports.fonts import face
+from otvisit.reports.i18n import load_language
+from otvisit.reports.pdfbuild import DocumentMeta, build_pdf
+from otvisit.reports.styles import stylesheet
+
+RHO = 0.3
+COPM_IMPORTANT_CHANGE = 2
+
+
+def gas_t_score(goals: tuple[GoalProgress, ...], rho: float = RHO) -> float | None:
+    """Kiresuk-Sherman T-score; None unless every goal has a current rating."""
+    if not goals or any(g.current is None for g in goals):
+        return None
+    weights = [g.weight for g in goals]
+    weighted = sum(g.weight * (g.current or 0) for g in goals)
+    denominator = math.sqrt((1 - rho) * sum(w * w for w in weights) + rho * sum(weights) ** 2)
+    return 50 + 10 * weighted / denominator
+
+
+def _level_text(goal: GoalProgress, score: int | None, not_rated: str) -> str:
+    if score is None:
+        return not_rated
+    described = {lvl.score: lvl.description for lvl in goal.levels}
+    return f"{score:+d}: {described.get(score, '')}".rstrip(": ")
+
+
+def _gas(w: Writer, report: ProgressReport) -> list[Flowable]:
+    lang, sheet = w.lang, w.sheet
+    out: list[Flowable] = [w.heading("gas_heading")]
+    width = content_width()
+    for n, goal in enumerate(report.goals, start=1):
+        out.append(w.p(f"{n}. {goal.goal.wording}", sheet.subheading))
+        rows = [[w.p(f"{lvl.score:+d}", sheet.small), w.p(lvl.description, sheet.small)]
+                for lvl in sorted(goal.levels, key=lambda lvl: lvl.score)]
+        out.append(grid(rows, [width * 0.1, width * 0.9], lines=True))
+        not_rated = lang.t("gas_not_rated")
+        out.append(w.p(f"{lang.t('gas_baseline')}: "
+                       f"{_level_text(goal, goal.baseline, not_rated)}", sheet.small))
+        out.append(w.p(f"{lang.t('gas_current')}: "
+                       f"{_level_text(goal, goal.current, not_rated)}", sheet.small))
+    score = report.gas_t_score if report.gas_t_score is not None else gas_t_score(report.goals)
+    if score is None:
+        out.append(w.t("gas_t_score_missing", sheet.subheading))
+    else:
+        out.append(w.t("gas_t_score_line", sheet.subheading, score=f"{score:.1f}"))
+    return out
+
+
+def _change(before: int, after: int | None) -> str:
+    if after is None:
+        return "-"
+    diff = after - before
+    return f"{diff:+d}{' *' if abs(diff) >= COPM_IMPORTANT_CHANGE else ''}"
+
+
+def _copm(w: Writer, scores: tuple[CopmScore, ...]) -> list[Flowable]:
+    lang, sheet = w.lang, w.sheet
+    out: list[Flowable] = [w.heading("copm_heading")]
+    if not scores:
+        return [*out, w.t("copm_none")]
+    head = [lang.t("copm_occupation"),
+            f"{lang.t('copm_perf')} {lang.t('copm_before')}/{lang.t('copm_after')}",
+            lang.t("copm_change"),
+            f"{lang.t('copm_sat')} {lang.t('copm_before')}/{lang.t('copm_after')}",
+            lang.t("copm_change")]
+    rows = [[w.p(h, sheet.small) for h in head]]
+    for s in scores:
+        pa = "-" if s.performance_after is None else str(s.performance_after)
+        sa = "-" if s.satisfaction_after is None else str(s.satisfaction_after)
+        cells = [s.occupation, f"{s.performance_before} / {pa}",
+                 _change(s.performance_before, s.performance_after),
+                 f"{s.satisfaction_before} / {sa}",
+                 _change(s.satisfaction_before, s.satisfaction_after)]
+        rows.append([w.p(c, sheet.small) for c in cells])
+    width = content_width()
+    out.append(grid(rows, [width * f for f in (0.32, 0.2, 0.14, 0.2, 0.14)], lines=True))
+    out.append(w.t("copm_marked", sheet.small))
+    return out
+
+
+def chart(report: ProgressReport, *, label_pt: float) -> Drawing:
+    """Bar chart of GAS baseline and current rating per goal (vector graphics)."""
+    width, height = content_width(), 230.0
+    font = face("latin", False).name
+    drawing = Drawing(width, height, initialFontName=font)
+    bars = VerticalBarChart()
+    bars.x, bars.y, bars.width, bars.height = 50, 50, width - 70, height - 90
+    bars.data = [[float(g.baseline or 0) for g in report.goals],
+                 [float(g.current or 0) for g in report.goals]]
+    bars.valueAxis.valueMin, bars.valueAxis.valueMax, bars.valueAxis.valueStep = -2, 2, 1
+    bars.categoryAxis.categoryNames = [f"Goal {n}" for n in range(1, len(report.goals) + 1)]
+    for axis in (bars.valueAxis, bars.categoryAxis):
+        axis.labels.fontName, axis.labels.fontSize = font, label_pt
+    bars.categoryAxis.labels.boxAnchor = "n"
+    bars.categoryAxis.labelAxisMode = "low"
+    bars.bars[0].fillColor = colors.HexColor("#AEB7BD")
+    bars.bars[1].fillColor = styles.NHS_BLUE
+    drawing.add(bars)
+    legend = Legend()
+    legend.x, legend.y = 60, height - 12
+    legend.fontName, legend.fontSize = font, label_pt
+    legend.alignment, legend.columnMaximum, legend.deltax = "right", 1, 120
+    legend.colorNamePairs = [(bars.bars[0].fillColor, "Baseline"),
+                             (bars.bars[1].fillColor, "Current")]
+    drawing.add(legend)
+    drawing.add(String(0, 25, "GAS level", fontName=font, fontSize=label_pt))
+    return drawing
+
+
+def render_progress_report(
+    report: ProgressReport, *, language: str = "en", large_print: bool = False,
+    reproducible: bool = False,
+) -> bytes:
+    """The goal progress report (GAS and COPM) for one child."""
+    if not report.goals:
+        raise DocumentError(
+            f"{report.child.full_name} has no goals recorded, so there is no progress to "
+            "report. Set goals with the family first."
+        )
+    check_all("goal", (g.goal.wording for g in report.goals))
+    check_all("summary", (report.summary,))
+    lang = load_language(language)
+    sheet = stylesheet(large_print=large_print, script=lang.script)
+    w = Writer(lang, sheet)
+    story: list[Flowable] = [
+        w.t("progress_title", sheet.title), about_block(w, report.child),
+        w.t("date_line", date=lang.date(report.report_date)),
+    ]
+    if report.summary:
+        story += [w.heading("summary_heading"), w.p(report.summary)]
+    story += _gas(w, report)
+    story += [w.heading("chart_heading"), chart(report, label_pt=sheet.chart_label_pt)]
+    story += _copm(w, report.copm)
+    story += [w.spacer(0.5), w.p(report.therapist.name, sheet.subheading),
+              w.p(report.therapist.role), w.t("team_phone_line", phone=report.team.phone)]
+    meta = DocumentMeta(
+        title=f"{lang.t('progress_title')} - {report.child.full_name}",
+        author=f"{report.therapist.name}, {report.therapist.role}",
+        subject=lang.t("progress_subject"), header=report.team.service_name,
+        footer=f"{report.child.full_name} - NHS {report.child.nhs_number_display}",
+    )
+    return build_pdf(story, meta=meta, lang=lang, sheet=sheet, reproducible=reproducible)

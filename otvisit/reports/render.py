@@ -1,0 +1,50 @@
+"""One entry point per document kind, and a dispatch for the command line and UI."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from typing import Any
+
+from otvisit.reports.content import DischargeLetter, EquipmentLetter, HomeProgramme, ProgressReport
+from otvisit.reports.errors import DocumentError
+from otvisit.reports.handout import render_handout, render_teacher_advice
+from otvisit.reports.letters import render_discharge_letter, render_equipment_letter
+from otvisit.reports.progress import render_progress_report
+
+
+class DocumentKind(enum.Enum):
+    """The printable documents."""
+
+    HANDOUT = "handout"
+    TEACHER = "teacher"
+    EQUIPMENT = "equipment"
+    PROGRESS = "progress"
+    DISCHARGE = "discharge"
+
+
+_RENDERERS: dict[DocumentKind, tuple[type, Callable[..., bytes]]] = {
+    DocumentKind.HANDOUT: (HomeProgramme, render_handout),
+    DocumentKind.TEACHER: (HomeProgramme, render_teacher_advice),
+    DocumentKind.EQUIPMENT: (EquipmentLetter, render_equipment_letter),
+    DocumentKind.PROGRESS: (ProgressReport, render_progress_report),
+    DocumentKind.DISCHARGE: (DischargeLetter, render_discharge_letter),
+}
+
+
+def render_document(
+    kind: DocumentKind | str, data: Any, *, language: str = "en", large_print: bool = False,
+    reproducible: bool = False,
+) -> bytes:
+    """Render any document kind to PDF bytes; ``data`` is the matching content dataclass."""
+    try:
+        kind = DocumentKind(kind)
+    except ValueError:
+        names = ", ".join(k.value for k in DocumentKind)
+        raise DocumentError(f"Unknown document kind '{kind}'. Choose one of: {names}.") from None
+    expected, renderer = _RENDERERS[kind]
+    if not isinstance(data, expected):
+        raise DocumentError(
+            f"A {kind.value} document needs {expected.__name__} data, not {type(data).__name__}."
+        )
+    return renderer(data, language=language, large_print=large_print, reproducible=reproducible)
