@@ -1,0 +1,212 @@
+"""One sync: push the outbox in batches, then pull in batches until the server has no more."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from otvisit.models.base import utcnow
+from otvisit.models.outbox import APPLYING_REMOTE
+from otvisit.models.store import Store
+from otvisit.sync.client import settings
+from otvisit.sync.client.access import remove_children, wipe_synced_data
+from otvisit.sync.client.apply import reapply_pending, write_records
+from otvisit.sync.client.credentials import Credentials, forget_token, load_credentials
+from otvisit.sync.client.errors import (
+    AuthError,
+    NotSignedIn,
+    OfflineError,
+    RequestRefused,
+    ServerError,
+    SyncError,
+    UpdateRequired,
+)
+from otvisit.sync.client.push import PushOutcome, mark_rejected, next_batch, record_results
+from otvisit.sync.client.transport import HttpTransport, SyncTransport
+from otvisit.sync.protocol import MAX_PULL_LIMIT, PullResponse, PushRequest
+
+log = logging.getLogger(__name__)
+
+#: Exit codes of ``otvisit sync``, also used by the UI to pick a message.
+EXIT_OK, EXIT_PARTIAL, EXIT_AUTH, EXIT_OFFLINE = 0, 1, 2, 3
+#: Server refusals of a whole push caused by one operation's content (found by sending singly).
+WHOLE_PUSH_REFUSALS = frozenset(
+    {"invalid_field", "unknown_entity", "record_entity_mismatch", "other_team"}
+)
+
+
+@dataclass
+class SyncReport:
+    """What one sync did, in numbers a status line can show."""
+
+    pushed: int = 0
+    merged: int = 0
+    conflicts: int = 0
+    rejected: list[str] = field(default_factory=list)
+    pulled: int = 0
+    pull_batches: int = 0
+    removed_children: list[str] = field(default_factory=list)
+    set_aside: int = 0
+    #: "", or why the sync stopped: "offline", "auth", "revoked", "update", "error".
+    failure: str = ""
+    error: str = ""
+
+    @property
+    def exit_code(self) -> int:
+        if self.failure == "offline":
+            return EXIT_OFFLINE
+        if self.failure in ("auth", "revoked"):
+            return EXIT_AUTH
+        if self.failure or self.rejected:
+            return EXIT_PARTIAL
+        return EXIT_OK
+
+    def _take(self, outcome: PushOutcome) -> None:
+        self.pushed += outcome.applied + outcome.merged + outcome.conflicts
+        self.merged += outcome.merged
+        self.conflicts += outcome.conflicts
+        self.rejected.extend(outcome.rejected)
+
+
+def sync_once(
+    store: Store,
+    *,
+    transport: SyncTransport | None = None,
+    credentials: Credentials | None = None,
+    pull_limit: int = MAX_PULL_LIMIT,
+    clock: Callable[[], datetime] = utcnow,
+) -> SyncReport:
+    """Run one full sync and record its outcome in the sync status; never raises SyncError."""
+    report = SyncReport()
+    try:
+        if credentials is None:
+            with store.read_session() as session:
+                credentials = load_credentials(session)
+    except NotSignedIn as error:
+        report.failure, report.error = "auth", str(error)
+        return report
+    own_transport = transport is None
+    active = transport or HttpTransport(credentials.server_url)
+    with store.transaction() as session:
+        settings.set_settings(
+            session,
+            {settings.LAST_ATTEMPT_AT: clock().isoformat(), settings.IN_PROGRESS: "1"},
+        )
+    try:
+        _push_all(store, active, credentials, report)
+        _pull_all(store, active, credentials, report, pull_limit=pull_limit, clock=clock)
+    except AuthError as error:
+        report.failure, report.error = "auth", str(error)
+        if error.code == "device_revoked":
+            report.failure = "revoked"
+            _wipe(store, credentials, str(error))
+    except UpdateRequired as error:
+        report.failure, report.error = "update", str(error)
+    except (OfflineError, ServerError) as error:
+        report.failure, report.error = "offline", str(error)
+    except SyncError as error:
+        report.failure, report.error = "error", str(error)
+        log.warning("sync stopped: %s", error)
+    finally:
+        if own_transport:
+            active.close()
+        _finish(store, report, clock)
+    return report
+
+
+def _push_all(
+    store: Store, transport: SyncTransport, credentials: Credentials, report: SyncReport
+) -> None:
+    after = 0
+    while True:
+        with store.transaction() as session:
+            request = next_batch(session, device_id=credentials.device_id, after_seq=after)
+        if request is None:
+            return
+        try:
+            response = transport.push(credentials.token, request)
+        except RequestRefused as error:
+            if error.code not in WHOLE_PUSH_REFUSALS or len(request.operations) == 1:
+                raise
+            _push_one_by_one(store, transport, credentials, request, report)
+        else:
+            with store.transaction() as session:
+                report._take(record_results(session, request, response))
+        after = request.operations[-1].op_seq
+
+
+def _push_one_by_one(
+    store: Store,
+    transport: SyncTransport,
+    credentials: Credentials,
+    request: PushRequest,
+    report: SyncReport,
+) -> None:
+    """Find the operation that made the server refuse a whole push; reject only that one."""
+    for op in request.operations:
+        single = PushRequest(device_id=request.device_id, operations=[op])
+        try:
+            response = transport.push(credentials.token, single)
+        except RequestRefused as error:
+            if error.code not in WHOLE_PUSH_REFUSALS:
+                raise
+            with store.transaction() as session:
+                mark_rejected(session, op_seq=op.op_seq, reason=str(error))
+            report.rejected.append(str(error))
+            continue
+        with store.transaction() as session:
+            report._take(record_results(session, single, response))
+
+
+def _pull_all(
+    store: Store,
+    transport: SyncTransport,
+    credentials: Credentials,
+    report: SyncReport,
+    *,
+    pull_limit: int,
+    clock: Callable[[], datetime],
+) -> None:
+    with store.read_session() as session:
+        cursor = settings.pull_cursor(session)
+    while True:
+        response = transport.pull(credentials.token, cursor=cursor, limit=pull_limit)
+        if response.has_more and response.next_cursor <= cursor:
+            raise SyncError("The server's changes did not move forward; sync stopped to be safe.")
+        _apply_batch(store, response, report, now=clock())
+        cursor = response.next_cursor
+        if not response.has_more:
+            return
+
+
+def _apply_batch(
+    store: Store, response: PullResponse, report: SyncReport, *, now: datetime
+) -> None:
+    """One pulled batch and its cursor in one transaction: all of it lands, or none."""
+    with store.transaction() as session:
+        session.info[APPLYING_REMOTE] = True
+        removed = set(response.removed_children)
+        if removed:
+            report.set_aside += remove_children(session, sorted(removed))
+            report.removed_children.extend(sorted(removed))
+        records = [r for r in response.records if r.child_id not in removed or r.child_id is None]
+        report.pulled += write_records(session, records, now)
+        reapply_pending(session, [r.record_id for r in records])
+        settings.set_settings(session, {settings.PULL_CURSOR: str(response.next_cursor)})
+    report.pull_batches += 1
+
+
+def _wipe(store: Store, credentials: Credentials, reason: str) -> None:
+    with store.transaction() as session:
+        wipe_synced_data(session, reason=reason)
+    forget_token(server_url=credentials.server_url, username=credentials.username)
+
+
+def _finish(store: Store, report: SyncReport, clock: Callable[[], datetime]) -> None:
+    values = {settings.IN_PROGRESS: "", settings.LAST_ERROR: report.error}
+    if not report.failure:
+        values[settings.LAST_SUCCESS_AT] = clock().isoformat()
+    with store.transaction() as session:
+        settings.set_settings(session, values)

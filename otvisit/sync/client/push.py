@@ -1,0 +1,181 @@
+"""Pushing the outbox in batches and recording what the server did with each operation."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from otvisit.models import OutboxOp, SyncConflict
+from otvisit.models.registry import ENTITIES
+from otvisit.models.wire import WireError, fields_from_wire
+from otvisit.sync.client.apply import convert_fields, plan_for
+from otvisit.sync.protocol import (
+    MAX_PUSH_OPERATIONS,
+    FieldConflict,
+    OperationResult,
+    PushOperation,
+    PushRequest,
+    PushResponse,
+)
+
+#: Operations per push: well under the protocol's limit so one request stays small.
+PUSH_BATCH = 250
+#: And a bound on the request body, as the server refuses large bodies outright.
+PUSH_BATCH_BYTES = 2_000_000
+
+
+@dataclass
+class PushOutcome:
+    """What the server did with the operations of one or more pushes."""
+
+    applied: int = 0
+    merged: int = 0
+    conflicts: int = 0
+    rejected: list[str] = field(default_factory=list)
+
+    def add(self, other: PushOutcome) -> None:
+        self.applied += other.applied
+        self.merged += other.merged
+        self.conflicts += other.conflicts
+        self.rejected.extend(other.rejected)
+
+
+def pending_count(session: Session) -> int:
+    return (
+        session.scalar(
+            select(func.count()).select_from(OutboxOp).where(OutboxOp.state == "pending")
+        )
+        or 0
+    )
+
+
+def next_batch(session: Session, *, device_id: str, after_seq: int = 0) -> PushRequest | None:
+    """The next pending operations in seq order as a push request, or None when all are sent.
+
+    Operations the server would refuse outright are marked rejected here (in the
+    caller's transaction) instead of being sent, so that they never block the queue.
+    """
+    operations: list[PushOperation] = []
+    size = 0
+    while not operations:
+        ops = session.scalars(
+            select(OutboxOp)
+            .where(OutboxOp.state == "pending", OutboxOp.seq > after_seq)
+            .order_by(OutboxOp.seq)
+            .limit(min(PUSH_BATCH, MAX_PUSH_OPERATIONS))
+        ).all()
+        if not ops:
+            return None
+        after_seq = ops[-1].seq
+        for op in ops:
+            if reason := local_refusal(op):
+                op.state, op.error = "rejected", reason
+                continue
+            size += len(json.dumps(op.changes)) + 200
+            if operations and size > PUSH_BATCH_BYTES:
+                break
+            operations.append(_wire_op(op))
+    return PushRequest(device_id=device_id, operations=operations)
+
+
+def _wire_op(op: OutboxOp) -> PushOperation:
+    return PushOperation(
+        op_seq=op.seq,
+        entity=op.entity,
+        record_id=op.record_id,
+        kind=op.kind,  # type: ignore[arg-type]  # checked by local_refusal
+        base_seq=op.base_seq,
+        changes=op.changes,
+        made_at=op.created_at,
+    )
+
+
+def local_refusal(op: OutboxOp) -> str | None:
+    """Why the server would refuse this operation's content outright, or None."""
+    if op.entity not in ENTITIES:
+        return f"This laptop recorded a change to an unknown kind of record ({op.entity})."
+    if op.kind not in ("upsert", "delete", "restore"):
+        return f"This laptop recorded a change of an unknown kind ({op.kind})."
+    try:
+        fields_from_wire(op.entity, op.changes)
+    except WireError as error:
+        return f"This change cannot be sent: {error}."
+    return None
+
+
+def mark_rejected(session: Session, *, op_seq: int, reason: str) -> None:
+    session.execute(
+        update(OutboxOp).where(OutboxOp.seq == op_seq).values(state="rejected", error=reason)
+    )
+
+
+def record_results(session: Session, request: PushRequest, response: PushResponse) -> PushOutcome:
+    """Apply the server's answer to one push, in the caller's transaction."""
+    outcome = PushOutcome()
+    sent = {op.op_seq: op for op in request.operations}
+    results = {result.op_seq: result for result in response.results if result.op_seq in sent}
+    done: list[int] = []
+    for op_seq, op in sent.items():
+        result = results.get(op_seq)
+        if result is None:
+            if op_seq <= response.last_op_seq:
+                done.append(op_seq)  # processed before; nothing more to learn
+            continue  # not processed: stays pending for the next push
+        if result.status == "rejected":
+            reason = result.reason or "The server refused this change."
+            mark_rejected(session, op_seq=op_seq, reason=reason)
+            outcome.rejected.append(reason)
+            continue
+        done.append(op_seq)
+        if result.status == "applied":
+            outcome.applied += 1
+        elif result.status == "merged":
+            outcome.merged += 1
+        else:
+            outcome.conflicts += _store_conflicts(session, op, result)
+    if done:
+        session.execute(delete(OutboxOp).where(OutboxOp.seq.in_(done)))
+    return outcome
+
+
+def _store_conflicts(session: Session, op: PushOperation, result: OperationResult) -> int:
+    """Keep both versions; show the server's version on this laptop until resolved."""
+    child_id = session.scalar(select(OutboxOp.child_id).where(OutboxOp.seq == op.op_seq))
+    stored = 0
+    for conflict in result.conflicts:
+        if session.get(SyncConflict, conflict.conflict_id) is None:
+            session.add(
+                SyncConflict(
+                    id=conflict.conflict_id,
+                    entity=op.entity,
+                    record_id=op.record_id,
+                    child_id=child_id,
+                    field=conflict.field,
+                    kind=conflict.kind,
+                    mine=conflict.mine,
+                    theirs=conflict.theirs,
+                    theirs_by=conflict.theirs_by,
+                )
+            )
+            stored += 1
+        _show_theirs(session, op, conflict)
+    return stored
+
+
+def _show_theirs(session: Session, op: PushOperation, conflict: FieldConflict) -> None:
+    # The server kept its version; the local record takes it too, so that every
+    # device shows the same text until the therapist chooses. Mine is in the conflict.
+    plan = plan_for(op.entity)
+    values: dict[str, Any] = {}
+    if conflict.kind == "edit" and conflict.field in plan.specs:
+        values = convert_fields(plan, op.record_id, {conflict.field: conflict.theirs})
+    elif conflict.kind == "edit_vs_delete":
+        values = {"deleted": True}
+    elif conflict.kind == "delete_vs_edit":
+        values = {"deleted": False}
+    if values:
+        session.execute(update(plan.table).where(plan.table.c.id == op.record_id).values(values))

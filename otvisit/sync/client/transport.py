@@ -1,0 +1,196 @@
+"""HTTP calls to the team's server: explicit timeouts, bounded retries with backoff and jitter."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol, TypeVar
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from otvisit.sync.client.errors import (
+    AuthError,
+    OfflineError,
+    RequestRefused,
+    ServerError,
+    SyncError,
+    UpdateRequired,
+)
+from otvisit.sync.protocol import (
+    LOGIN_PATH,
+    ME_PATH,
+    PULL_PATH,
+    PUSH_PATH,
+    SCHEMA_HEADER,
+    SCHEMA_VERSION,
+    DeviceStatus,
+    ErrorBody,
+    LoginRequest,
+    LoginResponse,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+)
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+#: Every call has a bound: a phone hotspot that stalls must not hang the sync forever.
+DEFAULT_TIMEOUT = httpx.Timeout(connect=5.0, read=30.0, write=30.0, pool=5.0)
+#: Status codes worth trying again: the server (or a proxy in front of it) may recover.
+RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
+
+
+@dataclass
+class RetryPolicy:
+    """How often and how patiently a failed call is tried again."""
+
+    attempts: int = 5
+    base_delay: float = 0.5
+    max_delay: float = 8.0
+    sleep: Callable[[float], None] = time.sleep
+    jitter: Callable[[], float] = random.random
+
+    def delay(self, attempt: int) -> float:
+        """Seconds to wait before try ``attempt + 1`` (attempt counts from 1)."""
+        ceiling = min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
+        # "Equal jitter": half fixed, half random, so devices that lost the network
+        # together do not all come back at the same instant.
+        return float(ceiling / 2 + ceiling / 2 * self.jitter())
+
+
+class SyncTransport(Protocol):
+    """What the sync engine needs from the server (the HTTP transport, or a test double)."""
+
+    def login(self, request: LoginRequest) -> LoginResponse: ...
+
+    def me(self, token: str) -> DeviceStatus: ...
+
+    def push(self, token: str, request: PushRequest) -> PushResponse: ...
+
+    def pull(self, token: str, *, cursor: int, limit: int) -> PullResponse: ...
+
+    def close(self) -> None: ...
+
+
+@dataclass
+class HttpTransport:
+    """The sync protocol over HTTP with httpx; one connection pool per instance."""
+
+    base_url: str
+    timeout: httpx.Timeout = field(default_factory=lambda: DEFAULT_TIMEOUT)
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    #: The httpx transport underneath (tests pass one that fails on purpose); None: the network.
+    http_transport: httpx.BaseTransport | None = None
+    _client: httpx.Client | None = field(default=None, init=False, repr=False)
+
+    @property
+    def client(self) -> httpx.Client:
+        if self._client is None:
+            self._client = httpx.Client(
+                base_url=self.base_url.rstrip("/"),
+                timeout=self.timeout,
+                headers={SCHEMA_HEADER: str(SCHEMA_VERSION)},
+                transport=self.http_transport,
+            )
+        return self._client
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+    def login(self, request: LoginRequest) -> LoginResponse:
+        # Not retried once the request may have reached the server: a second login
+        # would register a second device.
+        return self._call(
+            "POST",
+            LOGIN_PATH,
+            LoginResponse,
+            json=request.model_dump(mode="json"),
+            idempotent=False,
+        )
+
+    def me(self, token: str) -> DeviceStatus:
+        return self._call("GET", ME_PATH, DeviceStatus, token=token)
+
+    def push(self, token: str, request: PushRequest) -> PushResponse:
+        # Safe to retry: the server remembers each device's highest op_seq.
+        return self._call(
+            "POST", PUSH_PATH, PushResponse, token=token, json=request.model_dump(mode="json")
+        )
+
+    def pull(self, token: str, *, cursor: int, limit: int) -> PullResponse:
+        params = {"cursor": cursor, "limit": limit}
+        return self._call("GET", PULL_PATH, PullResponse, token=token, params=params)
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        model: type[ModelT],
+        *,
+        token: str | None = None,
+        json: Any = None,
+        params: dict[str, Any] | None = None,
+        idempotent: bool = True,
+    ) -> ModelT:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                response = self.client.request(
+                    method, path, json=json, params=params, headers=headers
+                )
+            except httpx.TransportError as error:
+                unsent = isinstance(error, httpx.ConnectError | httpx.ConnectTimeout)
+                if attempt >= self.retry.attempts or not (idempotent or unsent):
+                    raise OfflineError(
+                        f"The team's server could not be reached ({_describe(error)})."
+                    ) from error
+                self.retry.sleep(self.retry.delay(attempt))
+                continue
+            retryable = response.status_code in RETRYABLE_STATUS and idempotent
+            if retryable and attempt < self.retry.attempts:
+                self.retry.sleep(self.retry.delay(attempt))
+                continue
+            return _parse(response, model)
+
+
+def _describe(error: httpx.TransportError) -> str:
+    if isinstance(error, httpx.TimeoutException):
+        return "it did not answer in time"
+    if isinstance(error, httpx.ConnectError):
+        return "no connection"
+    return "the connection dropped"
+
+
+def _error_detail(response: httpx.Response) -> tuple[str, str]:
+    try:
+        body = ErrorBody.model_validate_json(response.content)
+    except ValidationError:
+        return "http_" + str(response.status_code), response.reason_phrase or "error"
+    return body.error.code, body.error.message
+
+
+def _parse(response: httpx.Response, model: type[ModelT]) -> ModelT:
+    status = response.status_code
+    if status >= 400:
+        code, message = _error_detail(response)
+        if status == 426:
+            raise UpdateRequired(message or "Please update otvisit to sync with the server.")
+        if status in (401, 403):
+            raise AuthError(message, code=code)
+        if status >= 500 or status == 429:
+            raise ServerError(f"The team's server had a problem ({status}): {message}")
+        raise RequestRefused(message, code=code, status=status)
+    try:
+        return model.model_validate_json(response.content)
+    except ValidationError as error:
+        raise SyncError(
+            f"The team's server sent an answer this version of otvisit does not understand "
+            f"({error.error_count()} problems in {model.__name__})."
+        ) from error

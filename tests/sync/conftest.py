@@ -1,0 +1,1 @@
+"""Sync test fixtures (the in-memory keyring comes from tests/conftest.py)."""
