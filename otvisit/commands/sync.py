@@ -1,0 +1,58 @@
+"""``otvisit sync``: one sync without the window, printing what happened."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from otvisit.profile import Profile
+from otvisit.sync.client import SyncReport, sync_once, sync_status
+
+
+def describe(report: SyncReport) -> list[str]:
+    """The lines ``otvisit sync`` prints, in the therapist's words."""
+    lines = [f"Sent {report.pushed} change(s) to the server; received {report.pulled}."]
+    if report.merged:
+        lines.append(f"{report.merged} change(s) were merged with a colleague's.")
+    if report.conflicts:
+        lines.append(
+            f"{report.conflicts} conflict(s) with a colleague's version: open the app to choose."
+        )
+    for reason in report.rejected:
+        lines.append(f"Not accepted by the server: {reason}")
+    if report.removed_children:
+        lines.append(f"{len(report.removed_children)} child(ren) left your team and were removed.")
+    if report.set_aside:
+        lines.append(f"{report.set_aside} unsent change(s) to them were kept aside.")
+    if report.failure:
+        lines.append(f"Sync stopped: {report.error}")
+    return lines
+
+
+def run(args: argparse.Namespace) -> int:
+    store = Profile.locate(args.profile, args.data_dir).open_store()
+    try:
+        report = sync_once(store)
+        with store.read_session() as session:
+            status = sync_status(session)
+    finally:
+        store.close()
+    out = sys.stderr if report.failure else sys.stdout
+    for line in describe(report):
+        print(line, file=out)
+    if status.pending_ops or status.open_conflicts or status.rejected_ops:
+        print(
+            f"Waiting: {status.pending_ops} to send, {status.open_conflicts} conflict(s), "
+            f"{status.rejected_ops} not accepted."
+        )
+    return report.exit_code
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "sync",
+        help="sync with the team's server once",
+        description="Sends this laptop's changes, then receives the team's. Exit status: "
+        "0 done, 1 done with problems (see messages), 2 sign in needed, 3 server unreachable.",
+    )
+    parser.set_defaults(run=run)
