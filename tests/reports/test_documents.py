@@ -106,7 +106,7 @@ def test_gas_t_score_formula() -> None:
     goals = samples.progress_report().goals
     # weights 1,1,2; currents +1, 0, -1 -> sum(wx) = -1; denominator sqrt(0.7*6 + 0.3*16)
     assert gas_t_score(goals) == pytest.approx(50 + 10 * -1 / (0.7 * 6 + 0.3 * 16) ** 0.5)
-    assert gas_t_score(goals[:1] + (replace(goals[1], current=None),)) is None
+    assert gas_t_score((*goals[:1], replace(goals[1], current=None))) is None
     given = replace(samples.progress_report(), gas_t_score=61.2)
     assert "GAS T-score: 61.2" in pdfcheck.flat(render_document("progress", given))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -52,27 +53,27 @@ def test_custom_folder(tmp_path: Path) -> None:
     assert library.get("dressing-socks").translations["pl"].reviewed is True
 
 
-@pytest.mark.parametrize(
-    ("edit", "message"),
-    [
-        (lambda s: s.replace('title = "Socks"\n', ""), "dressing.toml, strategy 'dressing-socks': 'title'"),
-        (lambda s: s.replace('id = "dressing-socks"', 'id = "Socks!"'), "'id'"),
-        (lambda s: s.replace('id = "dressing-socks"', 'id = "eating-socks"'), "must start with the area"),
-        (lambda s: s.replace('"Naciągnij skarpetkę na palce."', ""), "translation 'pl': 'home_steps' has 1"),
-        (lambda s: s.replace("reviewed = true", 'reviewed = "yes"'), "'reviewed' must be true or false"),
-        (lambda s: s + "\nnot toml at all", "dressing.toml: not valid TOML"),
-    ],
-)
-def test_errors_name_file_and_field(tmp_path: Path, edit, message: str) -> None:  # type: ignore[no-untyped-def]
-    (tmp_path / "dressing.toml").write_text(edit(GOOD), encoding="utf-8")
-    with pytest.raises(StrategyLibraryError, match=message.replace("(", r"\(")):
+EDITS = [
+    ('title = "Socks"\n', "", "dressing.toml, strategy 'dressing-socks': 'title'"),
+    ('id = "dressing-socks"', 'id = "Socks!"', "'id'"),
+    ('id = "dressing-socks"', 'id = "eating-socks"', "must start with the area"),
+    ('"Naciągnij skarpetkę na palce."', "", "translation 'pl': 'home_steps' has 1"),
+    ("reviewed = true", 'reviewed = "yes"', "'reviewed' must be true or false"),
+    ("[[strategy]]", "[[strategy]]]", "dressing.toml: not valid TOML"),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "message"), EDITS)
+def test_errors_name_file_and_field(tmp_path: Path, old: str, new: str, message: str) -> None:
+    (tmp_path / "dressing.toml").write_text(GOOD.replace(old, new), encoding="utf-8")
+    with pytest.raises(StrategyLibraryError, match=re.escape(message)):
         load_library(tmp_path)
 
 
 def test_duplicate_id_across_files(tmp_path: Path) -> None:
     (tmp_path / "a.toml").write_text(GOOD, encoding="utf-8")
     (tmp_path / "b.toml").write_text(GOOD, encoding="utf-8")
-    with pytest.raises(StrategyLibraryError, match="b.toml: the id 'dressing-socks' is used twice"):
+    with pytest.raises(StrategyLibraryError, match=r"b\.toml: the id 'dressing-socks' is used"):
         load_library(tmp_path)
 
 

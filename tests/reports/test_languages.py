@@ -1,0 +1,140 @@
+"""Handouts in the family's language: shaping, right-to-left order, fallbacks, interpreter line.
+
+What extraction gives back (pdfplumber 0.11): Latin and Bengali lines in logical order;
+Bengali pre-base vowel signs and conjuncts come back in visual glyph order, partly as
+private-use code points. Arabic (Naskh) lines come back in visual order as presentation
+forms: reversing a line and applying NFKC gives the logical text, except lam-alef
+ligatures, which come back as private-use code points. Urdu (Nastaliq) glyphs are all
+contextual, so they come back as private-use code points. For those, the tests check the
+shaping itself: every glyph exists in the bundled font and the glyph clusters cover the
+logical string in order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from importlib.resources import files
+
+import pytest
+import uharfbuzz as hb
+
+from otvisit.reports import render_document, samples
+from otvisit.reports.i18n import available_languages, load_language
+from tests.reports import pdfcheck
+
+FAMILY_LANGUAGES = ["ar", "ur", "bn", "pl", "so", "tr", "pt", "es", "ro"]
+
+
+def test_at_least_nine_languages_with_every_family_key() -> None:
+    assert set(FAMILY_LANGUAGES) | {"en"} <= set(available_languages())
+    handout_keys = {k for k in load_language("en").texts if not k.startswith(
+        ("teacher_", "equipment_", "progress_", "gas_", "copm_", "chart_"))}
+    for code in FAMILY_LANGUAGES:
+        lang = load_language(code)
+        missing = {"handout_title", "interpreter_text", "language_line_text", "page_of",
+                   "not_reviewed", "english_only"} - lang.translated_keys
+        assert not missing, (code, missing)
+        assert "{language_line}" in lang.texts["language_line_text"]
+        assert "020" not in "".join(lang.texts[k] for k in handout_keys)  # numbers from data
+
+
+@pytest.mark.parametrize("code", FAMILY_LANGUAGES)
+def test_handout_metadata_language_and_numbers(code: str) -> None:
+    pdf = render_document("handout", samples.programme(), language=code)
+    assert pdfcheck.reader(pdf).trailer["/Root"]["/Lang"] == code
+    text = pdfcheck.flat(pdf)
+    assert "020 7188 8815" in text and "020 3049 8181" in text
+    assert all(pdfcheck.embedded_font_files(pdf).values())
+    assert min(round(c["size"], 1) for c in pdfcheck.chars(pdf)) >= 12
+
+
+@pytest.mark.parametrize("code", ["pl", "so", "tr", "pt", "es", "ro"])
+def test_latin_languages_read_back_exactly(code: str) -> None:
+    lang = load_language(code)
+    text = pdfcheck.flat(render_document("handout", samples.programme(), language=code))
+    assert lang.t("handout_title") in text
+    assert lang.t("interpreter_text") in text
+    pages = len(pdfcheck.page_sizes(render_document("handout", samples.programme(),
+                                                    language=code)))
+    assert lang.t("page_of", page=1, pages=pages) in text
+
+
+def test_polish_uses_translation_marked_unchecked_and_falls_back_to_english() -> None:
+    lang = load_language("pl")
+    text = pdfcheck.flat(render_document("handout", samples.programme(), language="pl"))
+    assert "Zakładanie kurtki przez głowę" in text  # translated strategy
+    assert lang.t("not_reviewed") in text
+    assert "Cutting with a knife and fork" in text  # no Polish translation: English
+    assert lang.t("english_only") in text
+
+
+def test_arabic_reads_back_as_logical_text() -> None:
+    lang = load_language("ar")
+    pdf = render_document("handout", samples.programme(), language="ar")
+    lines = [pdfcheck.logical_rtl(line) for line in pdfcheck.text(pdf).splitlines()]
+    for key in ("handout_title", "interpreter_heading", "strategies_heading", "not_reviewed"):
+        assert lang.t(key) in lines, key
+    assert "قلب المعطف" in lines  # the strategy title from the library translation
+    fonts = {c["fontname"].split("+")[-1] for c in pdfcheck.chars(pdf)}
+    assert "NotoNaskhArabic-Regular" in fonts and "NotoNaskhArabic-Bold" in fonts
+
+
+def test_arabic_is_right_aligned_and_latin_names_keep_their_order() -> None:
+    pdf = render_document("handout", samples.programme(), language="ar")
+    chars = [c for c in pdfcheck.chars(pdf) if c["size"] >= 14]
+    title = [c for c in chars if "Bold" in c["fontname"] and c["top"] < 120]
+    assert max(c["x1"] for c in title) > 520  # flush with the right margin (538.6)
+    assert "من أجل" in [pdfcheck.logical_rtl(line) for line in pdfcheck.text(pdf).splitlines()]
+
+
+def _shape(font_file: str, text: str) -> tuple[list[int], list[int]]:
+    blob = hb.Blob((files("otvisit.resources") / "fonts" / font_file).read_bytes())
+    font = hb.Font(hb.Face(blob))
+    buf = hb.Buffer()
+    buf.add_str(text)
+    buf.guess_segment_properties()
+    hb.shape(font, buf, {})
+    return [i.codepoint for i in buf.glyph_infos], [i.cluster for i in buf.glyph_infos]
+
+
+@pytest.mark.parametrize(
+    ("code", "font_file"),
+    [("ur", "NotoNastaliqUrdu-Regular.ttf"), ("bn", "NotoSansBengali-Regular.ttf"),
+     ("ar", "NotoNaskhArabic-Regular.ttf")],
+)
+def test_shaped_glyphs_map_back_to_the_logical_text(code: str, font_file: str) -> None:
+    for key in ("handout_title", "interpreter_text", "not_reviewed"):
+        logical = load_language(code).t(key)
+        for word in logical.split():
+            glyphs, clusters = _shape(font_file, word)
+            assert 0 not in glyphs, (key, word)  # no missing-glyph boxes
+            starts = sorted(set(clusters))
+            assert starts[0] == 0 and starts[-1] < len(word)
+            pieces = [word[a:b] for a, b in zip(starts, [*starts[1:], len(word)], strict=True)]
+            assert "".join(pieces) == word
+
+
+@pytest.mark.parametrize(("code", "font"), [("ur", "NotoNastaliqUrdu"), ("bn", "NotoSansBengali")])
+def test_urdu_and_bengali_are_drawn_with_their_own_fonts(code: str, font: str) -> None:
+    pdf = render_document("handout", samples.programme(), language=code)
+    fonts = {c["fontname"].split("+")[-1] for c in pdfcheck.chars(pdf)}
+    assert f"{font}-Regular" in fonts and f"{font}-Bold" in fonts
+
+
+def test_bengali_extracts_most_text_logically() -> None:
+    pdf = render_document("handout", samples.programme(), language="bn")
+    text = pdfcheck.text(pdf)
+    assert "করার" in text  # words without pre-base vowels or conjuncts come back as written
+    assert "Sam-এর" in text
+
+
+def test_large_print_arabic() -> None:
+    pdf = render_document("handout", samples.programme(), language="ar", large_print=True)
+    assert min(round(c["size"], 1) for c in pdfcheck.chars(pdf)) >= 16
+
+
+def test_unknown_language_is_a_clear_error() -> None:
+    from otvisit.reports import TranslationError
+
+    with pytest.raises(TranslationError, match="no template texts for the language 'xx'"):
+        render_document("handout", replace(samples.programme()), language="xx")
