@@ -1,0 +1,157 @@
+"""The FastAPI application: login, me, push and pull, with errors as ``{"error": {...}}``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from otvisit import __version__
+from otvisit.sync import protocol
+from otvisit.sync.protocol import (
+    DeviceStatus,
+    ErrorBody,
+    LoginRequest,
+    LoginResponse,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+)
+from otvisit.sync.server.audit import write_audit
+from otvisit.sync.server.auth import Caller, authenticate, log_in, touch_device
+from otvisit.sync.server.config import ServerSettings
+from otvisit.sync.server.database import Database
+from otvisit.sync.server.errors import ApiError, unauthorized
+from otvisit.sync.server.guard import ApiGuard, error_response
+from otvisit.sync.server.pull import pull_changes
+from otvisit.sync.server.push import push_operations
+
+_bearer = HTTPBearer(auto_error=False, description="The device token given at login.")
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorBody} for code in (400, 401, 403, 409, 413, 422, 426, 429)
+}
+
+DESCRIPTION = f"""Sync API of otvisit's team server.
+
+Every call sends `{protocol.SCHEMA_HEADER}: {protocol.SCHEMA_VERSION}`; an outdated client gets
+426 `update_required`. Every call but login sends `Authorization: Bearer <device token>`.
+Errors are `{{"error": {{"code": "...", "message": "..."}}}}`.
+"""
+
+
+def _describe_validation(error: RequestValidationError) -> tuple[str, str]:
+    problems = list(error.errors())
+    if any(problem.get("type") == "json_invalid" for problem in problems):
+        return "malformed_json", "The request body is not valid JSON."
+    parts = []
+    for problem in problems[:5]:
+        where = ".".join(str(p) for p in problem.get("loc", ()) if p not in ("body", "query"))
+        parts.append(f"{where or 'request'}: {problem.get('msg', 'is not valid')}")
+    more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+    return "invalid_request", "; ".join(parts) + more + "."
+
+
+def _client_address(request: Request) -> str:
+    return request.client.host if request.client else ""
+
+
+def current_caller(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Caller:
+    """The device behind the bearer token (401 when there is none or it is not valid)."""
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise unauthorized("not_signed_in", "Sign in first: this call needs a device token.")
+    db: Database = request.app.state.db
+    with db.read() as session:
+        found, stale = authenticate(
+            session, token=credentials.credentials, address=_client_address(request)
+        )
+    if stale:
+        with db.write() as session:
+            touch_device(session, device_id=found.device_id)
+    return found
+
+
+CallerDep = Annotated[Caller, Depends(current_caller)]
+
+
+def create_app(settings: ServerSettings, *, database: Database | None = None) -> FastAPI:
+    """The app on a database (migrated by the caller: ``otvisit-server serve`` does it on start)."""
+    db = database or Database(settings.database_url)
+    app = FastAPI(title="otvisit team server", version=__version__, description=DESCRIPTION)
+    app.state.db = db
+    app.add_middleware(ApiGuard, max_body_bytes=settings.max_body_bytes)
+
+    @app.exception_handler(ApiError)
+    async def _api_error(_request: Request, error: ApiError) -> JSONResponse:
+        return error_response(error.status, error.code, error.message)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(_request: Request, error: RequestValidationError) -> JSONResponse:
+        code, message = _describe_validation(error)
+        return error_response(422, code, message)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(_request: Request, error: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, "http_error")
+        return error_response(error.status_code, code, str(error.detail))
+
+    @app.post(protocol.LOGIN_PATH, response_model=LoginResponse, responses=_ERRORS)
+    def login(body: LoginRequest, request: Request) -> LoginResponse:
+        """Sign a user in on a new device; the answer carries its token (keep it secret)."""
+        lifetime = timedelta(days=settings.token_lifetime_days) or None
+        with db.write() as session:
+            answer = log_in(
+                session,
+                username=body.username,
+                password=body.password,
+                device_name=body.device_name,
+                address=_client_address(request),
+                token_lifetime=lifetime,
+                failures_allowed=settings.login_failures_allowed,
+                window=timedelta(seconds=settings.login_window_seconds),
+            )
+        if isinstance(answer, ApiError):
+            raise answer
+        return answer
+
+    @app.get(protocol.ME_PATH, response_model=DeviceStatus, responses=_ERRORS)
+    def me(who: CallerDep) -> DeviceStatus:
+        """Who this device's token belongs to."""
+        return DeviceStatus(user=who.signed_in_user(), device_id=who.device_id)
+
+    @app.post(protocol.PUSH_PATH, response_model=PushResponse, responses=_ERRORS)
+    def push(body: PushRequest, who: CallerDep) -> PushResponse:
+        """Apply a batch of operations in one transaction; a retried batch is answered again."""
+        with db.write() as session:
+            return push_operations(session, caller=who, request=body)
+
+    @app.get(protocol.PULL_PATH, response_model=PullResponse, responses=_ERRORS)
+    def pull(
+        who: CallerDep,
+        cursor: Annotated[int, Query(ge=0)] = 0,
+        limit: Annotated[int, Query(ge=1, le=protocol.MAX_PULL_LIMIT)] = (
+            protocol.DEFAULT_PULL_LIMIT
+        ),
+    ) -> Response:
+        """The team's records changed after ``cursor``, oldest change first, tombstones included."""
+        with db.read() as session:
+            page = pull_changes(session, caller=who, cursor=cursor, limit=limit)
+        if page.audit:
+            with db.write() as session:
+                write_audit(session, events=page.audit)
+        return Response(content=page.body, media_type="application/json")
+
+    return app
+
+
+def route_paths(app: FastAPI) -> Sequence[str]:
+    """The API paths the app serves (for tests that check every endpoint)."""
+    return [getattr(route, "path", "") for route in app.routes]

@@ -1,0 +1,200 @@
+"""Accounts and devices: argon2 passwords, hashed device tokens, login rate limit, token checks."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import Session
+
+from otvisit.models.base import utcnow
+from otvisit.sync.protocol import LoginResponse, SignedInUser
+from otvisit.sync.server.audit import AuditEvent, write_audit
+from otvisit.sync.server.errors import ApiError, unauthorized
+from otvisit.sync.server.schema import AuditEntry, Device, ServerTeam, User
+
+_hasher = PasswordHasher()
+#: Verified against when the username is unknown, so timing does not reveal which names exist.
+_DUMMY_HASH = _hasher.hash("not a real password")
+#: last_seen_at is refreshed at most this often, to keep reads from writing on every call.
+_LAST_SEEN_EVERY = timedelta(minutes=1)
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def password_matches(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def hash_token(token: str) -> str:
+    """Tokens carry 256 random bits, so a plain sha256 is enough to store them safely."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """Who is calling: the device's user and team scope every query made for them."""
+
+    user_id: str
+    username: str
+    full_name: str
+    role: str
+    team_id: str
+    team_name: str
+    device_id: str
+    address: str = ""
+
+    def signed_in_user(self) -> SignedInUser:
+        return SignedInUser(
+            therapist_id=self.user_id,
+            username=self.username,
+            full_name=self.full_name,
+            role=self.role,
+            team_id=self.team_id,
+            team_name=self.team_name,
+        )
+
+    def audit(self, action: str, **values: str | None) -> AuditEvent:
+        return AuditEvent(
+            action=action,
+            user_id=self.user_id,
+            username=self.username,
+            device_id=self.device_id,
+            address=self.address,
+            **values,  # type: ignore[arg-type]
+        )
+
+
+def _recent_failures(session: Session, *, username: str, address: str, since: datetime) -> int:
+    query = select(func.count()).where(
+        AuditEntry.action == "login_failed",
+        AuditEntry.username == username,
+        AuditEntry.address == address[:64],
+        AuditEntry.at > since,
+    )
+    return int(session.execute(query).scalar_one())
+
+
+def log_in(
+    session: Session,
+    *,
+    username: str,
+    password: str,
+    device_name: str,
+    address: str,
+    token_lifetime: timedelta | None,
+    failures_allowed: int,
+    window: timedelta,
+) -> LoginResponse | ApiError:
+    """Register a new device for a user whose password matches.
+
+    A refusal is returned (not raised) so the caller can commit the audit of
+    the failed attempt, which is also what the rate limit counts.
+    """
+    now = utcnow()
+    if _recent_failures(session, username=username, address=address, since=now - window) >= (
+        failures_allowed
+    ):
+        return ApiError(
+            429, "too_many_attempts", "Too many failed sign-ins. Wait a few minutes and try again."
+        )
+    row = session.execute(
+        select(User, ServerTeam.name)
+        .join(ServerTeam, ServerTeam.id == User.team_id)
+        .where(User.username == username)
+    ).first()
+    user, team_name = (row[0], row[1]) if row is not None else (None, "")
+    matches = password_matches(user.password_hash if user else _DUMMY_HASH, password)
+    if user is None or not matches or user.disabled:
+        write_audit(
+            session,
+            events=[AuditEvent(action="login_failed", username=username, address=address)],
+        )
+        return unauthorized("invalid_login", "The username or password is not right.")
+    token = secrets.token_urlsafe(32)
+    device_id = str(uuid.uuid4())
+    expires_at = now + token_lifetime if token_lifetime else None
+    session.execute(
+        insert(Device).values(
+            id=device_id,
+            user_id=user.id,
+            name=device_name,
+            token_hash=hash_token(token),
+            created_at=now,
+            last_seen_at=now,
+            expires_at=expires_at,
+        )
+    )
+    caller = Caller(
+        user.id,
+        user.username,
+        user.full_name,
+        user.role,
+        user.team_id,
+        team_name,
+        device_id,
+        address,
+    )
+    write_audit(session, events=[caller.audit("login", detail=f"device {device_name!r}")])
+    return LoginResponse(
+        device_id=device_id, token=token, expires_at=expires_at, user=caller.signed_in_user()
+    )
+
+
+def authenticate(session: Session, *, token: str, address: str) -> tuple[Caller, bool]:
+    """The caller a bearer token belongs to, and whether its last-seen time is due a refresh.
+
+    Raises 401 for an unknown, expired or revoked token (revoked: ``device_revoked``,
+    which tells the client to remove the records it holds).
+    """
+    row = session.execute(
+        select(
+            Device.id,
+            Device.expires_at,
+            Device.revoked_at,
+            Device.last_seen_at,
+            User.id,
+            User.username,
+            User.full_name,
+            User.role,
+            User.team_id,
+            User.disabled,
+            ServerTeam.name,
+        )
+        .join(User, User.id == Device.user_id)
+        .join(ServerTeam, ServerTeam.id == User.team_id)
+        .where(Device.token_hash == hash_token(token))
+    ).first()
+    if row is None:
+        raise unauthorized("invalid_token", "This device is not signed in. Please sign in again.")
+    device_id, expires_at, revoked_at, last_seen_at, *user, disabled, team_name = row
+    if revoked_at is not None:
+        raise unauthorized(
+            "device_revoked",
+            "This device's access was withdrawn by the team. Its synced records must be removed.",
+        )
+    now = utcnow()
+    if expires_at is not None and expires_at <= now:
+        raise unauthorized("token_expired", "Your sign-in has expired. Please sign in again.")
+    if disabled:
+        raise unauthorized("account_disabled", "This account is disabled. Ask your team lead.")
+    stale = last_seen_at is None or now - last_seen_at > _LAST_SEEN_EVERY
+    user_id, username, full_name, role, team_id = user
+    caller = Caller(user_id, username, full_name, role, team_id, team_name, device_id, address)
+    return caller, stale
+
+
+def touch_device(session: Session, *, device_id: str) -> None:
+    """Remember when a device was last seen (shown by ``admin list-devices``)."""
+    session.execute(update(Device).where(Device.id == device_id).values(last_seen_at=utcnow()))

@@ -1,0 +1,123 @@
+"""The ``otvisit-server`` command: ``serve`` the sync API, or run an ``admin`` action."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from collections.abc import Sequence
+
+from otvisit.services.errors import DomainError
+from otvisit.sync.server import admin
+from otvisit.sync.server.config import ServerSettings
+from otvisit.sync.server.database import Database
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("New password: ")
+    if first != getpass.getpass("Same password again: "):
+        raise DomainError("The two passwords are not the same.")
+    return first
+
+
+def _serve(args: argparse.Namespace, settings: ServerSettings) -> int:
+    import uvicorn
+
+    from otvisit.sync.server.app import create_app
+
+    database = Database(settings.database_url)
+    database.migrate()
+    app = create_app(settings, database=database)
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+    return 0
+
+
+def _admin(args: argparse.Namespace, settings: ServerSettings) -> int:
+    database = Database(settings.database_url)
+    database.migrate()
+    try:
+        with database.write() as session:
+            action = args.action
+            if action == "create-team":
+                print(admin.create_team(session, name=args.name))
+            elif action == "create-user":
+                password = _read_password(args)
+                user_id = admin.create_user(
+                    session,
+                    team_id=args.team,
+                    username=args.username,
+                    full_name=args.full_name,
+                    password=password,
+                    role=args.role,
+                )
+                print(user_id)
+            elif action == "reset-password":
+                admin.reset_password(session, username=args.username, password=_read_password(args))
+            elif action == "assign-child":
+                for child_id in args.child:
+                    admin.assign_child(session, child_id=child_id, team_id=args.team)
+            elif action == "list-devices":
+                for device in admin.list_devices(session, username=args.username):
+                    state = "revoked" if device.revoked_at else "active"
+                    seen = device.last_seen_at.isoformat() if device.last_seen_at else "never"
+                    print(f"{device.id}\t{device.name}\t{state}\tlast seen {seen}")
+            elif action == "revoke-device":
+                admin.revoke_device(session, device_id=args.device)
+    except DomainError as error:
+        print(f"otvisit-server: {error}", file=sys.stderr)
+        return 1
+    finally:
+        database.dispose()
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="otvisit-server", description="otvisit's team server.")
+    parser.add_argument(
+        "--database-url", help="database URL (default: $OTVISIT_SERVER_DATABASE_URL or SQLite)"
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    serve = commands.add_parser("serve", help="run the sync API (migrates the database first)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8765)
+    serve.add_argument("--log-level", default="warning")
+    serve.add_argument("--database-url", dest="serve_database_url", help=argparse.SUPPRESS)
+
+    admin_parser = commands.add_parser("admin", help="teams, accounts, children and devices")
+    actions = admin_parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+    team = actions.add_parser("create-team", help="create a team; prints its id")
+    team.add_argument("--name", required=True)
+    user = actions.add_parser("create-user", help="create a therapist or team-lead account")
+    user.add_argument("--team", required=True, help="team id")
+    user.add_argument("--username", required=True)
+    user.add_argument("--full-name", required=True)
+    user.add_argument(
+        "--role", default="therapist", choices=["therapist", "assistant", "team_lead", "admin"]
+    )
+    user.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    reset = actions.add_parser("reset-password", help="set a new password for an account")
+    reset.add_argument("--username", required=True)
+    reset.add_argument("--password-stdin", action="store_true")
+    assign = actions.add_parser("assign-child", help="move children to a team's caseload")
+    assign.add_argument("--team", required=True, help="team id")
+    assign.add_argument("--child", required=True, action="append", help="child id (repeatable)")
+    devices = actions.add_parser("list-devices", help="list an account's devices")
+    devices.add_argument("--username", required=True)
+    revoke = actions.add_parser("revoke-device", help="withdraw a device's access")
+    revoke.add_argument("--device", required=True, help="device id")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    url = getattr(args, "serve_database_url", None) or args.database_url
+    settings = ServerSettings(database_url=url) if url else ServerSettings()
+    if args.command == "serve":
+        return _serve(args, settings)
+    return _admin(args, settings)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,22 @@
+"""Server settings, read from ``OTVISIT_SERVER_*`` environment variables (pydantic-settings)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ServerSettings(BaseSettings):
+    """What an operator may tune; every value has a default that runs with no setup."""
+
+    model_config = SettingsConfigDict(env_prefix="OTVISIT_SERVER_", extra="ignore")
+
+    #: SQLite file by default; ``postgresql://user@host/db`` for a team server.
+    database_url: str = "sqlite:///./otvisit-server.db"
+    #: How long a device token stays valid after login (0: until revoked).
+    token_lifetime_days: int = Field(default=90, ge=0)
+    #: Requests with a larger body are refused with 413 before being parsed.
+    max_body_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+    #: Failed logins allowed per username and address within the window, then 429.
+    login_failures_allowed: int = Field(default=5, ge=1)
+    login_window_seconds: int = Field(default=300, ge=1)

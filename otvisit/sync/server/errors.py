@@ -1,0 +1,25 @@
+"""The one error type the server's services raise: an HTTP status, a code and a readable message."""
+
+from __future__ import annotations
+
+
+class ApiError(Exception):
+    """A request the server refuses; becomes ``{"error": {"code", "message"}}`` with ``status``."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+def unauthorized(code: str, message: str) -> ApiError:
+    return ApiError(401, code, message)
+
+
+def forbidden(code: str, message: str) -> ApiError:
+    return ApiError(403, code, message)
+
+
+def invalid(code: str, message: str) -> ApiError:
+    return ApiError(422, code, message)

@@ -1,0 +1,218 @@
+"""Applying one operation to one record: per-field merge, conflicts kept, signed notes immutable."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from otvisit.models.base import utcnow
+from otvisit.models.registry import FIELDS
+from otvisit.sync.protocol import FieldConflict, OperationResult, PushOperation
+from otvisit.sync.server import rules
+from otvisit.sync.server.auth import Caller
+from otvisit.sync.server.database import SequenceLock
+
+
+@dataclass(slots=True)
+class RecordState:
+    """A record as the push sees it: loaded from the table or created by this batch."""
+
+    id: str
+    entity: str
+    team_id: str
+    child_id: str | None
+    fields: dict[str, Any]
+    #: field -> [seq, device_id] of its last change.
+    field_seq: dict[str, list[Any]]
+    seq: int
+    deleted: bool
+    updated_by: str
+    updated_device: str | None
+    is_new: bool = False
+    dirty: bool = False
+
+
+@dataclass(slots=True)
+class ConflictRow:
+    """A conflict to store: the pushed side (mine) and the kept server side (theirs)."""
+
+    conflict_id: str
+    state: RecordState
+    field: str
+    kind: str
+    mine: Any
+    theirs: Any
+    theirs_by: str
+    op_seq: int
+
+
+@dataclass(slots=True)
+class OpContext:
+    """What every operation of one push shares."""
+
+    caller: Caller
+    lock: SequenceLock
+    conflicts: list[ConflictRow] = field(default_factory=list)
+
+
+def _rejected(op: PushOperation, reason: str) -> OperationResult:
+    return OperationResult(op_seq=op.op_seq, status="rejected", reason=reason)
+
+
+def _conflict(
+    ctx: OpContext,
+    op: PushOperation,
+    state: RecordState,
+    kind: str,
+    name: str,
+    mine: Any,
+    theirs: Any,
+) -> FieldConflict:
+    row = ConflictRow(
+        str(uuid.uuid4()), state, name, kind, mine, theirs, state.updated_by, op.op_seq
+    )
+    ctx.conflicts.append(row)
+    return FieldConflict(
+        kind=kind,  # type: ignore[arg-type]
+        field=name,
+        mine=mine,
+        theirs=theirs,
+        theirs_by=state.updated_by,
+        conflict_id=row.conflict_id,
+    )
+
+
+def _touch(ctx: OpContext, state: RecordState, changed: dict[str, Any]) -> int:
+    seq = ctx.lock.next()
+    for name, value in changed.items():
+        state.fields[name] = value
+        state.field_seq[name] = [seq, ctx.caller.device_id]
+    state.seq = seq
+    state.updated_by = ctx.caller.full_name
+    state.updated_device = ctx.caller.device_id
+    state.dirty = True
+    return seq
+
+
+def create_record(
+    ctx: OpContext, op: PushOperation, changes: dict[str, Any], child_id: str | None
+) -> tuple[RecordState | None, OperationResult]:
+    """A record the server has never seen (its scope was checked by the caller)."""
+    if op.kind == "delete":
+        # Created and deleted before it ever reached the server: nothing to keep.
+        return None, OperationResult(op_seq=op.op_seq, status="applied")
+    if op.kind == "restore":
+        return None, _rejected(op, "There is no deleted record to restore on the server.")
+    missing = sorted(rules.REQUIRED_FIELDS[op.entity] - set(changes))
+    if missing:
+        return None, _rejected(op, f"A new {op.entity} needs a value for {', '.join(missing)}.")
+    now_seq_state = RecordState(
+        id=op.record_id,
+        entity=op.entity,
+        team_id=ctx.caller.team_id,
+        child_id=child_id,
+        fields={},
+        field_seq={},
+        seq=0,
+        deleted=False,
+        updated_by="",
+        updated_device=None,
+        is_new=True,
+    )
+    seq = _touch(ctx, now_seq_state, changes)
+    return now_seq_state, OperationResult(op_seq=op.op_seq, status="applied", record_seq=seq)
+
+
+def _immutable_reason(state: RecordState) -> str | None:
+    if state.entity in rules.APPEND_ONLY_ENTITIES:
+        return rules.ADDENDUM_REASON
+    if state.entity == rules.SIGNED_NOTE_ENTITY and state.fields.get("signed_at") is not None:
+        return rules.SIGNED_NOTE_REASON
+    return None
+
+
+def _is_concurrent(ctx: OpContext, op: PushOperation, stamp: list[Any] | None) -> bool:
+    """Changed on the server after the version the device edited, by another device."""
+    if stamp is None:
+        return False
+    return int(stamp[0]) > (op.base_seq or 0) and stamp[1] != ctx.caller.device_id
+
+
+def update_record(
+    ctx: OpContext, op: PushOperation, state: RecordState, changes: dict[str, Any]
+) -> OperationResult:
+    """An upsert, delete or restore of a record the server holds."""
+    if op.kind == "delete":
+        return _delete(ctx, op, state)
+    restoring = op.kind == "restore" and state.deleted
+    if state.deleted and not restoring:
+        if state.updated_device == ctx.caller.device_id:
+            return _rejected(op, "This record was deleted on this device; restore it to change it.")
+        found = _conflict(ctx, op, state, "edit_vs_delete", "", changes, None)
+        return OperationResult(op_seq=op.op_seq, status="conflict", conflicts=[found])
+    differing = {name: v for name, v in changes.items() if state.fields.get(name, None) != v}
+    if name_moved := sorted(rules.SCOPE_FIELDS & set(differing)):
+        return _rejected(op, f"{rules.SCOPE_REASON} ({', '.join(name_moved)})")
+    if differing and (reason := _immutable_reason(state)):
+        return _rejected(op, reason)
+    specs = FIELDS[state.entity]
+    changed: dict[str, Any] = {}
+    conflicts: list[FieldConflict] = []
+    merged = False
+    for name, value in differing.items():
+        if _is_concurrent(ctx, op, state.field_seq.get(name)):
+            if specs[name].clinical_text:
+                theirs = state.fields.get(name)
+                conflicts.append(_conflict(ctx, op, state, "edit", name, value, theirs))
+                continue
+            merged = True
+        changed[name] = value
+    record_seq = None
+    if changed or restoring:
+        state.deleted = False
+        record_seq = _touch(ctx, state, changed)
+    status = "conflict" if conflicts else "merged" if merged else "applied"
+    return OperationResult(
+        op_seq=op.op_seq,
+        status=status,  # type: ignore[arg-type]
+        record_seq=record_seq,
+        conflicts=conflicts,
+    )
+
+
+def _delete(ctx: OpContext, op: PushOperation, state: RecordState) -> OperationResult:
+    if state.deleted:
+        return OperationResult(op_seq=op.op_seq, status="applied")
+    if reason := _immutable_reason(state):
+        return _rejected(op, reason)
+    if any(_is_concurrent(ctx, op, stamp) for stamp in state.field_seq.values()):
+        found = _conflict(ctx, op, state, "delete_vs_edit", "", None, dict(state.fields))
+        return OperationResult(op_seq=op.op_seq, status="conflict", conflicts=[found])
+    state.deleted = True
+    return OperationResult(op_seq=op.op_seq, status="applied", record_seq=_touch(ctx, state, {}))
+
+
+def conflict_rows(ctx: OpContext) -> list[dict[str, Any]]:
+    """The conflicts found in this push, as rows for the conflict table."""
+    now = utcnow()
+    return [
+        {
+            "id": row.conflict_id,
+            "team_id": row.state.team_id,
+            "child_id": row.state.child_id,
+            "entity": row.state.entity,
+            "record_id": row.state.id,
+            "field": row.field,
+            "kind": row.kind,
+            "mine": json.dumps(row.mine),
+            "theirs": json.dumps(row.theirs),
+            "device_id": ctx.caller.device_id,
+            "op_seq": row.op_seq,
+            "mine_by": ctx.caller.full_name,
+            "theirs_by": row.theirs_by,
+            "created_at": now,
+        }
+        for row in ctx.conflicts
+    ]

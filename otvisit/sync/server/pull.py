@@ -1,0 +1,101 @@
+"""A device's pull: the team's records changed after a cursor, serialised straight to JSON bytes."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter as Tally
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from otvisit.sync.server.audit import AuditEvent
+from otvisit.sync.server.auth import Caller
+from otvisit.sync.server.database import current_sequence
+from otvisit.sync.server.schema import Record, TeamDeparture
+
+_dumps = json.dumps
+
+
+@dataclass(frozen=True, slots=True)
+class PullPage:
+    """The answer body (already JSON) and what it read, for the audit log."""
+
+    body: bytes
+    count: int
+    audit: list[AuditEvent]
+
+
+def pull_changes(session: Session, *, caller: Caller, cursor: int, limit: int) -> PullPage:
+    """Records of the caller's team with ``cursor < seq``, oldest change first.
+
+    Only sequences up to the committed high-water mark are read: every change
+    at or below it has committed (writers hold the sequence lock until they
+    commit), so moving the cursor there can never skip a late commit.
+    """
+    high = current_sequence(session)
+    rows = session.execute(
+        select(
+            Record.entity,
+            Record.id,
+            Record.child_id,
+            Record.seq,
+            Record.deleted,
+            Record.fields,
+            Record.updated_by,
+        )
+        .where(Record.team_id == caller.team_id, Record.seq > cursor, Record.seq <= high)
+        .order_by(Record.seq)
+        .limit(limit + 1)
+    ).all()
+    has_more = len(rows) > limit
+    if has_more:
+        rows = rows[:limit]
+    upper = rows[-1][3] if has_more else max(high, cursor)
+    departures = session.execute(
+        select(TeamDeparture.child_id)
+        .where(
+            TeamDeparture.team_id == caller.team_id,
+            TeamDeparture.seq > cursor,
+            TeamDeparture.seq <= upper,
+        )
+        .order_by(TeamDeparture.seq)
+    ).scalars()
+    # A child that came back to the team later is not removed: its records are re-sent.
+    present = {row[1] for row in rows if row[0] == "child"}
+    removed = list(dict.fromkeys(c for c in departures if c not in present))
+    if removed:
+        still_here = session.execute(
+            select(Record.id).where(Record.id.in_(removed), Record.team_id == caller.team_id)
+        ).scalars()
+        back = set(still_here)
+        removed = [c for c in removed if c not in back]
+    parts = [
+        f'{{"entity":"{entity}","record_id":"{rid}","child_id":'
+        f'{"null" if child is None else _dumps(child)},"seq":{seq},'
+        f'"deleted":{"true" if deleted else "false"},"fields":{fields},"updated_by":{_dumps(by)}}}'
+        for entity, rid, child, seq, deleted, fields, by in rows
+    ]
+    body = (
+        f'{{"records":[{",".join(parts)}],"removed_children":{_dumps(removed)},'
+        f'"next_cursor":{upper},"has_more":{"true" if has_more else "false"}}}'
+    )
+    return PullPage(body=body.encode(), count=len(rows), audit=_read_events(caller, rows, cursor))
+
+
+def _read_events(caller: Caller, rows: Sequence[Any], cursor: int) -> list[AuditEvent]:
+    """One audit line per child read (and one for team records), naming how many and which seqs."""
+    if not rows:
+        return []
+    per_child = Tally(row[2] for row in rows)
+    last = rows[-1][3]
+    return [
+        caller.audit(
+            "read",
+            child_id=child,
+            detail=f"pulled {count} record(s) with seq {cursor + 1}..{last}",
+        )
+        for child, count in per_child.items()
+    ]

@@ -1,0 +1,119 @@
+"""A small HTTP client of the sync API for tests: the schema header, the token, JSON in and out."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import httpx
+
+from otvisit.sync import protocol
+
+
+class ApiClient:
+    """One device talking to a running server."""
+
+    def __init__(self, base_url: str, *, schema: int | None = protocol.SCHEMA_VERSION) -> None:
+        headers = {} if schema is None else {protocol.SCHEMA_HEADER: str(schema)}
+        self.http = httpx.Client(base_url=base_url, headers=headers, timeout=60.0)
+        self.token: str | None = None
+        self.device_id: str | None = None
+        self.next_op_seq = 1
+
+    def close(self) -> None:
+        self.http.close()
+
+    def _auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"} if self.token else {}
+
+    def login(self, username: str, password: str, device_name: str = "test laptop") -> ApiClient:
+        answer = self.login_response(username, password, device_name)
+        assert answer.status_code == 200, answer.text
+        body = answer.json()
+        self.token, self.device_id = body["token"], body["device_id"]
+        return self
+
+    def login_response(self, username: str, password: str, device_name: str) -> httpx.Response:
+        body = {"username": username, "password": password, "device_name": device_name}
+        return self.http.post(protocol.LOGIN_PATH, json=body)
+
+    def post(self, path: str, **kwargs: Any) -> httpx.Response:
+        return self.http.post(path, headers=self._auth(), **kwargs)
+
+    def get(self, path: str, **kwargs: Any) -> httpx.Response:
+        return self.http.get(path, headers=self._auth(), **kwargs)
+
+    def push_response(self, operations: list[dict[str, Any]]) -> httpx.Response:
+        return self.post(
+            protocol.PUSH_PATH, json={"device_id": self.device_id, "operations": operations}
+        )
+
+    def push(self, operations: list[dict[str, Any]]) -> dict[str, Any]:
+        answer = self.push_response(operations)
+        assert answer.status_code == 200, answer.text
+        result: dict[str, Any] = answer.json()
+        return result
+
+    def op(
+        self,
+        entity: str,
+        changes: dict[str, Any],
+        *,
+        record_id: str | None = None,
+        kind: str = "upsert",
+        base_seq: int | None = None,
+    ) -> dict[str, Any]:
+        """An operation with this device's next op_seq."""
+        operation = {
+            "op_seq": self.next_op_seq,
+            "entity": entity,
+            "record_id": record_id or str(uuid.uuid4()),
+            "kind": kind,
+            "base_seq": base_seq,
+            "changes": changes,
+        }
+        self.next_op_seq += 1
+        return operation
+
+    def pull(self, cursor: int = 0, limit: int = protocol.DEFAULT_PULL_LIMIT) -> dict[str, Any]:
+        answer = self.get(protocol.PULL_PATH, params={"cursor": cursor, "limit": limit})
+        assert answer.status_code == 200, answer.text
+        result: dict[str, Any] = answer.json()
+        return result
+
+    def pull_all(self, cursor: int = 0, limit: int = protocol.DEFAULT_PULL_LIMIT) -> dict[str, Any]:
+        """Every page from cursor: records (newest version per id), removed children, cursor."""
+        records: dict[str, dict[str, Any]] = {}
+        removed: list[str] = []
+        while True:
+            page = self.pull(cursor, limit)
+            for record in page["records"]:
+                records[record["record_id"]] = record
+            removed.extend(page["removed_children"])
+            cursor = page["next_cursor"]
+            if not page["has_more"]:
+                return {"records": records, "removed_children": removed, "cursor": cursor}
+
+
+def child_fields(team_id: str, **extra: Any) -> dict[str, Any]:
+    fields = {
+        "team_id": team_id,
+        "given_name": "Sam",
+        "family_name": "Okafor",
+        "date_of_birth": "2019-03-14",
+        "nhs_number": "9434765919",
+    }
+    fields.update(extra)
+    return fields
+
+
+def note_fields(child_id: str, author_id: str, **extra: Any) -> dict[str, Any]:
+    fields = {
+        "child_id": child_id,
+        "author_id": author_id,
+        "seen_on": "2026-11-24",
+        "place": "home",
+        "body": "Practised buttons on the coat with mum.",
+    }
+    fields.update(extra)
+    return fields
