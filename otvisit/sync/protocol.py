@@ -12,8 +12,17 @@ retried push is answered again without applying anything twice. Each
 operation names the server sequence of the record version it was made on
 (``base_seq``) so the server can tell concurrent edits from later ones.
 
+Operation sequences may skip numbers going forward (edits set aside on the
+device leave holes); they may never go backwards. Resending an operation
+already processed is answered with its stored result, provided it says the
+same thing (else 409 ``op_seq_reused``); an op_seq below the device's last
+one that the server never saw, or a batch not in increasing order, is 409
+``op_seq_out_of_order``. Refusals of the whole push (4xx) write nothing.
+
 Pull: records changed after ``cursor`` in server change order, the newest
 version of each, tombstones included, only for the caller's team.
+``removed_children`` lists children that left the team: remove them (setting
+aside unpushed edits) before applying the page's records.
 """
 
 from __future__ import annotations
@@ -30,6 +39,26 @@ SCHEMA_HEADER = "X-Otvisit-Schema"
 MAX_PUSH_OPERATIONS = 1000
 MAX_PULL_LIMIT = 5000
 DEFAULT_PULL_LIMIT = 1000
+
+# Error codes (``error.code``) a client acts on.
+#: 426: the client's schema is too old (or the header is missing): update the app.
+UPDATE_REQUIRED = "update_required"
+#: 409: the client's schema is newer than the server's: the server needs updating.
+SERVER_UPDATE_REQUIRED = "server_update_required"
+#: 401: the device's access was withdrawn: remove the synced records from the device.
+DEVICE_REVOKED = "device_revoked"
+#: 401: sign in again (unknown token, expired token, or no token).
+INVALID_TOKEN = "invalid_token"
+TOKEN_EXPIRED = "token_expired"
+#: 403: the push touched a child or record of another team (nothing saved).
+OTHER_TEAM = "other_team"
+#: 409: operation sequence problems (nothing saved).
+OP_SEQ_OUT_OF_ORDER = "op_seq_out_of_order"
+OP_SEQ_REUSED = "op_seq_reused"
+#: 413 / 422 / 429.
+REQUEST_TOO_LARGE = "request_too_large"
+INVALID_FIELD = "invalid_field"
+TOO_MANY_ATTEMPTS = "too_many_attempts"
 
 UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 
@@ -94,7 +123,13 @@ class PushRequest(WireModel):
 
 
 class FieldConflict(WireModel):
-    """Two versions of one field (field "" for edit-versus-delete); both are kept."""
+    """Two versions of one field (field "" for edit-versus-delete); both are kept.
+
+    ``edit``: mine/theirs are the two values of ``field`` (the server kept theirs).
+    ``edit_vs_delete``: mine is the pushed changes, theirs None (the server holds a tombstone).
+    ``delete_vs_edit``: mine None (the pushed delete), theirs the server's current fields.
+    Resolve by pushing the chosen value (``restore`` with changes keeps an edit over a delete).
+    """
 
     kind: ConflictKind
     field: str
