@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -119,6 +120,27 @@ def check_store_and_record(ctx: Context) -> str:
     return (
         f"created an encrypted {path.name} in {ctx.scratch}, migrated to {revision}, "
         "wrote and read back a record and its outbox entry"
+    )
+
+
+def check_credential_store(_ctx: Context) -> str:
+    # Only asks which backend keyring chose: no secret is read or written.
+    import keyring
+    from keyring.backends import fail, null
+
+    from otvisit.keys import INSECURE_KEY_FILE_ENV
+
+    backend = keyring.get_keyring()
+    name = f"{type(backend).__module__}.{type(backend).__name__}"
+    if not isinstance(backend, fail.Keyring | null.Keyring):
+        return f"database keys go to {name}"
+    if os.environ.get(INSECURE_KEY_FILE_ENV) == "1":
+        return (
+            f"no credential store; {INSECURE_KEY_FILE_ENV}=1 keeps keys in files (not for real use)"
+        )
+    raise RuntimeError(
+        "no OS credential store (Windows Credential Manager, GNOME Keyring, KWallet), so "
+        "the real caseload cannot be opened; only the demo profile works"
     )
 
 
@@ -238,6 +260,7 @@ CHECKS: tuple[Check, ...] = (
     ("version", check_version),
     ("bundled resources", check_resources),
     ("local store", check_store_and_record),
+    ("credential store", check_credential_store),
     *((f"{name} handout", _handout_check(code, name, font)) for code, name, font in HANDOUTS),
     ("Qt and QtPdf", check_qt),
     ("desktop window", check_window_code),
@@ -264,7 +287,9 @@ def run_checks(
         try:
             outcome = Outcome(name, True, check(ctx))
         except Exception as exc:  # the checklist reports every failure, whatever it is
-            outcome = Outcome(name, False, f"{type(exc).__name__}: {exc}")
+            # Our own RuntimeErrors are written for IT; anything else names its type too.
+            detail = str(exc) if type(exc) is RuntimeError else f"{type(exc).__name__}: {exc}"
+            outcome = Outcome(name, False, detail)
         outcomes.append(outcome)
         print(f"{ok_mark if outcome.ok else fail_mark} {name}: {outcome.detail}", flush=True)
     return outcomes
