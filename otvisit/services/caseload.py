@@ -10,7 +10,24 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from otvisit.models import Appointment, Carer, Child, Episode, SyncSetting, Team, Therapist
+from otvisit.models import (
+    Appointment,
+    Carer,
+    Child,
+    EquipmentRecommendation,
+    Episode,
+    GasRating,
+    Goal,
+    HomeProgramme,
+    LibraryStrategy,
+    NoteAddendum,
+    PrintedDocument,
+    ProgrammeStrategy,
+    SessionNote,
+    SyncSetting,
+    Team,
+    Therapist,
+)
 from otvisit.models.vocabulary import AppointmentStatus, EpisodeStatus
 from otvisit.services.errors import NotFound
 from otvisit.services.nhs_number import format_nhs_number
@@ -363,3 +380,250 @@ def _signed_in_ids(session: Session) -> list[str]:
 def is_empty(session: Session) -> bool:
     """True when the store holds no team yet (first start: show the welcome screen)."""
     return session.scalars(select(Team.id).limit(1)).first() is None
+
+
+# --- Read-side views of one child's record (the lists the record's sections show) -------------
+
+
+@dataclass(frozen=True, slots=True)
+class AppointmentView:
+    appointment_id: str
+    starts_at: datetime
+    duration_minutes: int
+    kind: str
+    place: str
+    status: str
+    reschedule_count: int
+    interpreter_booked: bool
+    interpreter_language: str
+    disrupted: bool
+    family_contacted: bool
+    notes: str
+
+
+@dataclass(frozen=True, slots=True)
+class GoalView:
+    goal_id: str
+    wording: str
+    area: str
+    set_on: date
+    status: str
+    levels: tuple[str, str, str, str, str]
+    baseline: int
+    weight: float
+    #: The latest GAS rating (None: not rated yet, the goal counts at its baseline).
+    latest_level: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class NoteView:
+    note_id: str
+    seen_on: date
+    place: str
+    author_id: str
+    author_name: str
+    attendees: tuple[dict[str, str], ...]
+    interpreter_language: str
+    goals_addressed: tuple[str, ...]
+    strategies_given: tuple[str, ...]
+    body: str
+    plan: str
+    signed_at: datetime | None
+    #: (written at, author's name, text) of each addendum, oldest first.
+    addenda: tuple[tuple[datetime, str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentView:
+    document_id: str
+    kind: str
+    title: str
+    language: str
+    large_print: bool
+    made_at: datetime
+    file_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class StrategyChoice:
+    slug: str
+    title: str
+    area: str
+    summary: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProgrammeView:
+    programme_id: str
+    title: str
+    this_week: str
+    #: (entry id, strategy slug, goal id) in printed order.
+    entries: tuple[tuple[str, str, str | None], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class EquipmentView:
+    recommendation_id: str
+    item: str
+    setting: str
+    status: str
+    recommended_on: date
+    measurements: dict[str, float]
+
+
+def child_appointments(session: Session, *, child_id: str) -> list[AppointmentView]:
+    """The child's appointments, newest first."""
+    rows = session.scalars(
+        select(Appointment)
+        .where(Appointment.child_id == child_id, Appointment.deleted.is_(False))
+        .order_by(Appointment.starts_at.desc())
+    )
+    return [
+        AppointmentView(
+            a.id,
+            a.starts_at,
+            a.duration_minutes,
+            a.kind.value,
+            a.place.value,
+            a.status.value,
+            a.reschedule_count,
+            a.interpreter_booked,
+            a.interpreter_language,
+            a.disrupted,
+            a.family_contacted,
+            a.notes,
+        )  # fmt: skip
+        for a in rows
+    ]
+
+
+def child_goals(session: Session, *, child_id: str) -> list[GoalView]:
+    """The child's goals in the order they were set, with each one's latest GAS rating."""
+    goals = session.scalars(
+        select(Goal)
+        .where(Goal.child_id == child_id, Goal.deleted.is_(False))
+        .order_by(Goal.set_on, Goal.created_at)
+    ).all()
+    latest: dict[str, int] = {}
+    ratings = session.scalars(
+        select(GasRating)
+        .where(GasRating.child_id == child_id, GasRating.deleted.is_(False))
+        .order_by(GasRating.rated_on, GasRating.created_at)
+    )
+    for rating in ratings:
+        latest[rating.goal_id] = rating.level
+    return [
+        GoalView(
+            g.id,
+            g.wording,
+            g.area,
+            g.set_on,
+            g.status.value,
+            (g.gas_minus2, g.gas_minus1, g.gas_zero, g.gas_plus1, g.gas_plus2),
+            g.gas_baseline,
+            g.gas_weight,
+            latest.get(g.id),
+        )  # fmt: skip
+        for g in goals
+    ]
+
+
+def child_notes(session: Session, *, child_id: str) -> list[NoteView]:
+    """The child's session notes, newest first, each with its addenda."""
+    names = {t.id: t.full_name for t in session.scalars(select(Therapist))}
+    notes = session.scalars(
+        select(SessionNote)
+        .where(SessionNote.child_id == child_id, SessionNote.deleted.is_(False))
+        .order_by(SessionNote.seen_on.desc(), SessionNote.created_at.desc())
+    ).all()
+    addenda: dict[str, list[tuple[datetime, str, str]]] = {}
+    for addendum in session.scalars(
+        select(NoteAddendum)
+        .where(NoteAddendum.child_id == child_id, NoteAddendum.deleted.is_(False))
+        .order_by(NoteAddendum.written_at)
+    ):
+        entry = (addendum.written_at, names.get(addendum.author_id, ""), addendum.text)
+        addenda.setdefault(addendum.note_id, []).append(entry)
+    return [
+        NoteView(
+            n.id,
+            n.seen_on,
+            n.place.value,
+            n.author_id,
+            names.get(n.author_id, ""),
+            tuple(n.attendees or ()),
+            n.interpreter_language,
+            tuple(n.goals_addressed or ()),
+            tuple(n.strategies_given or ()),
+            n.body,
+            n.plan,
+            n.signed_at,
+            tuple(addenda.get(n.id, ())),
+        )  # fmt: skip
+        for n in notes
+    ]
+
+
+def child_documents(session: Session, *, child_id: str) -> list[DocumentView]:
+    """Every document made for the child on any device, newest first."""
+    rows = session.scalars(
+        select(PrintedDocument)
+        .where(PrintedDocument.child_id == child_id, PrintedDocument.deleted.is_(False))
+        .order_by(PrintedDocument.created_at.desc())
+    )
+    return [
+        DocumentView(d.id, d.kind, d.title, d.language, d.large_print, d.created_at, d.file_name)
+        for d in rows
+    ]
+
+
+def strategy_choices(session: Session, *, team_id: str | None = None) -> list[StrategyChoice]:
+    """The team's strategy library, by area then title, to pick from in notes and programmes."""
+    query = select(LibraryStrategy).where(LibraryStrategy.deleted.is_(False))
+    if team_id:
+        query = query.where(LibraryStrategy.team_id == team_id)
+    seen: dict[str, StrategyChoice] = {}
+    for s in session.scalars(query.order_by(LibraryStrategy.area, LibraryStrategy.title)):
+        seen.setdefault(s.slug, StrategyChoice(s.slug, s.title, s.area, s.summary))
+    return list(seen.values())
+
+
+def child_programme(session: Session, *, child_id: str) -> ProgrammeView | None:
+    """The child's newest home programme, or None."""
+    programme = session.scalars(
+        select(HomeProgramme)
+        .where(HomeProgramme.child_id == child_id, HomeProgramme.deleted.is_(False))
+        .order_by(HomeProgramme.started_on.desc(), HomeProgramme.created_at.desc())
+        .limit(1)
+    ).first()
+    if programme is None:
+        return None
+    entries = session.scalars(
+        select(ProgrammeStrategy)
+        .where(ProgrammeStrategy.programme_id == programme.id, ProgrammeStrategy.deleted.is_(False))
+        .order_by(ProgrammeStrategy.position)
+    )
+    return ProgrammeView(
+        programme.id,
+        programme.title,
+        programme.this_week,
+        tuple((e.id, e.strategy_slug, e.goal_id) for e in entries),
+    )
+
+
+def child_equipment(session: Session, *, child_id: str) -> list[EquipmentView]:
+    """The child's equipment recommendations, newest first."""
+    rows = session.scalars(
+        select(EquipmentRecommendation)
+        .where(
+            EquipmentRecommendation.child_id == child_id,
+            EquipmentRecommendation.deleted.is_(False),
+        )
+        .order_by(EquipmentRecommendation.recommended_on.desc())
+    )
+    return [
+        EquipmentView(
+            r.id, r.item, r.setting.value, r.status.value, r.recommended_on, dict(r.measurements)
+        )
+        for r in rows
+    ]
