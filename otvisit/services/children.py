@@ -161,7 +161,7 @@ def create_child(
     """A child on the team's caseload; ``details`` are the optional fields. Returns the id."""
     unknown = sorted(set(details) - EDITABLE_FIELDS)
     if unknown:
-        raise ValidationError(f"{unknown[0]!r} is not something recorded about a child")
+        raise ValidationError(f"A child has no detail called {unknown[0]!r}")
     get_live(session, Team, team_id, what="team")
     clean = _clean(
         {
@@ -194,7 +194,7 @@ def update_child(
     child = get_live(session, Child, child_id, what="child")
     unknown = sorted(set(changes) - EDITABLE_FIELDS)
     if unknown:
-        raise ValidationError(f"{unknown[0]!r} cannot be changed here")
+        raise ValidationError(f"The detail {unknown[0]!r} cannot be changed here")
     current = {name: getattr(child, name) for name in EDITABLE_FIELDS}
     merged = {**current, **changes}
     clean = _clean(merged, today=today or date.today())

@@ -102,7 +102,7 @@ def discharge_episode(
     try:
         reason = DischargeReason(reason)
     except ValueError:
-        raise ValidationError(f"{reason!r} is not a discharge reason") from None
+        raise ValidationError(f"The reason {reason!r} is not a discharge reason") from None
     text = required_text(summary, what="a discharge summary")
     moment = now or utcnow()
     on = check_date(discharged_on or moment.date(), what="the discharge date")

@@ -68,7 +68,7 @@ def check_measurements(value: object) -> dict[str, float]:
     for name, cm in value.items():
         if name not in MEASUREMENTS:
             raise ValidationError(
-                f"{name!r} is not a measurement; use {', '.join(MEASUREMENTS.values())}"
+                f"There is no measurement called {name!r}; use {', '.join(MEASUREMENTS.values())}"
             )
         clean[name] = positive_number(cm, what=f"The {MEASUREMENTS[name]} (cm)", maximum=LARGEST_CM)
     return clean
@@ -93,7 +93,9 @@ def _values(
         try:
             values["funder"] = Funder(fields["funder"])
         except ValueError:
-            raise ValidationError(f"{fields['funder']!r} is not a funder") from None
+            raise ValidationError(
+                f"The funder {fields['funder']!r} is not one the letters know"
+            ) from None
     if "provider" in fields:
         values["provider"] = optional_text(fields["provider"], what="the provider", max_length=200)
     if fields.get("review_on") is not None:
@@ -189,7 +191,9 @@ def update_equipment(
     rec = get_live(session, EquipmentRecommendation, recommendation_id, what="recommendation")
     unknown = sorted(set(changes) - EDITABLE_FIELDS)
     if unknown:
-        raise ValidationError(f"{unknown[0]!r} cannot be changed here (status has its own step)")
+        raise ValidationError(
+            f"The detail {unknown[0]!r} cannot be changed here (status has its own step)"
+        )
     if "functional_need" in changes:
         required_text(changes["functional_need"], what="the need the item meets")
     values = _values(session, rec.child_id, changes, rec.recommended_on)
@@ -213,7 +217,7 @@ def advance_equipment_status(
     try:
         wanted = EquipmentStatus(status)
     except ValueError:
-        raise ValidationError(f"{status!r} is not an equipment status") from None
+        raise ValidationError(f"The status {status!r} is not an equipment status") from None
     expected = NEXT_STATUS.get(rec.status)
     if wanted is not expected:
         if expected is None:

@@ -102,7 +102,7 @@ def update_goal(
     goal = get_live(session, Goal, goal_id, what="goal")
     unknown = sorted(set(changes) - EDITABLE_FIELDS)
     if unknown:
-        raise ValidationError(f"{unknown[0]!r} cannot be changed on a goal")
+        raise ValidationError(f"The detail {unknown[0]!r} cannot be changed on a goal")
     values: dict[str, Any] = {}
     if "wording" in changes:
         values["wording"] = required_text(

@@ -53,7 +53,7 @@ def _attendees(value: object) -> list[dict[str, str]]:
         role = person.get("role")
         if role not in ATTENDEE_ROLES:
             raise ValidationError(
-                f"{role!r} is not a role; choose from {', '.join(sorted(ATTENDEE_ROLES))}"
+                f"The role {role!r} is not known; choose from {', '.join(sorted(ATTENDEE_ROLES))}"
             )
         entry = {
             "role": str(role),

@@ -50,7 +50,7 @@ def add_therapist(
     try:
         role = StaffRole(role)
     except ValueError:
-        raise ValidationError(f"{role!r} is not a staff role") from None
+        raise ValidationError(f"The role {role!r} is not a staff role") from None
     therapist = Therapist(
         id=new_id(),
         team_id=team_id,

@@ -1,4 +1,4 @@
-"""Fixtures for service tests: a session in a transaction, and a check that refusals write nothing."""
+"""Service-test fixtures: a session in a transaction, and a check that refusals write nothing."""
 
 from __future__ import annotations
 
