@@ -5,7 +5,7 @@ from otvisit.reports.handout import render_handout, render_teacher_advice
 from otvisit.reports.i18n import available_languages
 from otvisit.reports.letters import render_discharge_letter, render_equipment_letter
 from otvisit.reports.pdfbuild import write_pdf
-from otvisit.reports.progress import gas_t_score, render_progress_report
+from otvisit.reports.progress import render_progress_report
 from otvisit.reports.render import DocumentKind, render_document
 from otvisit.reports.strategy_library import load_library
 
@@ -15,7 +15,6 @@ __all__ = [
     "StrategyLibraryError",
     "TranslationError",
     "available_languages",
-    "gas_t_score",
     "load_library",
     "render_discharge_letter",
     "render_document",

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing, String
@@ -19,18 +17,7 @@ from otvisit.reports.i18n import load_language
 from otvisit.reports.pdfbuild import DocumentMeta, build_pdf
 from otvisit.reports.styles import stylesheet
 
-RHO = 0.3
 COPM_IMPORTANT_CHANGE = 2
-
-
-def gas_t_score(goals: tuple[GoalProgress, ...], rho: float = RHO) -> float | None:
-    """Kiresuk-Sherman T-score; None unless every goal has a current rating."""
-    if not goals or any(g.current is None for g in goals):
-        return None
-    weights = [g.weight for g in goals]
-    weighted = sum(g.weight * (g.current or 0) for g in goals)
-    denominator = math.sqrt((1 - rho) * sum(w * w for w in weights) + rho * sum(weights) ** 2)
-    return 50 + 10 * weighted / denominator
 
 
 def _level_text(goal: GoalProgress, score: int | None, not_rated: str) -> str:
@@ -54,7 +41,8 @@ def _gas(w: Writer, report: ProgressReport) -> list[Flowable]:
                        f"{_level_text(goal, goal.baseline, not_rated)}", sheet.small))
         out.append(w.p(f"{lang.t('gas_current')}: "
                        f"{_level_text(goal, goal.current, not_rated)}", sheet.small))
-    score = report.gas_t_score if report.gas_t_score is not None else gas_t_score(report.goals)
+    # The score is the services' (otvisit.services.gas): one formula for screen and paper.
+    score = report.gas_t_score
     if score is None:
         out.append(w.t("gas_t_score_missing", sheet.subheading))
     else:

@@ -23,6 +23,7 @@ from otvisit.reports.content import (
     TeamContact,
     TherapistContact,
 )
+from otvisit.services.gas import gas_t_score
 
 TODAY = date(2026, 11, 24)
 
@@ -111,7 +112,7 @@ def progress_report() -> ProgressReport:
             CopmScore("Using knife and fork", 4, 3, 5, 6),
             CopmScore("Writing name", 2, 2, 4, 3),
         ),
-        gas_t_score=None,
+        gas_t_score=gas_t_score([(1, 1.0), (0, 1.0), (-1, 2.0)]),
         summary="Sam has made good progress with dressing. Handwriting is still hard.",
     )
 
