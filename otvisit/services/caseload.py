@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -14,8 +15,8 @@ from otvisit.models import (
     Appointment,
     Carer,
     Child,
-    EquipmentRecommendation,
     Episode,
+    EquipmentRecommendation,
     GasRating,
     Goal,
     HomeProgramme,
@@ -492,7 +493,7 @@ def child_appointments(session: Session, *, child_id: str) -> list[AppointmentVi
             a.disrupted,
             a.family_contacted,
             a.notes,
-        )  # fmt: skip
+        )
         for a in rows
     ]
 
@@ -523,7 +524,7 @@ def child_goals(session: Session, *, child_id: str) -> list[GoalView]:
             g.gas_baseline,
             g.gas_weight,
             latest.get(g.id),
-        )  # fmt: skip
+        )
         for g in goals
     ]
 
@@ -559,7 +560,7 @@ def child_notes(session: Session, *, child_id: str) -> list[NoteView]:
             n.plan,
             n.signed_at,
             tuple(addenda.get(n.id, ())),
-        )  # fmt: skip
+        )
         for n in notes
     ]
 
@@ -627,3 +628,163 @@ def child_equipment(session: Session, *, child_id: str) -> list[EquipmentView]:
         )
         for r in rows
     ]
+
+
+# --- Stand-ins until otvisit.services.documents lands: models -> report content --------------
+# The UI reaches these through otvisit.ui.printing; switch them to the documents service then.
+
+
+def _lines(text: str) -> tuple[str, ...]:
+    return tuple(line for line in text.splitlines() if line.strip())
+
+
+def _report_parts(session: Session, child: Child) -> tuple[Any, Any, Any, Any]:
+    from otvisit.reports import content
+
+    therapist = session.get(Therapist, child.therapist_id) if child.therapist_id else None
+    team = session.get(Team, child.team_id)
+    carers = session.scalars(
+        select(Carer.full_name).where(Carer.child_id == child.id, Carer.deleted.is_(False))
+    ).all()
+    who = content.ChildSummary(
+        first_name=child.preferred_name or child.given_name,
+        last_name=child.family_name,
+        date_of_birth=child.date_of_birth,
+        nhs_number=child.nhs_number,
+        carers=tuple(carers),
+        address=_lines(child.address) + ((child.postcode,) if child.postcode else ()),
+    )
+    signer = content.TherapistContact(
+        name=therapist.full_name if therapist else "Occupational therapist",
+        role=therapist.job_title if therapist else "Occupational Therapist",
+        phone=(therapist.phone or None) if therapist else None,
+        email=(therapist.email or None) if therapist else None,
+    )
+    service = content.TeamContact(
+        service_name="Children's Community Occupational Therapy",
+        team_name=team.name if team else "",
+        phone=team.phone if team else "",
+        language_line=team.language_line_phone if team else "",
+        address=_lines(team.address) if team else (),
+        email=(team.email or None) if team else None,
+    )
+    setting = None
+    if child.setting_name:
+        setting = content.SettingContact(
+            name=child.setting_name,
+            contact_name=child.setting_contact_name or None,
+            contact_role=child.setting_contact_role or None,
+            address=_lines(child.setting_address),
+            phone=child.setting_contact_phone or None,
+            email=child.setting_contact_email or None,
+        )
+    return who, signer, service, setting
+
+
+def handout_content(session: Session, *, programme_id: str, today: date) -> Any:
+    """The home programme as report content (a reports.content.HomeProgramme)."""
+    from otvisit.reports import content
+
+    programme = session.get(HomeProgramme, programme_id)
+    if programme is None or programme.deleted:
+        raise NotFound("This home programme is not on this laptop")
+    child = session.get(Child, programme.child_id)
+    if child is None:
+        raise NotFound("This child is not on this laptop")
+    who, signer, service, setting = _report_parts(session, child)
+    view = child_programme(session, child_id=child.id)
+    entries = view.entries if view else ()
+    goal_ids = {goal_id for _e, _s, goal_id in entries if goal_id}
+    goals = [g for g in child_goals(session, child_id=child.id) if g.goal_id in goal_ids]
+    return content.HomeProgramme(
+        child=who,
+        therapist=signer,
+        team=service,
+        goals=tuple(content.Goal(g.goal_id, g.wording) for g in goals),
+        strategies=tuple(
+            content.StrategyChoice(slug, (goal_id,) if goal_id else ())
+            for _e, slug, goal_id in entries
+        ),
+        this_week=_lines(programme.this_week),
+        issued_on=today,
+        setting=setting,
+        review_date=programme.review_on,
+    )
+
+
+def equipment_letter_content(session: Session, *, recommendation_id: str, today: date) -> Any:
+    """An equipment recommendation as report content (a reports.content.EquipmentLetter)."""
+    from otvisit.reports import content
+
+    rec = session.get(EquipmentRecommendation, recommendation_id)
+    if rec is None or rec.deleted:
+        raise NotFound("This recommendation is not on this laptop")
+    child = session.get(Child, rec.child_id)
+    if child is None:
+        raise NotFound("This child is not on this laptop")
+    who, signer, service, setting = _report_parts(session, child)
+    goal = session.get(Goal, rec.goal_id) if rec.goal_id else None
+    funder = rec.funder.value.replace("_", " ")
+    return content.EquipmentLetter(
+        child=who,
+        therapist=signer,
+        team=service,
+        setting=setting,
+        letter_date=today,
+        item=rec.item,
+        functional_need=rec.functional_need,
+        goal=content.Goal(goal.id, goal.wording) if goal else None,
+        measurements=tuple(
+            content.Measurement(name.replace("_", " ").capitalize(), f"{value:g} cm")
+            for name, value in rec.measurements.items()
+        ),
+        fitting_notes=_lines(rec.fitting_notes),
+        alternatives_tried=_lines(rec.alternatives_tried),
+        funding_responsibility=funder,
+        provision_responsibility=rec.provider or funder,
+        safety_notes=_lines(rec.safety_notes),
+        training_notes=_lines(rec.training_notes),
+        review_date=rec.review_on,
+    )
+
+
+def record_document(
+    session: Session,
+    *,
+    child_id: str,
+    kind: str,
+    title: str,
+    language: str,
+    large_print: bool,
+    source_id: str | None,
+    file_name: str,
+    sha256: str,
+    actor_id: str | None,
+) -> str:
+    """Keep a record of a document made for the child (the PDF itself stays on this laptop)."""
+    from otvisit.models.vocabulary import AuditAction
+    from otvisit.services.audit import record_access
+
+    document = PrintedDocument(
+        child_id=child_id,
+        kind=kind,
+        title=title,
+        language=language,
+        large_print=large_print,
+        made_by_id=actor_id,
+        source_id=source_id,
+        file_name=file_name,
+        sha256=sha256,
+    )
+    session.add(document)
+    session.flush()
+    record_access(
+        session,
+        actor_id=actor_id,
+        action=AuditAction.PRINT,
+        entity="printed_document",
+        record_id=document.id,
+        child_id=child_id,
+        detail=f"{kind} {language}",
+    )
+    return document.id
