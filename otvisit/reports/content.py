@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass, field
 from datetime import date
+
+from otvisit.models.vocabulary import DischargeReason
 
 
 @dataclass(frozen=True)
@@ -177,16 +178,6 @@ class ProgressReport:
     copm: tuple[CopmScore, ...] = ()
     gas_t_score: float | None = None
     summary: str = ""
-
-
-class DischargeReason(enum.Enum):
-    """Why an episode of care ended."""
-
-    GOALS_MET = "goals_met"
-    FAMILY_REQUEST = "family_request"
-    DID_NOT_ATTEND = "did_not_attend"
-    MOVED_AWAY = "moved_away"
-    OTHER = "other"
 
 
 @dataclass(frozen=True)
