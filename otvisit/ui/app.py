@@ -1,0 +1,95 @@
+"""Starting the desktop app: open the profile's store, build the window, show the caseload."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QApplication
+
+from otvisit.models.store import Store
+from otvisit.profile import DEMO_PROFILE, Profile
+from otvisit.services import caseload
+from otvisit.services.caseload import TherapistRef
+from otvisit.ui.context import AppContext
+from otvisit.ui.main_window import MainWindow
+from otvisit.ui.tasks import TaskRunner
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class StartState:
+    empty: bool
+    me: TherapistRef | None
+
+
+def read_start_state(store: Store) -> StartState:
+    with store.read_session() as session:
+        return StartState(caseload.is_empty(session), caseload.signed_in_therapist(session))
+
+
+class App(QObject):
+    """One open profile: its store, task runner and window (switching profile replaces them)."""
+
+    def __init__(self, args: argparse.Namespace, *, runner_class: type[TaskRunner] = TaskRunner):
+        super().__init__()
+        self.args = args
+        self.runner_class = runner_class
+        self.window: MainWindow | None = None
+        self.store: Store | None = None
+        self.runner: TaskRunner | None = None
+
+    def open(self, profile_name: str) -> MainWindow:
+        profile = Profile.locate(profile_name, self.args.data_dir).ensure()
+        store = profile.open_store()
+        state = read_start_state(store)  # two indexed reads: fast enough before the first paint
+        runner = self.runner_class(store)
+        context = AppContext(runner=runner, documents_dir=profile.documents_dir, me=state.me)
+        label = "demo caseload (made-up children)" if profile.is_demo else ""
+        window = MainWindow(context, profile_label=label)
+        window.demo_wanted.connect(self.open_demo)
+        self._replace(window, store, runner)
+        window.show()
+        first_run = state.empty and not profile.is_demo
+        window.start(first_run=first_run)
+        if state.empty and profile.is_demo:
+            window.messages.problem(
+                "The demo caseload is empty. Build it with: otvisit --profile demo demo"
+            )
+        return window
+
+    def _replace(self, window: MainWindow, store: Store, runner: TaskRunner) -> None:
+        old_window, old_store = self.window, self.store
+        self.window, self.store, self.runner = window, store, runner
+        if old_window is not None:
+            old_window.close()
+            old_window.deleteLater()
+        if old_store is not None:
+            old_store.close()
+
+    def open_demo(self) -> None:
+        self.open(DEMO_PROFILE)
+
+    def close(self) -> None:
+        if self.window is not None:
+            self.window.close()
+        if self.store is not None:
+            self.store.close()
+
+
+def run_app(args: argparse.Namespace) -> int:
+    """The ``otvisit`` command without a subcommand: the desktop app."""
+    logging.basicConfig(level=logging.INFO)
+    qt_app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(qt_app, QApplication)
+    qt_app.setApplicationName("otvisit")
+    qt_app.setApplicationDisplayName("otvisit")
+    app = App(args)
+    app.open(args.profile)
+    code = qt_app.exec()
+    app.close()
+    return int(code)

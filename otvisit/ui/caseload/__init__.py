@@ -1,0 +1,1 @@
+"""The caseload screen: the children list, search, filters and today's appointments."""

@@ -1,0 +1,165 @@
+"""The caseload screen: search as you type, my children or the team's, today's appointments."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from otvisit.services import caseload
+from otvisit.services.caseload import CaseloadFilter, CaseloadRow, TodayAppointment
+from otvisit.ui.caseload.models import CHILD_ID_ROLE, CaseloadModel, TodayModel
+from otvisit.ui.context import AppContext
+
+MINE, TEAM = 0, 1
+
+
+def _table(model: CaseloadModel | TodayModel, name: str) -> QTableView:
+    table = QTableView()
+    table.setModel(model)
+    table.setAccessibleName(name)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.verticalHeader().hide()
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setStretchLastSection(True)
+    table.setTabKeyNavigation(False)  # Tab moves on to the next control, arrows move in the table
+    return table
+
+
+class CaseloadView(QWidget):
+    """Find a child quickly; Enter or a double click opens their record."""
+
+    open_child = Signal(str)
+    #: Emitted once the first list has arrived (the app is then interactive).
+    loaded = Signal()
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.model = CaseloadModel(self)
+        self.today_model = TodayModel(self)
+
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search by name, NHS number or school  (Ctrl+F)")
+        self.search.setAccessibleName("Search the caseload")
+        self.search.setClearButtonEnabled(True)
+        self.scope = QComboBox()
+        self.scope.addItems(["My children", "Whole team"])
+        self.scope.setAccessibleName("Whose children")
+        self.interpreter_only = QCheckBox("Needs an &interpreter")
+        self.include_discharged = QCheckBox("Show &discharged")
+        self.count = QLabel()
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 3)
+        filters.addWidget(self.scope)
+        filters.addWidget(self.interpreter_only)
+        filters.addWidget(self.include_discharged)
+        filters.addWidget(self.count)
+
+        self.table = _table(self.model, "Children on the caseload")
+        self.today_table = _table(self.today_model, "Today's appointments")
+        self.today_label = QLabel("<b>Today</b>")
+        today_box = QWidget()
+        today_layout = QVBoxLayout(today_box)
+        today_layout.setContentsMargins(0, 0, 0, 0)
+        today_layout.addWidget(self.today_label)
+        today_layout.addWidget(self.today_table)
+        list_box = QWidget()
+        list_layout = QVBoxLayout(list_box)
+        list_layout.setContentsMargins(0, 0, 0, 0)
+        list_layout.addWidget(QLabel("<b>Children</b>"))
+        list_layout.addWidget(self.table)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(today_box)
+        splitter.addWidget(list_box)
+        splitter.setStretchFactor(1, 3)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addWidget(splitter)
+        self.setTabOrder(self.search, self.scope)
+        self.setTabOrder(self.scope, self.interpreter_only)
+        self.setTabOrder(self.interpreter_only, self.include_discharged)
+        self.setTabOrder(self.include_discharged, self.table)
+        self.setTabOrder(self.table, self.today_table)
+
+        self.search.textChanged.connect(self._apply_filter)
+        self.scope.currentIndexChanged.connect(self._apply_filter)
+        self.interpreter_only.toggled.connect(self._apply_filter)
+        self.include_discharged.toggled.connect(self._apply_filter)
+        self.search.returnPressed.connect(self._open_first)
+        self.table.activated.connect(self._open_index)
+        self.today_table.activated.connect(self._open_today)
+        context.changes.child_changed.connect(lambda _child_id: self.refresh())
+        self._apply_filter()
+
+    def refresh(self) -> None:
+        today = date.today()
+        me = self.context.me_id
+        self.context.runner.read(caseload.list_caseload, done=self._show_rows, owner=self)
+        self.context.runner.read(
+            lambda session: caseload.todays_appointments(session, day=today, therapist_id=me),
+            done=self._show_today,
+            owner=self,
+        )
+
+    def _show_rows(self, rows: list[CaseloadRow]) -> None:
+        self.model.today = date.today()
+        self.model.set_rows(rows)
+        self._update_count()
+        self.loaded.emit()
+
+    def _show_today(self, rows: list[TodayAppointment]) -> None:
+        self.today_model.set_rows(rows)
+        when = date.today().strftime("%A %d %B")
+        self.today_label.setText(f"<b>Today</b> — {when}: {len(rows)} appointment(s)")
+
+    def _apply_filter(self) -> None:
+        mine = self.scope.currentIndex() == MINE and self.context.me_id is not None
+        self.model.set_filter(
+            CaseloadFilter(
+                text=self.search.text(),
+                therapist_id=self.context.me_id if mine else None,
+                interpreter_only=self.interpreter_only.isChecked(),
+                include_discharged=self.include_discharged.isChecked(),
+            )
+        )
+        self._update_count()
+        if self.model.rowCount():
+            self.table.selectRow(0)
+
+    def _update_count(self) -> None:
+        self.count.setText(f"{self.model.rowCount()} of {self.model.total()}")
+
+    def _open_first(self) -> None:
+        current = self.table.currentIndex()
+        row = current.row() if current.isValid() else 0
+        if self.model.rowCount():
+            self.open_child.emit(self.model.row_at(row).child_id)
+
+    def _open_index(self, index: QModelIndex) -> None:
+        self.open_child.emit(str(index.data(CHILD_ID_ROLE)))
+
+    def _open_today(self, index: QModelIndex) -> None:
+        self.open_child.emit(str(index.data(CHILD_ID_ROLE)))
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()

@@ -1,0 +1,1 @@
+"""A child's record: overview, goals, appointments, notes, programme, equipment, documents."""

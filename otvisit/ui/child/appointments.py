@@ -1,0 +1,340 @@
+"""The appointments section: book, reschedule (twice at most), attended, cancelled, DNA."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from PySide6.QtCore import QDateTime, Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateTimeEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from otvisit.models.vocabulary import AppointmentType, DischargeReason, Place
+from otvisit.services import appointments as appointment_service
+from otvisit.services import caseload, disruption
+from otvisit.services.appointments import DidNotAttendOutcome
+from otvisit.services.caseload import AppointmentView
+from otvisit.ui.child.appointment_model import AppointmentsModel
+from otvisit.ui.child.section import Section
+from otvisit.ui.context import AppContext
+from otvisit.ui.forms import FormDialog
+from otvisit.ui.messages import MessageBar
+from otvisit.ui.text import label, place_text
+
+
+def to_qt(moment: datetime) -> QDateTime:
+    return QDateTime.fromSecsSinceEpoch(int(moment.timestamp()))
+
+
+def from_qt(value: QDateTime) -> datetime:
+    return datetime.fromtimestamp(value.toSecsSinceEpoch(), tz=UTC)
+
+
+def _enum_combo(values: type[Any], words: Any = label) -> QComboBox:
+    combo = QComboBox()
+    for member in values:
+        combo.addItem(words(member.value), member.value)
+    return combo
+
+
+class AppointmentsSection(Section):
+    title = "&Appointments"
+    #: A did-not-attend without notice proposed discharge: (episode id, message).
+    discharge_proposed = Signal(str, str)
+
+    def __init__(self, context: AppContext, messages: MessageBar, parent: QWidget | None = None):
+        super().__init__(context, messages, parent)
+        self.model = AppointmentsModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Appointments")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.table.setTabKeyNavigation(False)
+        self.dialog: FormDialog | None = None
+
+        buttons = QHBoxLayout()
+        self.book_button = self._button(buttons, "&Book…", self.open_book, "Ctrl+B")
+        self.reschedule_button = self._button(buttons, "&Reschedule…", self.open_reschedule)
+        self.attended_button = self._button(buttons, "A&ttended", self.mark_attended)
+        self.cancel_button = self._button(buttons, "&Cancel…", self.open_cancel)
+        self.dna_button = self._button(buttons, "Did &not attend…", self.open_did_not_attend)
+        self.disrupt_button = self._button(buttons, "Flag day &disrupted…", self.open_disruption)
+        self.contacted_button = self._button(buttons, "Family &contacted", self.mark_contacted)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(buttons)
+        layout.addWidget(self.table)
+
+    def _button(self, row: QHBoxLayout, text: str, slot: Any, shortcut: str = "") -> QPushButton:
+        button = QPushButton(text)
+        if shortcut:
+            button.setShortcut(QKeySequence(shortcut))
+            button.setToolTip(shortcut)
+        button.clicked.connect(slot)
+        row.addWidget(button)
+        return button
+
+    def reload(self) -> None:
+        child_id = self.child_id
+        if child_id is None:
+            return
+        self.context.runner.read(
+            lambda session: caseload.child_appointments(session, child_id=child_id),
+            done=self.model.set_rows,
+            owner=self,
+        )
+
+    def selected(self) -> AppointmentView | None:
+        index = self.table.currentIndex()
+        if not index.isValid():
+            self.messages.inform("Choose an appointment in the list first.")
+            return None
+        return self.model.row_at(index.row())
+
+    def select_appointment(self, appointment_id: str) -> bool:
+        for row in range(self.model.rowCount()):
+            if self.model.row_at(row).appointment_id == appointment_id:
+                self.table.selectRow(row)
+                return True
+        return False
+
+    def _write(self, fn: Any, done_text: str = "", done: Any = None) -> None:
+        def finished(result: Any) -> None:
+            if done_text:
+                self.messages.inform(done_text)
+            if done is not None:
+                done(result)
+            self.changed()
+            self.reload()
+
+        self.context.runner.write(fn, done=finished, failed=self._failed, owner=self)
+
+    def _failed(self, error: Exception) -> None:
+        from otvisit.ui.tasks import describe_error
+
+        self.messages.problem(describe_error(error))
+
+    # --- book ------------------------------------------------------------------------------
+
+    def open_book(self) -> None:
+        if self.child_id is None:
+            return
+        dialog = FormDialog(self, "Book an appointment", lambda: self._book(dialog), ok_text="Book")
+        dialog.when = dialog.add(
+            "&When", QDateTimeEdit(to_qt(datetime.now(UTC) + timedelta(days=7)))
+        )
+        dialog.when.setCalendarPopup(True)
+        dialog.kind = dialog.add("&Type", _enum_combo(AppointmentType))
+        dialog.place = dialog.add("&Where", _enum_combo(Place, place_text))
+        dialog.minutes = dialog.add("&Minutes", QSpinBox())
+        dialog.minutes.setRange(30, 60)
+        dialog.minutes.setSingleStep(15)
+        dialog.minutes.setValue(45)
+        dialog.interpreter = dialog.add("&Interpreter booked", QCheckBox())
+        dialog.language = dialog.add("Interpreter &language", QLineEdit())
+        self.dialog = dialog
+        dialog.open()
+
+    def _book(self, dialog: Any) -> None:
+        child_id, me = self.child_id, self.context.me_id
+        assert child_id is not None
+        starts_at = from_qt(dialog.when.dateTime())
+        kind = AppointmentType(dialog.kind.currentData())
+        place = Place(dialog.place.currentData())
+        minutes = dialog.minutes.value()
+        interpreter = dialog.interpreter.isChecked()
+        language = dialog.language.text().strip()
+
+        def book(session: Session) -> str:
+            return appointment_service.book_appointment(
+                session,
+                child_id=child_id,
+                starts_at=starts_at,
+                kind=kind,
+                place=place,
+                duration_minutes=minutes,
+                interpreter_booked=interpreter or None,
+                interpreter_language=language or None,
+                actor_id=me,
+            )
+
+        self._write(book, "Appointment booked.")
+
+    # --- reschedule, attended, cancel ------------------------------------------------------------
+
+    def open_reschedule(self) -> None:
+        chosen = self.selected()
+        if chosen is None:
+            return
+        dialog = FormDialog(
+            self,
+            "Reschedule",
+            lambda: self._reschedule(chosen.appointment_id, dialog),
+            intro="The service allows a family to move an appointment twice.",
+            ok_text="Reschedule",
+        )
+        dialog.when = dialog.add(
+            "New &time", QDateTimeEdit(to_qt(chosen.starts_at + timedelta(days=7)))
+        )
+        dialog.when.setCalendarPopup(True)
+        dialog.by_family = dialog.add("Asked by the &family", QCheckBox())
+        dialog.by_family.setChecked(True)
+        self.dialog = dialog
+        dialog.open()
+
+    def _reschedule(self, appointment_id: str, dialog: Any) -> None:
+        new_time, by_family, me = (
+            from_qt(dialog.when.dateTime()),
+            dialog.by_family.isChecked(),
+            self.context.me_id,
+        )
+
+        def move(session: Session) -> int:
+            return appointment_service.reschedule_appointment(
+                session,
+                appointment_id=appointment_id,
+                new_starts_at=new_time,
+                by_family=by_family,
+                actor_id=me,
+            )
+
+        self._write(
+            move,
+            done=lambda count: self.messages.inform(
+                f"Appointment moved. The family has rescheduled it {count} of 2 times."
+            ),
+        )
+
+    def mark_attended(self) -> None:
+        chosen, me = self.selected(), self.context.me_id
+        if chosen is None:
+            return
+        self._write(
+            lambda s: appointment_service.mark_attended(
+                s, appointment_id=chosen.appointment_id, actor_id=me
+            ),
+            "Marked as attended.",
+        )
+
+    def open_cancel(self) -> None:
+        chosen = self.selected()
+        if chosen is None:
+            return
+        dialog = FormDialog(
+            self,
+            "Cancel the appointment",
+            lambda: self._cancel(chosen, dialog),
+            ok_text="Cancel appointment",
+        )
+        dialog.reason = dialog.add("&Reason", QLineEdit())
+        self.dialog = dialog
+        dialog.open()
+
+    def _cancel(self, chosen: AppointmentView, dialog: Any) -> None:
+        reason, me = dialog.reason.text(), self.context.me_id
+        self._write(
+            lambda s: appointment_service.cancel_appointment(
+                s, appointment_id=chosen.appointment_id, reason=reason, actor_id=me
+            ),
+            "Appointment cancelled.",
+        )
+
+    # --- did not attend -> proposed discharge ----------------------------------------------------
+
+    def open_did_not_attend(self) -> None:
+        chosen = self.selected()
+        if chosen is None:
+            return
+        dialog = FormDialog(
+            self,
+            "Did not attend",
+            lambda: self._did_not_attend(chosen, dialog),
+            intro="Did the family let us know in advance? Without notice, discharge is proposed "
+            "for you to confirm.",
+            ok_text="Record",
+        )
+        dialog.notice = dialog.add("Family gave &notice", QCheckBox())
+        self.dialog = dialog
+        dialog.open()
+
+    def _did_not_attend(self, chosen: AppointmentView, dialog: Any) -> None:
+        notice, me = dialog.notice.isChecked(), self.context.me_id
+
+        def record(session: Session) -> DidNotAttendOutcome:
+            return appointment_service.mark_did_not_attend(
+                session, appointment_id=chosen.appointment_id, notice_given=notice, actor_id=me
+            )
+
+        def show(outcome: DidNotAttendOutcome) -> None:
+            proposal = outcome.discharge_proposal
+            if proposal is None:
+                self.messages.inform("Recorded as did not attend.")
+                return
+            self.messages.inform(proposal.message)
+            self.discharge_proposed.emit(proposal.episode_id, proposal.message)
+
+        self._write(record, done=show)
+
+    # --- service disruption ----------------------------------------------------------------------
+
+    def open_disruption(self) -> None:
+        chosen = self.selected()
+        if chosen is None:
+            return
+        day = chosen.starts_at.astimezone().date()
+        dialog = FormDialog(
+            self,
+            "Service disruption",
+            lambda: self._disrupt(day, dialog),
+            intro=f"Flag every appointment on {day:%A %d %B} so that families are contacted.",
+            ok_text="Flag the day",
+        )
+        dialog.reason = dialog.add("&Reason", QLineEdit("Strike day"))
+        self.dialog = dialog
+        dialog.open()
+
+    def _disrupt(self, day: Any, dialog: Any) -> None:
+        reason, me = dialog.reason.text(), self.context.me_id
+        team = self.context.me.team_id if self.context.me else None
+        self._write(
+            lambda s: disruption.flag_disrupted_day(
+                s, day=day, reason=reason, team_id=team, actor_id=me
+            ),
+            done=lambda flagged: self.messages.inform(
+                f"{len(flagged)} appointment(s) flagged: contact the families."
+            ),
+        )
+
+    def mark_contacted(self) -> None:
+        chosen, me = self.selected(), self.context.me_id
+        if chosen is None:
+            return
+        self._write(
+            lambda s: disruption.mark_family_contacted(
+                s, appointment_id=chosen.appointment_id, actor_id=me
+            ),
+            "Noted: the family has been contacted.",
+        )
+
+
+REASONS = {reason.value: label(reason.value) for reason in DischargeReason}

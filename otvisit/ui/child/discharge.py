@@ -1,0 +1,156 @@
+"""The discharge section: confirm a proposed discharge, or discharge with a reason and summary."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from otvisit.models.vocabulary import DischargeReason
+from otvisit.services import caseload, episodes
+from otvisit.services.caseload import ChildSummary
+from otvisit.services.episodes import DischargeResult
+from otvisit.ui.child.section import Section
+from otvisit.ui.context import AppContext
+from otvisit.ui.messages import MessageBar
+from otvisit.ui.tasks import describe_error
+from otvisit.ui.text import day_text, label
+
+
+class DischargeSection(Section):
+    title = "Disc&harge"
+
+    def __init__(self, context: AppContext, messages: MessageBar, parent: QWidget | None = None):
+        super().__init__(context, messages, parent)
+        self.summary: ChildSummary | None = None
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+
+        self.proposal = QGroupBox("Discharge proposed")
+        self.proposal_text = QLabel()
+        self.proposal_text.setWordWrap(True)
+        self.confirm_button = QPushButton("&Confirm discharge")
+        self.keep_button = QPushButton("&Keep open")
+        proposal_buttons = QHBoxLayout()
+        proposal_buttons.addWidget(self.confirm_button)
+        proposal_buttons.addWidget(self.keep_button)
+        proposal_buttons.addStretch(1)
+        proposal_layout = QVBoxLayout(self.proposal)
+        proposal_layout.addWidget(self.proposal_text)
+        proposal_layout.addLayout(proposal_buttons)
+
+        self.form = QGroupBox("Discharge with a reason")
+        self.reason = QComboBox()
+        for reason in DischargeReason:
+            self.reason.addItem(label(reason.value), reason.value)
+        self.reason.setAccessibleName("Discharge reason")
+        self.summary_edit = QPlainTextEdit()
+        self.summary_edit.setAccessibleName("Discharge summary")
+        self.summary_edit.setTabChangesFocus(True)
+        self.discharge_button = QPushButton("&Discharge")
+        form = QFormLayout(self.form)
+        form.addRow("&Reason", self.reason)
+        form.addRow("&Summary", self.summary_edit)
+        form.addRow("", self.discharge_button)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.status)
+        layout.addWidget(self.proposal)
+        layout.addWidget(self.form)
+        layout.addStretch(1)
+        self.confirm_button.clicked.connect(self.confirm_proposal)
+        self.keep_button.clicked.connect(self.keep_open)
+        self.discharge_button.clicked.connect(self.discharge)
+        self.proposal.hide()
+
+    def reload(self) -> None:
+        child_id = self.child_id
+        if child_id is None:
+            return
+        self.context.runner.read(
+            lambda session: caseload.child_summary(session, child_id=child_id),
+            done=self._show,
+            owner=self,
+        )
+
+    def _show(self, summary: ChildSummary) -> None:
+        self.summary = summary
+        discharged = summary.episode_status == "discharged"
+        self.status.setText(
+            f"{summary.name}'s episode of care is <b>{label(summary.episode_status or 'none')}</b>."
+        )
+        proposed = summary.discharge_proposed_reason
+        self.proposal.setVisible(bool(proposed) and not discharged)
+        if proposed:
+            self.proposal_text.setText(
+                f"Discharge was proposed ({label(proposed)}). The family did not attend and did "
+                "not let us know. Confirm to discharge, or keep the child open if the family "
+                "has explained."
+            )
+        self.form.setEnabled(not discharged and summary.episode_id is not None)
+
+    def _episode(self) -> str | None:
+        if self.summary is None or self.summary.episode_id is None:
+            self.messages.inform("This child has no episode of care to discharge.")
+            return None
+        return self.summary.episode_id
+
+    def _write(self, fn: object, text: str) -> None:
+        def done(result: object) -> None:
+            if isinstance(result, DischargeResult):
+                self.messages.inform(f"{text} on {day_text(result.discharged_on)}.")
+            else:
+                self.messages.inform(text)
+            self.changed()
+            self.reload()
+
+        self.context.runner.write(
+            fn,  # type: ignore[arg-type]
+            done=done,
+            failed=lambda error: self.messages.problem(describe_error(error)),
+            owner=self,
+        )
+
+    def confirm_proposal(self) -> None:
+        episode_id, me = self._episode(), self.context.me_id
+        if episode_id is None:
+            return
+        summary = self.summary_edit.toPlainText()
+
+        def confirm(session: Session) -> DischargeResult:
+            return episodes.confirm_discharge(
+                session, episode_id=episode_id, actor_id=me, summary=summary
+            )
+
+        self._write(confirm, "Discharged")
+
+    def keep_open(self) -> None:
+        episode_id, me = self._episode(), self.context.me_id
+        if episode_id is None:
+            return
+        self._write(
+            lambda s: episodes.withdraw_discharge_proposal(s, episode_id=episode_id, actor_id=me),
+            "Kept open: the discharge proposal was withdrawn.",
+        )
+
+    def discharge(self) -> None:
+        episode_id, me = self._episode(), self.context.me_id
+        if episode_id is None:
+            return
+        reason = DischargeReason(self.reason.currentData())
+        summary = self.summary_edit.toPlainText()
+        self._write(
+            lambda s: episodes.discharge_episode(
+                s, episode_id=episode_id, reason=reason, summary=summary, actor_id=me
+            ),
+            "Discharged",
+        )

@@ -1,0 +1,295 @@
+"""The goals section: goal in the family's words, five GAS levels, ratings, live T-score, COPM."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from otvisit.services import caseload, copm, gas, goals
+from otvisit.services.caseload import GoalView
+from otvisit.services.copm import CopmSummary
+from otvisit.services.errors import ValidationError
+from otvisit.ui.child.goal_model import GoalsModel
+from otvisit.ui.child.section import Section
+from otvisit.ui.context import AppContext
+from otvisit.ui.messages import MessageBar
+from otvisit.ui.tasks import describe_error
+
+LEVELS = (2, 1, 0, -1, -2)
+LEVEL_WORDS = {
+    2: "+2 much better than expected",
+    1: "+1 better than expected",
+    0: "0 expected outcome",
+    -1: "−1 less than expected",
+    -2: "−2 much less than expected",
+}
+
+
+def level_combo(name: str) -> QComboBox:
+    combo = QComboBox()
+    combo.setAccessibleName(name)
+    for level in LEVELS:
+        combo.addItem(LEVEL_WORDS[level], level)
+    return combo
+
+
+def t_score_text(goals_shown: list[GoalView], levels: dict[str, int]) -> str:
+    """The T-score now (rating being entered included) and at baseline."""
+    active = [g for g in goals_shown if g.status != "stopped"]
+    if not active:
+        return "No goals yet: the T-score appears with the first goal."
+    now = gas.gas_t_score(
+        [
+            (
+                levels.get(g.goal_id, g.latest_level if g.latest_level is not None else g.baseline),
+                g.weight,
+            )
+            for g in active
+        ]
+    )
+    baseline = gas.gas_t_score([(g.baseline, g.weight) for g in active])
+    return f"GAS T-score <b>{now:.1f}</b> (baseline {baseline:.1f}; 50 = goals met as expected)"
+
+
+def copm_text(summary: CopmSummary) -> str:
+    if not summary.changes:
+        return "No COPM problems recorded."
+    lines = []
+    for change in summary.changes:
+        if change.performance_change is None:
+            lines.append(f"{change.occupation}: baseline only")
+            continue
+        important = " — clinically important" if change.clinically_important else ""
+        lines.append(
+            f"{change.occupation}: performance {change.performance_change:+.1f}, "
+            f"satisfaction {change.satisfaction_change or 0:+.1f}{important}"
+        )
+    return "<br>".join(lines)
+
+
+class GoalsSection(Section):
+    title = "&Goals"
+
+    def __init__(self, context: AppContext, messages: MessageBar, parent: QWidget | None = None):
+        super().__init__(context, messages, parent)
+        self.goal_rows: list[GoalView] = []
+        self.model = GoalsModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Goals")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.setTabKeyNavigation(False)
+        self.t_score = QLabel()
+        self.t_score.setAccessibleName("GAS T-score")
+        self.rating = level_combo("Level reached")
+        self.rate_button = QPushButton("&Rate")
+        rate_row = QHBoxLayout()
+        rate_row.addWidget(QLabel("Level reached today"))
+        rate_row.addWidget(self.rating, 1)
+        rate_row.addWidget(self.rate_button)
+
+        # New goal form
+        self.wording = QPlainTextEdit()
+        self.wording.setAccessibleName("Goal in the family's words")
+        self.wording.setPlaceholderText(
+            "e.g. Sam will put his coat on by himself before outdoor play"
+        )
+        self.wording.setTabChangesFocus(True)
+        self.area = QLineEdit()
+        self.level_edits: dict[int, QLineEdit] = {}
+        self.baseline = level_combo("Baseline level")
+        self.baseline.setCurrentIndex(self.baseline.findData(-1))
+        self.weight = QDoubleSpinBox()
+        self.weight.setRange(0.1, 10)
+        self.weight.setValue(1.0)
+        self.add_button = QPushButton("&Add goal")
+        form_box = QGroupBox("New goal")
+        form = QFormLayout(form_box)
+        form.addRow("Goal in the &family's words", self.wording)
+        form.addRow("A&rea", self.area)
+        for level in LEVELS:
+            edit = QLineEdit()
+            edit.setAccessibleName(f"GAS level {level:+d}")
+            self.level_edits[level] = edit
+            form.addRow(LEVEL_WORDS[level], edit)
+        form.addRow("&Baseline", self.baseline)
+        form.addRow("&Weight", self.weight)
+        form.addRow("", self.add_button)
+
+        # COPM
+        copm_box = QGroupBox("COPM")
+        self.copm_summary = QLabel()
+        self.copm_summary.setWordWrap(True)
+        self.occupation = QLineEdit()
+        self.performance = QSpinBox()
+        self.satisfaction = QSpinBox()
+        for spin, name in ((self.performance, "Performance"), (self.satisfaction, "Satisfaction")):
+            spin.setRange(1, 10)
+            spin.setAccessibleName(name)
+        self.copm_button = QPushButton("Add &COPM problem")
+        copm_form = QFormLayout(copm_box)
+        copm_form.addRow(self.copm_summary)
+        copm_form.addRow("&Occupation", self.occupation)
+        copm_form.addRow("&Performance (1–10)", self.performance)
+        copm_form.addRow("&Satisfaction (1–10)", self.satisfaction)
+        copm_form.addRow("", self.copm_button)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.table, 1)
+        left_layout.addWidget(self.t_score)
+        left_layout.addLayout(rate_row)
+        left_layout.addWidget(copm_box)
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(form_box)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+
+        self.add_button.clicked.connect(self.add_goal)
+        self.rate_button.clicked.connect(self.rate_selected)
+        self.copm_button.clicked.connect(self.add_copm)
+        self.rating.currentIndexChanged.connect(self._update_t_score)
+        self.table.selectionModel().currentRowChanged.connect(self._goal_selected)
+
+    def reload(self) -> None:
+        child_id = self.child_id
+        if child_id is None:
+            return
+
+        def read(session: Session) -> tuple[list[GoalView], CopmSummary | None]:
+            try:
+                summary: CopmSummary | None = copm.child_copm_summary(session, child_id=child_id)
+            except ValidationError:  # no COPM problems recorded yet
+                summary = None
+            return caseload.child_goals(session, child_id=child_id), summary
+
+        self.context.runner.read(read, done=self._show, owner=self)
+
+    def _show(self, data: tuple[list[GoalView], CopmSummary | None]) -> None:
+        self.goal_rows, summary = data
+        self.model.set_rows(self.goal_rows)
+        self.copm_summary.setText(copm_text(summary) if summary else "No COPM problems recorded.")
+        self._update_t_score()
+
+    def selected(self) -> GoalView | None:
+        index = self.table.currentIndex()
+        return self.model.row_at(index.row()) if index.isValid() else None
+
+    def _goal_selected(self, *_args: Any) -> None:
+        goal = self.selected()
+        if goal is not None:
+            level = goal.latest_level if goal.latest_level is not None else goal.baseline
+            self.rating.setCurrentIndex(self.rating.findData(level))
+        self._update_t_score()
+
+    def _update_t_score(self, *_args: Any) -> None:
+        """Live: the score with the level being chosen, before anything is saved."""
+        goal = self.selected()
+        pending = {goal.goal_id: int(self.rating.currentData())} if goal else {}
+        self.t_score.setText(t_score_text(self.goal_rows, pending))
+
+    def _write(self, fn: Any, text: str, after: Any = None) -> None:
+        def done(_result: object) -> None:
+            self.messages.inform(text)
+            if after is not None:
+                after()
+            self.changed()
+            self.reload()
+
+        self.context.runner.write(
+            fn, done=done, failed=lambda e: self.messages.problem(describe_error(e)), owner=self
+        )
+
+    def add_goal(self) -> None:
+        child_id, me = self.child_id, self.context.me_id
+        if child_id is None:
+            return
+        wording = self.wording.toPlainText()
+        levels = {level: edit.text() for level, edit in self.level_edits.items()}
+        baseline, weight, area = (
+            int(self.baseline.currentData()),
+            self.weight.value(),
+            self.area.text(),
+        )
+
+        def add(session: Session) -> str:
+            return goals.create_goal(
+                session,
+                child_id=child_id,
+                wording=wording,
+                levels=levels,
+                set_on=date.today(),
+                baseline=baseline,
+                weight=weight,
+                area=area,
+                actor_id=me,
+            )
+
+        def clear() -> None:
+            self.wording.clear()
+            self.area.clear()
+            for edit in self.level_edits.values():
+                edit.clear()
+
+        self._write(add, "Goal added.", clear)
+
+    def rate_selected(self) -> None:
+        goal, me = self.selected(), self.context.me_id
+        if goal is None:
+            self.messages.inform("Choose a goal in the list first.")
+            return
+        level = int(self.rating.currentData())
+        self._write(
+            lambda s: goals.rate_goal(
+                s, goal_id=goal.goal_id, level=level, rated_on=date.today(), actor_id=me
+            ),
+            f"Rated {level:+d}.",
+        )
+
+    def add_copm(self) -> None:
+        child_id, me = self.child_id, self.context.me_id
+        if child_id is None:
+            return
+        occupation = self.occupation.text()
+        performance, satisfaction = self.performance.value(), self.satisfaction.value()
+        self._write(
+            lambda s: copm.add_copm_problem(
+                s,
+                child_id=child_id,
+                occupation=occupation,
+                baseline_on=date.today(),
+                performance=performance,
+                satisfaction=satisfaction,
+                actor_id=me,
+            ),
+            "COPM problem added.",
+            self.occupation.clear,
+        )

@@ -1,0 +1,424 @@
+"""The session notes section: an editor that saves the draft as you type, sign, addenda."""
+
+from __future__ import annotations
+
+from datetime import date
+from html import escape
+from typing import Any
+
+from PySide6.QtCore import QDate, QEvent, QObject, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from otvisit.models.vocabulary import Place
+from otvisit.services import caseload, notes
+from otvisit.services.caseload import GoalView, NoteView, StrategyChoice
+from otvisit.ui.child.checklist import CheckList
+from otvisit.ui.child.note_model import NotesModel
+from otvisit.ui.child.section import Section
+from otvisit.ui.context import AppContext
+from otvisit.ui.forms import FormDialog
+from otvisit.ui.messages import MessageBar
+from otvisit.ui.tasks import describe_error
+from otvisit.ui.text import label, place_text
+
+ROLES = (
+    "child",
+    "parent",
+    "carer",
+    "sibling",
+    "teacher",
+    "teaching_assistant",
+    "nursery_staff",
+    "senco",
+    "interpreter",
+    "other",
+)
+
+
+def _plain(name: str) -> QPlainTextEdit:
+    edit = QPlainTextEdit()
+    edit.setAccessibleName(name)
+    edit.setTabChangesFocus(True)  # Tab leaves the box; the note is not a place for tab stops
+    return edit
+
+
+class NotesSection(Section):
+    title = "Session &notes"
+    #: The draft reached the database (the text now survives a crash).
+    draft_saved = Signal(str)
+
+    def __init__(self, context: AppContext, messages: MessageBar, parent: QWidget | None = None):
+        super().__init__(context, messages, parent)
+        self.note_id: str | None = None
+        self.note: NoteView | None = None
+        self._dirty = False
+        self._loading = False
+        self.dialog: FormDialog | None = None
+
+        self.model = NotesModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Session notes")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setTabKeyNavigation(False)
+        self.new_button = QPushButton("&New note")
+        self.new_button.setToolTip("Ctrl+N")
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.new_button)
+        left_layout.addWidget(self.table)
+
+        self.seen_on = QDateEdit(QDate.currentDate())
+        self.seen_on.setCalendarPopup(True)
+        self.place = QComboBox()
+        for place in Place:
+            self.place.addItem(place_text(place.value), place.value)
+        self.present = CheckList("Who was present")
+        self.present.set_choices((role, label(role)) for role in ROLES)
+        self.interpreter_language = QLineEdit()
+        self.goals = CheckList("Goals addressed")
+        self.strategies = CheckList("Strategies given")
+        self.body = _plain("What we did")
+        self.plan = _plain("Plan")
+        self.save_state = QLabel("")
+        self.save_state.setAccessibleName("Save state")
+        self.save_button = QPushButton("&Save now")
+        self.save_button.setToolTip("Ctrl+S — drafts also save by themselves as you type")
+        self.sign_button = QPushButton("Si&gn note")
+        self.addendum_button = QPushButton("Add a&ddendum…")
+        self.addenda = QTextBrowser()
+        self.addenda.setAccessibleName("Addenda")
+
+        form = QFormLayout()
+        form.addRow("Seen &on", self.seen_on)
+        form.addRow("&Where", self.place)
+        lists = QHBoxLayout()
+        lists.addWidget(self.present)
+        lists.addWidget(self.goals)
+        lists.addWidget(self.strategies)
+        form.addRow("Present · &goals · strategies", lists)
+        form.addRow("&Interpreter language", self.interpreter_language)
+        form.addRow("What we &did", self.body)
+        form.addRow("&Plan", self.plan)
+        actions = QHBoxLayout()
+        actions.addWidget(self.save_button)
+        actions.addWidget(self.sign_button)
+        actions.addWidget(self.addendum_button)
+        actions.addStretch(1)
+        actions.addWidget(self.save_state)
+        self.editor = QWidget()
+        editor_layout = QVBoxLayout(self.editor)
+        editor_layout.setContentsMargins(0, 0, 0, 0)
+        editor_layout.addLayout(form)
+        editor_layout.addLayout(actions)
+        editor_layout.addWidget(QLabel("<b>Addenda</b>"))
+        editor_layout.addWidget(self.addenda)
+
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(self.editor)
+        splitter.setStretchFactor(1, 3)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.save_now)
+        for signal in (
+            self.body.textChanged,
+            self.plan.textChanged,
+            self.interpreter_language.textChanged,
+            self.seen_on.dateChanged,
+            self.place.currentIndexChanged,
+            self.present.edited,
+            self.goals.edited,
+            self.strategies.edited,
+        ):
+            signal.connect(self._edited)
+        for edit in (self.body, self.plan, self.interpreter_language):
+            edit.installEventFilter(self)
+        self.new_button.clicked.connect(self.new_note)
+        self.save_button.clicked.connect(self.save_now)
+        self.sign_button.clicked.connect(self.sign)
+        self.addendum_button.clicked.connect(self.open_addendum)
+        self.table.clicked.connect(lambda index: self.open_note(self.model.row_at(index.row())))
+        self.table.activated.connect(lambda index: self.open_note(self.model.row_at(index.row())))
+        QShortcut(QKeySequence("Ctrl+N"), self, self.new_note)
+        QShortcut(QKeySequence.StandardKey.Save, self, self.save_now)
+        self._set_editable(False)
+
+    # --- loading --------------------------------------------------------------------------------
+
+    def show_child(self, child_id: str) -> None:
+        if child_id != self.child_id:
+            self.flush()
+            self._clear()
+        super().show_child(child_id)
+
+    def reload(self) -> None:
+        child_id = self.child_id
+        if child_id is None:
+            return
+        team = self.context.me.team_id if self.context.me else None
+
+        def read(session: Session) -> tuple[list[NoteView], list[GoalView], list[StrategyChoice]]:
+            return (
+                caseload.child_notes(session, child_id=child_id),
+                caseload.child_goals(session, child_id=child_id),
+                caseload.strategy_choices(session, team_id=team),
+            )
+
+        self.context.runner.read(read, done=self._show, owner=self)
+
+    def _show(self, data: tuple[list[NoteView], list[GoalView], list[StrategyChoice]]) -> None:
+        rows, goals, strategies = data
+        self.model.set_rows(rows)
+        self._loading = True
+        ticked_goals = self.goals.checked_values()
+        ticked_strategies = self.strategies.checked_values()
+        self.goals.set_choices(((g.goal_id, g.wording) for g in goals), ticked_goals)
+        self.strategies.set_choices(((s.slug, s.title) for s in strategies), ticked_strategies)
+        self._loading = False
+        if self.note_id is not None:
+            row = self.model.row_of(self.note_id)
+            if row >= 0:
+                self.table.selectRow(row)
+                fresh = self.model.row_at(row)
+                signed = fresh.signed_at is not None
+                if signed or (self.note is None and not self._dirty):
+                    self._load_note(fresh)  # never over text typed and not saved yet
+
+    def open_note(self, note: NoteView) -> None:
+        if note.note_id == self.note_id:
+            return
+        self.flush()
+        self._load_note(note)
+
+    def _load_note(self, note: NoteView) -> None:
+        self._timer.stop()
+        self._loading = True
+        self.note_id, self.note = note.note_id, note
+        self.seen_on.setDate(QDate(note.seen_on.year, note.seen_on.month, note.seen_on.day))
+        self.place.setCurrentIndex(max(self.place.findData(note.place), 0))
+        self.present.set_checked(a.get("role", "") for a in note.attendees)
+        self.interpreter_language.setText(note.interpreter_language)
+        self.goals.set_checked(note.goals_addressed)
+        self.strategies.set_checked(note.strategies_given)
+        if self.body.toPlainText() != note.body:
+            self.body.setPlainText(note.body)
+        if self.plan.toPlainText() != note.plan:
+            self.plan.setPlainText(note.plan)
+        self.addenda.setHtml(
+            "".join(
+                f"<p><b>{when.astimezone():%d %b %Y %H:%M}, {escape(author)}</b><br>"
+                f"{escape(text)}</p>"
+                for when, author, text in note.addenda
+            )
+            or "<p>None.</p>"
+        )
+        self._loading = False
+        self._dirty = False
+        signed = note.signed_at is not None
+        self._set_editable(not signed)
+        self.save_state.setText(
+            f"Signed {note.signed_at.astimezone():%d %b %Y %H:%M}" if note.signed_at else "Draft"
+        )
+
+    def _clear(self) -> None:
+        self._timer.stop()
+        self.note_id, self.note, self._dirty = None, None, False
+        self._loading = True
+        self.body.clear()
+        self.plan.clear()
+        self.interpreter_language.clear()
+        self.present.set_checked(())
+        self.goals.clear()
+        self.strategies.clear()
+        self.addenda.clear()
+        self._loading = False
+        self.save_state.setText("")
+        self._set_editable(False)
+
+    def _set_editable(self, editable: bool) -> None:
+        for widget in (
+            self.seen_on,
+            self.place,
+            self.present,
+            self.interpreter_language,
+            self.goals,
+            self.strategies,
+            self.save_button,
+            self.sign_button,
+        ):
+            widget.setEnabled(editable)
+        for edit in (self.body, self.plan):
+            edit.setReadOnly(not editable)
+        self.addendum_button.setEnabled(self.note is not None and self.note.signed_at is not None)
+
+    # --- writing --------------------------------------------------------------------------------
+
+    def new_note(self) -> None:
+        child_id, me = self.child_id, self.context.me_id
+        if child_id is None:
+            return
+        if me is None:
+            self.messages.problem("Sign in before writing notes: a note needs its author.")
+            return
+        self.flush()
+        place = Place(self.place.currentData() or Place.HOME.value)
+
+        def create(session: Session) -> str:
+            return notes.create_note(
+                session, child_id=child_id, author_id=me, seen_on=date.today(), place=place
+            )
+
+        def created(note_id: str) -> None:
+            self._clear()
+            self.note_id = note_id
+            self._set_editable(True)
+            self.save_state.setText("Draft")
+            self.body.setFocus()
+            self.reload()
+
+        self.context.runner.write(create, done=created, failed=self._failed, owner=self)
+
+    def _edited(self, *_args: Any) -> None:
+        if self._loading or self.note_id is None or self.body.isReadOnly():
+            return
+        self._dirty = True
+        self.save_state.setText("Saving soon…")
+        self._timer.start(self.context.autosave_ms)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FocusOut and self._dirty:
+            self.save_now()
+        return super().eventFilter(watched, event)
+
+    def _fields(self) -> dict[str, Any]:
+        qdate = self.seen_on.date()
+        language = self.interpreter_language.text().strip()
+        present = [
+            {"role": role, "name": "", **({"language": language} if role == "interpreter" else {})}
+            for role in self.present.checked_values()
+        ]
+        return {
+            "seen_on": date(qdate.year(), qdate.month(), qdate.day()),
+            "place": Place(self.place.currentData()),
+            "attendees": present,
+            "interpreter_language": language,
+            "goals_addressed": self.goals.checked_values(),
+            "strategies_given": self.strategies.checked_values(),
+            "body": self.body.toPlainText(),
+            "plan": self.plan.toPlainText(),
+        }
+
+    def save_now(self) -> None:
+        """Write the draft now (the timer, leaving a box, closing and Ctrl+S all come here)."""
+        self._timer.stop()
+        note_id, me = self.note_id, self.context.me_id
+        if not self._dirty or note_id is None or me is None:
+            return
+        fields = self._fields()
+        self._dirty = False
+
+        def save(session: Session) -> list[str]:
+            return notes.save_draft(session, note_id=note_id, actor_id=me, **fields)
+
+        def saved(_changed: list[str]) -> None:
+            if not self._dirty:
+                self.save_state.setText(f"Draft saved {date.today():%d %b} at {_now():%H:%M:%S}")
+            self.draft_saved.emit(note_id)
+
+        def failed(error: Exception) -> None:
+            self._dirty = True
+            self.save_state.setText("Not saved")
+            self.messages.problem(describe_error(error))
+
+        self.context.runner.write(save, done=saved, failed=failed, owner=self)
+
+    def flush(self) -> None:
+        self.save_now()
+
+    def sign(self) -> None:
+        note_id, me = self.note_id, self.context.me_id
+        if note_id is None or me is None:
+            return
+        self.save_now()  # the one DB thread runs this save before the signature
+
+        def signed(_when: object) -> None:
+            self.messages.inform("Note signed. Corrections from now on are addenda.")
+            self.changed()
+            self.reload()
+
+        self.context.runner.write(
+            lambda s: notes.sign_note(s, note_id=note_id, actor_id=me),
+            done=signed,
+            failed=self._failed,
+            owner=self,
+        )
+
+    def open_addendum(self) -> None:
+        if self.note_id is None:
+            return
+        note_id = self.note_id
+        dialog = FormDialog(
+            self,
+            "Add an addendum",
+            lambda: self._add_addendum(note_id, dialog),
+            intro="A dated addition or correction to the signed note.",
+            ok_text="Add addendum",
+        )
+        dialog.text = dialog.add("&Addendum", _plain("Addendum"))
+        self.dialog = dialog
+        dialog.open()
+
+    def _add_addendum(self, note_id: str, dialog: Any) -> None:
+        text, me = dialog.text.toPlainText(), self.context.me_id
+        if me is None:
+            return
+
+        def added(_id: str) -> None:
+            self.messages.inform("Addendum added.")
+            self.changed()
+            self.note = None  # reload the editor from the fresh note
+            self.reload()
+
+        self.context.runner.write(
+            lambda s: notes.add_addendum(s, note_id=note_id, author_id=me, text=text),
+            done=added,
+            failed=self._failed,
+            owner=self,
+        )
+
+    def _failed(self, error: Exception) -> None:
+        self.messages.problem(describe_error(error))
+
+
+def _now() -> Any:
+    from datetime import datetime
+
+    return datetime.now()

@@ -1,0 +1,191 @@
+"""The home programme section: pick strategies for the child's goals, preview, print or save."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from otvisit.services import caseload, programmes
+from otvisit.services.caseload import GoalView, ProgrammeView, StrategyChoice
+from otvisit.ui.child.checklist import CheckList
+from otvisit.ui.child.section import Section
+from otvisit.ui.context import AppContext
+from otvisit.ui.messages import MessageBar
+from otvisit.ui.printing import DocumentRequest, PrintChoices, Printer
+from otvisit.ui.tasks import describe_error
+
+ProgrammeData = tuple[ProgrammeView | None, list[StrategyChoice], list[GoalView], str]
+
+
+class ProgrammeSection(Section):
+    title = "&Home programme"
+
+    def __init__(
+        self,
+        context: AppContext,
+        messages: MessageBar,
+        printer: Printer,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(context, messages, parent)
+        self.printer = printer
+        self.programme: ProgrammeView | None = None
+        self.state = QLabel()
+        self.state.setWordWrap(True)
+        self.goal = QComboBox()
+        self.goal.setAccessibleName("For which goal")
+        self.library = CheckList("Strategies from the library")
+        self.this_week = QPlainTextEdit()
+        self.this_week.setAccessibleName("This week, in plain words")
+        self.this_week.setTabChangesFocus(True)
+        self.this_week.setMaximumBlockCount(20)
+        self.save_button = QPushButton("&Save programme")
+        self.choices = PrintChoices()
+        self.handout_button = QPushButton("&Preview handout…")
+        self.handout_button.setToolTip("Ctrl+P")
+        self.teacher_button = QPushButton("Preview &teacher version…")
+
+        goal_row = QHBoxLayout()
+        goal_row.addWidget(QLabel("Strategies ticked serve the goal"))
+        goal_row.addWidget(self.goal, 1)
+        print_row = QHBoxLayout()
+        print_row.addWidget(self.choices)
+        print_row.addStretch(1)
+        print_row.addWidget(self.handout_button)
+        print_row.addWidget(self.teacher_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.state)
+        layout.addLayout(goal_row)
+        layout.addWidget(self.library, 2)
+        layout.addWidget(QLabel("What the family agreed to try this week (one line each)"))
+        layout.addWidget(self.this_week, 1)
+        layout.addWidget(self.save_button)
+        layout.addLayout(print_row)
+        self.save_button.clicked.connect(self.save)
+        self.handout_button.clicked.connect(lambda: self.preview("handout"))
+        self.teacher_button.clicked.connect(lambda: self.preview("teacher"))
+
+    def reload(self) -> None:
+        child_id = self.child_id
+        if child_id is None:
+            return
+        team = self.context.me.team_id if self.context.me else None
+
+        def read(session: Session) -> ProgrammeData:
+            summary = caseload.child_summary(session, child_id=child_id)
+            return (
+                caseload.child_programme(session, child_id=child_id),
+                caseload.strategy_choices(session, team_id=team),
+                caseload.child_goals(session, child_id=child_id),
+                summary.written_language,
+            )
+
+        self.context.runner.read(read, done=self._show, owner=self)
+
+    def _show(self, data: ProgrammeData) -> None:
+        programme, strategies, goals, language = data
+        self.programme = programme
+        chosen = [slug for _id, slug, _goal in programme.entries] if programme else []
+        self.library.set_choices(
+            ((s.slug, f"{s.area.capitalize()} — {s.title}") for s in strategies), chosen
+        )
+        self.goal.clear()
+        self.goal.addItem("(no particular goal)", None)
+        for goal in goals:
+            self.goal.addItem(goal.wording, goal.goal_id)
+        if programme:
+            self.this_week.setPlainText(programme.this_week)
+        self.choices.set_language(language)
+        count = len(chosen)
+        self.state.setText(
+            f"<b>{programme.title}</b>: {count} strateg{'y' if count == 1 else 'ies'}."
+            if programme
+            else "No home programme yet: tick strategies and save to start one."
+        )
+
+    def save(self) -> None:
+        """Create the programme if needed, add newly ticked strategies, remove unticked ones."""
+        child_id, me = self.child_id, self.context.me_id
+        if child_id is None:
+            return
+        wanted = self.library.checked_values()
+        goal_id = self.goal.currentData()
+        this_week = self.this_week.toPlainText()
+        programme = self.programme
+
+        def save(session: Session) -> int:
+            programme_id = programme.programme_id if programme else None
+            if programme_id is None:
+                programme_id = programmes.create_home_programme(
+                    session,
+                    child_id=child_id,
+                    started_on=date.today(),
+                    this_week=this_week,
+                    actor_id=me,
+                )
+            # Changing "this week" on an existing programme waits for an update service.
+            have = {
+                slug: entry_id for entry_id, slug, _g in (programme.entries if programme else ())
+            }
+            for slug, entry_id in have.items():
+                if slug not in wanted:
+                    programmes.remove_programme_strategy(session, entry_id=entry_id, actor_id=me)
+            added = 0
+            for slug in wanted:
+                if slug not in have:
+                    programmes.add_programme_strategy(
+                        session,
+                        programme_id=programme_id,
+                        strategy_slug=slug,
+                        goal_id=goal_id,
+                        actor_id=me,
+                    )
+                    added += 1
+            return added
+
+        def done(added: int) -> None:
+            self.messages.inform(
+                f"Home programme saved ({added} strateg{'y' if added == 1 else 'ies'} added)."
+            )
+            self.changed()
+            self.reload()
+
+        self.context.runner.write(
+            save, done=done, failed=lambda e: self.messages.problem(describe_error(e)), owner=self
+        )
+
+    def preview(self, kind: str) -> None:
+        child_id = self.child_id
+        if child_id is None or self.programme is None:
+            self.messages.inform("Save the programme first, then preview the handout.")
+            return
+        programme_id = self.programme.programme_id
+        today = date.today()
+
+        def build(session: Session) -> Any:
+            return caseload.handout_content(session, programme_id=programme_id, today=today)
+
+        title = "Home programme handout" if kind == "handout" else "Advice for school"
+        self.printer.make(
+            DocumentRequest(
+                child_id=child_id,
+                kind=kind,
+                title=title,
+                source_id=programme_id,
+                language=self.choices.code,
+                large_print=self.choices.large_print.isChecked(),
+                build=build,
+            ),
+            parent=self,
+        )

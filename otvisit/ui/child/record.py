@@ -1,0 +1,138 @@
+"""A child's record: a header with who they are, and the sections as tabs."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
+
+from otvisit.services import caseload
+from otvisit.services.caseload import ChildSummary
+from otvisit.ui.child.appointments import AppointmentsSection
+from otvisit.ui.child.discharge import DischargeSection
+from otvisit.ui.child.documents import DocumentsSection
+from otvisit.ui.child.equipment import EquipmentSection
+from otvisit.ui.child.goals import GoalsSection
+from otvisit.ui.child.notes import NotesSection
+from otvisit.ui.child.overview import OverviewSection
+from otvisit.ui.child.programme import ProgrammeSection
+from otvisit.ui.child.section import Section
+from otvisit.ui.context import AppContext
+from otvisit.ui.messages import MessageBar
+from otvisit.ui.printing import Printer
+
+
+class ChildRecordView(QWidget):
+    """Sections load when shown; switching child or section saves any draft first."""
+
+    back = Signal()
+
+    def __init__(
+        self,
+        context: AppContext,
+        messages: MessageBar,
+        printer: Printer,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.child_id: str | None = None
+        self.header = QLabel()
+        self.header.setAccessibleName("Child")
+        self.back_button = QPushButton("← &Caseload")
+        self.back_button.setToolTip("Esc or Alt+Left")
+        self.back_button.clicked.connect(self.back)
+        top = QHBoxLayout()
+        top.addWidget(self.back_button)
+        top.addWidget(self.header, 1)
+
+        self.overview = OverviewSection(context, messages)
+        self.goals = GoalsSection(context, messages)
+        self.appointments = AppointmentsSection(context, messages)
+        self.notes = NotesSection(context, messages)
+        self.programme = ProgrammeSection(context, messages, printer)
+        self.equipment = EquipmentSection(context, messages, printer)
+        self.documents = DocumentsSection(context, messages, printer)
+        self.discharge = DischargeSection(context, messages)
+        self.sections: list[Section] = [
+            self.overview,
+            self.goals,
+            self.appointments,
+            self.notes,
+            self.programme,
+            self.equipment,
+            self.documents,
+            self.discharge,
+        ]
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Sections of the record")
+        for section in self.sections:
+            self.tabs.addTab(section, section.title)
+        self.tabs.currentChanged.connect(self._section_changed)
+        self.appointments.discharge_proposed.connect(self._proposed)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.tabs)
+        context.changes.child_changed.connect(self._record_changed)
+
+    def show_child(self, child_id: str) -> None:
+        self.flush()
+        self.child_id = child_id
+        self.header.setText("Loading…")
+        self.context.runner.read(
+            lambda session: caseload.child_summary(session, child_id=child_id),
+            done=self._show_header,
+            owner=self,
+        )
+        self.current_section().show_child(child_id)
+
+    def _show_header(self, summary: ChildSummary) -> None:
+        interpreter = (
+            f" · <b>◆ Interpreter: {summary.interpreter_language or 'needed'}</b>"
+            if summary.interpreter_needed
+            else ""
+        )
+        setting = f" · {summary.setting_name}" if summary.setting_name else ""
+        self.header.setText(
+            f"<span style='font-size:large'><b>{summary.name}</b></span>"
+            f" · NHS {summary.nhs_display} · born {summary.date_of_birth:%d %b %Y}"
+            f"{setting}{interpreter}"
+        )
+
+    def current_section(self) -> Section:
+        widget = self.tabs.currentWidget()
+        assert isinstance(widget, Section)
+        return widget
+
+    def open_section(self, section: Section) -> None:
+        self.tabs.setCurrentWidget(section)
+
+    def _section_changed(self, _index: int) -> None:
+        for section in self.sections:
+            if section is not self.current_section():
+                section.flush()
+        section = self.current_section()
+        if self.child_id and section.child_id != self.child_id:
+            section.show_child(self.child_id)
+        elif section.stale:
+            section.stale = False
+            section.reload()
+
+    def _record_changed(self, child_id: str) -> None:
+        if child_id != self.child_id:
+            return
+        for section in self.sections:
+            if section.child_id == child_id and section is not self.current_section():
+                section.stale = True
+        self.context.runner.read(
+            lambda session: caseload.child_summary(session, child_id=child_id),
+            done=self._show_header,
+            owner=self,
+        )
+
+    def _proposed(self, _episode_id: str, _message: str) -> None:
+        self.open_section(self.discharge)
+
+    def flush(self) -> None:
+        for section in self.sections:
+            section.flush()

@@ -1,0 +1,55 @@
+"""Small form dialogs that open without blocking (window-modal), so nothing waits on them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+class FormDialog(QDialog):
+    """A titled form with OK and Cancel; ``on_ok`` runs when the therapist confirms."""
+
+    def __init__(
+        self,
+        parent: QWidget,
+        title: str,
+        on_ok: Callable[[], None],
+        *,
+        intro: str = "",
+        ok_text: str = "OK",
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.form = QFormLayout()
+        layout = QVBoxLayout(self)
+        if intro:
+            text = QLabel(intro)
+            text.setWordWrap(True)
+            layout.addWidget(text)
+        layout.addLayout(self.form)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setText(ok_text)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.accepted.connect(on_ok)
+
+    def add(self, caption: str, field: QWidget) -> QWidget:
+        field.setAccessibleName(caption.replace("&", ""))
+        self.form.addRow(caption, field)
+        return field
+
+    def confirm(self) -> None:
+        """Press OK (what Enter does); used by keyboard users and tests alike."""
+        self.accept()

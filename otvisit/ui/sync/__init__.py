@@ -1,0 +1,1 @@
+"""Sync in the window: the status bar, background sync and the conflicts view."""

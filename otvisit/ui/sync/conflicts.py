@@ -1,0 +1,152 @@
+"""The conflicts view: both versions side by side; keep mine, take theirs, or merge the text."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from otvisit.sync.client.conflicts import ConflictView, list_conflicts, resolve_conflict
+from otvisit.ui.context import AppContext
+from otvisit.ui.tasks import describe_error
+from otvisit.ui.text import label
+
+Choice = Literal["mine", "theirs", "merged"]
+
+
+def _as_text(value: object) -> str:
+    if value is None:
+        return "(deleted)"
+    return value if isinstance(value, str) else repr(value)
+
+
+def _readonly(name: str) -> QPlainTextEdit:
+    edit = QPlainTextEdit()
+    edit.setReadOnly(True)
+    edit.setAccessibleName(name)
+    return edit
+
+
+class ConflictsDialog(QDialog):
+    """Opens without blocking; each choice is written as an ordinary edit that syncs."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.setWindowTitle("Sync conflicts")
+        self.rows: list[ConflictView] = []
+        self.list = QListWidget()
+        self.list.setAccessibleName("Conflicts")
+        self.what = QLabel()
+        self.what.setWordWrap(True)
+        self.mine = _readonly("My version")
+        self.theirs = _readonly("Their version")
+        self.merged = QPlainTextEdit()
+        self.merged.setAccessibleName("Merged version")
+        self.merged.setTabChangesFocus(True)
+        self.mine_button = QPushButton("Keep &mine")
+        self.theirs_button = QPushButton("Take &theirs")
+        self.merge_button = QPushButton("Save &merged")
+        self.feedback = QLabel()
+        self.feedback.setWordWrap(True)
+
+        grid = QGridLayout()
+        self.theirs_label = QLabel("<b>Theirs</b>")
+        grid.addWidget(QLabel("<b>Mine (this laptop)</b>"), 0, 0)
+        grid.addWidget(self.theirs_label, 0, 1)
+        grid.addWidget(self.mine, 1, 0)
+        grid.addWidget(self.theirs, 1, 1)
+        grid.addWidget(self.mine_button, 2, 0)
+        grid.addWidget(self.theirs_button, 2, 1)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.addWidget(self.what)
+        right_layout.addLayout(grid, 2)
+        right_layout.addWidget(
+            QLabel("<b>Merged</b> — edit the text to keep what matters from both")
+        )
+        right_layout.addWidget(self.merged, 1)
+        merge_row = QHBoxLayout()
+        merge_row.addStretch(1)
+        merge_row.addWidget(self.merge_button)
+        right_layout.addLayout(merge_row)
+        right_layout.addWidget(self.feedback)
+        splitter = QSplitter()
+        splitter.addWidget(self.list)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 3)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+        self.resize(self.fontMetrics().averageCharWidth() * 140, self.fontMetrics().height() * 35)
+
+        self.list.currentRowChanged.connect(self._show_conflict)
+        self.mine_button.clicked.connect(lambda: self.resolve("mine"))
+        self.theirs_button.clicked.connect(lambda: self.resolve("theirs"))
+        self.merge_button.clicked.connect(lambda: self.resolve("merged"))
+
+    def reload(self) -> None:
+        self.context.runner.read(list_conflicts, done=self._show, owner=self)
+
+    def _show(self, rows: list[ConflictView]) -> None:
+        self.rows = rows
+        self.list.clear()
+        for conflict in rows:
+            field = label(conflict.field) if conflict.field else "deleted on the other side"
+            self.list.addItem(f"{label(conflict.entity)}: {field}")
+        if rows:
+            self.list.setCurrentRow(0)
+        else:
+            self.what.setText("No conflicts: everything on this laptop agrees with the server.")
+            for widget in (self.mine, self.theirs, self.merged):
+                widget.clear()
+        for button in (self.mine_button, self.theirs_button, self.merge_button):
+            button.setEnabled(bool(rows))
+
+    def _show_conflict(self, row: int) -> None:
+        if not 0 <= row < len(self.rows):
+            return
+        conflict = self.rows[row]
+        self.what.setText(
+            f"{label(conflict.entity)} — {label(conflict.field) or 'the whole record'}: "
+            "changed here and on another laptop since the last sync."
+        )
+        self.theirs_label.setText(f"<b>Theirs</b> ({conflict.theirs_by or 'another laptop'})")
+        self.mine.setPlainText(_as_text(conflict.mine))
+        self.theirs.setPlainText(_as_text(conflict.theirs))
+        self.merged.setPlainText(_as_text(conflict.mine))
+        self.merged.setEnabled(conflict.can_merge)
+        self.merge_button.setEnabled(conflict.can_merge)
+
+    def resolve(self, choice: Choice) -> None:
+        row = self.list.currentRow()
+        if not 0 <= row < len(self.rows):
+            return
+        conflict = self.rows[row]
+        merged = self.merged.toPlainText() if choice == "merged" else None
+
+        def done(_view: ConflictView) -> None:
+            self.feedback.setText("Resolved. The chosen version will sync.")
+            self.context.changes.sync_state_changed.emit()
+            if conflict.child_id:
+                self.context.changes.child_changed.emit(conflict.child_id)
+            self.reload()
+
+        self.context.runner.write(
+            lambda s: resolve_conflict(
+                s, conflict_id=conflict.id, choice=choice, merged_text=merged
+            ),
+            done=done,
+            failed=lambda e: self.feedback.setText(describe_error(e)),
+            owner=self,
+        )

@@ -1,0 +1,125 @@
+"""Sync in the status bar: online or not, pending changes, last sync, last error, Sync now."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+
+from otvisit.sync.client.engine import SyncReport, sync_once
+from otvisit.sync.client.status import SyncStatus, sync_status
+from otvisit.ui.context import AppContext
+from otvisit.ui.tasks import describe_error
+
+
+def ago(moment: datetime | None, now: datetime | None = None) -> str:
+    if moment is None:
+        return "never"
+    seconds = int(((now or datetime.now(UTC)) - moment).total_seconds())
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return f"{seconds // 60} min ago"
+    return moment.astimezone().strftime("%d %b %H:%M")
+
+
+def connection_text(status: SyncStatus) -> str:
+    if not status.server_url:
+        return "Not connected to a team server"
+    if status.in_progress:
+        return "Syncing…"
+    failed_last = status.last_error and (
+        status.last_success_at is None
+        or (status.last_attempt_at is not None and status.last_attempt_at > status.last_success_at)
+    )
+    return "Offline — working on this laptop" if failed_last else "Online"
+
+
+class SyncBar(QWidget):
+    """Always visible at the bottom of the window; F5 syncs now."""
+
+    open_conflicts = Signal()
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.status: SyncStatus | None = None
+        self.syncing = False
+        self.connection = QLabel("…")
+        self.pending = QLabel()
+        self.last = QLabel()
+        self.error = QLabel()
+        self.error.setWordWrap(False)
+        self.conflicts_button = QPushButton("Conflicts")
+        self.conflicts_button.setAccessibleName("Sync conflicts to resolve")
+        self.sync_button = QPushButton("Sync now (F5)")
+        self.sync_button.setAccessibleName("Sync now")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 0, 4, 0)
+        for widget in (self.connection, self.pending, self.last, self.error):
+            widget.setAccessibleName("Sync status")
+            layout.addWidget(widget)
+        layout.addStretch(1)
+        layout.addWidget(self.conflicts_button)
+        layout.addWidget(self.sync_button)
+        self.sync_button.clicked.connect(self.sync_now)
+        self.conflicts_button.clicked.connect(self.open_conflicts)
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self._periodic)
+        context.changes.sync_state_changed.connect(self.refresh)
+        context.changes.child_changed.connect(lambda _c: self.refresh())
+
+    def start(self) -> None:
+        """Refresh now and sync in the background every few minutes once a server is set."""
+        self.refresh()
+        if self.context.sync_interval_ms > 0:
+            self.timer.start(self.context.sync_interval_ms)
+
+    def refresh(self) -> None:
+        self.context.runner.read(
+            sync_status, done=self._show, failed=self._status_failed, owner=self
+        )
+
+    def _status_failed(self, error: Exception) -> None:
+        self.error.setText(f"Sync status unavailable: {describe_error(error)}")
+
+    def _show(self, status: SyncStatus) -> None:
+        self.status = status
+        self.connection.setText(connection_text(status) if not self.syncing else "Syncing…")
+        pending = f"{status.pending_ops} change(s) to send"
+        if status.rejected_ops:
+            pending += f", {status.rejected_ops} refused"
+        self.pending.setText(pending)
+        self.last.setText(f"Last sync: {ago(status.last_success_at)}")
+        self.error.setText(f"Last problem: {status.last_error}" if status.last_error else "")
+        self.error.setToolTip(status.last_error)
+        self.conflicts_button.setText(f"Conflicts ({status.open_conflicts})")
+        self.conflicts_button.setEnabled(True)
+        self.sync_button.setEnabled(bool(status.server_url) and not self.syncing)
+
+    def _periodic(self) -> None:
+        if self.status is not None and self.status.server_url and not self.syncing:
+            self.sync_now()
+
+    def sync_now(self) -> None:
+        if self.syncing:
+            return
+        self.syncing = True
+        self.sync_button.setEnabled(False)
+        self.connection.setText("Syncing…")
+        store = self.context.runner.store
+        self.context.runner.run(
+            lambda: sync_once(store), done=self._synced, failed=self._sync_failed, owner=self
+        )
+
+    def _synced(self, report: SyncReport) -> None:
+        self.syncing = False
+        self.context.changes.sync_state_changed.emit()
+        if report.pulled or report.removed_children:
+            self.context.changes.child_changed.emit("")  # the caseload may have changed
+
+    def _sync_failed(self, error: Exception) -> None:
+        self.syncing = False
+        self.error.setText(f"Last problem: {describe_error(error)}")
+        self.refresh()
