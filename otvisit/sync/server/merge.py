@@ -162,7 +162,8 @@ def update_record(
     conflicts: list[FieldConflict] = []
     merged = False
     for name, value in differing.items():
-        if _is_concurrent(ctx, op, state.field_seq.get(name)):
+        # Restoring is how a device resolves edit-versus-delete: it has seen both sides.
+        if not restoring and _is_concurrent(ctx, op, state.field_seq.get(name)):
             if specs[name].clinical_text:
                 theirs = state.fields.get(name)
                 conflicts.append(_conflict(ctx, op, state, "edit", name, value, theirs))
