@@ -1,1 +1,35 @@
 """Sync test fixtures (the in-memory keyring comes from tests/conftest.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.sync.laptop import Laptop
+from tests.sync.server_harness import ServerProcess
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    """One server process shared by the tests of this folder; each test makes its own team."""
+    folder: Path = tmp_path_factory.mktemp("server")
+    process = ServerProcess(folder / "server.db").start()
+    yield process
+    process.stop()
+
+
+@pytest.fixture
+def laptops(tmp_path: Path) -> Iterator[list[Laptop]]:
+    """Laptops made by a test, closed at its end."""
+    made: list[Laptop] = []
+    yield made
+    for laptop in made:
+        laptop.close()
+
+
+def sign_in(made: list[Laptop], tmp_path: Path, *, name: str, url: str, username: str) -> Laptop:
+    laptop = Laptop.sign_in(tmp_path, name=name, url=url, username=username)
+    made.append(laptop)
+    return laptop

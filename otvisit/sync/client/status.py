@@ -29,9 +29,8 @@ class SyncStatus:
 
 
 def sync_status(session: Session) -> SyncStatus:
-    counts = dict(
-        session.execute(select(OutboxOp.state, func.count()).group_by(OutboxOp.state)).tuples()
-    )
+    rows = session.execute(select(OutboxOp.state, func.count()).group_by(OutboxOp.state))
+    counts: dict[str, int] = {state: count for state, count in rows}
     open_conflicts = session.scalar(
         select(func.count()).select_from(SyncConflict).where(SyncConflict.resolved_at.is_(None))
     )
