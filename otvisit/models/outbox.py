@@ -27,9 +27,9 @@ def apply_column_defaults(record: SyncedRecord) -> None:
         if default is None or getattr(record, column.key) is not None:
             continue
         if default.is_scalar:
-            setattr(record, column.key, default.arg)  # type: ignore[attr-defined]
+            setattr(record, column.key, default.arg)
         elif default.is_callable:
-            setattr(record, column.key, default.arg(None))  # type: ignore[attr-defined]
+            setattr(record, column.key, default.arg(None))
 
 
 def _child_id(record: SyncedRecord) -> str | None:

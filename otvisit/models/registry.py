@@ -5,8 +5,9 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any, cast
 
-from sqlalchemy import JSON, Boolean, Date, Float, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, Float, Integer, String, Table, Text
 from sqlalchemy.sql.schema import Column
 
 from otvisit.models.base import SYNC_COLUMNS, StrEnumType, SyncedRecord, UTCDateTime
@@ -66,7 +67,7 @@ class FieldSpec:
     choices: tuple[str, ...] = ()
 
 
-def _field_kind(column: Column[object]) -> tuple[FieldKind, tuple[str, ...]]:
+def _field_kind(column: Column[Any]) -> tuple[FieldKind, tuple[str, ...]]:
     column_type = column.type
     if isinstance(column_type, StrEnumType):
         return FieldKind.ENUM, tuple(member.value for member in column_type.enum_class)
@@ -89,7 +90,7 @@ def _field_kind(column: Column[object]) -> tuple[FieldKind, tuple[str, ...]]:
 
 def _describe(model: type[SyncedRecord]) -> dict[str, FieldSpec]:
     specs: dict[str, FieldSpec] = {}
-    for column in model.__table__.columns:
+    for column in cast(Table, model.__table__).columns:
         if column.name in SYNC_COLUMNS:
             continue
         kind, choices = _field_kind(column)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from reportlab.platypus import Flowable
 
+from otvisit.models.vocabulary import DischargeReason
 from otvisit.reports.common import (
     Writer,
     about_block,
@@ -15,7 +16,7 @@ from otvisit.reports.common import (
     letter_head,
     signature,
 )
-from otvisit.reports.content import DischargeLetter, DischargeReason, EquipmentLetter
+from otvisit.reports.content import DischargeLetter, EquipmentLetter
 from otvisit.reports.i18n import load_language
 from otvisit.reports.pdfbuild import DocumentMeta, build_pdf
 from otvisit.reports.styles import stylesheet
@@ -27,15 +28,26 @@ def _section(w: Writer, key: str, items: tuple[str, ...], empty_key: str) -> lis
 
 
 def render_equipment_letter(
-    letter: EquipmentLetter, *, language: str = "en", large_print: bool = False,
+    letter: EquipmentLetter,
+    *,
+    language: str = "en",
+    large_print: bool = False,
     reproducible: bool = False,
 ) -> bytes:
     """A seating or equipment recommendation letter to a nursery or school."""
-    check_all("equipment letter", (letter.item, letter.functional_need,
-                                   letter.funding_responsibility,
-                                   letter.provision_responsibility, *letter.fitting_notes,
-                                   *letter.alternatives_tried, *letter.safety_notes,
-                                   *letter.training_notes))
+    check_all(
+        "equipment letter",
+        (
+            letter.item,
+            letter.functional_need,
+            letter.funding_responsibility,
+            letter.provision_responsibility,
+            *letter.fitting_notes,
+            *letter.alternatives_tried,
+            *letter.safety_notes,
+            *letter.training_notes,
+        ),
+    )
     lang = load_language(language)
     sheet = stylesheet(large_print=large_print, script=lang.script)
     w = Writer(lang, sheet)
@@ -43,11 +55,15 @@ def render_equipment_letter(
     recipient: list[str] = []
     missing = setting is None or not setting.contact_name
     if setting is not None:
-        recipient = [x for x in (setting.contact_name, setting.contact_role, setting.name,
-                                 *setting.address) if x]
+        recipient = [
+            x
+            for x in (setting.contact_name, setting.contact_role, setting.name, *setting.address)
+            if x
+        ]
     dated = lang.date(letter.letter_date)
-    story: list[Flowable] = letter_head(w, team=letter.team, therapist=letter.therapist,
-                                        recipient=recipient, date_text=dated)
+    story: list[Flowable] = letter_head(
+        w, team=letter.team, therapist=letter.therapist, recipient=recipient, date_text=dated
+    )
     if missing:
         story.append(w.notice(lang.t("equipment_to_missing")))
     dear = setting.contact_name if setting and setting.contact_name else None
@@ -55,18 +71,24 @@ def render_equipment_letter(
         w.t("dear", names=dear) if dear else w.t("dear_colleague"),
         w.t("equipment_title", sheet.heading),
         about_block(w, child),
-        w.t("equipment_intro", first_name=child.first_name,
-            setting=setting.name if setting else "nursery or school"),
-        w.heading("need_heading"), w.p(letter.functional_need),
+        w.t(
+            "equipment_intro",
+            first_name=child.first_name,
+            setting=setting.name if setting else "nursery or school",
+        ),
+        w.heading("need_heading"),
+        w.p(letter.functional_need),
     ]
     if letter.goal is not None:
         story += [w.heading("goal_heading"), w.p(check_length("goal", letter.goal.wording))]
-    story += [w.heading("item_heading"), w.p(letter.item, sheet.subheading),
-              w.heading("measurements_heading")]
+    story += [
+        w.heading("item_heading"),
+        w.p(letter.item, sheet.subheading),
+        w.heading("measurements_heading"),
+    ]
     if letter.measurements:
         width = content_width()
-        rows = [[w.p(m.label, sheet.small), w.p(m.value, sheet.small)]
-                for m in letter.measurements]
+        rows = [[w.p(m.label, sheet.small), w.p(m.value, sheet.small)] for m in letter.measurements]
         story.append(grid(rows, [width * 0.6, width * 0.4], lines=True))
     else:
         story.append(w.t("measurements_none"))
@@ -77,8 +99,9 @@ def render_equipment_letter(
         w.t("funding_line", who=letter.funding_responsibility),
         w.t("provision_line", who=letter.provision_responsibility),
     ]
-    story += _section(w, "safety_heading", letter.safety_notes + letter.training_notes,
-                      "none_recorded")
+    story += _section(
+        w, "safety_heading", letter.safety_notes + letter.training_notes, "none_recorded"
+    )
     story.append(w.heading("review_heading"))
     if letter.review_date:
         story.append(w.t("review_date_line", date=lang.date(letter.review_date)))
@@ -105,7 +128,10 @@ _REASON_KEYS = {
 
 
 def render_discharge_letter(
-    letter: DischargeLetter, *, language: str = "en", large_print: bool = False,
+    letter: DischargeLetter,
+    *,
+    language: str = "en",
+    large_print: bool = False,
     reproducible: bool = False,
 ) -> bytes:
     """The discharge letter to the family, copied to the GP and school."""
@@ -116,8 +142,9 @@ def render_discharge_letter(
     child, team = letter.child, letter.team
     recipient = [" and ".join(child.carers) if child.carers else "", *child.address]
     dated = lang.date(letter.letter_date)
-    story: list[Flowable] = letter_head(w, team=team, therapist=letter.therapist,
-                                        recipient=recipient, date_text=dated)
+    story: list[Flowable] = letter_head(
+        w, team=team, therapist=letter.therapist, recipient=recipient, date_text=dated
+    )
     names = " and ".join(child.carers)
     story += [
         w.t("dear", names=names) if names else w.t("dear_family"),
@@ -130,8 +157,10 @@ def render_discharge_letter(
     if letter.reason_detail:
         story.append(w.p(letter.reason_detail))
     if letter.achievements:
-        story += [w.heading("achievements_heading", first_name=child.first_name),
-                  *w.bullets(letter.achievements)]
+        story += [
+            w.heading("achievements_heading", first_name=child.first_name),
+            *w.bullets(letter.achievements),
+        ]
     story += [
         w.heading("needs_change_heading"),
         w.t("needs_change_text", first_name=child.first_name),
@@ -146,7 +175,8 @@ def render_discharge_letter(
     meta = DocumentMeta(
         title=f"{lang.t('discharge_title')} - {child.full_name}",
         author=f"{letter.therapist.name}, {letter.therapist.role}",
-        subject=lang.t("discharge_title"), header=team.service_name,
+        subject=lang.t("discharge_title"),
+        header=team.service_name,
         footer=f"{child.full_name} - NHS {child.nhs_number_display}",
     )
     return build_pdf(story, meta=meta, lang=lang, sheet=sheet, reproducible=reproducible)

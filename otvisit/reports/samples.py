@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+from otvisit.models.vocabulary import DischargeReason
 from otvisit.reports.content import (
     ChildSummary,
     CopmScore,
     CopyRecipient,
     DischargeLetter,
-    DischargeReason,
     EquipmentLetter,
     GasLevel,
     Goal,
@@ -41,23 +41,33 @@ def team() -> TeamContact:
 
 
 def therapist() -> TherapistContact:
-    return TherapistContact(name="Priya Shah", role="Occupational Therapist (Band 6)",
-                            phone="020 3049 8181", email="priya.shah@example.nhs.uk")
+    return TherapistContact(
+        name="Priya Shah",
+        role="Occupational Therapist (Band 6)",
+        phone="020 3049 8181",
+        email="priya.shah@example.nhs.uk",
+    )
 
 
 def child(first_name: str = "Sam", *, nhs_number: str = "9434765919") -> ChildSummary:
     return ChildSummary(
-        first_name=first_name, last_name="Okafor", date_of_birth=date(2019, 3, 14),
-        nhs_number=nhs_number, carers=("Ada Okafor", "Tunde Okafor"),
+        first_name=first_name,
+        last_name="Okafor",
+        date_of_birth=date(2019, 3, 14),
+        nhs_number=nhs_number,
+        carers=("Ada Okafor", "Tunde Okafor"),
         address=("12 Sample Street", "London SE5 8AA"),
     )
 
 
 def school() -> SettingContact:
     return SettingContact(
-        name="Rosemary Primary School", contact_name="Ms Helen Carter",
-        contact_role="SENCo", address=("Rosemary Lane", "London SE5 9BB"),
-        phone="020 7000 0000", email="senco@rosemary.example.sch.uk",
+        name="Rosemary Primary School",
+        contact_name="Ms Helen Carter",
+        contact_role="SENCo",
+        address=("Rosemary Lane", "London SE5 9BB"),
+        phone="020 7000 0000",
+        email="senco@rosemary.example.sch.uk",
     )
 
 
@@ -71,20 +81,28 @@ def goals() -> tuple[Goal, ...]:
 
 def programme(first_name: str = "Sam") -> HomeProgramme:
     return HomeProgramme(
-        child=child(first_name), therapist=therapist(), team=team(), goals=goals(),
+        child=child(first_name),
+        therapist=therapist(),
+        team=team(),
+        goals=goals(),
         strategies=(
             StrategyChoice("dressing-coat-flip", ("g1",)),
             StrategyChoice("eating-knife-and-fork", ("g2",)),
             StrategyChoice("eating-steady-base", ("g2",)),
-            StrategyChoice("handwriting-pencil-grip", ("g3",),
-                           note="Sam likes the green triangular pencil best."),
+            StrategyChoice(
+                "handwriting-pencil-grip",
+                ("g3",),
+                note="Sam likes the green triangular pencil best.",
+            ),
             StrategyChoice("sensory-heavy-work", ()),
         ),
         this_week=(
             "Practise the coat flip every morning before school.",
             "Cut a soft food at tea time twice this week.",
         ),
-        issued_on=TODAY, setting=school(), review_date=date(2027, 2, 24),
+        issued_on=TODAY,
+        setting=school(),
+        review_date=date(2027, 2, 24),
     )
 
 
@@ -101,7 +119,10 @@ def _levels(goal: str) -> tuple[GasLevel, ...]:
 def progress_report() -> ProgressReport:
     g = goals()
     return ProgressReport(
-        child=child(), therapist=therapist(), team=team(), report_date=TODAY,
+        child=child(),
+        therapist=therapist(),
+        team=team(),
+        report_date=TODAY,
         goals=(
             GoalProgress(g[0], _levels("Coat on"), baseline=-2, current=1),
             GoalProgress(g[1], _levels("Cutting food"), baseline=-1, current=0),
@@ -119,7 +140,10 @@ def progress_report() -> ProgressReport:
 
 def equipment_letter() -> EquipmentLetter:
     return EquipmentLetter(
-        child=child(), therapist=therapist(), team=team(), setting=school(),
+        child=child(),
+        therapist=therapist(),
+        team=team(),
+        setting=school(),
         letter_date=TODAY,
         item="Height-adjustable classroom chair with footrest",
         functional_need=(
@@ -128,7 +152,8 @@ def equipment_letter() -> EquipmentLetter:
         ),
         goal=goals()[2],
         measurements=(
-            Measurement("Seat height", "31 cm"), Measurement("Seat depth", "28 cm"),
+            Measurement("Seat height", "31 cm"),
+            Measurement("Seat depth", "28 cm"),
             Measurement("Footplate height from floor", "4 cm"),
             Measurement("Table height", "53 cm"),
         ),
@@ -145,19 +170,28 @@ def equipment_letter() -> EquipmentLetter:
         safety_notes=("Check the height locks are tight each week.",),
         training_notes=("OT will show classroom staff how to adjust the chair.",),
         review_date=date(2027, 3, 1),
-        copy_to=(CopyRecipient("Ada and Tunde Okafor (parents)"),
-                 CopyRecipient("Dr R Mensah, GP", ("Camberwell Surgery", "London SE5"))),
+        copy_to=(
+            CopyRecipient("Ada and Tunde Okafor (parents)"),
+            CopyRecipient("Dr R Mensah, GP", ("Camberwell Surgery", "London SE5")),
+        ),
     )
 
 
 def discharge_letter() -> DischargeLetter:
     return DischargeLetter(
-        child=child(), therapist=therapist(), team=team(), letter_date=TODAY,
+        child=child(),
+        therapist=therapist(),
+        team=team(),
+        letter_date=TODAY,
         reason=DischargeReason.GOALS_MET,
-        achievements=("Sam puts his coat on by himself.",
-                      "Sam cuts soft food with a knife and fork."),
-        copy_to=(CopyRecipient("Dr R Mensah, GP", ("Camberwell Surgery", "London SE5")),
-                 CopyRecipient("Ms Helen Carter, SENCo", ("Rosemary Primary School",))),
+        achievements=(
+            "Sam puts his coat on by himself.",
+            "Sam cuts soft food with a knife and fork.",
+        ),
+        copy_to=(
+            CopyRecipient("Dr R Mensah, GP", ("Camberwell Surgery", "London SE5")),
+            CopyRecipient("Ms Helen Carter, SENCo", ("Rosemary Primary School",)),
+        ),
     )
 
 

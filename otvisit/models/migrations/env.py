@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from alembic import context
-from sqlalchemy import create_engine
+from sqlalchemy import Connection, create_engine
 
 import otvisit.models  # noqa: F401  (registers every table on the metadata)
 from otvisit.models.base import Base, StrEnumType, UTCDateTime
@@ -13,7 +13,7 @@ from otvisit.models.base import Base, StrEnumType, UTCDateTime
 connection = context.config.attributes.get("connection")
 
 
-def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
+def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | Literal[False]:
     # Migrations spell out plain column types so they never depend on today's Python classes.
     if type_ == "type" and isinstance(obj, StrEnumType):
         return "sa.String(length=32)"
@@ -22,7 +22,7 @@ def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
     return False
 
 
-def _run(conn: object) -> None:
+def _run(conn: Connection) -> None:
     context.configure(
         connection=conn,
         target_metadata=Base.metadata,
