@@ -61,6 +61,7 @@ def test_edits_to_different_fields_on_two_laptops_both_arrive(
     a.sync()
     child_a, child_b = a.get(Child, child_id), b.get(Child, child_id)
     assert (child_a.postcode, child_a.interpreter_needed) == ("N1 9GU", True)
+    assert (child_b.postcode, child_b.interpreter_needed) == ("N1 9GU", True)
     assert a.snapshot() == b.snapshot()
     assert a.outbox() == [] and b.outbox() == []
 
