@@ -14,7 +14,9 @@ from otvisit.models.vocabulary import (
     Place,
     SettingType,
 )
+from otvisit.reports.strategy_library import bundled_library
 from otvisit.services.nhs_number import check_digit
+from otvisit.services.strategy_library import seed_strategy_library
 
 
 def nhs_number(seed: int) -> str:
@@ -37,6 +39,7 @@ class Seeded:
     olek: str
     sam_episode: str
     sam_appointment: str
+    sam_missed: str
 
 
 def seed_team(session: Session, *, now: datetime | None = None) -> Seeded:
@@ -131,7 +134,19 @@ def seed_team(session: Session, *, now: datetime | None = None) -> Seeded:
             interpreter_language="Arabic",
         )
     )
+    missed = Appointment(
+        child_id=sam.id,
+        episode_id=episodes[sam.id].id,
+        therapist_id=me.id,
+        kind=AppointmentType.INTERVENTION,
+        place=Place.HOME,
+        starts_at=now - timedelta(days=1),
+    )
+    session.add(missed)
     session.flush()
+    seed_strategy_library(
+        session, team_id=team.id, strategies=bundled_library().strategies.values()
+    )
     return Seeded(
         team_id=team.id,
         me=me.id,
@@ -141,4 +156,5 @@ def seed_team(session: Session, *, now: datetime | None = None) -> Seeded:
         olek=olek.id,
         sam_episode=episodes[sam.id].id,
         sam_appointment=appointment.id,
+        sam_missed=missed.id,
     )
