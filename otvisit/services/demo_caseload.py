@@ -369,6 +369,55 @@ def _visits(
                 b.add(GasRating, child_id=child_id, goal_id=goal_id, rated_on=day, level=level)
 
 
+def demo_rows(
+    *,
+    children: int,
+    records: int,
+    seed: int = 1,
+    strategies: Sequence[StrategySource] = (),
+    today: date | None = None,
+) -> tuple[str, dict[type[SyncedRecord], list[dict[str, Any]]]]:
+    """The team's id and about ``records`` rows per model for ``children`` children."""
+    if children < 1:
+        raise ValueError("the demo needs at least one child")
+    b = _Builder(seed, today or date.today())
+    team_id, therapists = _team(b, strategies, children)
+    slugs = [s.strategy_id for s in strategies] or ["dressing-coat-flip"]
+    numbers = demo_nhs_numbers()
+    for n in range(children):
+        budget = b.count() + max(1, (records - b.count()) // (children - n))
+        therapist = therapists[1 + n % (len(therapists) - 1)]
+        child = _child(b, team_id, therapist, next(numbers))
+        discharged = b.rng.random() < 0.12
+        start = b.today - timedelta(days=b.rng.randint(60, 400))
+        episode = _episode(b, child[0], therapist, start, discharged)
+        goals = _goals(b, child[0], episode, child[1], start)
+        _plans(b, child[0], goals, slugs, start + timedelta(days=14), therapist)
+        _visits(b, child, episode, therapist, goals, start, budget, discharged, child[3])
+    while b.count() < records:  # the visit plans estimate; surveys make up the last few rows
+        b.add(FeedbackSurvey, team_id=team_id, received_on=b.today, ratings={"goals_mattered": 5})
+    return team_id, b.rows
+
+
+def _episode(b: _Builder, child_id: str, therapist: str, start: date, discharged: bool) -> str:
+    return b.add(
+        Episode,
+        child_id=child_id,
+        referred_on=start - timedelta(days=30),
+        referral_reason="Referred by school: fine motor and self-care",
+        accepted_on=start,
+        status="discharged" if discharged else "open",
+        discharged_on=b.today - timedelta(days=b.rng.randint(1, 30)) if discharged else None,
+        discharge_reason=b.pick(("goals_met", "goals_met", "family_request", "moved_away"))
+        if discharged
+        else None,
+        discharge_summary="Goals reviewed with the family; strategies in place at school."
+        if discharged
+        else "",
+        discharged_by_id=therapist if discharged else None,
+    )
+
+
 def build_demo_caseload(
     session: Session,
     *,
@@ -383,43 +432,12 @@ def build_demo_caseload(
     Seed data, not local edits: rows are inserted in bulk without outbox
     operations (the demo profile never syncs), which is what keeps 50,000 rows fast.
     """
-    if children < 1:
-        raise ValueError("the demo needs at least one child")
-    b = _Builder(seed, today or date.today())
-    team_id, therapists = _team(b, strategies, children)
-    slugs = [s.strategy_id for s in strategies] or ["dressing-coat-flip"]
-    numbers = demo_nhs_numbers()
-    for n in range(children):
-        budget = b.count() + max(1, (records - b.count()) // (children - n))
-        therapist = therapists[1 + n % (len(therapists) - 1)]
-        child = _child(b, team_id, therapist, next(numbers))
-        language = child[3]
-        discharged = b.rng.random() < 0.12
-        start = b.today - timedelta(days=b.rng.randint(60, 400))
-        episode = b.add(
-            Episode,
-            child_id=child[0],
-            referred_on=start - timedelta(days=30),
-            referral_reason="Referred by school: fine motor and self-care",
-            accepted_on=start,
-            status="discharged" if discharged else "open",
-            discharged_on=b.today - timedelta(days=b.rng.randint(1, 30)) if discharged else None,
-            discharge_reason=b.pick(("goals_met", "goals_met", "family_request", "moved_away"))
-            if discharged
-            else None,
-            discharge_summary="Goals reviewed with the family; strategies in place at school."
-            if discharged
-            else "",
-            discharged_by_id=therapist if discharged else None,
-        )
-        goals = _goals(b, child[0], episode, child[1], start)
-        _plans(b, child[0], goals, slugs, start + timedelta(days=14), therapist)
-        _visits(b, child, episode, therapist, goals, start, budget, discharged, language)
-    while b.count() < records:  # the visit plans estimate; surveys make up the last few rows
-        b.add(FeedbackSurvey, team_id=team_id, received_on=b.today, ratings={"goals_mattered": 5})
-    for model, rows in b.rows.items():
-        session.execute(insert(model), rows)
-    return DemoSummary(team_id, {model.__tablename__: len(rows) for model, rows in b.rows.items()})
+    team_id, rows = demo_rows(
+        children=children, records=records, seed=seed, strategies=strategies, today=today
+    )
+    for model, model_rows in rows.items():
+        session.execute(insert(model), model_rows)
+    return DemoSummary(team_id, {model.__tablename__: len(r) for model, r in rows.items()})
 
 
 def describe(summary: DemoSummary) -> str:
