@@ -37,11 +37,15 @@ class ApiClient:
         body = {"username": username, "password": password, "device_name": device_name}
         return self.http.post(protocol.LOGIN_PATH, json=body)
 
-    def post(self, path: str, **kwargs: Any) -> httpx.Response:
-        return self.http.post(path, headers=self._auth(), **kwargs)
+    def post(
+        self, path: str, *, headers: dict[str, str] | None = None, **kwargs: Any
+    ) -> httpx.Response:
+        return self.http.post(path, headers={**self._auth(), **(headers or {})}, **kwargs)
 
-    def get(self, path: str, **kwargs: Any) -> httpx.Response:
-        return self.http.get(path, headers=self._auth(), **kwargs)
+    def get(
+        self, path: str, *, headers: dict[str, str] | None = None, **kwargs: Any
+    ) -> httpx.Response:
+        return self.http.get(path, headers={**self._auth(), **(headers or {})}, **kwargs)
 
     def push_response(self, operations: list[dict[str, Any]]) -> httpx.Response:
         return self.post(
