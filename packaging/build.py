@@ -23,8 +23,8 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGING = ROOT / "packaging"
 ICONS = ROOT / "resources" / "icons"
 ISCC_PLACES = (
-    Path(os.environ.get("ProgramFiles(x86)", r"C:\Program Files (x86)")) / "Inno Setup 6",
-    Path(os.environ.get("ProgramFiles", r"C:\Program Files")) / "Inno Setup 6",
+    Path(os.environ.get("PROGRAMFILES(X86)", r"C:\Program Files (x86)")) / "Inno Setup 6",
+    Path(os.environ.get("PROGRAMFILES", r"C:\Program Files")) / "Inno Setup 6",
     Path(os.environ.get("LOCALAPPDATA", "")) / "Programs" / "Inno Setup 6",
 )
 

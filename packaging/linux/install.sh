@@ -3,10 +3,12 @@
 # (~/.local/opt/otvisit). Adds the menu entry and icon; records stay in each user's data folder.
 set -eu
 here="$(cd "$(dirname "$0")" && pwd)"
+# PREFIX, BINDIR and SHARE override where each part goes.
 if [ "$(id -u)" = 0 ]; then
-  prefix="${PREFIX:-/opt/otvisit}"; bindir=/usr/local/bin; share=/usr/share
+  prefix="${PREFIX:-/opt/otvisit}"; bindir="${BINDIR:-/usr/local/bin}"; share="${SHARE:-/usr/share}"
 else
-  prefix="${PREFIX:-$HOME/.local/opt/otvisit}"; bindir="$HOME/.local/bin"; share="$HOME/.local/share"
+  prefix="${PREFIX:-$HOME/.local/opt/otvisit}"; bindir="${BINDIR:-$HOME/.local/bin}"
+  share="${SHARE:-$HOME/.local/share}"
 fi
 if [ "$here" != "$prefix" ]; then
   rm -rf "$prefix.new"
