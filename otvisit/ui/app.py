@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication
+from sqlalchemy.orm import Session
 
 from otvisit.models.store import Store
 from otvisit.profile import DEMO_PROFILE, Profile
@@ -54,13 +55,30 @@ class App(QObject):
         window.demo_wanted.connect(self.open_demo)
         self._replace(window, store, runner)
         window.show()
-        first_run = state.empty and not profile.is_demo
-        window.start(first_run=first_run)
         if state.empty and profile.is_demo:
-            window.messages.problem(
-                "The demo caseload is empty. Build it with: otvisit --profile demo demo"
-            )
+            self._build_demo(window, runner)
+        else:
+            window.start(first_run=state.empty)
         return window
+
+    def _build_demo(self, window: MainWindow, runner: TaskRunner) -> None:
+        """Make the made-up caseload in the background, then show it."""
+        from otvisit.reports.strategy_library import bundled_library
+        from otvisit.services.demo_caseload import build_demo_caseload
+
+        def build(session: Session) -> TherapistRef | None:
+            strategies = list(bundled_library().strategies.values())
+            build_demo_caseload(session, children=60, records=4000, strategies=strategies)
+            session.flush()
+            return caseload.signed_in_therapist(session)
+
+        def built(me: TherapistRef | None) -> None:
+            window.context.me = me
+            window.messages.inform("The demo caseload is ready: every child in it is made up.")
+            window.start(first_run=False)
+
+        window.messages.inform("Making the demo caseload (made-up children)…")
+        runner.write(build, done=built)
 
     def _replace(self, window: MainWindow, store: Store, runner: TaskRunner) -> None:
         old_window, old_store = self.window, self.store

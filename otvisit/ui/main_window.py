@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QStackedWidget, QVBoxLayout, QWidget
@@ -11,7 +13,6 @@ from otvisit.ui.child.record import ChildRecordView
 from otvisit.ui.context import AppContext
 from otvisit.ui.messages import MessageBar
 from otvisit.ui.printing import Printer
-from otvisit.ui.sync.conflicts import ConflictsDialog
 from otvisit.ui.sync.status import SyncBar
 from otvisit.ui.welcome import WelcomePage
 
@@ -55,7 +56,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.sync_bar = SyncBar(context)
         self.statusBar().addPermanentWidget(self.sync_bar, 1)
-        self.conflicts: ConflictsDialog | None = None
+        self.conflicts: Any = None
 
         self.caseload.open_child.connect(self.open_child)
         self.record.back.connect(self.show_caseload)
@@ -139,6 +140,8 @@ class MainWindow(QMainWindow):
 
     def show_conflicts(self) -> None:
         if self.conflicts is None:
+            from otvisit.ui.sync.conflicts import ConflictsDialog  # the sync client loads here
+
             self.conflicts = ConflictsDialog(self.context, self)
         self.conflicts.reload()
         self.conflicts.show()

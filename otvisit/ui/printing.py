@@ -11,9 +11,6 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QPointF, QSize, Qt, Signal
 from PySide6.QtGui import QPainter
-from PySide6.QtPdf import QPdfDocument
-from PySide6.QtPdfWidgets import QPdfView
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -28,7 +25,6 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from otvisit.models import new_id
-from otvisit.reports import available_languages, render_document
 from otvisit.services import caseload
 from otvisit.ui.context import AppContext
 from otvisit.ui.messages import MessageBar
@@ -55,24 +51,34 @@ class PrintChoices(QWidget):
         super().__init__(parent)
         self.language = QComboBox()
         self.language.setAccessibleName("Language of the document")
-        for code in available_languages():
-            self.language.addItem(LANGUAGE_NAMES.get(code, code), code)
-        self.language.setCurrentIndex(max(self.language.findData("en"), 0))
         self.large_print = QCheckBox("&Large print")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(QLabel("Language"))
         layout.addWidget(self.language)
         layout.addWidget(self.large_print)
+        self._wanted = "en"
+
+    def showEvent(self, event: Any) -> None:
+        # The report package (reportlab, fonts) loads when a print choice is first shown,
+        # not at start-up: the caseload must appear in under a second.
+        if self.language.count() == 0:
+            from otvisit.reports.i18n import available_languages
+
+            for code in available_languages():
+                self.language.addItem(LANGUAGE_NAMES.get(code, code), code)
+            self.set_language(self._wanted)
+        super().showEvent(event)
 
     def set_language(self, code: str) -> None:
+        self._wanted = code
         index = self.language.findData(code)
         if index >= 0:
             self.language.setCurrentIndex(index)
 
     @property
     def code(self) -> str:
-        return str(self.language.currentData())
+        return str(self.language.currentData() or self._wanted)
 
 
 @dataclass(frozen=True)
@@ -98,6 +104,9 @@ class PdfPreview(QDialog):
     """The PDF as it will print, with Print… and Save as PDF…; opens without blocking."""
 
     def __init__(self, made: MadeDocument, printer: Printer, parent: QWidget | None = None):
+        from PySide6.QtPdf import QPdfDocument
+        from PySide6.QtPdfWidgets import QPdfView
+
         super().__init__(parent)
         self.made = made
         self.printer = printer
@@ -127,13 +136,17 @@ class PdfPreview(QDialog):
         return self.document.pageCount()
 
     def open_print_dialog(self) -> None:
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         dialog = QPrintDialog(printer, self)
         dialog.accepted.connect(lambda: self.print_to(printer))
         dialog.open()
 
-    def print_to(self, printer: QPrinter) -> None:
+    def print_to(self, printer: Any) -> None:
         """Paint each page at the printer's resolution (the text stays sharp)."""
+        from PySide6.QtPrintSupport import QPrinter
+
         painter = QPainter()
         if not painter.begin(printer):
             self.printer.messages.problem("The printer could not be started. Check it is on.")
@@ -208,6 +221,8 @@ class Printer(QObject):
             folder = self.context.documents_dir
 
             def render() -> Path:
+                from otvisit.reports import render_document
+
                 pdf = render_document(
                     request.kind, data, language=request.language, large_print=request.large_print
                 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import platform
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -16,10 +17,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from otvisit.sync.client.login import login
-from otvisit.sync.protocol import SignedInUser
 from otvisit.ui.context import AppContext
 from otvisit.ui.tasks import describe_error
+
+if TYPE_CHECKING:
+    from otvisit.sync.protocol import SignedInUser
 
 
 class WelcomePage(QWidget):
@@ -88,6 +90,8 @@ class WelcomePage(QWidget):
         self.feedback.setText("Connecting…")
 
         def work() -> SignedInUser:
+            from otvisit.sync.client.login import login  # httpx loads on the worker
+
             with store.transaction() as session:
                 return login(
                     session, server_url=url, username=user, password=password, device_name=device

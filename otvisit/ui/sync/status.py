@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
-from otvisit.sync.client.engine import SyncReport, sync_once
-from otvisit.sync.client.status import SyncStatus, sync_status
+if TYPE_CHECKING:
+    from otvisit.sync.client.status import SyncStatus
 from otvisit.ui.context import AppContext
 from otvisit.ui.tasks import describe_error
 
@@ -77,6 +78,8 @@ class SyncBar(QWidget):
             self.timer.start(self.context.sync_interval_ms)
 
     def refresh(self) -> None:
+        from otvisit.sync.client.status import sync_status  # loaded after the first paint
+
         self.context.runner.read(
             sync_status, done=self._show, failed=self._status_failed, owner=self
         )
@@ -109,11 +112,15 @@ class SyncBar(QWidget):
         self.sync_button.setEnabled(False)
         self.connection.setText("Syncing…")
         store = self.context.runner.store
-        self.context.runner.run(
-            lambda: sync_once(store), done=self._synced, failed=self._sync_failed, owner=self
-        )
 
-    def _synced(self, report: SyncReport) -> None:
+        def sync() -> Any:
+            from otvisit.sync.client.engine import sync_once  # httpx loads on the worker
+
+            return sync_once(store)
+
+        self.context.runner.run(sync, done=self._synced, failed=self._sync_failed, owner=self)
+
+    def _synced(self, report: Any) -> None:
         self.syncing = False
         self.context.changes.sync_state_changed.emit()
         if report.pulled or report.removed_children:

@@ -1,0 +1,123 @@
+"""The desktop app at team scale: cold start to an interactive caseload, search per keystroke."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from table import Row, format_table
+
+CHILDREN = 300
+RECORDS = 50_000
+COLD_STARTS = 5
+#: What a therapist types, one keystroke at a time: a name, an NHS number, a school.
+TYPED = ("okafor", "943 476", "goose green")
+
+#: Run in a fresh interpreter: prints seconds from the parent's clock when the list is shown.
+CHILD = """
+import argparse, sys, time
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from otvisit.ui.app import App
+opened = App(argparse.Namespace(data_dir=sys.argv[1], profile="demo"))
+window = opened.open("demo")
+def done():
+    if window.isVisible() and window.caseload.model.total() > 0:
+        print(time.time(), window.caseload.model.total(), flush=True)
+        app.quit()
+window.caseload.loaded.connect(done)
+app.exec()
+opened.close()
+"""
+
+
+def _build(data_dir: Path) -> None:
+    from otvisit.profile import DEMO_PROFILE, Profile
+    from otvisit.reports.strategy_library import bundled_library
+    from otvisit.services.demo_caseload import build_demo_caseload
+
+    store = Profile.locate(DEMO_PROFILE, data_dir).ensure().open_store()
+    try:
+        with store.transaction() as session:
+            build_demo_caseload(
+                session,
+                children=CHILDREN,
+                records=RECORDS,
+                strategies=list(bundled_library().strategies.values()),
+            )
+    finally:
+        store.close()
+
+
+def _cold_start(data_dir: Path) -> tuple[float, int]:
+    env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+    started = time.time()
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD, str(data_dir)],
+        env=env, capture_output=True, text=True, check=True, timeout=120,
+    )  # fmt: skip
+    shown_at, count = out.stdout.split()[:2]
+    return float(shown_at) - started, int(count)
+
+
+def _keystrokes(data_dir: Path) -> list[float]:
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from otvisit.profile import DEMO_PROFILE, Profile
+    from otvisit.ui.caseload.view import CaseloadView
+    from otvisit.ui.context import AppContext
+    from otvisit.ui.tasks import InlineTaskRunner
+
+    app = QApplication.instance() or QApplication([])
+    store = Profile.locate(DEMO_PROFILE, data_dir).open_store()
+    view = CaseloadView(AppContext(runner=InlineTaskRunner(store), documents_dir=data_dir))
+    view.scope.setCurrentIndex(1)
+    view.resize(1200, 800)
+    view.show()
+    view.refresh()
+    times: list[float] = []
+    for text in TYPED:
+        view.search.clear()
+        for char in text:
+            started = time.perf_counter()
+            QTest.keyClick(view.search, char)
+            QCoreApplication.processEvents()  # the table repaints before the next key
+            times.append(time.perf_counter() - started)
+    view.close()
+    store.close()
+    del app
+    return times
+
+
+def run() -> list[Row]:
+    with tempfile.TemporaryDirectory(prefix="otvisit-bench-ui-") as folder:
+        data_dir = Path(folder)
+        os.environ["OTVISIT_INSECURE_KEY_FILE"] = "1"
+        _build(data_dir)
+        starts = [_cold_start(data_dir) for _ in range(COLD_STARTS)]
+        keys = _keystrokes(data_dir)
+    seconds = sorted(s for s, _ in starts)
+    median_ms = statistics.median(keys) * 1000
+    worst_ms = max(keys) * 1000
+    return [
+        Row("UI cold start to caseload shown (median)", statistics.median(seconds), "s", 1.0,
+            note=f"{starts[0][1]} children, {RECORDS:,} records; {COLD_STARTS} runs"),
+        Row("UI cold start (slowest run)", seconds[-1], "s", 1.0),
+        Row("UI search, per keystroke (median)", median_ms, "ms", 50.0,
+            note=f"{len(keys)} keystrokes: name, NHS number, school"),
+        Row("UI search, per keystroke (slowest)", worst_ms, "ms", 50.0),
+    ]  # fmt: skip
+
+
+if __name__ == "__main__":
+    print(format_table(run()))
