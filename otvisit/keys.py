@@ -37,16 +37,17 @@ def _key_from_file(path: Path) -> str:
     return key
 
 
-def database_key(profile_root: Path, *, allow_key_file: bool = False) -> str:
+def database_key(profile_root: Path, *, synthetic: bool = False) -> str:
     """The store key of a profile, created on first use and kept in the OS credential store.
 
-    Without a credential store the key may live in a file readable only by this
-    user, but only when allowed (the synthetic demo profile, or a developer who
-    set OTVISIT_INSECURE_KEY_FILE=1): a real caseload is never protected by a
-    key lying beside it.
+    A synthetic profile (the made-up demo caseload) keeps its key in a file
+    readable only by this user, so it opens the same from any process. So may a
+    developer's machine without a credential store, once they set
+    OTVISIT_INSECURE_KEY_FILE=1. A real caseload is otherwise never protected by
+    a key lying beside it.
     """
     key_file = profile_root / KEY_FILE_NAME
-    if key_file.exists():
+    if key_file.exists() or synthetic:
         return _key_from_file(key_file)
     name = _keyring_name(profile_root)
     try:
@@ -57,7 +58,7 @@ def database_key(profile_root: Path, *, allow_key_file: bool = False) -> str:
         keyring.set_password(KEYRING_SERVICE, name, key)
         return key
     except (NoKeyringError, KeyringError) as error:
-        if allow_key_file or os.environ.get(INSECURE_KEY_FILE_ENV) == "1":
+        if os.environ.get(INSECURE_KEY_FILE_ENV) == "1":
             log.warning("no credential store (%s): the database key is kept in %s", error, key_file)
             return _key_from_file(key_file)
         raise CredentialStoreUnavailable(

@@ -64,7 +64,7 @@ class Profile:
     def open_store(self) -> Store:
         """Open this profile's store, encrypted with its key; a plain one is encrypted first."""
         self.ensure()
-        key = database_key(self.root, allow_key_file=self.is_demo)
+        key = database_key(self.root, synthetic=self.is_demo)
         if is_plain_sqlite(self.database_path):
             encrypt_in_place(self.database_path, key)
         return Store.open(self.database_path, key=key)

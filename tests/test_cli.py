@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
+import sqlcipher3
+
 from otvisit import __version__
+from otvisit.models.encryption import key_pragma_value
 from otvisit.services.nhs_number import is_valid_nhs_number
 
 
@@ -23,6 +25,15 @@ def _otvisit(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def _demo_db(data_dir: Path) -> sqlcipher3.Connection:
+    """The demo store opened with its key (the demo keeps it in a private file)."""
+    profile = data_dir / "demo"
+    key = (profile / ".database-key").read_text(encoding="ascii").strip()
+    connection = sqlcipher3.connect(str(profile / "otvisit.db"))
+    connection.execute(f'PRAGMA key = "{key_pragma_value(key)}"')
+    return connection
+
+
 def test_version() -> None:
     result = _otvisit("--version")
     assert result.returncode == 0
@@ -33,9 +44,8 @@ def test_demo_makes_a_valid_caseload_in_the_demo_profile(tmp_path: Path) -> None
     result = _otvisit("--data-dir", str(tmp_path), "demo", "--children", "5", "--records", "300")
     assert result.returncode == 0, result.stderr
     assert "Demo caseload of 5 children" in result.stdout
-    database = tmp_path / "demo" / "otvisit.db"
     assert not (tmp_path / "main").exists()  # the real profile is never touched
-    with sqlite3.connect(database) as db:
+    with _demo_db(tmp_path) as db:
         children = db.execute("SELECT nhs_number, team_id FROM child").fetchall()
         total = sum(
             db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
@@ -71,13 +81,12 @@ def test_demo_refuses_to_overwrite_without_reset_and_is_reproducible(tmp_path: P
         "7",
     )
     assert _otvisit(*args).returncode == 0
-    database = tmp_path / "demo" / "otvisit.db"
-    with sqlite3.connect(database) as db:
+    with _demo_db(tmp_path) as db:
         first = db.execute("SELECT id, given_name FROM child ORDER BY id").fetchall()
     db.close()
     again = _otvisit(*args)
     assert again.returncode == 1 and "--reset" in again.stderr
     assert _otvisit(*args, "--reset").returncode == 0
-    with sqlite3.connect(database) as db:
+    with _demo_db(tmp_path) as db:
         assert db.execute("SELECT id, given_name FROM child ORDER BY id").fetchall() == first
     db.close()

@@ -78,9 +78,7 @@ def test_real_caseload_refuses_to_open_without_a_credential_store(
     assert not profile.database_path.exists()
 
 
-def test_demo_profile_keeps_its_key_in_a_private_file_without_a_credential_store(
-    tmp_path: Path, no_keyring: None
-) -> None:
+def test_demo_profile_keeps_its_key_in_a_private_file(tmp_path: Path) -> None:
     profile = Profile.locate("demo", tmp_path)
     profile.open_store().close()
     key_file = profile.root / ".database-key"

@@ -7,7 +7,6 @@ import sys
 import time
 from typing import Any
 
-from otvisit.models.store import Store
 from otvisit.profile import DEMO_PROFILE, Profile
 
 HELP = (
@@ -62,9 +61,8 @@ def run(args: argparse.Namespace) -> int:
             )
             return 1
         remove_store_files(profile)
-    profile.ensure()
     started = time.perf_counter()
-    store = Store.open(profile.database_path)
+    store = profile.open_store()
     try:
         with store.transaction() as session:
             summary = build_demo_caseload(

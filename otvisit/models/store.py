@@ -98,6 +98,8 @@ class Store:
         With a key the file is SQLCipher-encrypted; a wrong key is a StoreKeyError.
         """
         path.parent.mkdir(parents=True, exist_ok=True)
+        for own in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            own.touch(mode=0o600, exist_ok=True)  # children's records: this user only
         engine = create_sqlite_engine(path, key)
         store = cls(path, engine, key)
         try:

@@ -11,6 +11,7 @@ from otvisit.reports.errors import DocumentError
 from otvisit.reports.handout import render_handout, render_teacher_advice
 from otvisit.reports.letters import render_discharge_letter, render_equipment_letter
 from otvisit.reports.progress import render_progress_report
+from otvisit.reports.strategy_library import StrategyLibrary
 
 
 class DocumentKind(enum.Enum):
@@ -33,10 +34,18 @@ _RENDERERS: dict[DocumentKind, tuple[type, Callable[..., bytes]]] = {
 
 
 def render_document(
-    kind: DocumentKind | str, data: Any, *, language: str = "en", large_print: bool = False,
+    kind: DocumentKind | str,
+    data: Any,
+    *,
+    language: str = "en",
+    large_print: bool = False,
     reproducible: bool = False,
+    library: StrategyLibrary | None = None,
 ) -> bytes:
-    """Render any document kind to PDF bytes; ``data`` is the matching content dataclass."""
+    """Render any document kind to PDF bytes; ``data`` is the matching content dataclass.
+
+    ``library`` (the team's strategy library) is used by the handout and teacher advice.
+    """
     try:
         kind = DocumentKind(kind)
     except ValueError:
@@ -47,4 +56,9 @@ def render_document(
         raise DocumentError(
             f"A {kind.value} document needs {expected.__name__} data, not {type(data).__name__}."
         )
-    return renderer(data, language=language, large_print=large_print, reproducible=reproducible)
+    options: dict[str, Any] = {}
+    if kind in (DocumentKind.HANDOUT, DocumentKind.TEACHER) and library is not None:
+        options["library"] = library
+    return renderer(
+        data, language=language, large_print=large_print, reproducible=reproducible, **options
+    )

@@ -1,0 +1,83 @@
+"""``otvisit print``: make a child's handout or letter as a PDF without opening the window."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from otvisit.models import Child
+from otvisit.profile import Profile
+from otvisit.reports.errors import DocumentError
+from otvisit.reports.printing import DocumentRequest, render_for_child, save_rendered
+from otvisit.reports.render import DocumentKind
+from otvisit.services.errors import DomainError
+from otvisit.services.nhs_number import is_valid_nhs_number, normalise_nhs_number
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "print",
+        help="make a handout, letter or report for a child as a PDF",
+        description="Make one document for one child from the records on this laptop. "
+        "Language and print size follow the child's record unless given.",
+    )
+    parser.add_argument("kind", choices=[kind.value for kind in DocumentKind])
+    parser.add_argument("--child", required=True, help="the child's NHS number or record id")
+    parser.add_argument("--out", required=True, type=Path, help="where to write the PDF")
+    parser.add_argument("--source", help="which programme or recommendation (default: latest)")
+    parser.add_argument("--language", help="language code, e.g. en, ar, bn, pl (default: child's)")
+    parser.add_argument(
+        "--large-print",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="16 pt large print (default: as the child's access needs say)",
+    )
+    parser.set_defaults(run=run)
+
+
+def find_child_id(session: Any, reference: str) -> str:
+    """The id of the child named by NHS number (any spacing) or by record id."""
+    if is_valid_nhs_number(reference):
+        number = normalise_nhs_number(reference)
+        found = session.scalars(
+            select(Child.id).where(Child.nhs_number == number, Child.deleted.is_(False))
+        ).first()
+    else:
+        found = session.scalars(
+            select(Child.id).where(Child.id == reference, Child.deleted.is_(False))
+        ).first()
+    if found is None:
+        raise LookupError(f"no child with NHS number or id {reference!r} on this laptop")
+    return str(found)
+
+
+def run(args: argparse.Namespace) -> int:
+    profile = Profile.locate(args.profile, args.data_dir)
+    if not profile.database_path.exists():
+        print(f"otvisit print: there is no store in {profile.root}", file=sys.stderr)
+        return 2
+    store = profile.open_store()
+    try:
+        with store.transaction() as session:
+            request = DocumentRequest(
+                kind=DocumentKind(args.kind),
+                child_id=find_child_id(session, args.child),
+                source_id=args.source,
+                language=args.language,
+                large_print=args.large_print,
+            )
+            rendered = render_for_child(session, request, today=date.today())
+            saved = save_rendered(session, rendered, path=args.out.resolve(), actor_id=None)
+    except (DomainError, DocumentError, LookupError) as error:
+        print(f"otvisit print: {error}", file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    large = ", large print" if saved.large_print else ""
+    print(f"{saved.title} ({saved.language}{large}) written to {saved.path}")
+    return 0

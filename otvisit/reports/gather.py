@@ -1,0 +1,321 @@
+"""Gathering a child's records into the plain content each printed document needs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from otvisit.models import (
+    Carer,
+    Child,
+    CopmProblem,
+    Episode,
+    EquipmentRecommendation,
+    Goal,
+    HomeProgramme,
+    LibraryStrategy,
+    ProgrammeStrategy,
+    Team,
+    Therapist,
+)
+from otvisit.models.vocabulary import EpisodeStatus, Funder, GoalStatus
+from otvisit.reports import content
+from otvisit.reports.strategy_library import (
+    Strategy,
+    StrategyLibrary,
+    StrategyTranslation,
+    bundled_library,
+)
+from otvisit.services.errors import NotFound, ValidationError
+from otvisit.services.goals import child_gas_score
+from otvisit.services.records import get_live
+
+SERVICE_NAME = "Children's Community Occupational Therapy"
+FUNDER_WORDS = {
+    Funder.SCHOOL: "The school",
+    Funder.NURSERY: "The nursery",
+    Funder.NHS_EQUIPMENT_SERVICE: "The NHS community equipment service",
+    Funder.LOCAL_AUTHORITY: "The local authority",
+    Funder.FAMILY: "The family",
+    Funder.CHARITY: "A charity (named below)",
+    Funder.OTHER: "See the notes below",
+}
+
+
+def _lines(text: str) -> tuple[str, ...]:
+    return tuple(line.strip() for line in text.splitlines() if line.strip())
+
+
+def child_summary(session: Session, child: Child) -> content.ChildSummary:
+    carers = session.scalars(
+        select(Carer.full_name)
+        .where(Carer.child_id == child.id, Carer.deleted.is_(False))
+        .order_by(Carer.main_contact.desc(), Carer.full_name)
+    ).all()
+    return content.ChildSummary(
+        first_name=child.preferred_name or child.given_name,
+        last_name=child.family_name,
+        date_of_birth=child.date_of_birth,
+        nhs_number=child.nhs_number,
+        carers=tuple(carers),
+        address=_lines(child.address) + ((child.postcode,) if child.postcode else ()),
+    )
+
+
+def therapist_contact(
+    session: Session, child: Child, signer_id: str | None
+) -> content.TherapistContact:
+    """Who signs: the therapist printing, else the child's own therapist."""
+    therapist = session.get(Therapist, signer_id or child.therapist_id or "")
+    if therapist is None:
+        return content.TherapistContact(name="Your occupational therapist", role="")
+    return content.TherapistContact(
+        name=therapist.full_name,
+        role=therapist.job_title,
+        phone=therapist.phone or None,
+        email=therapist.email or None,
+    )
+
+
+def team_contact(session: Session, child: Child) -> content.TeamContact:
+    team = get_live(session, Team, child.team_id, what="team")
+    if not team.phone:
+        raise ValidationError(
+            f"{team.name} has no phone number yet; families need one on every document"
+        )
+    return content.TeamContact(
+        service_name=SERVICE_NAME,
+        team_name=team.name,
+        phone=team.phone,
+        language_line=team.language_line_phone,
+        address=_lines(team.address),
+        email=team.email or None,
+    )
+
+
+def setting_contact(child: Child) -> content.SettingContact | None:
+    """The nursery or school, or None when the record does not name one (documents say so)."""
+    if not child.setting_name:
+        return None
+    return content.SettingContact(
+        name=child.setting_name,
+        contact_name=child.setting_contact_name or None,
+        contact_role=child.setting_contact_role or None,
+        address=_lines(child.setting_address),
+        phone=child.setting_contact_phone or None,
+        email=child.setting_contact_email or None,
+    )
+
+
+def _copies(child: Child, wanted: Sequence[str]) -> tuple[content.CopyRecipient, ...]:
+    recipients: list[content.CopyRecipient] = []
+    if "gp" in wanted and child.gp_name:
+        practice = (child.gp_practice,) if child.gp_practice else ()
+        recipients.append(content.CopyRecipient(child.gp_name, practice + _lines(child.gp_address)))
+    if "setting" in wanted and child.setting_name:
+        who = child.setting_contact_name or child.setting_name
+        where = (child.setting_name,) if child.setting_contact_name else ()
+        recipients.append(content.CopyRecipient(who, where + _lines(child.setting_address)))
+    if "family" in wanted:
+        recipients.append(content.CopyRecipient("Parents / carers"))
+    return tuple(recipients)
+
+
+def _live_child(session: Session, child_id: str) -> Child:
+    return get_live(session, Child, child_id, what="child")
+
+
+def programme_content(
+    session: Session, *, programme_id: str, today: date, signer_id: str | None = None
+) -> content.HomeProgramme:
+    """A home programme as handout (and teacher advice) content."""
+    programme = get_live(session, HomeProgramme, programme_id, what="home programme")
+    child = _live_child(session, programme.child_id)
+    entries = session.scalars(
+        select(ProgrammeStrategy)
+        .where(ProgrammeStrategy.programme_id == programme.id, ProgrammeStrategy.deleted.is_(False))
+        .order_by(ProgrammeStrategy.position, ProgrammeStrategy.created_at)
+    ).all()
+    goal_ids = {entry.goal_id for entry in entries if entry.goal_id}
+    goals = session.scalars(
+        select(Goal)
+        .where(Goal.child_id == child.id, Goal.deleted.is_(False), Goal.status == GoalStatus.ACTIVE)
+        .order_by(Goal.set_on, Goal.created_at)
+    ).all()
+    served = [goal for goal in goals if goal.id in goal_ids] or list(goals)
+    return content.HomeProgramme(
+        child=child_summary(session, child),
+        therapist=therapist_contact(session, child, signer_id),
+        team=team_contact(session, child),
+        goals=tuple(content.Goal(goal.id, goal.wording) for goal in served),
+        strategies=tuple(
+            content.StrategyChoice(
+                entry.strategy_slug,
+                (entry.goal_id,) if entry.goal_id else (),
+                " ".join(part for part in (entry.how_often, entry.personal_note) if part) or None,
+            )
+            for entry in entries
+        ),
+        this_week=_lines(programme.this_week),
+        issued_on=today,
+        setting=setting_contact(child),
+        review_date=programme.review_on,
+    )
+
+
+def _measurement_label(name: str) -> str:
+    return name.replace("_", " ").capitalize()
+
+
+def equipment_content(
+    session: Session, *, recommendation_id: str, today: date, signer_id: str | None = None
+) -> content.EquipmentLetter:
+    """An equipment or seating recommendation as a letter to the nursery or school."""
+    item = get_live(session, EquipmentRecommendation, recommendation_id, what="recommendation")
+    child = _live_child(session, item.child_id)
+    goal = session.get(Goal, item.goal_id) if item.goal_id else None
+    funder = FUNDER_WORDS[item.funder]
+    return content.EquipmentLetter(
+        child=child_summary(session, child),
+        therapist=therapist_contact(session, child, signer_id or item.therapist_id),
+        team=team_contact(session, child),
+        setting=setting_contact(child),
+        letter_date=today,
+        item=item.item,
+        functional_need=item.functional_need,
+        goal=content.Goal(goal.id, goal.wording) if goal and not goal.deleted else None,
+        measurements=tuple(
+            content.Measurement(_measurement_label(name), f"{value:g} cm")
+            for name, value in item.measurements.items()
+        ),
+        fitting_notes=_lines(item.fitting_notes),
+        alternatives_tried=_lines(item.alternatives_tried),
+        funding_responsibility=funder,
+        provision_responsibility=item.provider or funder,
+        safety_notes=_lines(item.safety_notes),
+        training_notes=_lines(item.training_notes),
+        review_date=item.review_on,
+        copy_to=_copies(child, item.copy_to or ("family", "gp")),
+    )
+
+
+def progress_content(
+    session: Session, *, child_id: str, today: date, signer_id: str | None = None
+) -> content.ProgressReport:
+    """Each goal's GAS levels, baseline and latest rating, the T-score, and COPM before/after."""
+    child = _live_child(session, child_id)
+    score = child_gas_score(session, child_id=child.id)  # refuses a child with no goals
+    goals = {
+        goal.id: goal for goal in session.scalars(select(Goal).where(Goal.child_id == child.id))
+    }
+    progress = []
+    for attained in score.goals:
+        goal = goals[attained.goal_id]
+        progress.append(
+            content.GoalProgress(
+                goal=content.Goal(goal.id, goal.wording),
+                levels=tuple(
+                    content.GasLevel(level, text) for level, text in goal.gas_levels().items()
+                ),
+                baseline=attained.baseline,
+                current=attained.level if attained.rated_on is not None else None,
+                weight=attained.weight,
+            )
+        )
+    problems = session.scalars(
+        select(CopmProblem)
+        .where(CopmProblem.child_id == child.id, CopmProblem.deleted.is_(False))
+        .order_by(CopmProblem.baseline_on, CopmProblem.created_at)
+    ).all()
+    return content.ProgressReport(
+        child=child_summary(session, child),
+        therapist=therapist_contact(session, child, signer_id),
+        team=team_contact(session, child),
+        report_date=today,
+        goals=tuple(progress),
+        copm=tuple(
+            content.CopmScore(
+                problem.occupation,
+                problem.baseline_performance,
+                problem.baseline_satisfaction,
+                problem.reassessed_performance,
+                problem.reassessed_satisfaction,
+            )
+            for problem in problems
+        ),
+        gas_t_score=score.t_score if score.rated_goals else None,
+    )
+
+
+def discharge_content(
+    session: Session,
+    *,
+    child_id: str,
+    today: date,
+    episode_id: str | None = None,
+    signer_id: str | None = None,
+) -> content.DischargeLetter:
+    """The discharge letter of the child's latest discharged episode."""
+    child = _live_child(session, child_id)
+    query = select(Episode).where(
+        Episode.child_id == child.id,
+        Episode.deleted.is_(False),
+        Episode.status == EpisodeStatus.DISCHARGED,
+    )
+    if episode_id is not None:
+        query = query.where(Episode.id == episode_id)
+    episode = session.scalars(query.order_by(Episode.discharged_on.desc())).first()
+    if episode is None or episode.discharge_reason is None:
+        raise NotFound(f"{child.display_name} has not been discharged, so there is no letter yet")
+    achieved = session.scalars(
+        select(Goal.wording).where(
+            Goal.child_id == child.id, Goal.deleted.is_(False), Goal.status == GoalStatus.ACHIEVED
+        )
+    ).all()
+    return content.DischargeLetter(
+        child=child_summary(session, child),
+        therapist=therapist_contact(session, child, signer_id or episode.discharged_by_id),
+        team=team_contact(session, child),
+        letter_date=today,
+        reason=episode.discharge_reason,
+        reason_detail=episode.discharge_summary,
+        achievements=tuple(achieved),
+        copy_to=_copies(child, ("gp", "setting")),
+    )
+
+
+def team_library(session: Session, *, team_id: str) -> StrategyLibrary:
+    """The bundled library with the team's own strategies and edits on top."""
+    bundled = bundled_library()
+    area_titles = {s.area: s.area_title for s in bundled.strategies.values()}
+    strategies = dict(bundled.strategies)
+    rows = session.scalars(
+        select(LibraryStrategy).where(
+            LibraryStrategy.team_id == team_id, LibraryStrategy.deleted.is_(False)
+        )
+    )
+    for row in rows:
+        strategies[row.slug] = Strategy(
+            strategy_id=row.slug,
+            area=row.area,
+            area_title=area_titles.get(row.area, row.area.replace("-", " ").capitalize()),
+            title=row.title,
+            summary=row.summary,
+            home_steps=tuple(row.home_steps),
+            school_steps=tuple(row.school_steps),
+            translations={
+                language: StrategyTranslation(
+                    language=language,
+                    reviewed=bool(text.get("reviewed", False)),
+                    title=str(text.get("title", row.title)),
+                    summary=str(text.get("summary", row.summary)),
+                    home_steps=tuple(text.get("home_steps", ())),
+                    school_steps=tuple(text.get("school_steps", ())),
+                )
+                for language, text in row.translations.items()
+            },
+        )
+    return StrategyLibrary(strategies)

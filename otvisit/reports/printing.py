@@ -1,0 +1,232 @@
+"""Making a child's document: gather, render, save the PDF, and record that it was printed."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from otvisit.models import Child, EquipmentRecommendation, HomeProgramme, PrintedDocument, new_id
+from otvisit.models.vocabulary import AuditAction
+from otvisit.reports import gather
+from otvisit.reports.i18n import available_languages
+from otvisit.reports.pdfbuild import write_pdf
+from otvisit.reports.render import DocumentKind, render_document
+from otvisit.services.audit import record_access
+from otvisit.services.errors import NotFound, ValidationError
+from otvisit.services.records import get_live
+
+TITLES = {
+    DocumentKind.HANDOUT: "Home strategies handout",
+    DocumentKind.TEACHER: "Advice for school or nursery staff",
+    DocumentKind.EQUIPMENT: "Equipment recommendation letter",
+    DocumentKind.PROGRESS: "Goal progress report",
+    DocumentKind.DISCHARGE: "Discharge letter",
+}
+
+
+#: Documents written for the family: these follow the family's written language.
+FAMILY_DOCUMENTS = frozenset({DocumentKind.HANDOUT, DocumentKind.DISCHARGE})
+
+
+@dataclass(frozen=True)
+class DocumentRequest:
+    """What to print: the kind, for whom, from which record, in which language and size.
+
+    ``language`` and ``large_print`` left as None follow the child's record:
+    family documents in the family's written language where the templates
+    have it (letters to schools and GPs in English), large print when the
+    child's access needs say so.
+    """
+
+    kind: DocumentKind
+    child_id: str
+    source_id: str | None = None
+    language: str | None = None
+    large_print: bool | None = None
+
+
+@dataclass(frozen=True)
+class RenderedDocument:
+    request: DocumentRequest
+    title: str
+    language: str
+    large_print: bool
+    source_id: str | None
+    pdf: bytes
+
+
+@dataclass(frozen=True)
+class SavedDocument:
+    document_id: str
+    path: Path
+    title: str
+    language: str
+    large_print: bool
+
+
+def family_language(child: Child) -> str:
+    """The child's written language if the documents have it, else English."""
+    language = (child.written_language or "en").lower()
+    return language if language in available_languages() else "en"
+
+
+def wants_large_print(child: Child) -> bool:
+    return "large_print" in (child.access_needs or [])
+
+
+def _latest(session: Session, model: Any, child_id: str, what: str) -> str:
+    found = session.scalars(
+        select(model.id)
+        .where(model.child_id == child_id, model.deleted.is_(False))
+        .order_by(model.created_at.desc())
+    ).first()
+    if found is None:
+        raise NotFound(f"There is no {what} for this child yet")
+    return str(found)
+
+
+def _source(session: Session, request: DocumentRequest) -> str | None:
+    if request.source_id is not None:
+        return request.source_id
+    if request.kind in (DocumentKind.HANDOUT, DocumentKind.TEACHER):
+        return _latest(session, HomeProgramme, request.child_id, "home programme")
+    if request.kind is DocumentKind.EQUIPMENT:
+        return _latest(session, EquipmentRecommendation, request.child_id, "recommendation")
+    return None
+
+
+def _content(
+    session: Session,
+    request: DocumentRequest,
+    source_id: str | None,
+    today: date,
+    signer_id: str | None,
+) -> Any:
+    kind = request.kind
+    if kind in (DocumentKind.HANDOUT, DocumentKind.TEACHER):
+        assert source_id is not None
+        return gather.programme_content(
+            session, programme_id=source_id, today=today, signer_id=signer_id
+        )
+    if kind is DocumentKind.EQUIPMENT:
+        assert source_id is not None
+        return gather.equipment_content(
+            session, recommendation_id=source_id, today=today, signer_id=signer_id
+        )
+    if kind is DocumentKind.PROGRESS:
+        return gather.progress_content(
+            session, child_id=request.child_id, today=today, signer_id=signer_id
+        )
+    return gather.discharge_content(
+        session, child_id=request.child_id, today=today, episode_id=source_id, signer_id=signer_id
+    )
+
+
+def render_for_child(
+    session: Session,
+    request: DocumentRequest,
+    *,
+    today: date,
+    signer_id: str | None = None,
+    reproducible: bool = False,
+) -> RenderedDocument:
+    """The PDF of one document for one child (nothing saved, nothing recorded: a preview)."""
+    child = get_live(session, Child, request.child_id, what="child")
+    language = request.language or (
+        family_language(child) if request.kind in FAMILY_DOCUMENTS else "en"
+    )
+    if language not in available_languages():
+        raise ValidationError(f"Documents are not available in the language '{language}' yet")
+    large_print = wants_large_print(child) if request.large_print is None else request.large_print
+    source_id = _source(session, request)
+    data = _content(session, request, source_id, today, signer_id)
+    library = None
+    if request.kind in (DocumentKind.HANDOUT, DocumentKind.TEACHER):
+        library = gather.team_library(session, team_id=child.team_id)
+    pdf = render_document(
+        request.kind,
+        data,
+        language=language,
+        large_print=large_print,
+        reproducible=reproducible,
+        library=library,
+    )
+    return RenderedDocument(
+        request=request,
+        title=f"{TITLES[request.kind]} for {child.display_name}",
+        language=language,
+        large_print=large_print,
+        source_id=source_id,
+        pdf=pdf,
+    )
+
+
+def file_name_for(rendered: RenderedDocument, *, today: date, document_id: str) -> str:
+    return f"{today.isoformat()}-{rendered.request.kind.value}-{document_id[:8]}.pdf"
+
+
+def save_rendered(
+    session: Session,
+    rendered: RenderedDocument,
+    *,
+    path: Path,
+    actor_id: str | None,
+) -> SavedDocument:
+    """Write the PDF atomically, then record it for the child's documents list and the audit.
+
+    The record is added in the caller's transaction; if the file cannot be
+    written nothing is recorded, and if the transaction fails later the file
+    is a harmless orphan that is never listed.
+    """
+    write_pdf(rendered.pdf, path)
+    document = PrintedDocument(
+        child_id=rendered.request.child_id,
+        kind=rendered.request.kind.value,
+        title=rendered.title,
+        language=rendered.language,
+        large_print=rendered.large_print,
+        made_by_id=actor_id,
+        source_id=rendered.source_id,
+        file_name=path.name,
+        sha256=hashlib.sha256(rendered.pdf).hexdigest(),
+    )
+    session.add(document)
+    session.flush()
+    record_access(
+        session,
+        actor_id=actor_id,
+        action=AuditAction.PRINT,
+        entity="printed_document",
+        record_id=document.id,
+        child_id=rendered.request.child_id,
+        detail=f"{rendered.request.kind.value} in {rendered.language}"
+        + (", large print" if rendered.large_print else ""),
+    )
+    return SavedDocument(
+        document_id=document.id,
+        path=path,
+        title=rendered.title,
+        language=rendered.language,
+        large_print=rendered.large_print,
+    )
+
+
+def make_document(
+    session: Session,
+    request: DocumentRequest,
+    *,
+    documents_dir: Path,
+    today: date,
+    actor_id: str | None = None,
+) -> SavedDocument:
+    """Render and keep a document in the profile's documents folder, recorded for the child."""
+    rendered = render_for_child(session, request, today=today, signer_id=actor_id)
+
+    name = file_name_for(rendered, today=today, document_id=new_id())
+    return save_rendered(session, rendered, path=documents_dir / name, actor_id=actor_id)

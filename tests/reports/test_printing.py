@@ -1,0 +1,149 @@
+"""Documents made from a child's real records: gathered, rendered, saved and recorded."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from otvisit.models import AuditEvent, Child, PrintedDocument
+from otvisit.models.store import Store
+from otvisit.models.vocabulary import AuditAction, DischargeReason
+from otvisit.reports.printing import DocumentRequest, make_document, render_for_child
+from otvisit.reports.render import DocumentKind
+from otvisit.reports.strategy_library import bundled_library
+from otvisit.services import episodes, programmes
+from otvisit.services.errors import NotFound, ValidationError
+from otvisit.services.strategy_library import seed_strategy_library
+from tests import factories
+from tests.reports import pdfcheck
+
+TODAY = date(2026, 11, 24)
+
+
+def _visit(session: Session, **child_overrides: object) -> Child:
+    """A child with a therapist, carers, a goal with ratings, COPM, a programme and equipment."""
+    therapist = factories.make_therapist(session, phone="020 3049 8100")
+    team_id = therapist.team_id
+    seed_strategy_library(
+        session, team_id=team_id, strategies=bundled_library().strategies.values()
+    )
+    child = factories.make_child(session, therapist=therapist, **child_overrides)
+    factories.make_carer(session, child=child)
+    goal = factories.make_goal(session, child=child)
+    factories.make_rating(session, goal=goal, level=1)
+    factories.make_copm_problem(session, child=child)
+    programme = factories.make_programme(session, child=child, this_week="Try the coat flip.")
+    programmes.add_programme_strategy(
+        session, programme_id=programme.id, strategy_slug="dressing-coat-flip", goal_id=goal.id
+    )
+    factories.make_equipment(session, child=child)
+    return child
+
+
+def test_handout_from_the_record_is_saved_listed_and_audited(store: Store, tmp_path: Path) -> None:
+    with store.transaction() as session:
+        child = _visit(session)
+        saved = make_document(
+            session,
+            DocumentRequest(DocumentKind.HANDOUT, child.id),
+            documents_dir=tmp_path,
+            today=TODAY,
+        )
+    text = pdfcheck.flat(saved.path.read_bytes())
+    assert "Sam will put his coat on by himself before outdoor play" in text
+    assert "The coat flip" in text and "020 3049 8181" in text
+    with store.read_session() as session:
+        document = session.get(PrintedDocument, saved.document_id)
+        assert document is not None and document.file_name == saved.path.name
+        audit = session.scalars(select(AuditEvent).where(AuditEvent.record_id == document.id)).one()
+    assert audit.action is AuditAction.PRINT and audit.child_id == child.id
+
+
+def test_family_language_and_large_print_follow_the_childs_record(store: Store) -> None:
+    with store.transaction() as session:
+        child = _visit(session, written_language="pl", access_needs=["large_print"])
+        rendered = render_for_child(
+            session, DocumentRequest(DocumentKind.HANDOUT, child.id), today=TODAY
+        )
+        letter = render_for_child(
+            session, DocumentRequest(DocumentKind.EQUIPMENT, child.id), today=TODAY
+        )
+    assert (rendered.language, rendered.large_print) == ("pl", True)
+    sizes = {round(c["size"]) for c in pdfcheck.chars(rendered.pdf)}
+    assert min(sizes) >= 16
+    assert letter.language == "en"  # the school's letter stays in English
+
+
+@pytest.mark.parametrize(
+    "kind", [DocumentKind.TEACHER, DocumentKind.EQUIPMENT, DocumentKind.PROGRESS]
+)
+def test_every_document_kind_renders_from_the_record(store: Store, kind: DocumentKind) -> None:
+    with store.transaction() as session:
+        child = _visit(session)
+        rendered = render_for_child(session, DocumentRequest(kind, child.id), today=TODAY)
+    text = pdfcheck.flat(rendered.pdf)
+    assert "Okafor" in text
+    if kind is DocumentKind.EQUIPMENT:
+        assert "Height-adjustable chair with footrest" in text and "31 cm" in text
+    if kind is DocumentKind.PROGRESS:
+        assert "GAS T-score: 60.0" in text  # one goal rated +1: 50 + 10·1/√1
+
+
+def test_discharge_letter_needs_a_discharge(store: Store) -> None:
+    with store.transaction() as session:
+        child = _visit(session)
+        with pytest.raises(NotFound, match="has not been discharged"):
+            render_for_child(
+                session, DocumentRequest(DocumentKind.DISCHARGE, child.id), today=TODAY
+            )
+        episode = factories.make_episode(session, child=child)
+        episodes.discharge_episode(
+            session,
+            episode_id=episode.id,
+            reason=DischargeReason.GOALS_MET,
+            summary="Sam now dresses for school by himself.",
+            discharged_on=TODAY,
+        )
+        rendered = render_for_child(
+            session, DocumentRequest(DocumentKind.DISCHARGE, child.id), today=TODAY
+        )
+    assert "Sam now dresses for school by himself." in pdfcheck.flat(rendered.pdf)
+
+
+def test_missing_records_are_clear_errors_and_nothing_is_recorded(
+    store: Store, tmp_path: Path
+) -> None:
+    documents = tmp_path / "documents"
+    documents.mkdir()
+    with store.transaction() as session:
+        child = factories.make_child(session)
+        before = factories.counts(session)
+        with pytest.raises(NotFound, match="no home programme"):
+            make_document(
+                session,
+                DocumentRequest(DocumentKind.HANDOUT, child.id),
+                documents_dir=documents,
+                today=TODAY,
+            )
+        with pytest.raises(ValidationError, match="no goals"):
+            make_document(
+                session,
+                DocumentRequest(DocumentKind.PROGRESS, child.id),
+                documents_dir=documents,
+                today=TODAY,
+            )
+        assert factories.counts(session) == before
+    assert list(documents.iterdir()) == []
+
+
+def test_unknown_language_is_refused(store: Store) -> None:
+    with store.transaction() as session:
+        child = _visit(session)
+        with pytest.raises(ValidationError, match="not available in the language 'xx'"):
+            render_for_child(
+                session, DocumentRequest(DocumentKind.HANDOUT, child.id, language="xx"), today=TODAY
+            )

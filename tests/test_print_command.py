@@ -1,0 +1,83 @@
+"""``otvisit print`` end to end: a real demo profile, the real command, a real PDF read back."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from otvisit.profile import Profile
+
+
+def _otvisit(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
+    env_args = [sys.executable, "-m", "otvisit", "--data-dir", str(data_dir), *args]
+    return subprocess.run(
+        env_args,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"OTVISIT_INSECURE_KEY_FILE": "1", "PATH": "/usr/bin:/bin"},
+    )
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data_dir = tmp_path_factory.mktemp("data")
+    made = _otvisit("demo", "--children", "4", "--records", "300", data_dir=data_dir)
+    assert made.returncode == 0, made.stderr
+    return data_dir
+
+
+def _first_nhs_number(data_dir: Path) -> str:
+    from sqlalchemy import select
+
+    from otvisit.models import Child
+
+    store = Profile.locate("demo", data_dir).open_store()
+    with store.read_session() as session:
+        number = session.scalars(select(Child.nhs_number).order_by(Child.nhs_number)).first()
+    store.close()
+    assert number is not None
+    return number
+
+
+def test_print_writes_a_readable_handout(demo_dir: Path, tmp_path: Path) -> None:
+    number = _first_nhs_number(demo_dir)
+    spaced = f"{number[:3]} {number[3:6]} {number[6:]}"
+    out = tmp_path / "handout.pdf"
+    done = _otvisit(
+        "--profile",
+        "demo",
+        "print",
+        "equipment",
+        "--child",
+        spaced,
+        "--out",
+        str(out),
+        data_dir=demo_dir,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "written to" in done.stdout
+    text = "".join(page.extract_text() for page in pypdf.PdfReader(out).pages)
+    assert spaced in " ".join(text.split())  # who it is about, NHS number grouped 3-3-4
+
+
+def test_print_names_what_is_wrong(demo_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "nothing.pdf"
+    done = _otvisit(
+        "--profile",
+        "demo",
+        "print",
+        "handout",
+        "--child",
+        "943 476 5918",
+        "--out",
+        str(out),
+        data_dir=demo_dir,
+    )
+    assert done.returncode == 1
+    assert "no child with NHS number or id" in done.stderr
+    assert not out.exists()
