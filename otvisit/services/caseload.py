@@ -379,8 +379,9 @@ def _signed_in_ids(session: Session) -> list[str]:
 
 
 def is_empty(session: Session) -> bool:
-    """True when the store holds no team yet (first start: show the welcome screen)."""
-    return session.scalars(select(Team.id).limit(1)).first() is None
+    """True when the store holds no team and no child yet (first start: the welcome screen)."""
+    no_team = session.scalars(select(Team.id).limit(1)).first() is None
+    return no_team and session.scalars(select(Child.id).limit(1)).first() is None
 
 
 # --- Read-side views of one child's record (the lists the record's sections show) -------------

@@ -58,7 +58,7 @@ class App(QObject):
         if state.empty and profile.is_demo:
             self._build_demo(window, runner)
         else:
-            window.start(first_run=state.empty)
+            window.start(first_run=state.empty and not profile.is_demo)
         return window
 
     def _build_demo(self, window: MainWindow, runner: TaskRunner) -> None:

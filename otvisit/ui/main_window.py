@@ -110,7 +110,8 @@ class MainWindow(QMainWindow):
         if first_run:
             self.pages.setCurrentWidget(self.welcome)
         else:
-            self.show_caseload()
+            self.pages.setCurrentWidget(self.caseload)
+            self.caseload.focus_search()
             self.caseload.refresh()
 
     def _after_sign_in(self) -> None:

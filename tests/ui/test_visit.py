@@ -40,6 +40,7 @@ def _pdf_text(path: Path) -> str:
 
 def test_find_a_child_by_name_nhs_number_and_school(visit: Visit) -> None:
     caseload = visit.window.caseload
+    assert visit.window.pages.currentWidget() is caseload  # later starts skip the welcome
     assert caseload.model.rowCount() == 2  # my children: Sam and Amira, not Kim's Olek
     caseload.scope.setCurrentIndex(1)
     assert caseload.model.rowCount() == 3

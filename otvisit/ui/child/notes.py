@@ -120,7 +120,7 @@ class NotesSection(Section):
         lists.addWidget(self.present)
         lists.addWidget(self.goals)
         lists.addWidget(self.strategies)
-        form.addRow("Present · &goals · strategies", lists)
+        form.addRow("Present, goals, strategies", lists)
         form.addRow("&Interpreter language", self.interpreter_language)
         form.addRow("What we &did", self.body)
         form.addRow("&Plan", self.plan)
