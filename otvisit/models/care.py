@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, Integer, String, Text
+from sqlalchemy import Boolean, Date, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from otvisit.models.base import StrEnumType, SyncedRecord, UTCDateTime
@@ -47,6 +47,8 @@ class Appointment(SyncedRecord):
 
     __tablename__ = "appointment"
     __entity__ = "appointment"
+    # The caseload's "next appointment" reads only booked, future rows through this index.
+    __table_args__ = (Index("ix_appointment_status_starts_at", "status", "starts_at"),)
 
     child_id: Mapped[str] = mapped_column(String(36), index=True)
     episode_id: Mapped[str | None] = mapped_column(String(36), index=True, default=None)

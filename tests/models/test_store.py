@@ -7,13 +7,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import func, select, text
 
 from otvisit.models import Base, Child, Goal, OutboxOp, SessionNote, Team
 from otvisit.models.outbox import APPLYING_REMOTE, HardDeleteRefused
-from otvisit.models.store import Store, head_revision
+from otvisit.models.store import Store, alembic_config, create_sqlite_engine, head_revision
 from otvisit.models.vocabulary import Place
 
 
@@ -55,25 +56,43 @@ def test_reopening_keeps_records_and_does_not_migrate_again(tmp_path: Path) -> N
     again.close()
 
 
-def test_upgrade_of_an_older_store_backs_it_up_and_keeps_data(tmp_path: Path) -> None:
+def test_store_of_the_first_release_is_upgraded_keeping_data_and_a_backup(tmp_path: Path) -> None:
     path = tmp_path / "otvisit.db"
-    first = Store.open(path)
-    with first.transaction() as session:
-        session.add(Team(name="South Team"))
-    first.close()
-    # Pretend the file was written by a version before the newest migration.
-    with sqlite3.connect(path) as connection:
-        connection.execute("UPDATE alembic_version SET version_num = 'older'")
-    connection.close()
-    with pytest.raises(Exception, match="older"):
-        Store.open(path)  # an unknown revision is never silently overwritten
-    with sqlite3.connect(path) as connection:
-        connection.execute("UPDATE alembic_version SET version_num = ?", (head_revision(),))
-    connection.close()
-    reopened = Store.open(path)
-    with reopened.read_session() as session:
+    engine = create_sqlite_engine(path)
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+        connection.execute(
+            text(
+                "INSERT INTO team (id, created_at, updated_at, deleted, name, phone, email, "
+                "address, language_line_phone) VALUES ('t1', '2026-01-01 00:00:00', "
+                "'2026-01-01 00:00:00', 0, 'South Team', '', '', '', '')"
+            )
+        )
+    engine.dispose()
+
+    upgraded = Store.open(path)
+
+    assert upgraded.current_revision() == head_revision() != "0001"
+    with upgraded.read_session() as session:
         assert session.scalar(select(Team.name)) == "South Team"
-    reopened.close()
+    upgraded.close()
+    (backup,) = tmp_path.glob("otvisit.before-*.db")
+    with sqlite3.connect(backup) as old:
+        assert old.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+        assert old.execute("SELECT name FROM team").fetchone() == ("South Team",)
+    old.close()
+
+
+def test_store_from_an_unknown_newer_version_is_refused_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "otvisit.db"
+    Store.open(path).close()
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = 'from-the-future'")
+    connection.close()
+    with pytest.raises(Exception, match="from-the-future"):
+        Store.open(path)
 
 
 def test_every_change_is_in_the_outbox_in_the_same_transaction(store: Store) -> None:
@@ -129,9 +148,7 @@ def test_changes_pulled_from_the_server_are_not_queued_again(store: Store) -> No
     with store.transaction() as session:
         session.info[APPLYING_REMOTE] = True
         session.add(
-            SessionNote(
-                child_id="c", author_id="t", seen_on=date(2026, 11, 2), place=Place.SCHOOL
-            )
+            SessionNote(child_id="c", author_id="t", seen_on=date(2026, 11, 2), place=Place.SCHOOL)
         )
     with store.read_session() as session:
         assert session.scalar(select(func.count()).select_from(OutboxOp)) == 0
