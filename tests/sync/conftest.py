@@ -6,9 +6,20 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 
+from otvisit.sync.server import auth
 from tests.sync.laptop import Laptop
 from tests.sync.server_harness import ServerProcess
+
+
+@pytest.fixture(scope="session", autouse=True)
+def quick_password_hashes() -> Iterator[None]:
+    """Accounts made by the tests get cheap argon2 hashes (the server verifies with the hash's
+    own parameters), so the many sign-ins of these tests take milliseconds, not a second."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+        yield
 
 
 @pytest.fixture(scope="session")

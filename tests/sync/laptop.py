@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +20,14 @@ from otvisit.sync.protocol import MAX_PULL_LIMIT
 from tests.sync.server_harness import PASSWORD
 
 
+@functools.cache
+def _empty_store() -> Path:
+    """A freshly migrated, empty store file to copy for each new laptop."""
+    path = Path(tempfile.mkdtemp(prefix="otvisit-empty-store-")) / "empty.db"
+    Store.open(path).close()
+    return path
+
+
 @dataclass
 class Laptop:
     """One device: a store file, the URL it reaches the server by, and its sync calls."""
@@ -29,7 +40,9 @@ class Laptop:
 
     @classmethod
     def sign_in(cls, tmp_path: Path, *, name: str, url: str, username: str) -> Laptop:
-        store = Store.open(tmp_path / f"{name}.db")
+        path = tmp_path / f"{name}.db"
+        shutil.copyfile(_empty_store(), path)  # migrating every new store would be slow
+        store = Store.open(path)
         with store.transaction() as session:
             login(session, server_url=url, username=username, password=PASSWORD, device_name=name)
         return cls(name=name, store=store, url=url, username=username)

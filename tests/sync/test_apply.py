@@ -28,7 +28,7 @@ def _apply(
         next_cursor=cursor,
         has_more=False,
     )
-    _apply_batch(store, response, report, now=utcnow())
+    _apply_batch(store, response, report, now=utcnow(), status={})
     return report
 
 

@@ -23,7 +23,13 @@ from otvisit.sync.client.errors import (
     SyncError,
     UpdateRequired,
 )
-from otvisit.sync.client.push import PushOutcome, mark_rejected, next_batch, record_results
+from otvisit.sync.client.push import (
+    PushOutcome,
+    has_pending,
+    mark_rejected,
+    next_batch,
+    record_results,
+)
 from otvisit.sync.client.transport import HttpTransport, SyncTransport
 from otvisit.sync.protocol import MAX_PULL_LIMIT, PullResponse, PushRequest
 
@@ -94,9 +100,11 @@ def sync_once(
             session,
             {settings.LAST_ATTEMPT_AT: clock().isoformat(), settings.IN_PROGRESS: "1"},
         )
+    finished = False
     try:
         _push_all(store, active, credentials, report)
         _pull_all(store, active, credentials, report, pull_limit=pull_limit, clock=clock)
+        finished = True  # the status was written with the last batch
     except AuthError as error:
         report.failure, report.error = "auth", str(error)
         if error.code == "device_revoked":
@@ -112,7 +120,8 @@ def sync_once(
     finally:
         if own_transport:
             active.close()
-        _finish(store, report, clock)
+        if not finished:
+            _finish(store, report, clock)
     return report
 
 
@@ -120,6 +129,9 @@ def _push_all(
     store: Store, transport: SyncTransport, credentials: Credentials, report: SyncReport
 ) -> None:
     after = 0
+    with store.read_session() as session:
+        if not has_pending(session):
+            return  # the common case: no write transaction needed to find that out
     while True:
         with store.transaction() as session:
             request = next_batch(session, device_id=credentials.device_id, after_seq=after)
@@ -175,14 +187,20 @@ def _pull_all(
         response = transport.pull(credentials.token, cursor=cursor, limit=pull_limit)
         if response.has_more and response.next_cursor <= cursor:
             raise SyncError("The server's changes did not move forward; sync stopped to be safe.")
-        _apply_batch(store, response, report, now=clock())
+        done = {} if response.has_more else _status_values(report, clock)
+        _apply_batch(store, response, report, now=clock(), status=done)
         cursor = response.next_cursor
         if not response.has_more:
             return
 
 
 def _apply_batch(
-    store: Store, response: PullResponse, report: SyncReport, *, now: datetime
+    store: Store,
+    response: PullResponse,
+    report: SyncReport,
+    *,
+    now: datetime,
+    status: dict[str, str],
 ) -> None:
     """One pulled batch and its cursor in one transaction: all of it lands, or none."""
     with store.transaction() as session:
@@ -194,7 +212,8 @@ def _apply_batch(
         records = [r for r in response.records if r.child_id not in removed or r.child_id is None]
         report.pulled += write_records(session, records, now)
         reapply_pending(session, [r.record_id for r in records])
-        settings.set_settings(session, {settings.PULL_CURSOR: str(response.next_cursor)})
+        # The last batch also records the sync's success: one commit fewer per sync.
+        settings.set_settings(session, {settings.PULL_CURSOR: str(response.next_cursor), **status})
     report.pull_batches += 1
 
 
@@ -204,9 +223,13 @@ def _wipe(store: Store, credentials: Credentials, reason: str) -> None:
     forget_token(server_url=credentials.server_url, username=credentials.username)
 
 
-def _finish(store: Store, report: SyncReport, clock: Callable[[], datetime]) -> None:
+def _status_values(report: SyncReport, clock: Callable[[], datetime]) -> dict[str, str]:
     values = {settings.IN_PROGRESS: "", settings.LAST_ERROR: report.error}
     if not report.failure:
         values[settings.LAST_SUCCESS_AT] = clock().isoformat()
+    return values
+
+
+def _finish(store: Store, report: SyncReport, clock: Callable[[], datetime]) -> None:
     with store.transaction() as session:
-        settings.set_settings(session, values)
+        settings.set_settings(session, _status_values(report, clock))

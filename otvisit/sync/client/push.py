@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from otvisit.models import OutboxOp, SyncConflict
@@ -44,13 +44,9 @@ class PushOutcome:
         self.rejected.extend(other.rejected)
 
 
-def pending_count(session: Session) -> int:
-    return (
-        session.scalar(
-            select(func.count()).select_from(OutboxOp).where(OutboxOp.state == "pending")
-        )
-        or 0
-    )
+def has_pending(session: Session) -> bool:
+    found = session.scalar(select(OutboxOp.seq).where(OutboxOp.state == "pending").limit(1))
+    return found is not None
 
 
 def next_batch(session: Session, *, device_id: str, after_seq: int = 0) -> PushRequest | None:
