@@ -36,7 +36,8 @@ def _table(model: CaseloadModel | TodayModel, name: str) -> QTableView:
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setAlternatingRowColors(True)
     table.verticalHeader().hide()
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    # Sized once to the first rows, not on every keystroke (ResizeToContents measures all rows).
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     table.horizontalHeader().setStretchLastSection(True)
     table.setTabKeyNavigation(False)  # Tab moves on to the next control, arrows move in the table
     return table
@@ -122,12 +123,16 @@ class CaseloadView(QWidget):
 
     def _show_rows(self, rows: list[CaseloadRow]) -> None:
         self.model.today = date.today()
+        first = self.model.total() == 0
         self.model.set_rows(rows)
+        if first:
+            self.table.resizeColumnsToContents()
         self._update_count()
         self.loaded.emit()
 
     def _show_today(self, rows: list[TodayAppointment]) -> None:
         self.today_model.set_rows(rows)
+        self.today_table.resizeColumnsToContents()
         when = date.today().strftime("%A %d %B")
         self.today_label.setText(f"<b>Today</b> — {when}: {len(rows)} appointment(s)")
 
