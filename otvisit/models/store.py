@@ -7,23 +7,25 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlcipher3
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
 
 from otvisit.models.encryption import StoreKeyError, key_pragma_value
 from otvisit.models.outbox import install_outbox_capture
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 log = logging.getLogger(__name__)
 
 DATABASE_NAME = "otvisit.db"
+#: The newest migration. Opening a store already at it never imports Alembic (a quicker
+#: start); tests/models/test_store.py checks it equals Alembic's head.
+SCHEMA_REVISION = "0002"
 
 
 class LocalSession(Session):
@@ -67,12 +69,17 @@ def create_sqlite_engine(path: Path, key: str | None = None) -> Engine:
 
 def alembic_config() -> Config:
     """The Alembic configuration of the local store (scripts inside the package)."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", "otvisit.models:migrations")
     return config
 
 
 def head_revision() -> str | None:
+    """The newest migration according to Alembic's scripts."""
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
@@ -115,21 +122,32 @@ class Store:
         return store
 
     def current_revision(self) -> str | None:
+        """The schema revision recorded in the file (None for a new, empty store)."""
         with self.engine.connect() as connection:
-            return MigrationContext.configure(connection).get_current_revision()
+            has_table = connection.execute(
+                text(
+                    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+                )
+            ).first()
+            if has_table is None:
+                return None
+            found = connection.execute(text("SELECT version_num FROM alembic_version")).first()
+            return None if found is None else str(found[0])
 
     def migrate(self) -> None:
         """Upgrade to the newest schema, after copying the file aside if it held data."""
-        current, head = self.current_revision(), head_revision()
-        if current == head:
+        current = self.current_revision()
+        if current == SCHEMA_REVISION:
             return
+        from alembic import command
+
         if current is not None:
-            self.backup(self.path.with_name(f"{self.path.stem}.before-{head}.db"))
+            self.backup(self.path.with_name(f"{self.path.stem}.before-{SCHEMA_REVISION}.db"))
         config = alembic_config()
         with self.engine.begin() as connection:
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
-        log.info("local store %s upgraded from %s to %s", self.path, current, head)
+        log.info("local store %s upgraded from %s to %s", self.path, current, SCHEMA_REVISION)
 
     def backup(self, target: Path) -> None:
         """A consistent copy through SQLite's online backup (encrypted with the same key)."""

@@ -14,7 +14,13 @@ from sqlalchemy import func, select, text
 
 from otvisit.models import Base, Child, Goal, OutboxOp, SessionNote, Team
 from otvisit.models.outbox import APPLYING_REMOTE, HardDeleteRefused
-from otvisit.models.store import Store, alembic_config, create_sqlite_engine, head_revision
+from otvisit.models.store import (
+    SCHEMA_REVISION,
+    Store,
+    alembic_config,
+    create_sqlite_engine,
+    head_revision,
+)
 from otvisit.models.vocabulary import Place
 
 
@@ -36,7 +42,7 @@ def test_store_uses_wal_and_foreign_keys(store: Store) -> None:
 
 
 def test_migrations_match_the_models(store: Store) -> None:
-    assert store.current_revision() == head_revision()
+    assert store.current_revision() == head_revision() == SCHEMA_REVISION
     with store.engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert diff == []
