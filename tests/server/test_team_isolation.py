@@ -16,7 +16,8 @@ def _caseload(device: ApiClient, team: SeededTeam) -> tuple[str, str]:
     child, goal = str(uuid.uuid4()), str(uuid.uuid4())
     device.push([
         device.op("child", child_fields(team.team_id), record_id=child),
-        device.op("goal", {"child_id": child, "wording": "Coat on", "set_on": "2026-11-24"}, record_id=goal),
+        device.op("goal", {"child_id": child, "wording": "Coat on", "set_on": "2026-11-24"},
+                  record_id=goal),
     ])  # fmt: skip
     return child, goal
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -23,7 +25,7 @@ from otvisit.sync.protocol import (
     PushRequest,
     PushResponse,
 )
-from otvisit.sync.server.audit import write_audit
+from otvisit.sync.server.audit import AuditEvent, AuditQueue, write_audit
 from otvisit.sync.server.auth import Caller, authenticate, log_in, touch_device
 from otvisit.sync.server.config import ServerSettings
 from otvisit.sync.server.database import Database
@@ -61,18 +63,21 @@ def _client_address(request: Request) -> str:
     return request.client.host if request.client else ""
 
 
+def _token(credentials: HTTPAuthorizationCredentials | None) -> str:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise unauthorized("not_signed_in", "Sign in first: this call needs a device token.")
+    return credentials.credentials
+
+
 def current_caller(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Caller:
     """The device behind the bearer token (401 when there is none or it is not valid)."""
-    if credentials is None or credentials.scheme.lower() != "bearer":
-        raise unauthorized("not_signed_in", "Sign in first: this call needs a device token.")
+    token = _token(credentials)
     db: Database = request.app.state.db
     with db.read() as session:
-        found, stale = authenticate(
-            session, token=credentials.credentials, address=_client_address(request)
-        )
+        found, stale = authenticate(session, token=token, address=_client_address(request))
     if stale:
         with db.write() as session:
             touch_device(session, device_id=found.device_id)
@@ -85,7 +90,22 @@ CallerDep = Annotated[Caller, Depends(current_caller)]
 def create_app(settings: ServerSettings, *, database: Database | None = None) -> FastAPI:
     """The app on a database (migrated by the caller: ``otvisit-server serve`` does it on start)."""
     db = database or Database(settings.database_url)
-    app = FastAPI(title="otvisit team server", version=__version__, description=DESCRIPTION)
+
+    def _write_reads(events: list[AuditEvent]) -> None:
+        with db.write() as session:
+            write_audit(session, events=events)
+
+    reads = AuditQueue(_write_reads)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        reads.start()
+        yield
+        reads.stop()
+
+    app = FastAPI(
+        title="otvisit team server", version=__version__, description=DESCRIPTION, lifespan=lifespan
+    )
     app.state.db = db
     app.add_middleware(ApiGuard, max_body_bytes=settings.max_body_bytes)
 
@@ -133,21 +153,30 @@ def create_app(settings: ServerSettings, *, database: Database | None = None) ->
         with db.write() as session:
             return push_operations(session, caller=who, request=body)
 
+    def _pull(token: str, address: str, cursor: int, limit: int) -> bytes:
+        # Token check and pull share one read transaction: the hot path of a busy server.
+        with db.read() as session:
+            who, stale = authenticate(session, token=token, address=address)
+            page = pull_changes(session, caller=who, cursor=cursor, limit=limit)
+        if stale:
+            with db.write() as session:
+                touch_device(session, device_id=who.device_id)
+        reads.add(page.audit)
+        return page.body
+
     @app.get(protocol.PULL_PATH, response_model=PullResponse, responses=_ERRORS)
-    def pull(
-        who: CallerDep,
+    async def pull(
+        request: Request,
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
         cursor: Annotated[int, Query(ge=0)] = 0,
         limit: Annotated[int, Query(ge=1, le=protocol.MAX_PULL_LIMIT)] = (
             protocol.DEFAULT_PULL_LIMIT
         ),
     ) -> Response:
         """The team's records changed after ``cursor``, oldest change first, tombstones included."""
-        with db.read() as session:
-            page = pull_changes(session, caller=who, cursor=cursor, limit=limit)
-        if page.audit:
-            with db.write() as session:
-                write_audit(session, events=page.audit)
-        return Response(content=page.body, media_type="application/json")
+        token = _token(credentials)
+        body = await run_in_threadpool(_pull, token, _client_address(request), cursor, limit)
+        return Response(content=body, media_type="application/json")
 
     return app
 

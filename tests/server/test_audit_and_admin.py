@@ -1,0 +1,91 @@
+"""The audit log records reads and writes; admin commands work from the command line."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+import uuid
+
+from otvisit.sync import protocol
+from tests.server.dbcheck import AuditEntry, rows
+from tests.support.api import child_fields
+
+
+def test_reads_and_writes_are_audited_and_no_route_edits_the_log(
+    live_server, team, devices
+) -> None:
+    device = devices(live_server.base_url, team.therapists[0])
+    child = str(uuid.uuid4())
+    device.push([device.op("child", child_fields(team.team_id), record_id=child)])
+    device.pull_all()
+    deadline = time.monotonic() + 10  # reads are written by the server's audit thread
+    while True:
+        entries = rows(
+            live_server.database_url, AuditEntry, AuditEntry.device_id == device.device_id
+        )
+        actions = {(e.action, e.child_id) for e in entries}  # type: ignore[attr-defined]
+        if ("read", child) in actions or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    assert ("login", None) in actions
+    assert ("write", child) in actions and ("read", child) in actions
+    write = next(e for e in entries if e.action == "write")  # type: ignore[attr-defined]
+    assert write.username == team.therapists[0].username and write.record_id == child  # type: ignore[attr-defined]
+    api_paths = {
+        p for p in __import__("httpx").get(f"{live_server.base_url}/openapi.json").json()["paths"]
+    }
+    assert api_paths == {
+        protocol.LOGIN_PATH,
+        protocol.ME_PATH,
+        protocol.PUSH_PATH,
+        protocol.PULL_PATH,
+    }
+
+
+def _admin(url: str, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "otvisit.sync.server", "--database-url", url, "admin", *args]
+    return subprocess.run(command, input=stdin, capture_output=True, text=True, timeout=120)
+
+
+def test_admin_commands(running_server, devices) -> None:
+    url = running_server.database_url
+    made = _admin(url, "create-team", "--name", "North OT team")
+    assert made.returncode == 0, made.stderr
+    team_id = made.stdout.strip()
+    user = _admin(
+        url, "create-user", "--team", team_id, "--username", "lead-north",
+        "--full-name", "Alex Lead", "--role", "team_lead", "--password-stdin",
+        stdin="a long enough password\n",
+    )  # fmt: skip
+    assert user.returncode == 0, user.stderr
+    device = devices(running_server.base_url)
+    device.login("lead-north", "a long enough password", "office pc")
+    assert device.get(protocol.ME_PATH).json()["user"]["role"] == "team_lead"
+    listed = _admin(url, "list-devices", "--username", "lead-north")
+    assert device.device_id in listed.stdout and "active" in listed.stdout
+    assert _admin(url, "revoke-device", "--device", device.device_id).returncode == 0
+    assert device.get(protocol.ME_PATH).json()["error"]["code"] == "device_revoked"
+    reset = _admin(
+        url,
+        "reset-password",
+        "--username",
+        "lead-north",
+        "--password-stdin",
+        stdin="another long password\n",
+    )
+    assert reset.returncode == 0
+    assert device.login_response("lead-north", "another long password", "new pc").status_code == 200
+    refused = _admin(
+        url,
+        "create-user",
+        "--team",
+        team_id,
+        "--username",
+        "x",
+        "--full-name",
+        "X",
+        "--password-stdin",
+        stdin="short\n",
+    )
+    assert refused.returncode == 1 and "at least" in refused.stderr
