@@ -9,8 +9,9 @@ import pytest
 from argon2 import PasswordHasher
 
 from otvisit.sync.server import auth
+from tests.support.server_process import ServerProcess, sqlite_url
 from tests.sync.laptop import Laptop
-from tests.sync.server_harness import ServerProcess
+from tests.sync.server_harness import TeamAccounts
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -26,7 +27,7 @@ def quick_password_hashes() -> Iterator[None]:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     """One server process shared by the tests of this folder; each test makes its own team."""
     folder: Path = tmp_path_factory.mktemp("server")
-    process = ServerProcess(folder / "server.db").start()
+    process = ServerProcess(sqlite_url(folder)).start()
     yield process
     process.stop()
 
@@ -40,7 +41,11 @@ def laptops(tmp_path: Path) -> Iterator[list[Laptop]]:
         laptop.close()
 
 
-def sign_in(made: list[Laptop], tmp_path: Path, *, name: str, url: str, username: str) -> Laptop:
-    laptop = Laptop.sign_in(tmp_path, name=name, url=url, username=username)
+def sign_in(
+    made: list[Laptop], tmp_path: Path, *, name: str, url: str, team: TeamAccounts, number: int
+) -> Laptop:
+    username = team.usernames[number]
+    password = team.passwords[username]
+    laptop = Laptop.sign_in(tmp_path, name=name, url=url, username=username, password=password)
     made.append(laptop)
     return laptop

@@ -17,7 +17,6 @@ from otvisit.models.store import Store
 from otvisit.models.wire import record_fields
 from otvisit.sync.client import HttpTransport, RetryPolicy, SyncReport, login, sync_once
 from otvisit.sync.protocol import MAX_PULL_LIMIT
-from tests.sync.server_harness import PASSWORD
 
 
 @functools.cache
@@ -39,12 +38,14 @@ class Laptop:
     sleeps: list[float] = field(default_factory=list)
 
     @classmethod
-    def sign_in(cls, tmp_path: Path, *, name: str, url: str, username: str) -> Laptop:
+    def sign_in(
+        cls, tmp_path: Path, *, name: str, url: str, username: str, password: str
+    ) -> Laptop:
         path = tmp_path / f"{name}.db"
         shutil.copyfile(_empty_store(), path)  # migrating every new store would be slow
         store = Store.open(path)
         with store.transaction() as session:
-            login(session, server_url=url, username=username, password=PASSWORD, device_name=name)
+            login(session, server_url=url, username=username, password=password, device_name=name)
         return cls(name=name, store=store, url=url, username=username)
 
     def transport(self, attempts: int = 3) -> HttpTransport:

@@ -17,10 +17,11 @@ from otvisit.models import Child, Goal, SessionNote
 from otvisit.models.vocabulary import Place
 from otvisit.sync.client import list_conflicts, resolve_conflict, sync_status
 from otvisit.sync.server.schema import OpResult, Record
+from tests.support.server_process import ServerProcess
 from tests.sync.conftest import sign_in
 from tests.sync.laptop import Laptop
 from tests.sync.proxy import FaultProxy
-from tests.sync.server_harness import ServerProcess, create_team
+from tests.sync.server_harness import create_team, server_database
 
 DEVICES = 3
 #: (model, field, values to choose from): structured fields merge, note text conflicts.
@@ -122,7 +123,7 @@ def test_random_edits_syncs_and_faults_converge_with_every_op_applied_once(
     laptops: list[Laptop] = []
     try:
         for n in range(DEVICES):
-            sign_in(laptops, folder, name=f"l{n}", url=proxies[n].url, username=team.usernames[n])
+            sign_in(laptops, folder, name=f"l{n}", url=proxies[n].url, team=team, number=n)
         first = laptops[0]
         with first.store.transaction() as session:
             child = Child(
@@ -158,7 +159,7 @@ def test_random_edits_syncs_and_faults_converge_with_every_op_applied_once(
 
         snapshots = [laptop.snapshot() for laptop in laptops]
         assert snapshots[1] == snapshots[0] and snapshots[2] == snapshots[0]
-        db = server.database()
+        db = server_database(server)
         try:
             with db.read() as s:
                 rows = s.execute(

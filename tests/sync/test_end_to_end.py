@@ -8,17 +8,18 @@ from pathlib import Path
 from otvisit.models import Child, SessionNote
 from otvisit.models.vocabulary import Place
 from otvisit.sync.client import list_conflicts, resolve_conflict, sync_status
+from tests.support.server_process import ServerProcess
 from tests.sync.conftest import sign_in
 from tests.sync.laptop import Laptop
-from tests.sync.server_harness import ServerProcess, TeamAccounts, create_team
+from tests.sync.server_harness import TeamAccounts, create_team
 
 
 def _pair(
     server: ServerProcess, laptops: list[Laptop], tmp_path: Path
 ) -> tuple[TeamAccounts, Laptop, Laptop]:
     team = create_team(server)
-    a = sign_in(laptops, tmp_path, name="a", url=server.url, username=team.usernames[0])
-    b = sign_in(laptops, tmp_path, name="b", url=server.url, username=team.usernames[1])
+    a = sign_in(laptops, tmp_path, name="a", url=server.base_url, team=team, number=0)
+    b = sign_in(laptops, tmp_path, name="b", url=server.base_url, team=team, number=1)
     return team, a, b
 
 
@@ -85,7 +86,7 @@ def test_the_same_note_edited_on_both_is_a_conflict_that_resolving_converges(
         assert sync_status(session).open_conflicts == 1
     assert conflict.mine == "B: Sam needed help with buttons."
     assert conflict.theirs == "A: Sam did up three buttons."
-    assert conflict.theirs_by.startswith("Therapist 0")
+    assert conflict.theirs_by.startswith("Therapist 1 ")
     # Until she chooses, both laptops show the version the server kept.
     assert b.get(SessionNote, note_id).body == "A: Sam did up three buttons."
     merged = "Sam did up three buttons; needed help with the top one."

@@ -13,23 +13,15 @@ from otvisit.models import Child, GasRating, Goal
 from otvisit.sync.client import settings
 from otvisit.sync.server.database import current_sequence
 from otvisit.sync.server.schema import OpResult, Record
+from tests.support.server_process import ServerProcess, free_port, sqlite_url
 from tests.sync.conftest import sign_in
 from tests.sync.laptop import Laptop
 from tests.sync.proxy import FaultProxy
-from tests.sync.server_harness import ServerProcess, create_team
+from tests.sync.server_harness import create_team, server_database
 
 
 @pytest.fixture
-def own_server(tmp_path: Path) -> Iterator[ServerProcess]:
-    """A server this test may kill and restart."""
-    process = ServerProcess(tmp_path / "server.db").start()
-    yield process
-    process.stop()
-
-
-@pytest.fixture
-def proxy(request: pytest.FixtureRequest) -> Iterator[FaultProxy]:
-    server: ServerProcess = request.getfixturevalue(request.param)
+def proxy(server: ServerProcess) -> Iterator[FaultProxy]:
     running = FaultProxy(upstream_port=server.port).start()
     yield running
     running.stop()
@@ -48,13 +40,12 @@ def _child(laptop: Laptop, team_id: str) -> str:
     return child.id
 
 
-@pytest.mark.parametrize("proxy", ["server"], indirect=True)
 def test_a_push_whose_answer_is_lost_is_retried_without_duplicates(
     server: ServerProcess, proxy: FaultProxy, laptops: list[Laptop], tmp_path: Path
 ) -> None:
     team = create_team(server)
-    a = sign_in(laptops, tmp_path, name="a", url=proxy.url, username=team.usernames[0])
-    b = sign_in(laptops, tmp_path, name="b", url=server.url, username=team.usernames[1])
+    a = sign_in(laptops, tmp_path, name="a", url=proxy.url, team=team, number=0)
+    b = sign_in(laptops, tmp_path, name="b", url=server.base_url, team=team, number=1)
     child_id = _child(a, team.team_id)
     with a.store.transaction() as session:
         goal = Goal(
@@ -65,7 +56,7 @@ def test_a_push_whose_answer_is_lost_is_retried_without_duplicates(
         session.add(
             GasRating(child_id=child_id, goal_id=goal.id, rated_on=date(2026, 11, 2), level=-1)
         )
-    db = server.database()
+    db = server_database(server)
     with db.read() as s:
         seq_before = current_sequence(s)
     proxy.drop_next("POST", "/api/v1/push")
@@ -92,13 +83,27 @@ def _device(laptop: Laptop) -> str:
         return settings.get_setting(session, settings.DEVICE_ID)
 
 
-@pytest.mark.parametrize("proxy", ["own_server"], indirect=True)
 def test_a_pull_cut_by_a_server_crash_resumes_after_the_last_applied_batch(
-    own_server: ServerProcess, proxy: FaultProxy, laptops: list[Laptop], tmp_path: Path
+    laptops: list[Laptop], tmp_path: Path
 ) -> None:
-    team = create_team(own_server)
-    a = sign_in(laptops, tmp_path, name="a", url=own_server.url, username=team.usernames[0])
-    b = sign_in(laptops, tmp_path, name="b", url=proxy.url, username=team.usernames[1])
+    database_url = sqlite_url(tmp_path)
+    servers = [ServerProcess(database_url).start()]
+    proxy = FaultProxy(upstream_port=servers[0].port).start()
+    try:
+        _crash_and_resume(servers, proxy, laptops, tmp_path)
+    finally:
+        proxy.stop()
+        for server in servers:
+            server.stop()
+
+
+def _crash_and_resume(
+    servers: list[ServerProcess], proxy: FaultProxy, laptops: list[Laptop], tmp_path: Path
+) -> None:
+    first = servers[0]
+    team = create_team(first)
+    a = sign_in(laptops, tmp_path, name="a", url=proxy.url, team=team, number=0)
+    b = sign_in(laptops, tmp_path, name="b", url=proxy.url, team=team, number=1)
     with a.store.transaction() as session:
         for n in range(30):
             session.add(
@@ -115,7 +120,8 @@ def test_a_pull_cut_by_a_server_crash_resumes_after_the_last_applied_batch(
     def crash_after_first_pull(request_line: str) -> None:
         if request_line.startswith("GET /api/v1/pull"):
             proxy.after_answer = None
-            own_server.kill()
+            proxy.upstream_port = free_port()  # nothing listens there: the server is gone
+            first.stop()
 
     proxy.after_answer = crash_after_first_pull
     report = b.sync(pull_limit=10)
@@ -127,11 +133,14 @@ def test_a_pull_cut_by_a_server_crash_resumes_after_the_last_applied_batch(
     assert cursor > 0 and held is not None and 0 < held < 30
     pulls_before = len([r for r in proxy.requests if "/pull" in r])
 
-    own_server.start()  # same port, same database
+    restarted = ServerProcess(first.database_url).start()  # same database, new process
+    servers.append(restarted)
+    proxy.upstream_port = restarted.port
     report = b.sync(pull_limit=10)
     assert report.exit_code == 0
     resumed = [r for r in proxy.requests if "/pull" in r][pulls_before:]
     assert resumed[0].startswith(f"GET /api/v1/pull?cursor={cursor}&")  # batch 1 not fetched again
     with b.store.read_session() as session:
         assert session.scalar(select(func.count()).select_from(Child)) == 30
+    a.sync()
     assert a.snapshot() == b.snapshot()

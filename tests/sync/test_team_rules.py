@@ -17,9 +17,10 @@ from otvisit.sync.client import settings, sync_status
 from otvisit.sync.client.credentials import KEYRING_SERVICE, keyring_key
 from otvisit.sync.server import admin
 from tests.fakes import MemoryKeyring
+from tests.support.server_process import ServerProcess
 from tests.sync.conftest import sign_in
 from tests.sync.laptop import Laptop
-from tests.sync.server_harness import PASSWORD, ServerProcess, create_team
+from tests.sync.server_harness import create_team, server_database
 
 
 def _shifted(delta: timedelta) -> Callable[[], datetime]:
@@ -46,8 +47,8 @@ def test_laptop_clocks_a_day_apart_neither_lose_nor_win_edits(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     team = create_team(server)
-    ahead = sign_in(laptops, tmp_path, name="ahead", url=server.url, username=team.usernames[0])
-    behind = sign_in(laptops, tmp_path, name="behind", url=server.url, username=team.usernames[1])
+    ahead = sign_in(laptops, tmp_path, name="ahead", url=server.base_url, team=team, number=0)
+    behind = sign_in(laptops, tmp_path, name="behind", url=server.base_url, team=team, number=1)
     monkeypatch.setattr("otvisit.models.outbox.utcnow", _shifted(timedelta(days=1)))
     child_id = _child(ahead, team.team_id)
     with ahead.store.transaction() as session:
@@ -86,8 +87,8 @@ def test_a_refused_change_is_reported_and_later_changes_still_sync(
     server: ServerProcess, laptops: list[Laptop], tmp_path: Path
 ) -> None:
     team = create_team(server)
-    a = sign_in(laptops, tmp_path, name="a", url=server.url, username=team.usernames[0])
-    b = sign_in(laptops, tmp_path, name="b", url=server.url, username=team.usernames[1])
+    a = sign_in(laptops, tmp_path, name="a", url=server.base_url, team=team, number=0)
+    b = sign_in(laptops, tmp_path, name="b", url=server.base_url, team=team, number=1)
     child_id = _child(a, team.team_id)
     with a.store.transaction() as session:
         note = SessionNote(
@@ -124,7 +125,7 @@ def test_a_child_leaving_the_team_leaves_the_laptop_and_unsent_edits_are_kept_as
 ) -> None:
     team = create_team(server)
     other = create_team(server)
-    a = sign_in(laptops, tmp_path, name="a", url=server.url, username=team.usernames[0])
+    a = sign_in(laptops, tmp_path, name="a", url=server.base_url, team=team, number=0)
     child_id = _child(a, team.team_id)
     staying = _child(a, team.team_id)
     with a.store.transaction() as session:
@@ -132,7 +133,7 @@ def test_a_child_leaving_the_team_leaves_the_laptop_and_unsent_edits_are_kept_as
     a.sync()
     with a.store.transaction() as session:
         session.get(Child, child_id).postcode = "MO1 1VE"  # type: ignore[union-attr]
-    db = server.database()
+    db = server_database(server)
     with db.write() as s:
         admin.assign_child(s, child_id=child_id, team_id=other.team_id)
     db.dispose()
@@ -152,14 +153,14 @@ def test_a_revoked_laptop_wipes_its_records_and_its_key(
     server: ServerProcess, laptops: list[Laptop], tmp_path: Path, memory_keyring: MemoryKeyring
 ) -> None:
     team = create_team(server)
-    a = sign_in(laptops, tmp_path, name="a", url=server.url, username=team.usernames[0])
+    a = sign_in(laptops, tmp_path, name="a", url=server.base_url, team=team, number=0)
     child_id = _child(a, team.team_id)
     a.sync()
     with a.store.transaction() as session:
         session.get(Child, child_id).postcode = "ST0 1EN"  # type: ignore[union-attr]
     with a.store.read_session() as session:
         device_id = settings.get_setting(session, settings.DEVICE_ID)
-    db = server.database()
+    db = server_database(server)
     with db.write() as s:
         admin.revoke_device(s, device_id=device_id)
     db.dispose()
@@ -176,8 +177,8 @@ def test_login_keeps_the_token_in_keyring_not_in_the_store(
     server: ServerProcess, laptops: list[Laptop], tmp_path: Path, memory_keyring: MemoryKeyring
 ) -> None:
     team = create_team(server, therapists=1)
-    a = sign_in(laptops, tmp_path, name="a", url=server.url, username=team.usernames[0])
-    token = memory_keyring.secrets[(KEYRING_SERVICE, keyring_key(server.url, a.username))]
+    a = sign_in(laptops, tmp_path, name="a", url=server.base_url, team=team, number=0)
+    token = memory_keyring.secrets[(KEYRING_SERVICE, keyring_key(server.base_url, a.username))]
     assert len(token) > 20
     a.store.close()
     for path in tmp_path.glob("a.db*"):
@@ -197,11 +198,19 @@ def test_the_commands_sign_in_and_sync(
     data = str(tmp_path / "data")
     assert cli.main(["--data-dir", data, "sync"]) == 2  # not signed in yet
     monkeypatch.setattr("sys.stdin", io.StringIO("wrong password\n"))
-    login = ["--data-dir", data, "login", "--server", server.url, "--username", team.usernames[0]]
+    login = [
+        "--data-dir",
+        data,
+        "login",
+        "--server",
+        server.base_url,
+        "--username",
+        team.usernames[0],
+    ]
     assert cli.main([*login, "--password-stdin"]) == 2
-    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    monkeypatch.setattr("sys.stdin", io.StringIO(team.passwords[team.usernames[0]] + "\n"))
     assert cli.main([*login, "--password-stdin"]) == 0
     assert cli.main(["--data-dir", data, "sync"]) == 0
     out = capsys.readouterr().out
-    assert "Signed in as Therapist 0" in out
+    assert "Signed in as Therapist 1 " in out
     assert "received 2" in out  # the team and its therapist
