@@ -1,15 +1,23 @@
-"""Making a document: build its content, render the PDF off the GUI thread, preview, print, save."""
+"""Making a document: render it off the GUI thread, preview it, print or save it, keep a record.
+
+The one real path is ``otvisit.reports.printing``: ``render_for_child`` runs on the
+database lane (it reads the child's records and renders in ≈25–100 ms, so a
+separate gather/render split would only add a hop), after the report package
+has been imported on the slow lane so that the first import never holds the
+database lane. Nothing is recorded by a preview: ``save_rendered`` (PDF in the
+profile's documents folder, PrintedDocument, PRINT audit) runs the first time
+the therapist prints or saves; later prints and copies are audited too.
+"""
 
 from __future__ import annotations
 
-import hashlib
-import shutil
-from collections.abc import Callable
+import dataclasses
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QPointF, QSize, Qt, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QPointF, QSize, Qt, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -24,11 +32,14 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from otvisit.models import new_id
-from otvisit.services import caseload
+from otvisit.models.vocabulary import AuditAction
+from otvisit.services.audit import record_access
 from otvisit.ui.context import AppContext
 from otvisit.ui.messages import MessageBar
 from otvisit.ui.tasks import describe_error
+
+if TYPE_CHECKING:
+    from otvisit.reports.printing import DocumentRequest, RenderedDocument
 
 LANGUAGE_NAMES = {
     "en": "English",
@@ -44,80 +55,88 @@ LANGUAGE_NAMES = {
 }
 
 
+def _load_reports() -> None:
+    import otvisit.reports.printing  # noqa: F401  (reportlab, fonts: the slow first import)
+
+
 class PrintChoices(QWidget):
-    """Language and large print, chosen at print time (defaults from the child's needs)."""
+    """Language and large print, chosen at print time; changing either redraws the preview."""
+
+    changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
+        from otvisit.reports.i18n import available_languages  # loaded with the first document
+
         super().__init__(parent)
         self.language = QComboBox()
         self.language.setAccessibleName("Language of the document")
+        for code in available_languages():
+            self.language.addItem(LANGUAGE_NAMES.get(code, code), code)
         self.large_print = QCheckBox("&Large print")
+        caption = QLabel("&Language")
+        caption.setBuddy(self.language)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(QLabel("Language"))
+        layout.addWidget(caption)
         layout.addWidget(self.language)
         layout.addWidget(self.large_print)
-        self._wanted = "en"
+        layout.addStretch(1)
+        self.language.currentIndexChanged.connect(lambda _i: self.changed.emit())
+        self.large_print.toggled.connect(lambda _on: self.changed.emit())
 
-    def showEvent(self, event: Any) -> None:
-        # The report package (reportlab, fonts) loads when a print choice is first shown,
-        # not at start-up: the caseload must appear in under a second.
-        if self.language.count() == 0:
-            from otvisit.reports.i18n import available_languages
-
-            for code in available_languages():
-                self.language.addItem(LANGUAGE_NAMES.get(code, code), code)
-            self.set_language(self._wanted)
-        super().showEvent(event)
-
-    def set_language(self, code: str) -> None:
-        self._wanted = code
-        index = self.language.findData(code)
+    def set_choice(self, language: str, large_print: bool) -> None:
+        """Show what the document was made with, without asking for it again."""
+        self.blockSignals(True)
+        index = self.language.findData(language)
         if index >= 0:
             self.language.setCurrentIndex(index)
+        self.large_print.setChecked(large_print)
+        self.blockSignals(False)
 
     @property
     def code(self) -> str:
-        return str(self.language.currentData() or self._wanted)
+        return str(self.language.currentData() or "en")
 
 
-@dataclass(frozen=True)
-class DocumentRequest:
+@dataclass
+class Shown:
+    """A document on screen: its PDF and, once printed or saved, the record kept of it."""
+
     child_id: str
-    kind: str
     title: str
-    source_id: str | None
-    language: str
-    large_print: bool
-    #: Reads the content dataclass for the renderer (runs on the DB worker).
-    build: Callable[[Session], Any]
-
-
-@dataclass(frozen=True)
-class MadeDocument:
-    document_id: str
-    path: Path
-    title: str
+    pdf: bytes
+    rendered: RenderedDocument | None = None
+    document_id: str | None = None
+    file_name: str = ""
 
 
 class PdfPreview(QDialog):
-    """The PDF as it will print, with Print… and Save as PDF…; opens without blocking."""
+    """The PDF as it will print, with its choices, Print… and Save as PDF…; never blocks."""
 
-    def __init__(self, made: MadeDocument, printer: Printer, parent: QWidget | None = None):
+    def __init__(self, shown: Shown, printer: Printer, parent: QWidget | None = None):
         from PySide6.QtPdf import QPdfDocument
         from PySide6.QtPdfWidgets import QPdfView
 
         super().__init__(parent)
-        self.made = made
         self.printer = printer
-        self.setWindowTitle(f"Preview — {made.title}")
+        self.shown = shown
         self.document = QPdfDocument(self)
-        self.document.load(str(made.path))
+        self._buffer: QBuffer | None = None
         self.view = QPdfView(self)
         self.view.setAccessibleName("Document preview")
         self.view.setDocument(self.document)
         self.view.setPageMode(QPdfView.PageMode.MultiPage)
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self.choices: PrintChoices | None = None
+        self.state = QLabel()
+        top = QHBoxLayout()
+        if shown.rendered is not None:  # a document made now; a reprint stays as it was made
+            self.choices = PrintChoices()
+            self.choices.set_choice(shown.rendered.language, shown.rendered.large_print)
+            self.choices.changed.connect(lambda: printer.redraw(self))
+            top.addWidget(self.choices)
+        top.addStretch(1)
+        top.addWidget(self.state)
         buttons = QDialogButtonBox()
         self.print_button = buttons.addButton("&Print…", QDialogButtonBox.ButtonRole.ActionRole)
         self.save_button = buttons.addButton(
@@ -128,9 +147,28 @@ class PdfPreview(QDialog):
         self.print_button.clicked.connect(self.open_print_dialog)
         self.save_button.clicked.connect(self.open_save_dialog)
         layout = QVBoxLayout(self)
+        layout.addLayout(top)
         layout.addWidget(self.view)
         layout.addWidget(buttons)
         self.resize(QSize(760, 900).boundedTo(self.screen().availableSize() * 0.9))
+        self.show_pdf(shown)
+
+    def show_pdf(self, shown: Shown) -> None:
+        self.shown = shown
+        self.setWindowTitle(f"Preview — {shown.title}")
+        buffer = QBuffer(self)
+        buffer.setData(QByteArray(shown.pdf))
+        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        self.document.load(buffer)
+        if self._buffer is not None:
+            self._buffer.deleteLater()
+        self._buffer = buffer
+        self.set_busy(False)
+
+    def set_busy(self, busy: bool) -> None:
+        self.state.setText("Redrawing…" if busy else "")
+        self.print_button.setEnabled(not busy)
+        self.save_button.setEnabled(not busy)
 
     def page_count(self) -> int:
         return self.document.pageCount()
@@ -160,21 +198,24 @@ class PdfPreview(QDialog):
                 painter.drawImage(QPointF(0, 0), image)
         finally:
             painter.end()
-        self.printer.record_print(self.made)
+        self.printer.printed(self.shown)
 
     def open_save_dialog(self) -> None:
-        dialog = QFileDialog(self, "Save as PDF", str(Path.home() / self.made.path.name))
+        name = self.shown.file_name or f"{self.shown.title}.pdf"
+        dialog = QFileDialog(self, "Save as PDF", str(Path.home() / name))
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setNameFilter("PDF (*.pdf)")
         dialog.setDefaultSuffix("pdf")
-        dialog.fileSelected.connect(lambda name: self.printer.save_copy(self.made, Path(name)))
+        dialog.fileSelected.connect(lambda chosen: self.printer.save_copy(self.shown, Path(chosen)))
         dialog.open()
 
 
 class Printer(QObject):
-    """Builds, renders and keeps documents; every step runs in the task runner."""
+    """Renders, previews and keeps documents; every step runs in the task runner."""
 
-    made = Signal(object)
+    #: A document was kept for the child (its PrintedDocument id).
+    made = Signal(str)
+    #: A copy was saved where the therapist chose (the file's name).
     saved = Signal(str)
 
     def __init__(self, context: AppContext, messages: MessageBar, parent: QObject | None = None):
@@ -183,84 +224,142 @@ class Printer(QObject):
         self.messages = messages
         self.preview: PdfPreview | None = None
 
-    def make(self, request: DocumentRequest, *, parent: QWidget, show: bool = True) -> None:
-        """Content on the DB worker, PDF on the slow worker, record on the DB worker, preview."""
-        runner = self.context.runner
+    def _failed(self, error: Exception) -> None:
+        if self.preview is not None:
+            self.preview.set_busy(False)
+        self.messages.problem(describe_error(error))
 
-        def failed(error: Exception) -> None:
-            self.messages.problem(describe_error(error))
+    def _render(self, request: DocumentRequest, done: Any, *, owner: QObject | None = None) -> None:
+        runner, me = self.context.runner, self.context.me_id
+        today = date.today()
 
-        def rendered(path: Path) -> None:
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
-            me = self.context.me_id
+        def render(session: Session) -> Shown:
+            from otvisit.reports.printing import render_for_child
 
-            def keep(session: Session) -> str:
-                return caseload.record_document(
-                    session,
-                    child_id=request.child_id,
-                    kind=request.kind,
-                    title=request.title,
-                    language=request.language,
-                    large_print=request.large_print,
-                    source_id=request.source_id,
-                    file_name=path.name,
-                    sha256=digest,
-                    actor_id=me,
-                )
+            rendered = render_for_child(session, request, today=today, signer_id=me)
+            return Shown(request.child_id, rendered.title, rendered.pdf, rendered)
 
-            def kept(document_id: str) -> None:
-                made = MadeDocument(document_id, path, request.title)
-                self.made.emit(made)
-                self.context.changes.child_changed.emit(request.child_id)
-                if show:
-                    self.show_preview(made, parent)
+        runner.run(
+            _load_reports,
+            done=lambda _none: runner.read(render, done=done, failed=self._failed, owner=owner),
+            failed=self._failed,
+        )
 
-            runner.write(keep, done=kept, failed=failed)
+    def make(
+        self,
+        kind: str,
+        *,
+        child_id: str,
+        parent: QWidget,
+        source_id: str | None = None,
+    ) -> None:
+        """Render the child's document with the defaults from the record, then preview it."""
+        from otvisit.reports.printing import DocumentRequest
+        from otvisit.reports.render import DocumentKind
 
-        def built(data: Any) -> None:
-            folder = self.context.documents_dir
+        request = DocumentRequest(DocumentKind(kind), child_id, source_id=source_id)
+        self.messages.inform("Making the document…")
+        self._render(request, lambda shown: self._open(shown, parent))
 
-            def render() -> Path:
-                from otvisit.reports import render_document
-
-                pdf = render_document(
-                    request.kind, data, language=request.language, large_print=request.large_print
-                )
-                folder.mkdir(parents=True, exist_ok=True)
-                path = folder / f"{request.kind}-{new_id()[:8]}.pdf"
-                temporary = path.with_suffix(".part")
-                temporary.write_bytes(pdf)
-                temporary.replace(path)  # never a half-written PDF under the real name
-                return path
-
-            runner.run(render, done=rendered, failed=failed)
-
-        self.messages.inform(f"Making the {request.title.lower()}…")
-        runner.read(request.build, done=built, failed=failed)
-
-    def show_preview(self, made: MadeDocument, parent: QWidget) -> None:
-        if not made.path.exists():
-            self.messages.problem(
-                "That PDF was made on another laptop, or has been removed from this one. "
-                "Make it again from its section."
-            )
+    def redraw(self, preview: PdfPreview) -> None:
+        """The therapist changed the language or large print: render again, keep nothing yet."""
+        rendered, choices = preview.shown.rendered, preview.choices
+        if rendered is None or choices is None:
             return
-        self.preview = PdfPreview(made, self, parent)
+        request = dataclasses.replace(
+            rendered.request, language=choices.code, large_print=choices.large_print.isChecked()
+        )
+        preview.set_busy(True)
+        self._render(request, preview.show_pdf, owner=preview)
+
+    def reopen(self, *, child_id: str, document_id: str, title: str, file_name: str,
+               parent: QWidget) -> None:  # fmt: skip
+        """A document made before, read from this laptop's documents folder, to print again."""
+        path = self.context.documents_dir / file_name
+
+        def read() -> bytes | None:
+            return path.read_bytes() if path.is_file() else None
+
+        def opened(pdf: bytes | None) -> None:
+            if pdf is None:
+                self.messages.problem(
+                    "That PDF was made on another laptop, or has been removed from this one. "
+                    "Make it again from its section."
+                )
+                return
+            self._open(Shown(child_id, title, pdf, None, document_id, file_name), parent)
+
+        self.context.runner.run(read, done=opened, failed=self._failed)
+
+    def _open(self, shown: Shown, parent: QWidget) -> None:
+        self.close_preview()
+        self.messages.hide()
+        self.preview = PdfPreview(shown, self, parent)
         self.preview.setWindowModality(Qt.WindowModality.WindowModal)
         self.preview.show()
 
-    def save_copy(self, made: MadeDocument, target: Path) -> None:
-        def copy() -> str:
-            shutil.copyfile(made.path, target)
-            return str(target)
+    def close_preview(self) -> None:
+        """Close the preview (and forget its PDF): on lock, and before opening another."""
+        if self.preview is not None:
+            self.preview.close()
+            self.preview.deleteLater()
+            self.preview = None
 
-        def done(name: str) -> None:
+    def _keep(self, shown: Shown, then: Any) -> None:
+        """Keep the document once: its PDF in the documents folder, its record, the PRINT audit."""
+        if shown.document_id is not None:
+            then()
+            return
+        me, folder = self.context.me_id, self.context.documents_dir
+        rendered = shown.rendered
+        assert rendered is not None
+
+        def keep(session: Session) -> tuple[str, str]:
+            from otvisit.models import new_id
+            from otvisit.reports.printing import file_name_for, save_rendered
+
+            name = file_name_for(rendered, today=date.today(), document_id=new_id())
+            folder.mkdir(parents=True, exist_ok=True)
+            saved = save_rendered(session, rendered, path=folder / name, actor_id=me)
+            return saved.document_id, saved.path.name
+
+        def kept(result: tuple[str, str]) -> None:
+            shown.document_id, shown.file_name = result
+            self.made.emit(shown.document_id)
+            self.context.changes.child_changed.emit(shown.child_id)
+            then()
+
+        self.context.runner.write(keep, done=kept, failed=self._failed)
+
+    def _audit(self, shown: Shown, action: AuditAction, detail: str) -> None:
+        me = self.context.me_id
+
+        def audit(session: Session) -> None:
+            record_access(
+                session, actor_id=me, action=action, entity="printed_document",
+                record_id=shown.document_id, child_id=shown.child_id, detail=detail,
+            )  # fmt: skip
+
+        self.context.runner.write(audit, failed=self._failed)
+
+    def printed(self, shown: Shown) -> None:
+        """Sent to the printer: kept the first time (which audits it), audited again after."""
+        if shown.document_id is not None:
+            self._audit(shown, AuditAction.PRINT, "printed again")
+        self._keep(shown, lambda: self.messages.inform(f"Sent {shown.title} to the printer."))
+
+    def save_copy(self, shown: Shown, target: Path) -> None:
+        """Keep the document, then write a copy where the therapist chose (atomically)."""
+
+        def write() -> str:
+            from otvisit.reports.pdfbuild import write_pdf
+
+            write_pdf(shown.pdf, target)
+            return target.name
+
+        def written(name: str) -> None:
+            self._audit(shown, AuditAction.EXPORT, "saved as PDF")
             self.messages.inform(f"Saved {name}")
             self.saved.emit(name)
 
-        self.context.runner.run(
-            copy, done=done, failed=lambda error: self.messages.problem(describe_error(error))
-        )
-
-    def record_print(self, made: MadeDocument) -> None:
-        self.messages.inform(f"Sent {made.title} to the printer.")
+        self._keep(shown, lambda: self.context.runner.run(write, done=written, failed=self._failed))

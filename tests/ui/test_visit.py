@@ -139,15 +139,20 @@ def test_build_a_home_programme_and_save_the_handout(visit: Visit, tmp_path: Pat
     QTest.mouseClick(programme.save_button, Qt.MouseButton.LeftButton)
     visit.settle()
     assert programme.programme is not None and len(programme.programme.entries) == 1
-    programme.choices.large_print.setChecked(True)
     QTest.mouseClick(programme.handout_button, Qt.MouseButton.LeftButton)
     visit.settle()
     preview = visit.window.printer.preview
-    assert isinstance(preview, PdfPreview)
+    assert isinstance(preview, PdfPreview) and preview.choices is not None
     visit.qtbot.waitUntil(lambda: preview.page_count() >= 1)
+    with _store(visit).read_session() as session:
+        assert session.scalars(select(PrintedDocument)).all() == []  # a preview keeps nothing
+    preview.choices.large_print.setChecked(True)  # chosen at print time: the preview redraws
+    visit.settle()
+    assert preview.shown.rendered is not None and preview.shown.rendered.large_print
     target = tmp_path / "sam-handout.pdf"
     with visit.qtbot.waitSignal(visit.window.printer.saved):
-        visit.window.printer.save_copy(preview.made, target)
+        visit.window.printer.save_copy(preview.shown, target)
+    visit.settle()
     assert "Coat on before school" in _pdf_text(target)
     preview.close()
     with _store(visit).read_session() as session:
@@ -174,8 +179,10 @@ def test_record_equipment_and_save_the_letter(visit: Visit, tmp_path: Path) -> N
     preview = visit.window.printer.preview
     assert preview is not None
     target = tmp_path / "letter.pdf"
+    assert preview.choices is not None and preview.choices.code == "en"  # a letter to school
     with visit.qtbot.waitSignal(visit.window.printer.saved):
-        visit.window.printer.save_copy(preview.made, target)
+        visit.window.printer.save_copy(preview.shown, target)
+    visit.settle()
     text = _pdf_text(target)
     assert "Height-adjustable chair" in text and "31 cm" in text
     preview.close()

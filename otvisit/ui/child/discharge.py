@@ -22,6 +22,7 @@ from otvisit.services.episodes import DischargeResult
 from otvisit.ui.child.section import Section
 from otvisit.ui.context import AppContext
 from otvisit.ui.messages import MessageBar
+from otvisit.ui.printing import Printer
 from otvisit.ui.tasks import describe_error
 from otvisit.ui.text import day_text, label
 
@@ -29,8 +30,15 @@ from otvisit.ui.text import day_text, label
 class DischargeSection(Section):
     title = "Disc&harge"
 
-    def __init__(self, context: AppContext, messages: MessageBar, parent: QWidget | None = None):
+    def __init__(
+        self,
+        context: AppContext,
+        messages: MessageBar,
+        printer: Printer,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(context, messages, parent)
+        self.printer = printer
         self.summary: ChildSummary | None = None
         self.status = QLabel()
         self.status.setWordWrap(True)
@@ -62,15 +70,24 @@ class DischargeSection(Section):
         form.addRow("&Summary", self.summary_edit)
         form.addRow("", self.discharge_button)
 
+        self.letter_button = QPushButton("Discharge &letter…")
+        self.letter_button.setToolTip("In the family's language; choose another in the preview")
+        letter_row = QHBoxLayout()
+        letter_row.addWidget(self.letter_button)
+        letter_row.addStretch(1)
+
         layout = QVBoxLayout(self)
         layout.addWidget(self.status)
+        layout.addLayout(letter_row)
         layout.addWidget(self.proposal)
         layout.addWidget(self.form)
         layout.addStretch(1)
         self.confirm_button.clicked.connect(self.confirm_proposal)
         self.keep_button.clicked.connect(self.keep_open)
         self.discharge_button.clicked.connect(self.discharge)
+        self.letter_button.clicked.connect(self.print_letter)
         self.proposal.hide()
+        self.letter_button.hide()
 
     def reload(self) -> None:
         child_id = self.child_id
@@ -97,6 +114,19 @@ class DischargeSection(Section):
                 "has explained."
             )
         self.form.setEnabled(not discharged and summary.episode_id is not None)
+        self.letter_button.setVisible(discharged)
+
+    def clear(self) -> None:
+        self.summary = None
+        self.status.clear()
+        self.proposal_text.clear()
+        self.summary_edit.clear()
+        self.proposal.hide()
+        self.letter_button.hide()
+
+    def print_letter(self) -> None:
+        if self.child_id is not None:
+            self.printer.make("discharge", child_id=self.child_id, parent=self)
 
     def _episode(self) -> str | None:
         if self.summary is None or self.summary.episode_id is None:

@@ -33,7 +33,7 @@ from otvisit.services.equipment import MEASUREMENTS
 from otvisit.ui.child.section import Section
 from otvisit.ui.context import AppContext
 from otvisit.ui.messages import MessageBar
-from otvisit.ui.printing import DocumentRequest, PrintChoices, Printer
+from otvisit.ui.printing import Printer
 from otvisit.ui.tasks import describe_error
 from otvisit.ui.text import day_text, label, place_text
 
@@ -61,7 +61,6 @@ class EquipmentSection(Section):
         self.rows: list[EquipmentView] = []
         self.list = QListWidget()
         self.list.setAccessibleName("Recommendations")
-        self.choices = PrintChoices()
         self.letter_button = QPushButton("Preview &letter…")
         self.advance_button = QPushButton("Next &status")
         left = QWidget()
@@ -69,7 +68,6 @@ class EquipmentSection(Section):
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(QLabel("<b>Recommendations</b>"))
         left_layout.addWidget(self.list, 1)
-        left_layout.addWidget(self.choices)
         buttons = QHBoxLayout()
         buttons.addWidget(self.letter_button)
         buttons.addWidget(self.advance_button)
@@ -147,17 +145,16 @@ class EquipmentSection(Section):
         if child_id is None:
             return
 
-        def read(session: Session) -> tuple[list[EquipmentView], list[GoalView], str]:
+        def read(session: Session) -> tuple[list[EquipmentView], list[GoalView]]:
             return (
                 caseload.child_equipment(session, child_id=child_id),
                 caseload.child_goals(session, child_id=child_id),
-                caseload.child_summary(session, child_id=child_id).written_language,
             )
 
         self.context.runner.read(read, done=self._show, owner=self)
 
-    def _show(self, data: tuple[list[EquipmentView], list[GoalView], str]) -> None:
-        self.rows, goals, _language = data
+    def _show(self, data: tuple[list[EquipmentView], list[GoalView]]) -> None:
+        self.rows, goals = data
         self.list.clear()
         for row in self.rows:
             self.list.addItem(
@@ -244,25 +241,10 @@ class EquipmentSection(Section):
         )
 
     def preview_letter(self) -> None:
+        """The letter to the setting, in English unless the therapist chooses otherwise."""
         chosen, child_id = self.selected(), self.child_id
         if chosen is None or child_id is None:
             return
-        today = date.today()
-
-        def build(session: Session) -> Any:
-            return caseload.equipment_letter_content(
-                session, recommendation_id=chosen.recommendation_id, today=today
-            )
-
         self.printer.make(
-            DocumentRequest(
-                child_id=child_id,
-                kind="equipment",
-                title=f"Equipment letter: {chosen.item}",
-                source_id=chosen.recommendation_id,
-                language=self.choices.code,
-                large_print=self.choices.large_print.isChecked(),
-                build=build,
-            ),
-            parent=self,
+            "equipment", child_id=child_id, source_id=chosen.recommendation_id, parent=self
         )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -22,10 +21,10 @@ from otvisit.ui.child.checklist import CheckList
 from otvisit.ui.child.section import Section
 from otvisit.ui.context import AppContext
 from otvisit.ui.messages import MessageBar
-from otvisit.ui.printing import DocumentRequest, PrintChoices, Printer
+from otvisit.ui.printing import Printer
 from otvisit.ui.tasks import describe_error
 
-ProgrammeData = tuple[ProgrammeView | None, list[StrategyChoice], list[GoalView], str]
+ProgrammeData = tuple[ProgrammeView | None, list[StrategyChoice], list[GoalView]]
 
 
 class ProgrammeSection(Section):
@@ -51,7 +50,6 @@ class ProgrammeSection(Section):
         self.this_week.setTabChangesFocus(True)
         self.this_week.setMaximumBlockCount(20)
         self.save_button = QPushButton("&Save programme")
-        self.choices = PrintChoices()
         self.handout_button = QPushButton("&Preview handout…")
         self.handout_button.setToolTip("Ctrl+P")
         self.teacher_button = QPushButton("Preview &teacher version…")
@@ -60,7 +58,6 @@ class ProgrammeSection(Section):
         goal_row.addWidget(QLabel("Strategies ticked serve the goal"))
         goal_row.addWidget(self.goal, 1)
         print_row = QHBoxLayout()
-        print_row.addWidget(self.choices)
         print_row.addStretch(1)
         print_row.addWidget(self.handout_button)
         print_row.addWidget(self.teacher_button)
@@ -83,18 +80,16 @@ class ProgrammeSection(Section):
         team = self.context.me.team_id if self.context.me else None
 
         def read(session: Session) -> ProgrammeData:
-            summary = caseload.child_summary(session, child_id=child_id)
             return (
                 caseload.child_programme(session, child_id=child_id),
                 caseload.strategy_choices(session, team_id=team),
                 caseload.child_goals(session, child_id=child_id),
-                summary.written_language,
             )
 
         self.context.runner.read(read, done=self._show, owner=self)
 
     def _show(self, data: ProgrammeData) -> None:
-        programme, strategies, goals, language = data
+        programme, strategies, goals = data
         self.programme = programme
         chosen = [slug for _id, slug, _goal in programme.entries] if programme else []
         self.library.set_choices(
@@ -106,7 +101,6 @@ class ProgrammeSection(Section):
             self.goal.addItem(goal.wording, goal.goal_id)
         if programme:
             self.this_week.setPlainText(programme.this_week)
-        self.choices.set_language(language)
         count = len(chosen)
         self.state.setText(
             f"<b>{programme.title}</b>: {count} strateg{'y' if count == 1 else 'ies'}."
@@ -166,26 +160,11 @@ class ProgrammeSection(Section):
         )
 
     def preview(self, kind: str) -> None:
+        """The handout (family's language) or the teacher version (English), as the record says."""
         child_id = self.child_id
         if child_id is None or self.programme is None:
             self.messages.inform("Save the programme first, then preview the handout.")
             return
-        programme_id = self.programme.programme_id
-        today = date.today()
-
-        def build(session: Session) -> Any:
-            return caseload.handout_content(session, programme_id=programme_id, today=today)
-
-        title = "Home programme handout" if kind == "handout" else "Advice for school"
         self.printer.make(
-            DocumentRequest(
-                child_id=child_id,
-                kind=kind,
-                title=title,
-                source_id=programme_id,
-                language=self.choices.code,
-                large_print=self.choices.large_print.isChecked(),
-                build=build,
-            ),
-            parent=self,
+            kind, child_id=child_id, source_id=self.programme.programme_id, parent=self
         )

@@ -52,7 +52,7 @@ class ChildRecordView(QWidget):
         self.programme = ProgrammeSection(context, messages, printer)
         self.equipment = EquipmentSection(context, messages, printer)
         self.documents = DocumentsSection(context, messages, printer)
-        self.discharge = DischargeSection(context, messages)
+        self.discharge = DischargeSection(context, messages, printer)
         self.sections: list[Section] = [
             self.overview,
             self.goals,

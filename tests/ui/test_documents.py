@@ -1,0 +1,109 @@
+"""Printing through the one real path: progress report, discharge letter, reprints, the audit."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from PySide6.QtCore import Qt
+from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtTest import QTest
+from sqlalchemy import select
+
+from otvisit.models import AuditEvent, Episode, PrintedDocument
+from otvisit.models.vocabulary import AuditAction, DischargeReason
+from otvisit.services import episodes, goals
+from otvisit.ui.printing import PdfPreview
+from tests.ui.driver import Visit, find_and_open, open_section
+
+pytestmark = pytest.mark.gui
+
+LEVELS = {-2: "a", -1: "b", 0: "c", 1: "d", 2: "e"}
+
+
+def _preview(visit: Visit) -> PdfPreview:
+    visit.settle()
+    preview = visit.window.printer.preview
+    assert isinstance(preview, PdfPreview)
+    visit.qtbot.waitUntil(lambda: preview.page_count() >= 1)
+    return preview
+
+
+def _print_to_file(visit: Visit, preview: PdfPreview, target: Path) -> None:
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(target))
+    preview.print_to(printer)
+    visit.settle()
+
+
+def test_progress_report_in_english_printed_then_reprinted_from_documents(
+    visit: Visit, tmp_path: Path
+) -> None:
+    store = visit.window.context.runner.store
+    with store.transaction() as session:
+        goals.create_goal(
+            session, child_id=visit.seeded.sam, wording="Sam will put his coat on",
+            levels=LEVELS, set_on=date(2026, 10, 1), baseline=-2,
+        )  # fmt: skip
+    find_and_open(visit, "sam")
+    documents = visit.window.record.documents
+    open_section(visit, documents)
+    QTest.mouseClick(documents.progress_button, Qt.MouseButton.LeftButton)
+    preview = _preview(visit)
+    assert preview.choices is not None and preview.choices.code == "en"
+    assert not preview.choices.large_print.isChecked()
+    _print_to_file(visit, preview, tmp_path / "printed.pdf")
+    assert len(PdfReader(tmp_path / "printed.pdf").pages) >= 1  # the printer got real pages
+    preview.close()
+    visit.settle()
+    assert documents.list.count() == 1  # the documents list refreshed by itself
+    assert "Goal progress report" in documents.list.item(0).text()
+
+    QTest.mouseClick(documents.open_button, Qt.MouseButton.LeftButton)
+    again = _preview(visit)
+    assert again.choices is None  # a reprint is the document as it was made
+    _print_to_file(visit, again, tmp_path / "again.pdf")
+    with store.read_session() as session:
+        assert len(session.scalars(select(PrintedDocument)).all()) == 1
+        prints = session.scalars(
+            select(AuditEvent.detail).where(AuditEvent.action == AuditAction.PRINT)
+        ).all()
+    assert len(prints) == 2 and "printed again" in prints
+
+
+def test_discharge_letter_defaults_to_the_familys_language(visit: Visit) -> None:
+    store = visit.window.context.runner.store
+    with store.transaction() as session:
+        episode = session.scalars(
+            select(Episode.id).where(Episode.child_id == visit.seeded.amira)
+        ).one()
+        episodes.discharge_episode(
+            session, episode_id=episode, reason=DischargeReason.GOALS_MET,
+            summary="Amira dresses herself now.",
+        )  # fmt: skip
+    find_and_open(visit, "amira")
+    discharge = visit.window.record.discharge
+    open_section(visit, discharge)
+    assert discharge.letter_button.isVisible()
+    QTest.mouseClick(discharge.letter_button, Qt.MouseButton.LeftButton)
+    preview = _preview(visit)
+    assert preview.choices is not None and preview.choices.code == "ar"  # her family reads Arabic
+    preview.choices.language.setCurrentIndex(preview.choices.language.findData("en"))
+    visit.settle()
+    assert preview.shown.rendered is not None and preview.shown.rendered.language == "en"
+    preview.close()
+    with store.read_session() as session:
+        assert session.scalars(select(PrintedDocument)).all() == []  # previews keep nothing
+
+
+def test_no_discharge_letter_before_discharge(visit: Visit) -> None:
+    find_and_open(visit, "sam")
+    documents = visit.window.record.documents
+    open_section(visit, documents)
+    QTest.mouseClick(documents.discharge_button, Qt.MouseButton.LeftButton)
+    visit.settle()
+    assert visit.window.printer.preview is None
+    assert "has not been discharged" in visit.window.messages.label.text()
