@@ -5,12 +5,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
 
-from otvisit.keys import database_key
-from otvisit.models.encryption import encrypt_in_place, is_plain_sqlite
-from otvisit.models.store import Store
+if TYPE_CHECKING:  # the store (SQLAlchemy, SQLCipher) loads only when a profile is opened
+    from otvisit.models.store import Store
 
 DATA_DIR_ENV = "OTVISIT_DATA_DIR"
 #: The everyday profile, and the demo caseload kept apart from real records.
@@ -63,6 +63,10 @@ class Profile:
 
     def open_store(self) -> Store:
         """Open this profile's store, encrypted with its key; a plain one is encrypted first."""
+        from otvisit.keys import database_key
+        from otvisit.models.encryption import encrypt_in_place, is_plain_sqlite
+        from otvisit.models.store import Store
+
         self.ensure()
         key = database_key(self.root, synthetic=self.is_demo)
         if is_plain_sqlite(self.database_path):

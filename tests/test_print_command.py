@@ -81,3 +81,10 @@ def test_print_names_what_is_wrong(demo_dir: Path, tmp_path: Path) -> None:
     assert done.returncode == 1
     assert "no child with NHS number or id" in done.stderr
     assert not out.exists()
+
+
+def test_document_kinds_on_the_command_line_are_the_reports_kinds() -> None:
+    from otvisit.commands.print_document import DOCUMENT_KINDS
+    from otvisit.reports.render import DocumentKind
+
+    assert tuple(kind.value for kind in DocumentKind) == DOCUMENT_KINDS

@@ -8,15 +8,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
-from otvisit.models import Child
 from otvisit.profile import Profile
-from otvisit.reports.errors import DocumentError
-from otvisit.reports.printing import DocumentRequest, render_for_child, save_rendered
-from otvisit.reports.render import DocumentKind
-from otvisit.services.errors import DomainError
-from otvisit.services.nhs_number import is_valid_nhs_number, normalise_nhs_number
+
+# The kinds are listed here so that building the parser does not load reportlab.
+DOCUMENT_KINDS = ("handout", "teacher", "equipment", "progress", "discharge")
 
 
 def register(subparsers: Any) -> None:
@@ -26,7 +21,7 @@ def register(subparsers: Any) -> None:
         description="Make one document for one child from the records on this laptop. "
         "Language and print size follow the child's record unless given.",
     )
-    parser.add_argument("kind", choices=[kind.value for kind in DocumentKind])
+    parser.add_argument("kind", choices=DOCUMENT_KINDS)
     parser.add_argument("--child", required=True, help="the child's NHS number or record id")
     parser.add_argument("--out", required=True, type=Path, help="where to write the PDF")
     parser.add_argument("--source", help="which programme or recommendation (default: latest)")
@@ -42,6 +37,11 @@ def register(subparsers: Any) -> None:
 
 def find_child_id(session: Any, reference: str) -> str:
     """The id of the child named by NHS number (any spacing) or by record id."""
+    from sqlalchemy import select
+
+    from otvisit.models import Child
+    from otvisit.services.nhs_number import is_valid_nhs_number, normalise_nhs_number
+
     if is_valid_nhs_number(reference):
         number = normalise_nhs_number(reference)
         found = session.scalars(
@@ -57,6 +57,11 @@ def find_child_id(session: Any, reference: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from otvisit.reports.errors import DocumentError
+    from otvisit.reports.printing import DocumentRequest, render_for_child, save_rendered
+    from otvisit.reports.render import DocumentKind
+    from otvisit.services.errors import DomainError
+
     profile = Profile.locate(args.profile, args.data_dir)
     if not profile.database_path.exists():
         print(f"otvisit print: there is no store in {profile.root}", file=sys.stderr)
