@@ -186,3 +186,69 @@ LOGIN_PATH = "/api/v1/login"
 ME_PATH = "/api/v1/me"
 PUSH_PATH = "/api/v1/push"
 PULL_PATH = "/api/v1/pull"
+
+
+# Audit trail (issue 7): devices upload their local audit events; a team lead exports a child's.
+AUDIT_PATH = "/api/v1/audit"
+AUDIT_CHILD_PATH = "/api/v1/audit/child/{child_id}"
+#: Most audit events accepted in one upload.
+MAX_AUDIT_EVENTS = 1000
+#: 403: only a team lead (or admin) of the child's team may export its audit trail.
+NOT_TEAM_LEAD = "not_team_lead"
+
+DeviceAuditAction = Literal["view", "create", "change", "delete", "print", "export"]
+
+
+class UploadedAuditEvent(WireModel):
+    """One event of the device's audit trail (``otvisit.models.audit.AuditEvent``).
+
+    ``event_id`` is the local event's id: uploading it again is a no-op.
+    ``at`` is the device clock when it happened (timezone-aware; naive is read as UTC).
+    """
+
+    event_id: str = Field(pattern=UUID_PATTERN)
+    at: datetime
+    actor_id: str | None = Field(default=None, max_length=36)
+    action: DeviceAuditAction
+    entity: str = Field(min_length=1, max_length=40)
+    record_id: str | None = Field(default=None, max_length=36)
+    child_id: str | None = Field(default=None, pattern=UUID_PATTERN)
+    detail: str = Field(default="", max_length=2000)
+
+
+class AuditUpload(WireModel):
+    device_id: str
+    events: list[UploadedAuditEvent] = Field(max_length=MAX_AUDIT_EVENTS)
+
+
+class AuditReceipt(WireModel):
+    """The event ids the server holds (new or already received): mark them as uploaded."""
+
+    accepted: list[str]
+
+
+class AuditTrailEntry(WireModel):
+    """One line of a child's audit trail as exported to a team lead.
+
+    ``origin`` is ``server`` (reads and writes the server saw: ``read``, ``write``, ``export``,
+    ``admin``) or ``device`` (uploaded from a laptop: ``view``, ``print``, ...). ``username`` is
+    the account that made the call; ``actor_id`` is who the device says acted.
+    """
+
+    at: datetime
+    origin: Literal["server", "device"]
+    action: str
+    username: str
+    user_id: str | None
+    actor_id: str | None
+    device_id: str | None
+    entity: str
+    record_id: str | None
+    child_id: str | None
+    detail: str
+
+
+class AuditTrail(WireModel):
+    child_id: str
+    exported_at: datetime
+    events: list[AuditTrailEntry]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ssl
 import uuid
 from typing import Any
 
@@ -13,9 +14,15 @@ from otvisit.sync import protocol
 class ApiClient:
     """One device talking to a running server."""
 
-    def __init__(self, base_url: str, *, schema: int | None = protocol.SCHEMA_VERSION) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        schema: int | None = protocol.SCHEMA_VERSION,
+        verify: ssl.SSLContext | bool = True,
+    ) -> None:
         headers = {} if schema is None else {protocol.SCHEMA_HEADER: str(schema)}
-        self.http = httpx.Client(base_url=base_url, headers=headers, timeout=60.0)
+        self.http = httpx.Client(base_url=base_url, headers=headers, timeout=60.0, verify=verify)
         self.token: str | None = None
         self.device_id: str | None = None
         self.next_op_seq = 1
@@ -79,6 +86,9 @@ class ApiClient:
         self.next_op_seq += 1
         return operation
 
+    def upload_audit_response(self, events: list[dict[str, Any]]) -> httpx.Response:
+        return self.post(protocol.AUDIT_PATH, json={"device_id": self.device_id, "events": events})
+
     def pull(self, cursor: int = 0, limit: int = protocol.DEFAULT_PULL_LIMIT) -> dict[str, Any]:
         answer = self.get(protocol.PULL_PATH, params={"cursor": cursor, "limit": limit})
         assert answer.status_code == 200, answer.text
@@ -97,6 +107,25 @@ class ApiClient:
             cursor = page["next_cursor"]
             if not page["has_more"]:
                 return {"records": records, "removed_children": removed, "cursor": cursor}
+
+
+def audit_event(
+    action: str = "view", *, child_id: str | None = None, at: str = "2026-11-24T09:00:00+00:00",
+    **extra: Any,
+) -> dict[str, Any]:  # fmt: skip
+    """One device audit event as a laptop uploads it (``AuditUpload.events[i]``)."""
+    event: dict[str, Any] = {
+        "event_id": str(uuid.uuid4()),
+        "at": at,
+        "actor_id": None,
+        "action": action,
+        "entity": "child",
+        "record_id": child_id,
+        "child_id": child_id,
+        "detail": "",
+    }
+    event.update(extra)
+    return event
 
 
 def child_fields(team_id: str, **extra: Any) -> dict[str, Any]:

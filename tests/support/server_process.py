@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import os
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -91,10 +92,14 @@ class SeededTeam:
     team_id: str
     name: str
     therapists: list[Account] = field(default_factory=list)
+    #: Team-lead accounts (``seed_team(..., leads=1)``).
+    leads: list[Account] = field(default_factory=list)
 
 
-def seed_team(database_url: str, *, therapists: int = 2, name: str | None = None) -> SeededTeam:
-    """A new team with therapist accounts (unique names, known passwords) in the database."""
+def seed_team(
+    database_url: str, *, therapists: int = 2, name: str | None = None, leads: int = 0
+) -> SeededTeam:
+    """A new team with therapist (and team-lead) accounts, unique names, known passwords."""
     tag = uuid.uuid4().hex[:8]
     database = Database(database_url)
     try:
@@ -114,9 +119,18 @@ def seed_team(database_url: str, *, therapists: int = 2, name: str | None = None
                     password=password,
                 )
                 accounts.append(Account(username, password, user_id, full_name))
+            lead_accounts = []
+            for number in range(1, leads + 1):
+                username, password = f"lead{number}-{tag}", f"lead horse {number} {tag}"
+                full_name = f"Team lead {number} {tag}"
+                user_id = admin.create_user(
+                    session, team_id=team_id, username=username, full_name=full_name,
+                    password=password, role="team_lead",
+                )  # fmt: skip
+                lead_accounts.append(Account(username, password, user_id, full_name))
     finally:
         database.dispose()
-    return SeededTeam(team_id, team_name, accounts)
+    return SeededTeam(team_id, team_name, accounts, lead_accounts)
 
 
 class ServerProcess:
@@ -125,10 +139,22 @@ class ServerProcess:
     Its output goes to a log file whose text is included if it fails to start.
     """
 
-    def __init__(self, database_url: str, *, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        database_url: str,
+        *,
+        env: dict[str, str] | None = None,
+        tls: tuple[Path, Path] | None = None,
+        serve_args: Sequence[str] = (),
+    ) -> None:
+        """``tls``: (certificate, key) PEM files to serve HTTPS; ``serve_args``: more flags."""
         self.database_url = database_url
         self.port = free_port()
-        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.tls = tls
+        self.base_url = f"{'https' if tls else 'http'}://127.0.0.1:{self.port}"
+        self._serve_args = list(serve_args)
+        if tls is not None:
+            self._serve_args += ["--ssl-certfile", str(tls[0]), "--ssl-keyfile", str(tls[1])]
         self._env = {**os.environ, **(env or {})}
         # Closed (and deleted) in stop(), not at the end of a with block.
         self._log = tempfile.NamedTemporaryFile(prefix="otvisit-server-", suffix=".log")  # noqa: SIM115
@@ -137,8 +163,9 @@ class ServerProcess:
     def start(self, timeout: float = 60.0) -> ServerProcess:
         command = [
             sys.executable, "-m", "otvisit.sync.server", "--database-url", self.database_url,
-            "serve", "--host", "127.0.0.1", "--port", str(self.port),
+            "serve", "--host", "127.0.0.1", "--port", str(self.port), *self._serve_args,
         ]  # fmt: skip
+        verify = self.ssl_context() if self.tls else True
         self._process = subprocess.Popen(
             command, stdout=self._log, stderr=subprocess.STDOUT, env=self._env
         )
@@ -147,7 +174,8 @@ class ServerProcess:
             if self._process.poll() is not None:
                 raise RuntimeError(f"otvisit-server exited at start:\n{self.log_text()}")
             try:
-                if httpx.get(f"{self.base_url}/openapi.json", timeout=1.0).status_code == 200:
+                answer = httpx.get(f"{self.base_url}/openapi.json", timeout=1.0, verify=verify)
+                if answer.status_code == 200:
                     return self
             except httpx.TransportError:
                 pass
@@ -155,6 +183,11 @@ class ServerProcess:
         log = self.log_text()
         self.stop()
         raise RuntimeError(f"otvisit-server did not answer within {timeout} s:\n{log}")
+
+    def ssl_context(self) -> ssl.SSLContext:
+        """A client context that trusts this server's (self-signed) certificate only."""
+        assert self.tls is not None, "this server does not use TLS"
+        return ssl.create_default_context(cafile=str(self.tls[0]))
 
     def log_text(self) -> str:
         return Path(self._log.name).read_text(errors="replace")

@@ -5,20 +5,18 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import timedelta
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import Depends, FastAPI, Query, Request
+from fastapi import FastAPI, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from otvisit import __version__
 from otvisit.sync import protocol
 from otvisit.sync.protocol import (
     DeviceStatus,
-    ErrorBody,
     LoginRequest,
     LoginResponse,
     PullResponse,
@@ -26,18 +24,18 @@ from otvisit.sync.protocol import (
     PushResponse,
 )
 from otvisit.sync.server.audit import AuditEvent, AuditQueue, write_audit
-from otvisit.sync.server.auth import Caller, authenticate, log_in, touch_device
+from otvisit.sync.server.audit_routes import ERRORS, add_audit_routes
+from otvisit.sync.server.auth import authenticate, log_in, touch_device
 from otvisit.sync.server.config import ServerSettings
 from otvisit.sync.server.database import Database
-from otvisit.sync.server.errors import ApiError, unauthorized
+from otvisit.sync.server.deps import CallerDep, Credentials, client_address, token_of
+from otvisit.sync.server.errors import ApiError
 from otvisit.sync.server.guard import ApiGuard, error_response
+from otvisit.sync.server.headers import SecurityHeaders
 from otvisit.sync.server.pull import pull_changes
 from otvisit.sync.server.push import push_operations
 
-_bearer = HTTPBearer(auto_error=False, description="The device token given at login.")
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorBody} for code in (400, 401, 403, 409, 413, 422, 426, 429)
-}
+_ERRORS = ERRORS
 
 DESCRIPTION = f"""Sync API of otvisit's team server.
 
@@ -59,34 +57,6 @@ def _describe_validation(error: RequestValidationError) -> tuple[str, str]:
     return "invalid_request", "; ".join(parts) + more + "."
 
 
-def _client_address(request: Request) -> str:
-    return request.client.host if request.client else ""
-
-
-def _token(credentials: HTTPAuthorizationCredentials | None) -> str:
-    if credentials is None or credentials.scheme.lower() != "bearer":
-        raise unauthorized("not_signed_in", "Sign in first: this call needs a device token.")
-    return credentials.credentials
-
-
-def current_caller(
-    request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Caller:
-    """The device behind the bearer token (401 when there is none or it is not valid)."""
-    token = _token(credentials)
-    db: Database = request.app.state.db
-    with db.read() as session:
-        found, stale = authenticate(session, token=token, address=_client_address(request))
-    if stale:
-        with db.write() as session:
-            touch_device(session, device_id=found.device_id)
-    return found
-
-
-CallerDep = Annotated[Caller, Depends(current_caller)]
-
-
 def create_app(settings: ServerSettings, *, database: Database | None = None) -> FastAPI:
     """The app on a database (migrated by the caller: ``otvisit-server serve`` does it on start)."""
     db = database or Database(settings.database_url)
@@ -104,10 +74,17 @@ def create_app(settings: ServerSettings, *, database: Database | None = None) ->
         reads.stop()
 
     app = FastAPI(
-        title="otvisit team server", version=__version__, description=DESCRIPTION, lifespan=lifespan
+        title="otvisit team server",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        # No interactive console on a server of children's records; /openapi.json stays.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.db = db
     app.add_middleware(ApiGuard, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)  # outermost: guard refusals get the headers too
 
     @app.exception_handler(ApiError)
     async def _api_error(_request: Request, error: ApiError) -> JSONResponse:
@@ -133,7 +110,7 @@ def create_app(settings: ServerSettings, *, database: Database | None = None) ->
                 username=body.username,
                 password=body.password,
                 device_name=body.device_name,
-                address=_client_address(request),
+                address=client_address(request),
                 token_lifetime=lifetime,
                 failures_allowed=settings.login_failures_allowed,
                 window=timedelta(seconds=settings.login_window_seconds),
@@ -167,18 +144,24 @@ def create_app(settings: ServerSettings, *, database: Database | None = None) ->
     @app.get(protocol.PULL_PATH, response_model=PullResponse, responses=_ERRORS)
     async def pull(
         request: Request,
-        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+        credentials: Credentials,
         cursor: Annotated[int, Query(ge=0)] = 0,
         limit: Annotated[int, Query(ge=1, le=protocol.MAX_PULL_LIMIT)] = (
             protocol.DEFAULT_PULL_LIMIT
         ),
     ) -> Response:
         """The team's records changed after ``cursor``, oldest change first, tombstones included."""
-        token = _token(credentials)
-        body = await run_in_threadpool(_pull, token, _client_address(request), cursor, limit)
+        token = token_of(credentials)
+        body = await run_in_threadpool(_pull, token, client_address(request), cursor, limit)
         return Response(content=body, media_type="application/json")
 
+    add_audit_routes(app, db=db, reads=reads)
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app for each ``--workers`` process: settings from ``OTVISIT_SERVER_*`` variables."""
+    return create_app(ServerSettings())
 
 
 def route_paths(app: FastAPI) -> Sequence[str]:

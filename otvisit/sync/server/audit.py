@@ -6,6 +6,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
@@ -29,6 +30,8 @@ class AuditEvent:
     record_id: str | None = None
     child_id: str | None = None
     detail: str = ""
+    #: When it happened (None: when it is written). Queued reads carry the time of the read.
+    at: datetime | None = None
 
 
 def write_audit(session: Session, *, events: Iterable[AuditEvent]) -> None:
@@ -36,7 +39,7 @@ def write_audit(session: Session, *, events: Iterable[AuditEvent]) -> None:
     now = utcnow()
     rows = [
         {
-            "at": now,
+            "at": event.at or now,
             "action": event.action,
             "user_id": event.user_id,
             "username": event.username,

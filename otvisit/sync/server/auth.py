@@ -65,7 +65,7 @@ class Caller:
             team_name=self.team_name,
         )
 
-    def audit(self, action: str, **values: str | None) -> AuditEvent:
+    def audit(self, action: str, **values: str | datetime | None) -> AuditEvent:
         return AuditEvent(
             action=action,
             user_id=self.user_id,

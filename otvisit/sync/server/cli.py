@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sys
 from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy.orm import Session
 
 from otvisit.services.errors import DomainError
-from otvisit.sync.server import admin
+from otvisit.sync.server import admin, audit_trail
 from otvisit.sync.server.config import ServerSettings
 from otvisit.sync.server.database import Database
 
@@ -27,11 +31,49 @@ def _serve(args: argparse.Namespace, settings: ServerSettings) -> int:
 
     from otvisit.sync.server.app import create_app
 
+    if bool(args.ssl_certfile) != bool(args.ssl_keyfile):
+        print("otvisit-server: give both --ssl-certfile and --ssl-keyfile.", file=sys.stderr)
+        return 2
+    options: dict[str, Any] = {
+        "host": args.host,
+        "port": args.port,
+        "log_level": args.log_level,
+        "server_header": False,  # don't tell the world which server version to attack
+        "ssl_certfile": args.ssl_certfile,
+        "ssl_keyfile": args.ssl_keyfile,
+        "proxy_headers": args.proxy_headers,
+        "forwarded_allow_ips": args.forwarded_allow_ips,
+    }
+    # Migrated once here, before any worker starts, so workers never race to migrate.
     database = Database(settings.database_url)
     database.migrate()
-    app = create_app(settings, database=database)
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+    if args.workers > 1:
+        database.dispose()
+        os.environ["OTVISIT_SERVER_DATABASE_URL"] = settings.database_url
+        uvicorn.run(
+            "otvisit.sync.server.app:app_from_environment",
+            factory=True,
+            workers=args.workers,
+            **options,
+        )
+    else:
+        uvicorn.run(create_app(settings, database=database), **options)
     return 0
+
+
+def _export_audit(session: Session, args: argparse.Namespace) -> None:
+    file_format = args.format or ("json" if args.out.lower().endswith(".json") else "csv")
+    trail = audit_trail.export_child_trail(
+        session, caller=None, child_id=args.child, file_format=file_format
+    )
+    text = (
+        audit_trail.trail_csv(trail.events)
+        if file_format == "csv"
+        else trail.model_dump_json(indent=2)
+    )
+    with open(args.out, "w", encoding="utf-8", newline="") as out:
+        out.write(text)
+    print(f"{len(trail.events)} audit line(s) written to {args.out}")
 
 
 def _admin(args: argparse.Namespace, settings: ServerSettings) -> int:
@@ -65,7 +107,9 @@ def _admin(args: argparse.Namespace, settings: ServerSettings) -> int:
                     print(f"{device.id}\t{device.name}\t{state}\tlast seen {seen}")
             elif action == "revoke-device":
                 admin.revoke_device(session, device_id=args.device)
-    except DomainError as error:
+            elif action == "export-audit":
+                _export_audit(session, args)
+    except (DomainError, OSError) as error:
         print(f"otvisit-server: {error}", file=sys.stderr)
         return 1
     finally:
@@ -84,6 +128,19 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument("--log-level", default="warning")
     serve.add_argument("--database-url", dest="serve_database_url", help=argparse.SUPPRESS)
+    serve.add_argument("--workers", type=int, default=1, help="server processes (default 1)")
+    serve.add_argument("--ssl-certfile", help="TLS certificate (PEM) to serve HTTPS directly")
+    serve.add_argument("--ssl-keyfile", help="private key (PEM) of that certificate")
+    serve.add_argument(
+        "--proxy-headers",
+        action="store_true",
+        help="trust X-Forwarded-For/-Proto from --forwarded-allow-ips (behind a reverse proxy)",
+    )
+    serve.add_argument(
+        "--forwarded-allow-ips",
+        default="127.0.0.1",
+        help="addresses of the reverse proxy whose forwarded headers are trusted",
+    )
 
     admin_parser = commands.add_parser("admin", help="teams, accounts, children and devices")
     actions = admin_parser.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -107,6 +164,10 @@ def build_parser() -> argparse.ArgumentParser:
     devices.add_argument("--username", required=True)
     revoke = actions.add_parser("revoke-device", help="withdraw a device's access")
     revoke.add_argument("--device", required=True, help="device id")
+    export = actions.add_parser("export-audit", help="write one child's audit trail to a file")
+    export.add_argument("--child", required=True, help="child id")
+    export.add_argument("--out", required=True, help="file to write (.csv or .json)")
+    export.add_argument("--format", choices=["csv", "json"], help="default: from --out's suffix")
     return parser
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from otvisit.models.base import utcnow
 from otvisit.sync.server.audit import AuditEvent
 from otvisit.sync.server.auth import Caller
 from otvisit.sync.server.database import current_sequence
@@ -91,9 +92,11 @@ def _read_events(caller: Caller, rows: Sequence[Any], cursor: int) -> list[Audit
         return []
     per_child = Tally(row[2] for row in rows)
     last = rows[-1][3]
+    now = utcnow()
     return [
         caller.audit(
             "read",
+            at=now,
             child_id=child,
             detail=f"pulled {count} record(s) with seq {cursor + 1}..{last}",
         )

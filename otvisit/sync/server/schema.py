@@ -159,7 +159,10 @@ class AuditEntry(ServerBase):
     """Append-only log of every read, write, login and admin action; no API edits it."""
 
     __tablename__ = "audit"
-    __table_args__ = (Index("ix_audit_action_username_at", "action", "username", "at"),)
+    __table_args__ = (
+        Index("ix_audit_action_username_at", "action", "username", "at"),
+        Index("ux_audit_event_id", "event_id", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -172,3 +175,10 @@ class AuditEntry(ServerBase):
     record_id: Mapped[str | None] = mapped_column(String(36), default=None)
     child_id: Mapped[str | None] = mapped_column(String(36), index=True, default=None)
     detail: Mapped[str] = mapped_column(Text, default="")
+    #: ``server`` for what the server saw, ``device`` for events uploaded from a laptop.
+    origin: Mapped[str] = mapped_column(String(10), default="server", server_default="server")
+    #: The laptop's own id of an uploaded event (unique: uploading it again adds nothing).
+    event_id: Mapped[str | None] = mapped_column(String(36), default=None)
+    #: Who the laptop says acted (the uploader is ``user_id``), and when the server received it.
+    actor_id: Mapped[str | None] = mapped_column(String(36), default=None)
+    received_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
