@@ -196,6 +196,9 @@ MAX_AUDIT_EVENTS = 1000
 #: 403: only a team lead (or admin) of the child's team may export its audit trail.
 NOT_TEAM_LEAD = "not_team_lead"
 
+#: Largest change sequence, op_seq, base_seq or cursor (64-bit signed); above it → 422.
+MAX_SEQUENCE = 2**63 - 1
+
 DeviceAuditAction = Literal["view", "create", "change", "delete", "print", "export"]
 
 

@@ -97,7 +97,7 @@ def test_refusals_write_nothing(live_server, team, devices) -> None:
             422, "invalid_event_time"),
         "NUL in detail": (
             {"device_id": device.device_id, "events": [good, audit_event(detail="a\x00b")]},
-            422, "invalid_event"),
+            422, "invalid_request"),
         "too many": (
             {"device_id": device.device_id,
              "events": [audit_event() for _ in range(protocol.MAX_AUDIT_EVENTS + 1)]},

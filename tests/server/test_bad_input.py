@@ -117,3 +117,36 @@ def test_bad_pull_parameters(device, query) -> None:
     answer = device.get(protocol.PULL_PATH, params=query)
     assert answer.status_code == 422
     assert answer.json()["error"]["code"] == "invalid_request"
+
+
+def _nul_login(device) -> object:
+    return device.post(
+        protocol.LOGIN_PATH,
+        json={"username": "ot\u0000", "password": "p", "device_name": "x"},
+    )
+
+
+EDGE_VALUES = {
+    # Each of these was a 500 on PostgreSQL (found fuzzing): a NUL can't be stored in text,
+    # and sequences are 64-bit.
+    "NUL in a login": _nul_login,
+    "NUL in a child id": lambda d: d.push_response([_goal(d, child_id="a\u0000b")]),
+    "NUL in a clinical note": lambda d: d.push_response([_goal(d, wording="Coat\u0000on")]),
+    "op_seq above 2^63-1": lambda d: d.push_response([{**_goal(d), "op_seq": 2**63}]),
+    "base_seq above 2^63-1": lambda d: d.push_response([{**_goal(d), "base_seq": 2**64}]),
+    "cursor above 2^63-1": lambda d: d.get(protocol.PULL_PATH, params={"cursor": 2**63}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EDGE_VALUES))
+def test_edge_values_are_refused_not_crashed_on(live_server, device, name) -> None:
+    before = counts(live_server.database_url)
+    answer = EDGE_VALUES[name](device)
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["error"]["code"] == "invalid_request"
+    assert counts(live_server.database_url) == before
+
+
+def test_an_escaped_backslash_before_u0000_is_ordinary_text(live_server, device) -> None:
+    answer = device.push_response([_goal(device, wording="C:\\u0000 is a path, not a NUL")])
+    assert answer.status_code == 200, answer.text

@@ -145,7 +145,7 @@ def create_app(settings: ServerSettings, *, database: Database | None = None) ->
     async def pull(
         request: Request,
         credentials: Credentials,
-        cursor: Annotated[int, Query(ge=0)] = 0,
+        cursor: Annotated[int, Query(ge=0, le=protocol.MAX_SEQUENCE)] = 0,
         limit: Annotated[int, Query(ge=1, le=protocol.MAX_PULL_LIMIT)] = (
             protocol.DEFAULT_PULL_LIMIT
         ),

@@ -52,16 +52,6 @@ def _event_time(event: UploadedAuditEvent) -> datetime:
     return at
 
 
-def _check_text(event: UploadedAuditEvent) -> None:
-    # PostgreSQL text can't hold NUL characters; no real event has one.
-    values = (event.entity, event.detail, event.actor_id or "", event.record_id or "")
-    if any("\x00" in value for value in values):
-        raise invalid(
-            "invalid_event",
-            f"Audit event {event.event_id} contains a NUL character. {_NOTHING_SAVED}",
-        )
-
-
 def _team_children(session: Session, *, team_id: str, child_ids: set[str]) -> set[str]:
     """Which of these children are, or once were, on the team's caseload."""
     if not child_ids:
@@ -122,7 +112,6 @@ def upload_events(session: Session, *, caller: Caller, upload: AuditUpload) -> A
     unique = list({event.event_id: event for event in upload.events}.values())
     times = {}
     for event in unique:
-        _check_text(event)
         times[event.event_id] = _event_time(event)
     if _other_teams(session, team_id=caller.team_id, events=unique):
         raise forbidden(

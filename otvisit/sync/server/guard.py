@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -16,6 +17,8 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 _HEADER = SCHEMA_HEADER.lower().encode()
+#: A JSON ``\u0000`` escape (not an escaped backslash followed by "u0000").
+_JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
 
 
 def error_response(status: int, code: str, message: str) -> JSONResponse:
@@ -56,7 +59,8 @@ def schema_refusal(value: bytes | None) -> JSONResponse | None:
 
 
 class ApiGuard:
-    """Refuses API calls with a missing or other schema version, and bodies over the limit (413).
+    """Refuses API calls with a missing or other schema version, bodies over the limit (413),
+    and bodies holding a NUL character (422: PostgreSQL text can't store one, no record has one).
 
     The body is read (up to the limit) before the app sees it, so an oversized
     request is refused before any parsing, with or without a Content-Length.
@@ -80,6 +84,13 @@ class ApiGuard:
                 body = await self._read_body(receive)
                 if body is None:
                     refusal = self._too_large()
+                elif b"\\u0000" in body and _JSON_NUL.search(body):
+                    refusal = error_response(
+                        422,
+                        "invalid_request",
+                        "The request contains a NUL character (\\u0000), which no record, "
+                        "name or audit line may hold. Nothing was saved.",
+                    )
                 else:
                     receive = _replay(body, receive)
         if refusal is not None:

@@ -13,7 +13,13 @@ from sqlalchemy.orm import Session
 from otvisit.models.base import utcnow
 from otvisit.models.registry import ENTITIES, FIELDS
 from otvisit.models.wire import WireError, fields_from_wire, to_wire
-from otvisit.sync.protocol import OperationResult, PushOperation, PushRequest, PushResponse
+from otvisit.sync.protocol import (
+    MAX_SEQUENCE,
+    OperationResult,
+    PushOperation,
+    PushRequest,
+    PushResponse,
+)
 from otvisit.sync.server import rules
 from otvisit.sync.server.audit import write_audit
 from otvisit.sync.server.auth import Caller
@@ -35,6 +41,17 @@ def operation_hash(op: PushOperation) -> str:
     """What an operation says, apart from its number and the device clock."""
     content = op.model_dump(mode="json", exclude={"op_seq", "made_at"})
     return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+
+
+def _check_bounds(ops: list[PushOperation]) -> None:
+    # Sequences are 64-bit on the server; a bigger number can only be a broken client.
+    for op in ops:
+        if op.op_seq > MAX_SEQUENCE or (op.base_seq or 0) > MAX_SEQUENCE:
+            raise invalid(
+                "invalid_request",
+                f"Operation {str(op.op_seq)[:20]} has a sequence number above {MAX_SEQUENCE}. "
+                f"{_NOTHING_SAVED}",
+            )
 
 
 def _check_order(ops: list[PushOperation]) -> None:
@@ -224,6 +241,7 @@ def push_operations(session: Session, *, caller: Caller, request: PushRequest) -
     if request.device_id != caller.device_id:
         raise forbidden("device_mismatch", "The push names another device than the signed-in one.")
     ops = request.operations
+    _check_bounds(ops)
     _check_order(ops)
     # The first statement takes the sequence lock: pushes are serialised from here to commit.
     lock = SequenceLock(session)
