@@ -29,12 +29,17 @@ from otvisit.models import (
     Therapist,
 )
 from otvisit.models.vocabulary import AppointmentStatus, EpisodeStatus
-from otvisit.services.errors import NotFound
+from otvisit.services.errors import NotFound, ValidationError
 from otvisit.services.nhs_number import format_nhs_number
 
 #: SyncSetting keys naming who is signed in: the sync login's user (JSON), or a bare id.
 SIGNED_IN_USER_KEY = "user"
 SIGNED_IN_KEY = "therapist_id"
+#: SyncSetting key: minutes without a key press or mouse move before the app locks itself.
+LOCK_AFTER_KEY = "lock_after_minutes"
+DEFAULT_LOCK_MINUTES = 5
+#: Shortest and longest idle time a therapist may choose (a laptop left on a bus locks within it).
+LOCK_MINUTES_RANGE = (1, 60)
 
 
 @dataclass(frozen=True, slots=True)
@@ -375,6 +380,30 @@ def _signed_in_ids(session: Session) -> list[str]:
     if bare and bare.value:
         ids.append(bare.value)
     return ids
+
+
+def lock_after_minutes(session: Session) -> int:
+    """How long this laptop may sit untouched before it locks (the default if unset or odd)."""
+    setting = session.get(SyncSetting, LOCK_AFTER_KEY)
+    try:
+        minutes = int(setting.value) if setting is not None else DEFAULT_LOCK_MINUTES
+    except ValueError:
+        return DEFAULT_LOCK_MINUTES
+    low, high = LOCK_MINUTES_RANGE
+    return minutes if low <= minutes <= high else DEFAULT_LOCK_MINUTES
+
+
+def set_lock_after_minutes(session: Session, *, minutes: int) -> int:
+    """Keep the idle time before locking, in whole minutes within LOCK_MINUTES_RANGE."""
+    low, high = LOCK_MINUTES_RANGE
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or not low <= minutes <= high:
+        raise ValidationError(f"Choose between {low} and {high} minutes before the laptop locks")
+    setting = session.get(SyncSetting, LOCK_AFTER_KEY)
+    if setting is None:
+        session.add(SyncSetting(key=LOCK_AFTER_KEY, value=str(minutes)))
+    else:
+        setting.value = str(minutes)
+    return minutes
 
 
 def is_empty(session: Session) -> bool:

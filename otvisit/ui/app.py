@@ -26,11 +26,16 @@ log = logging.getLogger(__name__)
 class StartState:
     empty: bool
     me: TherapistRef | None
+    lock_after_minutes: int
 
 
 def read_start_state(store: Store) -> StartState:
     with store.read_session() as session:
-        return StartState(caseload.is_empty(session), caseload.signed_in_therapist(session))
+        return StartState(
+            caseload.is_empty(session),
+            caseload.signed_in_therapist(session),
+            caseload.lock_after_minutes(session),
+        )
 
 
 class App(QObject):
@@ -47,9 +52,14 @@ class App(QObject):
     def open(self, profile_name: str) -> MainWindow:
         profile = Profile.locate(profile_name, self.args.data_dir).ensure()
         store = profile.open_store()
-        state = read_start_state(store)  # two indexed reads: fast enough before the first paint
+        state = read_start_state(store)  # three indexed reads: fast enough before the first paint
         runner = self.runner_class(store)
-        context = AppContext(runner=runner, documents_dir=profile.documents_dir, me=state.me)
+        context = AppContext(
+            runner=runner,
+            documents_dir=profile.documents_dir,
+            me=state.me,
+            lock_after_ms=state.lock_after_minutes * 60_000,
+        )
         label = "demo caseload (made-up children)" if profile.is_demo else ""
         window = MainWindow(context, profile_label=label)
         window.demo_wanted.connect(self.open_demo)
@@ -95,6 +105,10 @@ class App(QObject):
     def close(self) -> None:
         if self.window is not None:
             self.window.close()
+            # Deleted by Qt at a quiet moment, never by Python's garbage collector in the
+            # middle of delivering an event (the idle watch runs Python for every event).
+            self.window.deleteLater()
+            self.window = None
         if self.store is not None:
             self.store.close()
 

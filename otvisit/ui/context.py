@@ -32,6 +32,10 @@ class AppContext:
     autosave_ms: int = 3000
     #: Milliseconds between background syncs when a server is configured (0: never).
     sync_interval_ms: int = 5 * 60 * 1000
+    #: Milliseconds without a key press or mouse move before the app locks itself.
+    lock_after_ms: int = 5 * 60 * 1000
+    #: True while the lock page shows: views must not fill themselves with child data.
+    locked: bool = False
 
     @property
     def me_id(self) -> str | None:

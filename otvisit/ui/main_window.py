@@ -2,19 +2,33 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
+from otvisit.services.caseload import TherapistRef
 from otvisit.ui.caseload.view import CaseloadView
-from otvisit.ui.child.record import ChildRecordView
 from otvisit.ui.context import AppContext
+from otvisit.ui.locking import Locker
 from otvisit.ui.messages import MessageBar
 from otvisit.ui.printing import Printer
 from otvisit.ui.sync.status import SyncBar
 from otvisit.ui.welcome import WelcomePage
+
+if TYPE_CHECKING:
+    from otvisit.ui.child.notes import NoteStash
+    from otvisit.ui.child.record import ChildRecordView
 
 #: Shortcuts, shown under Help and in docs/keyboard.md.
 SHORTCUTS = (
@@ -29,9 +43,21 @@ SHORTCUTS = (
     ("Ctrl+P", "Preview the home programme handout"),
     ("F5", "Sync now"),
     ("Ctrl+Shift+K", "Sync conflicts"),
+    ("Ctrl+L", "Lock now (your password unlocks)"),
     ("Ctrl+Q", "Quit (the note is saved first)"),
     ("F1", "This list"),
 )
+
+
+@dataclass(frozen=True)
+class PutAway:
+    """Where the therapist was when the app locked (kept in memory, off the screen)."""
+
+    page: str
+    search: str
+    child_id: str | None
+    section: int
+    note: NoteStash | None
 
 
 class MainWindow(QMainWindow):
@@ -40,14 +66,16 @@ class MainWindow(QMainWindow):
     def __init__(self, context: AppContext, *, profile_label: str = "") -> None:
         super().__init__()
         self.context = context
-        self.setWindowTitle(f"otvisit{f' — {profile_label}' if profile_label else ''}")
+        self.title = f"otvisit{f' — {profile_label}' if profile_label else ''}"
+        self.setWindowTitle(self.title)
         self.messages = MessageBar()
         self.printer = Printer(context, self.messages, self)
         self.welcome = WelcomePage(context)
         self.caseload = CaseloadView(context)
-        self.record = ChildRecordView(context, self.messages, self.printer)
+        #: Built when the first child is opened (its eight sections are not needed to start).
+        self.record: ChildRecordView | None = None
         self.pages = QStackedWidget()
-        for page in (self.welcome, self.caseload, self.record):
+        for page in (self.welcome, self.caseload):
             self.pages.addWidget(page)
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -56,13 +84,24 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.sync_bar = SyncBar(context)
         self.statusBar().addPermanentWidget(self.sync_bar, 1)
+        self.locked_label = QLabel("Locked")
+        self.statusBar().addWidget(self.locked_label)
+        self.locked_label.hide()
         self.conflicts: Any = None
+        self.put_away: PutAway | None = None
+        self.locker = Locker(
+            self,
+            context,
+            put_away=self._put_away,
+            bring_back=self._bring_back,
+            can_lock=lambda: self.pages.currentWidget() is not self.welcome,  # nothing to hide
+        )
 
         self.caseload.open_child.connect(self.open_child)
-        self.record.back.connect(self.show_caseload)
+        self.caseload.loaded.connect(self._first_paint_done)
         self.sync_bar.open_conflicts.connect(self.show_conflicts)
         self.welcome.demo_wanted.connect(self.demo_wanted)
-        self.welcome.signed_in.connect(lambda _user: self._after_sign_in())
+        self.welcome.signed_in.connect(self._after_sign_in)
         context.runner.error.connect(self.messages.problem)
         self._menus()
         self._fit_to_screen()
@@ -94,6 +133,8 @@ class MainWindow(QMainWindow):
     def _menus(self) -> None:
         self._menus_by_name: dict[str, object] = {}
         self._action("&File", "Open the &demo caseload", [], self.demo_wanted)
+        self.lock_action = self._action("&File", "&Lock now", "Ctrl+L", self.lock)
+        self._action("&File", "Lock &after…", [], self.choose_lock_time)
         self._action("&File", "&Quit", "Ctrl+Q", self.close)
         self._action("&Go", "&Find a child", "Ctrl+F", self.find_child)
         self._action("&Go", "Back to the &caseload", ["Esc", "Alt+Left"], self.show_caseload)
@@ -105,23 +146,34 @@ class MainWindow(QMainWindow):
     # --- pages ------------------------------------------------------------------------------
 
     def start(self, *, first_run: bool) -> None:
-        """Show the welcome page on a first run, else the caseload; start background sync."""
-        self.sync_bar.start()
+        """Show the welcome page on a first run, else the caseload; sync starts after it shows."""
+        self.locker.start()
         if first_run:
             self.pages.setCurrentWidget(self.welcome)
+            self.sync_bar.start()
         else:
             self.pages.setCurrentWidget(self.caseload)
             self.caseload.focus_search()
             self.caseload.refresh()
 
-    def _after_sign_in(self) -> None:
-        self.show_caseload()
+    def _first_paint_done(self) -> None:
+        # The sync client (httpx, pydantic) loads after the caseload is on screen, not before.
+        self.caseload.loaded.disconnect(self._first_paint_done)
+        self.sync_bar.start()
+
+    def _after_sign_in(self, user: Any) -> None:
+        """Signed in on the welcome page: she is the therapist now; fetch her team's caseload."""
+        self.context.me = TherapistRef(user.therapist_id, user.full_name, user.team_id)
+        self.pages.setCurrentWidget(self.caseload)
+        self.caseload.focus_search()
+        self.caseload.refresh()
         self.sync_bar.sync_now()
 
     def show_caseload(self) -> None:
         if self.pages.currentWidget() is self.welcome:
             return
-        self.record.flush()
+        if self.record is not None:
+            self.record.flush()
         self.pages.setCurrentWidget(self.caseload)
         self.caseload.focus_search()
 
@@ -130,14 +182,82 @@ class MainWindow(QMainWindow):
             return
         self.show_caseload()
 
+    def record_view(self) -> ChildRecordView:
+        if self.record is None:
+            from otvisit.ui.child.record import ChildRecordView  # loads on the first child
+
+            self.record = ChildRecordView(self.context, self.messages, self.printer)
+            self.record.back.connect(self.show_caseload)
+            self.pages.addWidget(self.record)
+        return self.record
+
     def open_child(self, child_id: str) -> None:
-        self.pages.setCurrentWidget(self.record)
-        self.record.show_child(child_id)
+        record = self.record_view()
+        self.pages.setCurrentWidget(record)
+        record.show_child(child_id)
 
     def _preview_handout(self) -> None:
-        if self.pages.currentWidget() is self.record:
+        if self.record is not None and self.pages.currentWidget() is self.record:
             self.record.open_section(self.record.programme)
             self.record.programme.preview("handout")
+
+    # --- locking --------------------------------------------------------------------------------
+
+    def lock(self) -> None:
+        self.locker.lock()
+
+    def choose_lock_time(self) -> None:
+        self.locker.choose_idle_time(self)
+
+    def _put_away(self) -> None:
+        """Save drafts, then take every child's data off the screen and out of the widgets."""
+        page = "record" if self.pages.currentWidget() is self.record else "caseload"
+        child_id, section, note = None, 0, None
+        record, self.record = self.record, None
+        if record is not None:
+            child_id, section = record.child_id, record.tabs.currentIndex()
+            note = record.notes.stash()
+            record.flush()
+            self.pages.removeWidget(record)
+            record.hide()
+            record.deleteLater()  # its sections, dialogs and data go with it
+        self.put_away = PutAway(page, self.caseload.put_away(), child_id, section, note)
+        self.pages.setCurrentWidget(self.caseload)
+        self.printer.close_preview()
+        if self.conflicts is not None:
+            self.conflicts.close()
+            self.conflicts.deleteLater()
+            self.conflicts = None
+        for window in QApplication.topLevelWidgets():
+            if window is not self and window.isVisible():
+                window.close()
+        self.messages.hide()
+        self.messages.label.clear()
+        self.sync_bar.hide()
+        self.locked_label.show()
+        self.setWindowTitle(f"{self.title} — locked")
+        for action in self.actions():
+            action.setEnabled(False)
+
+    def _bring_back(self) -> None:
+        for action in self.actions():
+            action.setEnabled(True)
+        self.setWindowTitle(self.title)
+        self.locked_label.hide()
+        self.sync_bar.show()
+        self.sync_bar.refresh()
+        away, self.put_away = self.put_away, None
+        if away is None:
+            return
+        self.caseload.bring_back(away.search)
+        if away.child_id is None or away.page != "record":
+            self.caseload.focus_search()
+            return
+        record = self.record_view()
+        if away.note is not None:
+            record.notes.restore(away.note)
+        record.tabs.setCurrentIndex(away.section)
+        self.open_child(away.child_id)
 
     def show_conflicts(self) -> None:
         if self.conflicts is None:
@@ -161,7 +281,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Save any draft, let the worker finish writing it, then close."""
-        self.record.flush()
+        if self.record is not None:
+            self.record.flush()
+        self.locker.stop()
         self.sync_bar.timer.stop()
         self.context.runner.wait_for_workers()
         event.accept()

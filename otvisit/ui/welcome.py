@@ -90,12 +90,18 @@ class WelcomePage(QWidget):
         self.feedback.setText("Connecting…")
 
         def work() -> SignedInUser:
+            from otvisit.services.unlock import MIN_PASSWORD_LENGTH, set_unlock_password
             from otvisit.sync.client.login import login  # httpx loads on the worker
 
             with store.transaction() as session:
-                return login(
+                signed_in = login(
                     session, server_url=url, username=user, password=password, device_name=device
                 )
+                # Her own password unlocks the laptop later, checked offline; one too short
+                # for a lock is not kept (the first lock asks for a longer one).
+                if len(password) >= MIN_PASSWORD_LENGTH:
+                    set_unlock_password(session, password=password)
+                return signed_in
 
         def done(user: SignedInUser) -> None:
             self.password.clear()

@@ -11,7 +11,7 @@ from otvisit.models.store import Store
 from otvisit.models.vocabulary import AppointmentType, EpisodeStatus, Place
 from otvisit.services import caseload
 from otvisit.services.caseload import CaseloadFilter
-from otvisit.services.errors import NotFound
+from otvisit.services.errors import NotFound, ValidationError
 from tests.ui.factories import Seeded, seed_team
 
 
@@ -131,3 +131,30 @@ def test_signed_in_therapist_and_empty_store(store: Store) -> None:
         me = caseload.signed_in_therapist(session)
         assert me is not None and me.therapist_id == seeded.me
         assert [t.name for t in caseload.list_therapists(session)] == ["Jo Adebayo", "Kim Patel"]
+
+
+def test_lock_after_minutes_defaults_to_five_and_keeps_a_choice(store: Store) -> None:
+    with store.read_session() as session:
+        assert caseload.lock_after_minutes(session) == caseload.DEFAULT_LOCK_MINUTES == 5
+    with store.transaction() as session:
+        caseload.set_lock_after_minutes(session, minutes=2)
+    with store.transaction() as session:
+        assert caseload.lock_after_minutes(session) == 2
+        caseload.set_lock_after_minutes(session, minutes=15)
+    with store.read_session() as session:
+        assert caseload.lock_after_minutes(session) == 15
+
+
+@pytest.mark.parametrize("minutes", [0, 61, -1, True, 2.5, "5"])
+def test_lock_after_minutes_refuses_odd_values_and_keeps_the_old_one(
+    store: Store, minutes: object
+) -> None:
+    with store.transaction() as session:
+        caseload.set_lock_after_minutes(session, minutes=3)
+    with (
+        pytest.raises(ValidationError, match="minutes before the laptop locks"),
+        store.transaction() as session,
+    ):
+        caseload.set_lock_after_minutes(session, minutes=minutes)  # type: ignore[arg-type]
+    with store.read_session() as session:
+        assert caseload.lock_after_minutes(session) == 3

@@ -27,7 +27,7 @@ def main(data_dir: str, text: str) -> int:
     window = app.open("main")
     window.context.autosave_ms = 100
     runner = window.context.runner
-    notes = window.record.notes
+    notes = window.record_view().notes  # the record is built on first use
 
     def when_idle(step: object) -> None:
         def check() -> None:

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QCoreApplication, QEvent
 from pytestqt.qtbot import QtBot
 
 from otvisit.ui.app import App
@@ -24,3 +25,4 @@ def visit(qtbot: QtBot, tmp_path: Path) -> Iterator[Visit]:
     yield running
     running.settle()
     app.close()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # the window goes now

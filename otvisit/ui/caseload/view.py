@@ -112,6 +112,8 @@ class CaseloadView(QWidget):
         self._apply_filter()
 
     def refresh(self) -> None:
+        if self.context.locked:  # filled again when unlocked
+            return
         today = date.today()
         me = self.context.me_id
         self.context.runner.read(caseload.list_caseload, done=self._show_rows, owner=self)
@@ -122,6 +124,8 @@ class CaseloadView(QWidget):
         )
 
     def _show_rows(self, rows: list[CaseloadRow]) -> None:
+        if self.context.locked:  # a read that finished after the lock
+            return
         self.model.today = date.today()
         first = self.model.total() == 0
         self.model.set_rows(rows)
@@ -131,6 +135,8 @@ class CaseloadView(QWidget):
         self.loaded.emit()
 
     def _show_today(self, rows: list[TodayAppointment]) -> None:
+        if self.context.locked:
+            return
         self.today_model.set_rows(rows)
         self.today_table.resizeColumnsToContents()
         when = date.today().strftime("%A %d %B")
@@ -164,6 +170,22 @@ class CaseloadView(QWidget):
 
     def _open_today(self, index: QModelIndex) -> None:
         self.open_child.emit(str(index.data(CHILD_ID_ROLE)))
+
+    def put_away(self) -> str:
+        """Forget every row (names, NHS numbers) and the search typed; returns the search."""
+        typed = self.search.text()
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.model.set_rows([])
+        self.today_model.set_rows([])
+        self.today_label.setText("<b>Today</b>")
+        self._update_count()
+        return typed
+
+    def bring_back(self, typed: str) -> None:
+        self.search.setText(typed)
+        self.refresh()
 
     def focus_search(self) -> None:
         self.search.setFocus()

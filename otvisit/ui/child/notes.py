@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from html import escape
 from typing import Any
@@ -53,6 +54,16 @@ ROLES = (
 )
 
 
+@dataclass(frozen=True)
+class NoteStash:
+    """The open note while the app is locked: saved to the store, and kept here in case not."""
+
+    child_id: str
+    note_id: str
+    body: str
+    plan: str
+
+
 def _plain(name: str) -> QPlainTextEdit:
     edit = QPlainTextEdit()
     edit.setAccessibleName(name)
@@ -72,6 +83,8 @@ class NotesSection(Section):
         self._dirty = False
         self._loading = False
         self.dialog: FormDialog | None = None
+        #: A note to open again after unlocking, with what was typed in it.
+        self._restore: NoteStash | None = None
 
         self.model = NotesModel(self)
         self.table = QTableView()
@@ -177,7 +190,23 @@ class NotesSection(Section):
         if child_id != self.child_id:
             self.flush()
             self._clear()
+            if self._restore is not None and self._restore.child_id == child_id:
+                self.note_id = self._restore.note_id  # _show opens it once the list is read
         super().show_child(child_id)
+
+    def stash(self) -> NoteStash | None:
+        """Save the open draft now and remember it, before the app locks."""
+        if self.child_id is None or self.note_id is None:
+            return None
+        stash = NoteStash(
+            self.child_id, self.note_id, self.body.toPlainText(), self.plan.toPlainText()
+        )
+        self.save_now()
+        return stash
+
+    def restore(self, stash: NoteStash) -> None:
+        """Open this note again when the child is shown (after unlocking)."""
+        self._restore = stash
 
     def reload(self) -> None:
         child_id = self.child_id
@@ -211,6 +240,16 @@ class NotesSection(Section):
                 signed = fresh.signed_at is not None
                 if signed or (self.note is None and not self._dirty):
                     self._load_note(fresh)  # never over text typed and not saved yet
+                    self._put_back_typed(fresh)
+
+    def _put_back_typed(self, fresh: NoteView) -> None:
+        """After unlocking: if the draft did not reach the store, the words typed come back."""
+        stash, self._restore = self._restore, None
+        if stash is None or stash.note_id != fresh.note_id or fresh.signed_at is not None:
+            return
+        if (stash.body, stash.plan) != (fresh.body, fresh.plan):
+            self.body.setPlainText(stash.body)
+            self.plan.setPlainText(stash.plan)  # marks the draft edited: it saves itself again
 
     def open_note(self, note: NoteView) -> None:
         if note.note_id == self.note_id:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
+from sqlalchemy.orm import Session
 
+from otvisit.models.vocabulary import AuditAction
 from otvisit.services import caseload
+from otvisit.services.audit import record_access
 from otvisit.services.caseload import ChildSummary
 from otvisit.ui.child.appointments import AppointmentsSection
 from otvisit.ui.child.discharge import DischargeSection
@@ -76,9 +79,19 @@ class ChildRecordView(QWidget):
         context.changes.child_changed.connect(self._record_changed)
 
     def show_child(self, child_id: str) -> None:
+        """Open a child's record: the opening is audited once (switching sections is not)."""
         self.flush()
         self.child_id = child_id
         self.header.setText("Loading…")
+        me = self.context.me_id
+
+        def viewed(session: Session) -> None:
+            record_access(
+                session, actor_id=me, action=AuditAction.VIEW, entity="child",
+                record_id=child_id, child_id=child_id,
+            )  # fmt: skip
+
+        self.context.runner.write(viewed)
         self.context.runner.read(
             lambda session: caseload.child_summary(session, child_id=child_id),
             done=self._show_header,
