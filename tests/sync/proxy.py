@@ -49,7 +49,8 @@ class FaultProxy:
     requests: list[str] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
     drop_rules: list[DropRule] = field(default_factory=list)
-    #: Called after an answer reached the laptop, with the request line (e.g. to kill the server).
+    #: Called with the request line once the server answered, just before the laptop gets the
+    #: answer (e.g. to stop the server so that nothing after this answer can reach it).
     after_answer: Callable[[str], None] | None = None
     _server: socketserver.ThreadingTCPServer | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -125,8 +126,8 @@ class FaultProxy:
                 self.dropped.append(f"{method} {path}")
             client.close()  # the server has committed; the laptop never hears back
             return
+        if self.after_answer is not None:
+            self.after_answer(f"{method} {path}")
         answer_head, _, answer_body = answer.partition(b"\r\n\r\n")
         client.sendall(_with_close(answer_head) + b"\r\n\r\n" + answer_body)
         client.close()
-        if self.after_answer is not None:
-            self.after_answer(f"{method} {path}")

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from otvisit.models import Child, OutboxOp, SessionNote, new_id, utcnow
 from otvisit.models.store import Store
+from otvisit.models.wire import record_fields
 from otvisit.sync.client import settings
 from otvisit.sync.client.engine import SyncReport, _apply_batch
 from otvisit.sync.client.errors import SyncError
@@ -97,3 +98,34 @@ def test_tombstones_update_known_records_and_skip_unknown_ones(store: Store) -> 
 def test_an_unknown_entity_is_refused(store: Store) -> None:
     with pytest.raises(SyncError, match="does not know: spaceship"):
         _apply(store, pulled("spaceship", {"name": "x"}, child_id=None), cursor=1)
+
+
+def test_bulk_inserted_rows_read_back_exactly_as_sent(store: Store) -> None:
+    child = pulled(
+        "child",
+        child_fields(
+            TEAM, interpreter_needed=True, access_needs=["large_print"], setting_type="school"
+        ),
+        seq=1,
+    )
+    note = pulled(
+        "session_note",
+        note_fields(
+            child.record_id,
+            new_id(),
+            attendees=[{"role": "parent", "name": "Mum", "language": "so"}],
+            signed_at="2026-11-23T14:05:09.123456+00:00",
+            place="home",
+        ),
+        seq=2,
+    )
+    _apply(store, child, note, cursor=2)
+    with store.read_session() as session:
+        stored_child = session.get(Child, child.record_id)
+        stored_note = session.get(SessionNote, note.record_id)
+        assert stored_child is not None and stored_note is not None
+        for record, sent in ((stored_child, child), (stored_note, note)):
+            fields = record_fields(record)
+            assert {name: fields[name] for name in sent.fields} == sent.fields
+        assert stored_note.goals_addressed == []  # a default, stored like the ORM would
+        assert stored_note.signed_at is not None and stored_note.signed_at.tzinfo is not None

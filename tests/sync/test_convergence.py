@@ -172,11 +172,11 @@ def test_random_edits_syncs_and_faults_converge_with_every_op_applied_once(
                     with laptop.store.read_session() as session:
                         assert sync_status(session).pending_ops == 0
                         assert sync_status(session).rejected_ops == 0
-                        device = session.execute(
+                        device_id = session.execute(
                             text("SELECT value FROM sync_setting WHERE key = 'device_id'")
                         ).scalar()
                     answered = s.scalars(
-                        select(OpResult.op_seq).where(OpResult.device_id == device)
+                        select(OpResult.op_seq).where(OpResult.device_id == device_id)
                     ).all()
                     # Every operation the laptop made was processed by the server exactly once.
                     assert sorted(answered) == list(range(1, _ops_made(laptop) + 1))

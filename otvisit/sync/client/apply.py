@@ -3,23 +3,31 @@
 from __future__ import annotations
 
 import functools
+import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
 from otvisit.models import OutboxOp, SyncedRecord
-from otvisit.models.registry import ENTITIES, FIELDS, FieldSpec
-from otvisit.models.wire import WireError, from_wire
+from otvisit.models.registry import ENTITIES, FIELDS, FieldKind, FieldSpec
+from otvisit.models.wire import MAX_JSON_CHARS, MAX_TEXT_CHARS, WireError, from_wire
 from otvisit.sync.client.errors import SyncError
 from otvisit.sync.protocol import PulledRecord
 
 #: SQLite's limit on bound parameters is 32766; stay well under it per IN (...) list.
 ID_CHUNK = 900
+_SQLITE = sqlite.dialect()
+
+
+#: Turns a wire value into what the database column stores, checking it on the way.
+Converter = Callable[[Any], Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +39,15 @@ class _EntityPlan:
     specs: dict[str, FieldSpec]
     #: Values for fields a pulled record leaves out (only for inserting a record new here).
     defaults: dict[str, Any]
+    #: The INSERT of a whole row (sync columns, then every field) as driver-level SQL.
+    insert_sql: str
+    #: Per field, wire value -> stored value, in insert column order after the sync columns.
+    converters: tuple[tuple[str, Converter], ...]
+    #: Stored form of the defaults (a default list is stored as "[]" for every row alike).
+    stored_defaults: dict[str, Any]
+    #: Stored form of a timestamp and of a boolean for the sync columns.
+    store_time: Converter
+    store_bool: Converter
 
 
 def _defaults(model: type[SyncedRecord]) -> dict[str, Any]:
@@ -47,11 +64,51 @@ def _defaults(model: type[SyncedRecord]) -> dict[str, Any]:
     return found
 
 
-_PLANS: dict[str, _EntityPlan] = {}
+def _processor(table: Table, name: str, dialect: Dialect) -> Converter:
+    column_type = table.columns[name].type
+    processor = column_type.dialect_impl(dialect).bind_processor(dialect)
+    return processor if processor is not None else _same
 
 
-def plan_for(entity: str) -> _EntityPlan:
-    plan = _PLANS.get(entity)
+def _same(value: Any) -> Any:
+    return value
+
+
+def _converter(spec: FieldSpec, stored: Converter) -> Converter:
+    """Checks exactly as ``from_wire`` does, with fast paths for the common kinds."""
+    if spec.kind is FieldKind.TEXT:
+        limit = spec.max_length or MAX_TEXT_CHARS
+
+        def text(value: Any) -> Any:
+            if type(value) is str and len(value) <= limit:
+                return value
+            return from_wire(spec, value)  # raises the readable error (or allows None)
+
+        return text
+    if spec.kind is FieldKind.JSON:
+
+        def json_value(value: Any) -> Any:
+            if isinstance(value, list | dict):
+                encoded = json.dumps(value)  # what the JSON column would store, made once
+                if len(encoded) <= MAX_JSON_CHARS:
+                    return encoded
+            return stored(from_wire(spec, value))
+
+        return json_value
+
+    def other(value: Any) -> Any:
+        return stored(from_wire(spec, value))
+
+    return other
+
+
+_PLANS: dict[tuple[str, str], _EntityPlan] = {}
+
+
+def plan_for(entity: str, dialect: Dialect | None = None) -> _EntityPlan:
+    dialect = dialect or _SQLITE
+    key = (entity, dialect.name)
+    plan = _PLANS.get(key)
     if plan is None:
         model = ENTITIES.get(entity)
         if model is None:
@@ -60,8 +117,33 @@ def plan_for(entity: str) -> _EntityPlan:
             )
         table = model.__table__
         assert isinstance(table, Table)
-        plan = _EntityPlan(model, table, FIELDS[entity], _defaults(model))
-        _PLANS[entity] = plan
+        specs = FIELDS[entity]
+        defaults = _defaults(model)
+        processors = {name: _processor(table, name, dialect) for name in specs}
+        converters = tuple(
+            (name, _converter(spec, processors[name])) for name, spec in specs.items()
+        )
+        stored_defaults = {
+            name: processors[name](value() if callable(value) else value)
+            for name, value in defaults.items()
+        }
+        columns = ["id", "created_at", "updated_at", "server_seq", "deleted", *specs]
+        insert_sql = (
+            f"INSERT INTO {table.name} ({', '.join(columns)}) "
+            f"VALUES ({', '.join('?' for _ in columns)})"
+        )
+        plan = _EntityPlan(
+            model=model,
+            table=table,
+            specs=specs,
+            defaults=defaults,
+            insert_sql=insert_sql,
+            converters=converters,
+            stored_defaults=stored_defaults,
+            store_time=_processor(table, "created_at", dialect),
+            store_bool=_processor(table, "deleted", dialect),
+        )
+        _PLANS[key] = plan
     return plan
 
 
@@ -95,18 +177,35 @@ def convert_fields(plan: _EntityPlan, record_id: str, values: dict[str, Any]) ->
     return converted
 
 
-def _insert_row(plan: _EntityPlan, record: PulledRecord, now: datetime) -> dict[str, Any]:
-    row = {name: value() if callable(value) else value for name, value in plan.defaults.items()}
-    row.update(convert_fields(plan, record.record_id, record.fields))
-    missing = [name for name in plan.specs if name not in row]
-    if missing:
+def _insert_row(plan: _EntityPlan, record: PulledRecord, stored_now: Any) -> tuple[Any, ...]:
+    values = record.fields
+    if not values.keys() <= plan.specs.keys():
+        convert_fields(plan, record.record_id, values)  # raises, naming the unknown field
+    row: list[Any] = [
+        record.record_id,
+        stored_now,
+        stored_now,
+        record.seq,
+        plan.store_bool(record.deleted),
+    ]
+    defaults = plan.stored_defaults
+    try:
+        for name, convert in plan.converters:
+            if name in values:
+                row.append(convert(values[name]))
+            elif name in defaults:
+                row.append(defaults[name])
+            else:
+                raise SyncError(
+                    f"The server sent a new {plan.model.__entity__} ({record.record_id}) "
+                    f"without {name}."
+                )
+    except WireError as error:
         raise SyncError(
-            f"The server sent a new {plan.model.__entity__} ({record.record_id}) without "
-            f"{', '.join(missing)}."
-        )
-    row.update(id=record.record_id, created_at=now, updated_at=now, server_seq=record.seq)
-    row["deleted"] = record.deleted
-    return row
+            f"The server sent a {plan.model.__entity__} ({record.record_id}) this laptop cannot "
+            f"store: {error}."
+        ) from error
+    return tuple(row)
 
 
 def write_records(session: Session, records: Sequence[PulledRecord], now: datetime) -> int:
@@ -120,22 +219,26 @@ def write_records(session: Session, records: Sequence[PulledRecord], now: dateti
     for record in newest.values():
         by_entity[record.entity].append(record)
     written = 0
+    dialect = session.get_bind().dialect
     for entity, group in by_entity.items():
-        plan = plan_for(entity)
+        plan = plan_for(entity, dialect)
+        stored_now = plan.store_time(now)
         known = existing_ids(session, plan.table, [r.record_id for r in group])
-        inserts: list[dict[str, Any]] = []
+        inserts: list[tuple[Any, ...]] = []
         updates: dict[frozenset[str], list[dict[str, Any]]] = defaultdict(list)
         for record in group:
             if record.record_id not in known:
                 if record.deleted and not record.fields:
                     continue  # a tombstone of something this laptop never held
-                inserts.append(_insert_row(plan, record, now))
+                inserts.append(_insert_row(plan, record, stored_now))
                 continue
             row = convert_fields(plan, record.record_id, record.fields)
             row.update(_id=record.record_id, server_seq=record.seq, deleted=record.deleted)
             updates[frozenset(row)].append(row)
         if inserts:
-            session.execute(plan.table.insert(), inserts)
+            # Straight to the driver: values are already checked and in stored form, and
+            # SQLAlchemy's per-row parameter handling would cost more than the insert itself.
+            session.connection().exec_driver_sql(plan.insert_sql, inserts)
         for keys, rows in updates.items():
             table = plan.table
             values: dict[str, Any] = {key: bindparam(key) for key in keys if key != "_id"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -183,15 +184,25 @@ def _pull_all(
 ) -> None:
     with store.read_session() as session:
         cursor = settings.pull_cursor(session)
-    while True:
-        response = transport.pull(credentials.token, cursor=cursor, limit=pull_limit)
-        if response.has_more and response.next_cursor <= cursor:
-            raise SyncError("The server's changes did not move forward; sync stopped to be safe.")
-        done = {} if response.has_more else _status_values(report, clock)
-        _apply_batch(store, response, report, now=clock(), status=done)
-        cursor = response.next_cursor
-        if not response.has_more:
-            return
+
+    def fetch(after: int) -> PullResponse:
+        return transport.pull(credentials.token, cursor=after, limit=pull_limit)
+
+    # The next batch is fetched while this one is written: pulling is read-only, so a
+    # batch fetched ahead and never applied (an error in between) costs nothing but time.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="otvisit-pull") as ahead:
+        coming: Future[PullResponse] = ahead.submit(fetch, cursor)
+        while True:
+            response = coming.result()
+            if response.has_more and response.next_cursor <= cursor:
+                raise SyncError("The server's changes did not move forward; sync stopped.")
+            if response.has_more:
+                coming = ahead.submit(fetch, response.next_cursor)
+            done = {} if response.has_more else _status_values(report, clock)
+            _apply_batch(store, response, report, now=clock(), status=done)
+            cursor = response.next_cursor
+            if not response.has_more:
+                return
 
 
 def _apply_batch(
