@@ -489,6 +489,7 @@ class ProgrammeView:
     this_week: str
     #: (entry id, strategy slug, goal id) in printed order.
     entries: tuple[tuple[str, str, str | None], ...]
+    review_on: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -638,6 +639,7 @@ def child_programme(session: Session, *, child_id: str) -> ProgrammeView | None:
         programme.title,
         programme.this_week,
         tuple((e.id, e.strategy_slug, e.goal_id) for e in entries),
+        programme.review_on,
     )
 
 

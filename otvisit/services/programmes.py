@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from otvisit.models import Child, Goal, HomeProgramme, ProgrammeStrategy, new_id
 from otvisit.services.audit import record_change
 from otvisit.services.errors import ValidationError
+from otvisit.services.notes import UNSET
 from otvisit.services.records import check_date, get_live, optional_text
 from otvisit.services.strategy_library import team_strategy_slugs
 
@@ -41,6 +42,37 @@ def create_home_programme(
     session.add(programme)
     record_change(session, actor_id=actor_id, record=programme, created=True)
     return programme.id
+
+
+def update_programme(
+    session: Session,
+    *,
+    programme_id: str,
+    this_week: str = UNSET,
+    review_on: date | None = UNSET,
+    actor_id: str | None = None,
+) -> list[str]:
+    """Change what the family agreed to try this week and/or the review date (None clears it).
+
+    Only the arguments given are changed; every value is checked before any is
+    written. Returns the names of the fields that changed.
+    """
+    programme = get_live(session, HomeProgramme, programme_id, what="home programme")
+    values: dict[str, object] = {}
+    if this_week is not UNSET:
+        values["this_week"] = optional_text(this_week, what="this week's plan")
+    if review_on is not UNSET:
+        if review_on is not None:
+            check_date(review_on, what="the review date")
+            if review_on < programme.started_on:
+                raise ValidationError("The review date cannot be before the programme starts")
+        values["review_on"] = review_on
+    changed = sorted(name for name, value in values.items() if getattr(programme, name) != value)
+    for name in changed:
+        setattr(programme, name, values[name])
+    if changed:
+        record_change(session, actor_id=actor_id, record=programme, detail=", ".join(changed))
+    return changed
 
 
 def programme_entries(session: Session, *, programme_id: str) -> list[ProgrammeStrategy]:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
+    QDateEdit,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
@@ -49,6 +52,12 @@ class ProgrammeSection(Section):
         self.this_week.setAccessibleName("This week, in plain words")
         self.this_week.setTabChangesFocus(True)
         self.this_week.setMaximumBlockCount(20)
+        self.review_set = QCheckBox("&Review on")
+        self.review = QDateEdit(QDate.currentDate().addMonths(2))
+        self.review.setCalendarPopup(True)
+        self.review.setAccessibleName("Review the programme on")
+        self.review.setEnabled(False)
+        self.review_set.toggled.connect(self.review.setEnabled)
         self.save_button = QPushButton("&Save programme")
         self.handout_button = QPushButton("&Preview handout…")
         self.handout_button.setToolTip("Ctrl+P")
@@ -67,7 +76,12 @@ class ProgrammeSection(Section):
         layout.addWidget(self.library, 2)
         layout.addWidget(QLabel("What the family agreed to try this week (one line each)"))
         layout.addWidget(self.this_week, 1)
-        layout.addWidget(self.save_button)
+        save_row = QHBoxLayout()
+        save_row.addWidget(self.review_set)
+        save_row.addWidget(self.review)
+        save_row.addStretch(1)
+        save_row.addWidget(self.save_button)
+        layout.addLayout(save_row)
         layout.addLayout(print_row)
         self.save_button.clicked.connect(self.save)
         self.handout_button.clicked.connect(lambda: self.preview("handout"))
@@ -101,6 +115,10 @@ class ProgrammeSection(Section):
             self.goal.addItem(goal.wording, goal.goal_id)
         if programme:
             self.this_week.setPlainText(programme.this_week)
+            self.review_set.setChecked(programme.review_on is not None)
+            if programme.review_on is not None:
+                when = programme.review_on
+                self.review.setDate(QDate(when.year, when.month, when.day))
         count = len(chosen)
         self.state.setText(
             f"<b>{programme.title}</b>: {count} strateg{'y' if count == 1 else 'ies'}."
@@ -108,14 +126,21 @@ class ProgrammeSection(Section):
             else "No home programme yet: tick strategies and save to start one."
         )
 
+    def _review_on(self) -> date | None:
+        if not self.review_set.isChecked():
+            return None
+        chosen = self.review.date()
+        return date(chosen.year(), chosen.month(), chosen.day())
+
     def save(self) -> None:
-        """Create the programme if needed, add newly ticked strategies, remove unticked ones."""
+        """Create or update the programme, add newly ticked strategies, remove unticked ones."""
         child_id, me = self.child_id, self.context.me_id
         if child_id is None:
             return
         wanted = self.library.checked_values()
         goal_id = self.goal.currentData()
         this_week = self.this_week.toPlainText()
+        review_on = self._review_on()
         programme = self.programme
 
         def save(session: Session) -> int:
@@ -126,9 +151,17 @@ class ProgrammeSection(Section):
                     child_id=child_id,
                     started_on=date.today(),
                     this_week=this_week,
+                    review_on=review_on,
                     actor_id=me,
                 )
-            # Changing "this week" on an existing programme waits for an update service.
+            else:
+                programmes.update_programme(
+                    session,
+                    programme_id=programme_id,
+                    this_week=this_week,
+                    review_on=review_on,
+                    actor_id=me,
+                )
             have = {
                 slug: entry_id for entry_id, slug, _g in (programme.entries if programme else ())
             }
