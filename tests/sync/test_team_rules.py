@@ -13,8 +13,9 @@ from sqlalchemy import func, select
 from otvisit import cli
 from otvisit.models import Child, Goal, SessionNote, SetAsideEdit, SyncSetting, utcnow
 from otvisit.models.vocabulary import Place
-from otvisit.sync.client import settings, sync_status
+from otvisit.sync.client import list_rejected, list_set_aside, settings, sync_status
 from otvisit.sync.client.credentials import KEYRING_SERVICE, keyring_key
+from otvisit.sync.client.engine import _RUNNING
 from otvisit.sync.server import admin
 from tests.fakes import MemoryKeyring
 from tests.support.server_process import ServerProcess
@@ -114,6 +115,8 @@ def test_a_refused_change_is_reported_and_later_changes_still_sync(
     assert (kept.state, kept.changes) == ("rejected", {"body": "Changed after signing."})
     with b.store.read_session() as session:
         assert sync_status(session).rejected_ops == 1
+        [shown] = list_rejected(session)
+    assert shown.record_id == note.id and "signed" in shown.reason
     a.sync()
     assert a.get(Goal, goal.id).wording == "Noor will open her lunchbox"
     assert a.get(SessionNote, note.id).body == "Signed note."
@@ -146,6 +149,8 @@ def test_a_child_leaving_the_team_leaves_the_laptop_and_unsent_edits_are_kept_as
         [aside] = session.scalars(select(SetAsideEdit)).all()
         assert aside.changes == {"kind": "upsert", "fields": {"postcode": "MO1 1VE"}}
         assert sync_status(session).set_aside_edits == 1
+        [shown] = list_set_aside(session)
+    assert shown.child_id == child_id and shown.changes["fields"] == {"postcode": "MO1 1VE"}
     assert a.outbox() == []
 
 
@@ -214,3 +219,16 @@ def test_the_commands_sign_in_and_sync(
     out = capsys.readouterr().out
     assert "Signed in as Therapist 1 " in out
     assert "received 2" in out  # the team and its therapist
+
+
+def test_a_second_sync_of_the_same_laptop_at_once_is_refused(
+    server: ServerProcess, laptops: list[Laptop], tmp_path: Path
+) -> None:
+    team = create_team(server, therapists=1)
+    a = sign_in(laptops, tmp_path, name="a", url=server.base_url, team=team, number=0)
+    assert a.sync().exit_code == 0
+    guard = _RUNNING[str(a.store.path)]
+    with guard:  # as if the window's worker were syncing right now
+        report = a.sync()
+    assert report.failure == "busy" and report.exit_code == 1
+    assert a.sync().exit_code == 0

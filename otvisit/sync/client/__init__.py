@@ -11,7 +11,14 @@ from otvisit.sync.client.errors import (
     UpdateRequired,
 )
 from otvisit.sync.client.login import login
-from otvisit.sync.client.status import SyncStatus, sync_status
+from otvisit.sync.client.status import (
+    RejectedChange,
+    SetAside,
+    SyncStatus,
+    list_rejected,
+    list_set_aside,
+    sync_status,
+)
 from otvisit.sync.client.transport import HttpTransport, RetryPolicy, SyncTransport
 
 __all__ = [
@@ -21,13 +28,17 @@ __all__ = [
     "HttpTransport",
     "NotSignedIn",
     "OfflineError",
+    "RejectedChange",
     "RetryPolicy",
+    "SetAside",
     "SyncError",
     "SyncReport",
     "SyncStatus",
     "SyncTransport",
     "UpdateRequired",
     "list_conflicts",
+    "list_rejected",
+    "list_set_aside",
     "load_credentials",
     "login",
     "resolve_conflict",

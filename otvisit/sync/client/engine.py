@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -35,6 +36,8 @@ from otvisit.sync.client.transport import HttpTransport, SyncTransport
 from otvisit.sync.protocol import MAX_PULL_LIMIT, PullResponse, PushRequest
 
 log = logging.getLogger(__name__)
+#: One sync at a time per store in this process (the window's worker and a menu click alike).
+_RUNNING: dict[str, threading.Lock] = {}
 
 #: Exit codes of ``otvisit sync``, also used by the UI to pick a message.
 EXIT_OK, EXIT_PARTIAL, EXIT_AUTH, EXIT_OFFLINE = 0, 1, 2, 3
@@ -56,7 +59,7 @@ class SyncReport:
     pull_batches: int = 0
     removed_children: list[str] = field(default_factory=list)
     set_aside: int = 0
-    #: "", or why the sync stopped: "offline", "auth", "revoked", "update", "error".
+    #: "", or why the sync stopped: "offline", "auth", "revoked", "update", "busy", "error".
     failure: str = ""
     error: str = ""
 
@@ -94,6 +97,27 @@ def sync_once(
     except NotSignedIn as error:
         report.failure, report.error = "auth", str(error)
         return report
+    except SyncError as error:  # the password store could not be read
+        report.failure, report.error = "error", str(error)
+        return report
+    guard = _RUNNING.setdefault(str(store.path), threading.Lock())
+    if not guard.acquire(blocking=False):
+        report.failure, report.error = "busy", "A sync of this laptop is already running."
+        return report
+    try:
+        return _sync_locked(store, report, transport, credentials, pull_limit, clock)
+    finally:
+        guard.release()
+
+
+def _sync_locked(
+    store: Store,
+    report: SyncReport,
+    transport: SyncTransport | None,
+    credentials: Credentials,
+    pull_limit: int,
+    clock: Callable[[], datetime],
+) -> SyncReport:
     own_transport = transport is None
     active = transport or HttpTransport(credentials.server_url)
     with store.transaction() as session:

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from otvisit.models import OutboxOp, SetAsideEdit, SyncConflict
+from otvisit.models.base import utcnow
 from otvisit.sync.client import settings
+
+#: A sync marked in progress for longer than this was cut short (the app closed or crashed).
+STALE_SYNC = timedelta(minutes=15)
 
 
 @dataclass(frozen=True)
@@ -52,7 +57,58 @@ def sync_status(session: Session) -> SyncStatus:
         last_success_at=settings.as_timestamp(values[settings.LAST_SUCCESS_AT]),
         last_error=values[settings.LAST_ERROR],
         last_attempt_at=settings.as_timestamp(values[settings.LAST_ATTEMPT_AT]),
-        in_progress=bool(values[settings.IN_PROGRESS]),
+        in_progress=_running(values[settings.IN_PROGRESS], values[settings.LAST_ATTEMPT_AT]),
         signed_in_as=values[settings.USERNAME],
         server_url=values[settings.SERVER_URL],
     )
+
+
+def _running(flag: str, last_attempt: str) -> bool:
+    started = settings.as_timestamp(last_attempt)
+    return bool(flag) and started is not None and utcnow() - started < STALE_SYNC
+
+
+@dataclass(frozen=True)
+class RejectedChange:
+    """A change the server refused for good: kept on the laptop and shown with the reason."""
+
+    op_seq: int
+    entity: str
+    record_id: str
+    child_id: str | None
+    changes: dict[str, Any]
+    reason: str
+    made_at: datetime
+
+
+@dataclass(frozen=True)
+class SetAside:
+    """An unsent change to a child who left this laptop: kept, shown, never sent."""
+
+    id: str
+    entity: str
+    record_id: str
+    child_id: str | None
+    changes: dict[str, Any]
+    reason: str
+    set_aside_at: datetime
+
+
+def list_rejected(session: Session) -> list[RejectedChange]:
+    ops = session.scalars(
+        select(OutboxOp).where(OutboxOp.state == "rejected").order_by(OutboxOp.seq)
+    )
+    return [
+        RejectedChange(
+            op.seq, op.entity, op.record_id, op.child_id, op.changes, op.error, op.created_at
+        )
+        for op in ops
+    ]
+
+
+def list_set_aside(session: Session) -> list[SetAside]:
+    edits = session.scalars(select(SetAsideEdit).order_by(SetAsideEdit.set_aside_at))
+    return [
+        SetAside(e.id, e.entity, e.record_id, e.child_id, e.changes, e.reason, e.set_aside_at)
+        for e in edits
+    ]
