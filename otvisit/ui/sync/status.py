@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import importlib
+import sys
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
-if TYPE_CHECKING:
-    from otvisit.sync.client.status import SyncStatus
 from otvisit.ui.context import AppContext
 from otvisit.ui.tasks import describe_error
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from otvisit.sync.client.status import SyncStatus
+
+STATUS_MODULE = "otvisit.sync.client.status"
+
+
+def _load_sync_client() -> None:
+    importlib.import_module(STATUS_MODULE)
 
 
 def ago(moment: datetime | None, now: datetime | None = None) -> str:
@@ -78,11 +89,20 @@ class SyncBar(QWidget):
             self.timer.start(self.context.sync_interval_ms)
 
     def refresh(self) -> None:
-        from otvisit.sync.client.status import sync_status  # loaded after the first paint
+        runner = self.context.runner
 
-        self.context.runner.read(
-            sync_status, done=self._show, failed=self._status_failed, owner=self
-        )
+        def read(session: Session) -> SyncStatus:
+            from otvisit.sync.client.status import sync_status
+
+            return sync_status(session)
+
+        def read_status(_loaded: object = None) -> None:
+            runner.read(read, done=self._show, failed=self._status_failed, owner=self)
+
+        if STATUS_MODULE in sys.modules:
+            read_status()
+        else:  # the sync client (httpx, pydantic) loads on the slow lane, not the GUI or DB one
+            runner.run(_load_sync_client, done=read_status, failed=self._status_failed)
 
     def _status_failed(self, error: Exception) -> None:
         self.error.setText(f"Sync status unavailable: {describe_error(error)}")
