@@ -41,9 +41,10 @@ edit = st.tuples(
     st.integers(0, 2),
 )
 new_goal = st.tuples(st.just("goal"), st.integers(0, DEVICES - 1), st.just(0), st.just(0))
+delete_note = st.tuples(st.just("delete"), st.integers(0, DEVICES - 1), st.just(0), st.just(0))
 #: Faults: 0 none, 1 the push answer is lost once, 2 a pull answer is lost once, 3 offline mid-sync.
 sync = st.tuples(st.just("sync"), st.integers(0, DEVICES - 1), st.integers(0, 3), st.just(0))
-steps = st.lists(st.one_of(edit, edit, new_goal, sync, sync), min_size=3, max_size=14)
+steps = st.lists(st.one_of(edit, edit, new_goal, delete_note, sync, sync), min_size=3, max_size=14)
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +72,15 @@ def _edit(laptop: Laptop, ids: dict[type[Any], str], field: int, value: int) -> 
     with laptop.store.transaction() as session:
         record = session.get(model, ids[model])
         assert record is not None
-        setattr(record, name, values[value % len(values)])
+        if not record.deleted:  # the app offers no editing of a deleted record
+            setattr(record, name, values[value % len(values)])
+
+
+def _delete_note(laptop: Laptop, note_id: str) -> None:
+    with laptop.store.transaction() as session:
+        note = session.get(SessionNote, note_id)
+        assert note is not None
+        note.deleted = True
 
 
 def _add_goal(laptop: Laptop, child_id: str, made: list[str]) -> None:
@@ -151,6 +160,8 @@ def test_random_edits_syncs_and_faults_converge_with_every_op_applied_once(
             laptop = laptops[device]
             if action == "edit":
                 _edit(laptop, ids, a, b)
+            elif action == "delete":
+                _delete_note(laptop, note.id)
             elif action == "goal":
                 _add_goal(laptop, child.id, goals)
             else:
