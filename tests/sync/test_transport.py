@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from otvisit.sync.client import HttpTransport, RetryPolicy
+from otvisit.sync.client import HttpTransport, RetryPolicy, SyncError
 from otvisit.sync.client.errors import (
     AuthError,
     OfflineError,
@@ -13,6 +13,7 @@ from otvisit.sync.client.errors import (
     ServerError,
     UpdateRequired,
 )
+from otvisit.sync.client.login import normalise_server_url
 from otvisit.sync.protocol import SCHEMA_HEADER, SCHEMA_VERSION, LoginRequest, PushRequest
 
 EMPTY_PULL = {"records": [], "removed_children": [], "next_cursor": 5, "has_more": False}
@@ -107,3 +108,22 @@ def test_an_answer_that_breaks_the_protocol_is_a_clear_error() -> None:
 def test_every_call_has_a_timeout() -> None:
     timeout = HttpTransport("http://server.test").client.timeout
     assert None not in (timeout.connect, timeout.read, timeout.write, timeout.pool)
+
+
+@pytest.mark.parametrize(
+    ("address", "accepted"),
+    [
+        ("https://ot.example.nhs.uk/", True),
+        ("http://127.0.0.1:8765", True),
+        ("http://ot.example.nhs.uk", False),  # a password and token in clear over a network
+        ("ot.example.nhs.uk", False),
+    ],
+)
+def test_the_server_address_must_use_https_unless_on_this_computer(
+    address: str, accepted: bool
+) -> None:
+    if accepted:
+        assert normalise_server_url(address) == address.rstrip("/")
+    else:
+        with pytest.raises(SyncError, match="https://"):
+            normalise_server_url(address)

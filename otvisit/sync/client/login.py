@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from sqlalchemy.orm import Session
 
 from otvisit.sync.client import settings
@@ -10,12 +12,18 @@ from otvisit.sync.client.errors import AuthError, RequestRefused, SyncError
 from otvisit.sync.client.transport import HttpTransport, SyncTransport
 from otvisit.sync.protocol import LoginRequest, SignedInUser
 
+#: Plain http is only for a server on this same computer (tests, a demo); never over a network.
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
 
 def normalise_server_url(url: str) -> str:
     cleaned = url.strip().rstrip("/")
-    if not cleaned.startswith(("http://", "https://")):
-        raise SyncError(f"The server address must start with https:// (got {url!r}).")
-    return cleaned
+    parts = urlsplit(cleaned)
+    if parts.scheme == "https" and parts.hostname:
+        return cleaned
+    if parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS:
+        return cleaned
+    raise SyncError(f"The server address must start with https:// (got {url!r}).")
 
 
 def login(
