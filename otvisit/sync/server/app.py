@@ -7,8 +7,9 @@ from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Annotated
 
+import anyio
+import anyio.to_thread
 from fastapi import FastAPI, Query, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -36,6 +37,8 @@ from otvisit.sync.server.pull import pull_changes
 from otvisit.sync.server.push import push_operations
 
 _ERRORS = ERRORS
+#: Pulls served at once per process (within the database pool of 10 connections).
+PULL_THREADS = 8
 
 DESCRIPTION = f"""Sync API of otvisit's team server.
 
@@ -66,9 +69,14 @@ def create_app(settings: ServerSettings, *, database: Database | None = None) ->
             write_audit(session, events=events)
 
     reads = AuditQueue(_write_reads)
+    # Pulls run in a few threads of their own (set at start-up: a limiter needs the event loop).
+    # More threads would only queue on the GIL, and on PostgreSQL open and close connections
+    # beyond the pool in every burst of pulls.
+    pull_slots: list[anyio.CapacityLimiter | None] = [None]
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        pull_slots[0] = anyio.CapacityLimiter(PULL_THREADS)
         reads.start()
         yield
         reads.stop()
@@ -132,9 +140,9 @@ def create_app(settings: ServerSettings, *, database: Database | None = None) ->
 
     def _pull(token: str, address: str, cursor: int, limit: int) -> bytes:
         # Token check and pull share one read transaction: the hot path of a busy server.
-        with db.read() as session:
-            who, stale = authenticate(session, token=token, address=address)
-            page = pull_changes(session, caller=who, cursor=cursor, limit=limit)
+        with db.read_connection() as connection:
+            who, stale = authenticate(connection, token=token, address=address)
+            page = pull_changes(connection, caller=who, cursor=cursor, limit=limit)
         if stale:
             with db.write() as session:
                 touch_device(session, device_id=who.device_id)
@@ -152,7 +160,9 @@ def create_app(settings: ServerSettings, *, database: Database | None = None) ->
     ) -> Response:
         """The team's records changed after ``cursor``, oldest change first, tombstones included."""
         token = token_of(credentials)
-        body = await run_in_threadpool(_pull, token, client_address(request), cursor, limit)
+        body = await anyio.to_thread.run_sync(
+            _pull, token, client_address(request), cursor, limit, limiter=pull_slots[0]
+        )
         return Response(content=body, media_type="application/json")
 
     add_audit_routes(app, db=db, reads=reads)

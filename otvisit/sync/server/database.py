@@ -9,7 +9,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, make_url, select
+from sqlalchemy import Connection, Engine, create_engine, event, make_url, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from otvisit.sync.server.schema import CHANGE_SEQ, Counter
@@ -61,6 +61,7 @@ class Database:
     def __init__(self, url: str) -> None:
         self.engine = create_server_engine(url)
         self._reads = sessionmaker(bind=self.engine, expire_on_commit=False)
+        self._autocommit = self.engine.execution_options(isolation_level="AUTOCOMMIT")
         self._writes = sessionmaker(
             bind=self.engine.execution_options(sqlite_begin="IMMEDIATE"), expire_on_commit=False
         )
@@ -80,6 +81,23 @@ class Database:
     def read(self) -> Iterator[Session]:
         with self._reads() as session, session.begin():
             yield session
+
+    @contextmanager
+    def read_connection(self) -> Iterator[Connection]:
+        """A plain connection for the hot read paths (no ORM session).
+
+        SQLite: one read transaction, so every statement reads the same snapshot.
+        PostgreSQL: autocommit, sparing the BEGIN and COMMIT round trips; under
+        READ COMMITTED a transaction would not give one snapshot anyway, and a
+        pull stays correct without one (it reads up to the high-water mark it
+        read first; a record changed meanwhile moves past it, to the next pull).
+        """
+        if self.dialect == "postgresql":
+            with self._autocommit.connect() as connection:
+                yield connection
+        else:
+            with self.engine.connect() as connection, connection.begin():
+                yield connection
 
     @contextmanager
     def write(self) -> Iterator[Session]:

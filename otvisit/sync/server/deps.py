@@ -27,8 +27,8 @@ def token_of(credentials: HTTPAuthorizationCredentials | None) -> str:
 
 def caller_for(db: Database, *, token: str, address: str) -> Caller:
     """The device behind a token (401 when it is not valid); refreshes its last-seen time."""
-    with db.read() as session:
-        found, stale = authenticate(session, token=token, address=address)
+    with db.read_connection() as connection:
+        found, stale = authenticate(connection, token=token, address=address)
     if stale:
         with db.write() as session:
             touch_device(session, device_id=found.device_id)

@@ -8,14 +8,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session
 
 from otvisit.models.base import utcnow
 from otvisit.sync.server.audit import AuditEvent
 from otvisit.sync.server.auth import Caller
-from otvisit.sync.server.database import current_sequence
-from otvisit.sync.server.schema import Record, TeamDeparture
+from otvisit.sync.server.schema import CHANGE_SEQ, Counter, Record, TeamDeparture
 
 _dumps = json.dumps
 
@@ -29,40 +28,57 @@ class PullPage:
     audit: list[AuditEvent]
 
 
-def pull_changes(session: Session, *, caller: Caller, cursor: int, limit: int) -> PullPage:
+# Built once: a pull is the hot path, and building statements costs more than running them.
+_RECORD, _DEPARTURE = Record.__table__.c, TeamDeparture.__table__.c
+_HIGH = select(Counter.__table__.c.value).where(Counter.__table__.c.name == CHANGE_SEQ)
+_CHANGES = (
+    select(
+        _RECORD.entity,
+        _RECORD.id,
+        _RECORD.child_id,
+        _RECORD.seq,
+        _RECORD.deleted,
+        _RECORD.fields,
+        _RECORD.updated_by,
+    )
+    .where(
+        _RECORD.team_id == bindparam("team"),
+        _RECORD.seq > bindparam("cursor"),
+        _RECORD.seq <= bindparam("high"),
+    )
+    .order_by(_RECORD.seq)
+    .limit(bindparam("rows"))
+)
+_DEPARTURES = (
+    select(_DEPARTURE.child_id)
+    .where(
+        _DEPARTURE.team_id == bindparam("team"),
+        _DEPARTURE.seq > bindparam("cursor"),
+        _DEPARTURE.seq <= bindparam("upper"),
+    )
+    .order_by(_DEPARTURE.seq)
+)
+
+
+def pull_changes(
+    session: Session | Connection, *, caller: Caller, cursor: int, limit: int
+) -> PullPage:
     """Records of the caller's team with ``cursor < seq``, oldest change first.
 
     Only sequences up to the committed high-water mark are read: every change
     at or below it has committed (writers hold the sequence lock until they
     commit), so moving the cursor there can never skip a late commit.
     """
-    high = current_sequence(session)
+    high = int(session.execute(_HIGH).scalar_one())
     rows = session.execute(
-        select(
-            Record.entity,
-            Record.id,
-            Record.child_id,
-            Record.seq,
-            Record.deleted,
-            Record.fields,
-            Record.updated_by,
-        )
-        .where(Record.team_id == caller.team_id, Record.seq > cursor, Record.seq <= high)
-        .order_by(Record.seq)
-        .limit(limit + 1)
+        _CHANGES, {"team": caller.team_id, "cursor": cursor, "high": high, "rows": limit + 1}
     ).all()
     has_more = len(rows) > limit
     if has_more:
         rows = rows[:limit]
     upper = rows[-1][3] if has_more else max(high, cursor)
     departures = session.execute(
-        select(TeamDeparture.child_id)
-        .where(
-            TeamDeparture.team_id == caller.team_id,
-            TeamDeparture.seq > cursor,
-            TeamDeparture.seq <= upper,
-        )
-        .order_by(TeamDeparture.seq)
+        _DEPARTURES, {"team": caller.team_id, "cursor": cursor, "upper": upper}
     ).scalars()
     # A child that came back to the team later is not removed: its records are re-sent.
     present = {row[1] for row in rows if row[0] == "child"}
