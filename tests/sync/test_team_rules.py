@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from otvisit import cli
 from otvisit.models import Child, Goal, SessionNote, SetAsideEdit, SyncSetting, utcnow
 from otvisit.models.vocabulary import Place
+from otvisit.services.unlock import check_unlock_password
 from otvisit.sync.client import list_rejected, list_set_aside, settings, sync_status
 from otvisit.sync.client.credentials import KEYRING_SERVICE, keyring_key
 from otvisit.sync.client.engine import _RUNNING
@@ -190,6 +191,9 @@ def test_login_keeps_the_token_in_keyring_not_in_the_store(
         assert token.encode() not in path.read_bytes()
     with a.store.read_session() as session:
         keys = set(session.scalars(select(SyncSetting.key)))
+        # Her sign-in password also unlocks this laptop later, checked offline.
+        assert check_unlock_password(session, password=team.passwords[a.username])
+        assert not check_unlock_password(session, password="not her password")
     assert {settings.DEVICE_ID, settings.SERVER_URL, settings.USER} <= keys
 
 

@@ -15,6 +15,7 @@ from otvisit.models.store import Store
 from otvisit.sync.client import settings
 from otvisit.sync.client.access import remove_children, wipe_synced_data
 from otvisit.sync.client.apply import reapply_pending, write_records
+from otvisit.sync.client.audit_upload import mark_uploaded, next_audit_batch, pending_audit_events
 from otvisit.sync.client.credentials import Credentials, forget_token, load_credentials
 from otvisit.sync.client.errors import (
     AuthError,
@@ -59,6 +60,8 @@ class SyncReport:
     pull_batches: int = 0
     removed_children: list[str] = field(default_factory=list)
     set_aside: int = 0
+    #: Audit events of this laptop now held by the server's log.
+    audit_uploaded: int = 0
     #: "", or why the sync stopped: "offline", "auth", "revoked", "update", "busy", "error".
     failure: str = ""
     error: str = ""
@@ -128,6 +131,7 @@ def _sync_locked(
     finished = False
     try:
         _push_all(store, active, credentials, report)
+        _upload_audit(store, active, credentials, report)
         _pull_all(store, active, credentials, report, pull_limit=pull_limit, clock=clock)
         finished = True  # the status was written with the last batch
     except AuthError as error:
@@ -172,6 +176,26 @@ def _push_all(
             with store.transaction() as session:
                 report._take(record_results(session, request, response))
         after = request.operations[-1].op_seq
+
+
+def _upload_audit(
+    store: Store, transport: SyncTransport, credentials: Credentials, report: SyncReport
+) -> None:
+    """The laptop's audit trail to the server, oldest first; acknowledged events are stamped."""
+    if not pending_audit_events(store):
+        return
+    while True:
+        with store.read_session() as session:
+            request = next_audit_batch(session, device_id=credentials.device_id)
+        if request is None:
+            return
+        receipt = transport.upload_audit(credentials.token, request)
+        with store.transaction() as session:
+            stamped = mark_uploaded(session, receipt)
+        report.audit_uploaded += stamped
+        if stamped == 0:
+            # The server accepted none of these: stop rather than send them again forever.
+            raise SyncError("The team's server did not take this laptop's audit trail.")
 
 
 def _push_one_by_one(

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session
 
+from otvisit.services.unlock import MIN_PASSWORD_LENGTH, set_unlock_password
 from otvisit.sync.client import settings
 from otvisit.sync.client.credentials import forget_token, save_token
 from otvisit.sync.client.errors import AuthError, RequestRefused, SyncError
@@ -85,4 +86,8 @@ def login(
             settings.WIPED_REASON: "",
         },
     )
+    # Her own password unlocks the laptop later, checked offline. One too short to be
+    # a lock password is not kept: the first lock then asks for a longer one.
+    if len(password) >= MIN_PASSWORD_LENGTH:
+        set_unlock_password(session, password=password)
     return response.user

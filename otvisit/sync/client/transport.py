@@ -23,12 +23,15 @@ from otvisit.sync.client.errors import (
     UpdateRequired,
 )
 from otvisit.sync.protocol import (
+    AUDIT_PATH,
     LOGIN_PATH,
     ME_PATH,
     PULL_PATH,
     PUSH_PATH,
     SCHEMA_HEADER,
     SCHEMA_VERSION,
+    AuditReceipt,
+    AuditUpload,
     DeviceStatus,
     ErrorBody,
     LoginRequest,
@@ -74,6 +77,8 @@ class SyncTransport(Protocol):
     def push(self, token: str, request: PushRequest) -> PushResponse: ...
 
     def pull(self, token: str, *, cursor: int, limit: int) -> PullResponse: ...
+
+    def upload_audit(self, token: str, request: AuditUpload) -> AuditReceipt: ...
 
     def close(self) -> None: ...
 
@@ -129,6 +134,12 @@ class HttpTransport:
     def pull(self, token: str, *, cursor: int, limit: int) -> PullResponse:
         params = {"cursor": cursor, "limit": limit}
         return self._call("GET", PULL_PATH, PullResponse, token=token, params=params)
+
+    def upload_audit(self, token: str, request: AuditUpload) -> AuditReceipt:
+        # Safe to retry: the server keeps each event once, by its id.
+        return self._call(
+            "POST", AUDIT_PATH, AuditReceipt, token=token, json=request.model_dump(mode="json")
+        )
 
     def _call(
         self,
