@@ -8,10 +8,11 @@ import socket
 import sys
 
 from otvisit.profile import Profile
-from otvisit.sync.client import SyncError, login
 
 
 def run(args: argparse.Namespace) -> int:
+    from otvisit.sync.client import SyncError, login  # httpx loads only when signing in
+
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from otvisit.profile import Profile
-from otvisit.sync.client import SyncReport, sync_once, sync_status
+
+if TYPE_CHECKING:  # httpx and pydantic load only when a sync runs
+    from otvisit.sync.client import SyncReport
 
 
 def describe(report: SyncReport) -> list[str]:
@@ -22,6 +25,8 @@ def describe(report: SyncReport) -> list[str]:
         lines.append(f"Not accepted by the server: {reason}")
     if report.removed_children:
         lines.append(f"{len(report.removed_children)} child(ren) left your team and were removed.")
+    if report.audit_uploaded:
+        lines.append(f"{report.audit_uploaded} audit event(s) sent to the team's log.")
     if report.set_aside:
         lines.append(f"{report.set_aside} unsent change(s) to them were kept aside.")
     if report.failure:
@@ -30,6 +35,8 @@ def describe(report: SyncReport) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from otvisit.sync.client import sync_once, sync_status
+
     store = Profile.locate(args.profile, args.data_dir).open_store()
     try:
         report = sync_once(store)
