@@ -91,3 +91,34 @@ def test_admin_commands(running_server, devices) -> None:
         stdin="short\n",
     )
     assert refused.returncode == 1 and "at least" in refused.stderr
+
+
+def test_team_contact_reaches_every_device_and_can_change(running_server, devices) -> None:
+    url = running_server.database_url
+    made = _admin(
+        url, "create-team", "--name", "South OT team", "--phone", "020 3049 8181",
+        "--email", "south.ot@nhs.example",
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    team_id = made.stdout.strip()
+    user = _admin(
+        url, "create-user", "--team", team_id, "--username", "ot-south",
+        "--full-name", "Sam Therapist", "--password-stdin", stdin="a long enough password\n",
+    )  # fmt: skip
+    assert user.returncode == 0, user.stderr
+    device = devices(running_server.base_url)
+    device.login("ot-south", "a long enough password", "laptop")
+
+    def team_record(cursor: int) -> tuple[dict[str, object], int]:
+        page = device.get(protocol.PULL_PATH, params={"cursor": cursor}).json()
+        (team,) = [r for r in page["records"] if r["entity"] == "team"]
+        return team["fields"], page["next_cursor"]
+
+    fields, cursor = team_record(0)
+    assert (fields["phone"], fields["email"]) == ("020 3049 8181", "south.ot@nhs.example")
+    changed = _admin(url, "update-team", "--team", team_id, "--phone", "020 3049 0000")
+    assert changed.returncode == 0, changed.stderr
+    fields, _ = team_record(cursor)  # only the new version arrives after the cursor
+    assert (fields["phone"], fields["email"]) == ("020 3049 0000", "south.ot@nhs.example")
+    nothing = _admin(url, "update-team", "--team", team_id)
+    assert nothing.returncode == 1 and "at least one" in nothing.stderr

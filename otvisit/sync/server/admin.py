@@ -75,21 +75,80 @@ def _admin_event(detail: str, **values: Any) -> AuditEvent:
     return AuditEvent(action="admin", username="(admin)", detail=detail, **values)
 
 
-def create_team(session: Session, *, name: str, team_id: str | None = None) -> str:
+#: What families and schools see on every document: the team's ways to be reached.
+TEAM_CONTACT_FIELDS = ("phone", "email", "address")
+
+
+def _contact(values: dict[str, str | None]) -> dict[str, Any]:
+    given = {name: value.strip() for name, value in values.items() if value is not None}
+    for name, value in given.items():
+        spec = FIELDS["team"][name]
+        if spec.max_length is not None and len(value) > spec.max_length:
+            raise ValidationError(f"The team's {name} is longer than {spec.max_length} characters.")
+    return given
+
+
+def create_team(
+    session: Session,
+    *,
+    name: str,
+    team_id: str | None = None,
+    phone: str | None = None,
+    email: str | None = None,
+    address: str | None = None,
+) -> str:
     """A new team, and the ``team`` record its devices receive. Returns the team id."""
     name = name.strip()
     if not name:
         raise ValidationError("A team needs a name.")
+    contact = _contact({"phone": phone, "email": email, "address": address})
     if session.execute(select(ServerTeam.id).where(ServerTeam.name == name)).first():
         raise ValidationError(f"There is already a team called {name!r}.")
     team_id = team_id or str(uuid.uuid4())
     lock = SequenceLock(session)
     session.execute(insert(ServerTeam).values(id=team_id, name=name, created_at=utcnow()))
-    fields = _defaults("team", {"name": name})
+    fields = _defaults("team", {"name": name, **contact})
     _write_record(session, lock, entity="team", record_id=team_id, team_id=team_id, fields=fields)
     lock.save()
     write_audit(session, events=[_admin_event(f"create team {name!r}", entity="team")])
     return team_id
+
+
+def update_team_contact(
+    session: Session,
+    *,
+    team_id: str,
+    phone: str | None = None,
+    email: str | None = None,
+    address: str | None = None,
+) -> None:
+    """Change how families reach the team; every device receives the new version."""
+    given = _contact({"phone": phone, "email": email, "address": address})
+    if not given:
+        raise ValidationError("Give at least one of --phone, --email or --address.")
+    lock = SequenceLock(session)
+    row = session.execute(
+        select(Record.fields, Record.field_seq).where(Record.id == team_id, Record.entity == "team")
+    ).first()
+    if row is None:
+        raise NotFound(f"There is no team with id {team_id}.")
+    seq = lock.next()
+    fields = {**json.loads(row.fields), **given}
+    field_seq = {**json.loads(row.field_seq), **{name: [seq, None] for name in given}}
+    session.execute(
+        update(Record)
+        .where(Record.id == team_id)
+        .values(
+            fields=json.dumps(fields),
+            field_seq=json.dumps(field_seq),
+            seq=seq,
+            updated_at=utcnow(),
+            updated_by="server",
+        )
+    )
+    lock.save()
+    changed = ", ".join(sorted(given))
+    write_audit(session, events=[_admin_event(f"update team contact: {changed}", entity="team")])
 
 
 def create_user(

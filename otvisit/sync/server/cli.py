@@ -83,7 +83,23 @@ def _admin(args: argparse.Namespace, settings: ServerSettings) -> int:
         with database.write() as session:
             action = args.action
             if action == "create-team":
-                print(admin.create_team(session, name=args.name))
+                print(
+                    admin.create_team(
+                        session,
+                        name=args.name,
+                        phone=args.phone,
+                        email=args.email,
+                        address=args.address,
+                    )
+                )
+            elif action == "update-team":
+                admin.update_team_contact(
+                    session,
+                    team_id=args.team,
+                    phone=args.phone,
+                    email=args.email,
+                    address=args.address,
+                )
             elif action == "create-user":
                 password = _read_password(args)
                 user_id = admin.create_user(
@@ -146,6 +162,14 @@ def build_parser() -> argparse.ArgumentParser:
     actions = admin_parser.add_subparsers(dest="action", required=True, metavar="ACTION")
     team = actions.add_parser("create-team", help="create a team; prints its id")
     team.add_argument("--name", required=True)
+    change = actions.add_parser(
+        "update-team", help="change the team's phone, email or address (on every document)"
+    )
+    change.add_argument("--team", required=True, help="team id")
+    for with_contact in (team, change):
+        with_contact.add_argument("--phone", help="the number families call, e.g. 020 3049 8181")
+        with_contact.add_argument("--email")
+        with_contact.add_argument("--address", help="one line, or lines separated by newlines")
     user = actions.add_parser("create-user", help="create a therapist or team-lead account")
     user.add_argument("--team", required=True, help="team id")
     user.add_argument("--username", required=True)
