@@ -108,5 +108,14 @@ class SyncedRecord(Base):
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
+def agreed_order(model: type[SyncedRecord]) -> tuple[Any, ...]:
+    """Oldest to newest in the order every device agrees on once synced: the server's sequence.
+
+    Records not yet synced (no sequence) come last, as the newest; ``created_at``
+    is no tie-breaker because a pulled record's creation time is when it arrived.
+    """
+    return (model.server_seq.is_(None), model.server_seq, model.id)
+
+
 #: Columns managed by the store and the sync protocol, never sent as field changes.
 SYNC_COLUMNS = frozenset({"id", "created_at", "updated_at", "server_seq", "deleted"})

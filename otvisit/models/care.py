@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from otvisit.models.base import StrEnumType, SyncedRecord, UTCDateTime
+from otvisit.models.base import StrEnumType, SyncedRecord, UTCDateTime, clinical_text
 from otvisit.models.vocabulary import (
     AppointmentStatus,
     AppointmentType,
@@ -25,7 +25,7 @@ class Episode(SyncedRecord):
 
     child_id: Mapped[str] = mapped_column(String(36), index=True)
     referred_on: Mapped[date] = mapped_column(Date)
-    referral_reason: Mapped[str] = mapped_column(Text, default="")
+    referral_reason: Mapped[str] = clinical_text(type_=Text, default="")
     accepted_on: Mapped[date | None] = mapped_column(Date, default=None)
     status: Mapped[EpisodeStatus] = mapped_column(
         StrEnumType(EpisodeStatus), default=EpisodeStatus.REFERRED
@@ -38,7 +38,7 @@ class Episode(SyncedRecord):
     discharge_reason: Mapped[DischargeReason | None] = mapped_column(
         StrEnumType(DischargeReason), default=None
     )
-    discharge_summary: Mapped[str] = mapped_column(Text, default="")
+    discharge_summary: Mapped[str] = clinical_text(type_=Text, default="")
     discharged_by_id: Mapped[str | None] = mapped_column(String(36), default=None)
 
 
@@ -69,4 +69,4 @@ class Appointment(SyncedRecord):
     disrupted: Mapped[bool] = mapped_column(Boolean, default=False)
     disruption_reason: Mapped[str] = mapped_column(String(200), default="")
     family_contacted: Mapped[bool] = mapped_column(Boolean, default=False)
-    notes: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = clinical_text(type_=Text, default="")

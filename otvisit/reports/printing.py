@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from otvisit.models import Child, EquipmentRecommendation, HomeProgramme, PrintedDocument, new_id
+from otvisit.models.base import agreed_order
 from otvisit.models.vocabulary import AuditAction
 from otvisit.reports import gather
 from otvisit.reports.i18n import available_languages
@@ -84,11 +85,11 @@ def _latest(session: Session, model: Any, child_id: str, what: str) -> str:
     found = session.scalars(
         select(model.id)
         .where(model.child_id == child_id, model.deleted.is_(False))
-        .order_by(model.created_at.desc())
-    ).first()
-    if found is None:
+        .order_by(*agreed_order(model))
+    ).all()
+    if not found:
         raise NotFound(f"There is no {what} for this child yet")
-    return str(found)
+    return str(found[-1])  # the newest, the same on every laptop
 
 
 def _source(session: Session, request: DocumentRequest) -> str | None:

@@ -28,6 +28,7 @@ from otvisit.models import (
     Team,
     Therapist,
 )
+from otvisit.models.base import agreed_order
 from otvisit.models.vocabulary import AppointmentStatus, EpisodeStatus
 from otvisit.services.errors import NotFound, ValidationError
 from otvisit.services.nhs_number import format_nhs_number
@@ -539,7 +540,7 @@ def child_goals(session: Session, *, child_id: str) -> list[GoalView]:
     ratings = session.scalars(
         select(GasRating)
         .where(GasRating.child_id == child_id, GasRating.deleted.is_(False))
-        .order_by(GasRating.rated_on, GasRating.created_at)
+        .order_by(GasRating.rated_on, *agreed_order(GasRating))
     )
     for rating in ratings:
         latest[rating.goal_id] = rating.level

@@ -93,6 +93,13 @@ def _mean(values: Sequence[int]) -> float:
     return sum(values) / len(values)
 
 
+def _mean_change(pairs: Sequence[tuple[int, int]]) -> float | None:
+    """Mean of (after − before) from whole-number sums: 2 stays exactly 2, never 1.9999…"""
+    if not pairs:
+        return None
+    return (sum(after for _, after in pairs) - sum(before for before, _ in pairs)) / len(pairs)
+
+
 def problem_change(scores: CopmScores) -> CopmChange:
     """Re-assessment minus baseline for one problem (None until it is re-assessed)."""
     for value, what in (
@@ -135,10 +142,8 @@ def summarise_copm(problems: Sequence[CopmScores]) -> CopmSummary:
     ]
     re_perf = _mean([after for _, after in perf_pairs]) if perf_pairs else None
     re_sat = _mean([after for _, after in sat_pairs]) if sat_pairs else None
-    mean_perf = (
-        (re_perf - _mean([before for before, _ in perf_pairs])) if re_perf is not None else None
-    )
-    mean_sat = (re_sat - _mean([before for before, _ in sat_pairs])) if re_sat is not None else None
+    mean_perf = _mean_change(perf_pairs)
+    mean_sat = _mean_change(sat_pairs)
     return CopmSummary(
         baseline_performance=_mean([p.baseline_performance for p in problems]),
         baseline_satisfaction=_mean([p.baseline_satisfaction for p in problems]),

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from otvisit.models import Child, Episode, GasRating, Goal, new_id
+from otvisit.models.base import agreed_order
 from otvisit.models.vocabulary import GoalStatus
 from otvisit.services.audit import record_change
 from otvisit.services.errors import ValidationError
@@ -164,7 +165,7 @@ def _latest_ratings(session: Session, goal_ids: list[str]) -> dict[str, GasRatin
     query = (
         select(GasRating)
         .where(GasRating.goal_id.in_(goal_ids), GasRating.deleted.is_(False))
-        .order_by(GasRating.rated_on, GasRating.created_at)
+        .order_by(GasRating.rated_on, *agreed_order(GasRating))
     )
     # Later rows overwrite earlier ones: the last rating per goal wins.
     return {rating.goal_id: rating for rating in session.scalars(query)}

@@ -200,3 +200,14 @@ def test_copm_problems_in_the_store(store: Store, refused: Refusal) -> None:
         ValidationError,
         "Performance must be",
     )
+
+
+def test_copm_mean_change_of_exactly_two_is_clinically_important() -> None:
+    # 1→3, 1→3, 3→5: a mean change of exactly 2 (floating means would give 1.999…).
+    problems = [
+        copm.CopmScores("Dressing", 1, 1, 3, 3),
+        copm.CopmScores("Cutlery", 1, 1, 3, 3),
+        copm.CopmScores("Handwriting", 3, 3, 5, 5),
+    ]
+    mean = copm.summarise_copm(problems).mean_change
+    assert mean.performance_change == 2 and mean.clinically_important

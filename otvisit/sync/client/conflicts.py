@@ -87,6 +87,11 @@ def resolve_conflict(
         raise NotFound("The record this conflict is about is not on this laptop any more.")
     if choice not in ("mine", "theirs", "merged"):
         raise ValidationError("Choose my version, their version, or a merged text.")
+    if choice != "theirs" and _signed(record):
+        raise RuleRefused(
+            "This note has been signed since, so it cannot change: keep their version "
+            "and add your words as an addendum."
+        )
     if conflict.kind == "edit":
         value = _chosen_value(conflict, choice, merged_text)
         _set_fields(record, {conflict.field: value})
@@ -98,6 +103,13 @@ def resolve_conflict(
     conflict.resolution = choice
     session.flush()
     return _view(conflict)
+
+
+def _signed(record: Any) -> bool:
+    """A signed note or an addendum: clinical records that never change once written."""
+    if record.__entity__ == "note_addendum":
+        return True
+    return record.__entity__ == "session_note" and record.signed_at is not None
 
 
 def _chosen_value(conflict: SyncConflict, choice: Choice, merged_text: str | None) -> Any:

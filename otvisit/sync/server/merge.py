@@ -140,6 +140,25 @@ def _is_concurrent(ctx: OpContext, op: PushOperation, stamp: list[Any] | None) -
     return int(stamp[0]) > (op.base_seq or 0) and stamp[1] != ctx.caller.device_id
 
 
+def _signs_unseen_text(
+    ctx: OpContext, op: PushOperation, state: RecordState, differing: dict[str, Any]
+) -> bool:
+    """A signature over a note whose text a colleague changed after this device last saw it.
+
+    (When the signing operation carries the text too, the text becomes a conflict below
+    and the signature is held back there.)
+    """
+    if state.entity != rules.SIGNED_NOTE_ENTITY or differing.get("signed_at") is None:
+        return False
+    specs = FIELDS[state.entity]
+    if any(specs[name].clinical_text for name in differing):
+        return False
+    return any(
+        spec.clinical_text and _is_concurrent(ctx, op, state.field_seq.get(name))
+        for name, spec in specs.items()
+    )
+
+
 def update_record(
     ctx: OpContext, op: PushOperation, state: RecordState, changes: dict[str, Any]
 ) -> OperationResult:
@@ -158,6 +177,8 @@ def update_record(
     if differing and (reason := _immutable_reason(state)):
         return _rejected(op, reason)
     specs = FIELDS[state.entity]
+    if _signs_unseen_text(ctx, op, state, differing):
+        return _rejected(op, rules.SIGNED_UNSEEN_REASON)
     changed: dict[str, Any] = {}
     conflicts: list[FieldConflict] = []
     merged = False
@@ -170,6 +191,11 @@ def update_record(
                 continue
             merged = True
         changed[name] = value
+    if conflicts and state.entity == rules.SIGNED_NOTE_ENTITY:
+        # A signature covers the words the signer saw: never sign text she did not see.
+        # The note stays unsigned until she resolves the conflict and signs again.
+        changed.pop("signed_at", None)
+        changed.pop("signed_by_id", None)
     record_seq = None
     if changed or restoring:
         state.deleted = False

@@ -47,3 +47,9 @@ MOVED_REASON = (
 )
 UNKNOWN_CHILD_REASON = "The child this record belongs to is not on the server."
 SCOPE_REASON = "A record can't be moved to another child or team."
+
+#: A note signed on a laptop that had not seen a colleague's later change to its text.
+SIGNED_UNSEEN_REASON = (
+    "A colleague changed this note's text before it was signed on this laptop, so it was not "
+    "signed. Check both versions (see the conflict), then sign it again."
+)
