@@ -63,6 +63,7 @@ class App(QObject):
         label = "demo caseload (made-up children)" if profile.is_demo else ""
         window = MainWindow(context, profile_label=label)
         window.demo_wanted.connect(self.open_demo)
+        context.changes.setParent(runner)  # goes with the runner, on the GUI thread
         self._replace(window, store, runner)
         window.show()
         if state.empty and profile.is_demo:
@@ -91,26 +92,33 @@ class App(QObject):
         runner.write(build, done=built)
 
     def _replace(self, window: MainWindow, store: Store, runner: TaskRunner) -> None:
-        old_window, old_store = self.window, self.store
+        old = (self.window, self.store, self.runner)
         self.window, self.store, self.runner = window, store, runner
-        if old_window is not None:
-            old_window.close()
-            old_window.deleteLater()
-        if old_store is not None:
-            old_store.close()
+        _discard(*old)
 
     def open_demo(self) -> None:
         self.open(DEMO_PROFILE)
 
     def close(self) -> None:
-        if self.window is not None:
-            self.window.close()
-            # Deleted by Qt at a quiet moment, never by Python's garbage collector in the
-            # middle of delivering an event (the idle watch runs Python for every event).
-            self.window.deleteLater()
-            self.window = None
-        if self.store is not None:
-            self.store.close()
+        _discard(self.window, self.store, self.runner)
+        self.window, self.store, self.runner = None, None, None
+
+
+def _discard(window: MainWindow | None, store: Store | None, runner: TaskRunner | None) -> None:
+    """Close a profile's window (it saves drafts and waits for the workers), then its store.
+
+    The window and the runner are deleted by Qt at a quiet moment on the GUI thread, never
+    by Python's garbage collector, which may run on a worker thread or in the middle of
+    delivering an event (the idle watch runs Python for every event).
+    """
+    if window is not None:
+        window.close()
+        window.deleteLater()
+    if runner is not None:
+        runner.wait_for_workers()
+        runner.deleteLater()
+    if store is not None:
+        store.close()
 
 
 def run_app(args: argparse.Namespace) -> int:

@@ -16,6 +16,12 @@ from PySide6.QtWidgets import (
 MIN_PASSWORD_LENGTH = 8  # the same rule as otvisit.services.unlock, checked here to say so early
 
 
+def _words(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    return label
+
+
 def _password(name: str) -> QLineEdit:
     edit = QLineEdit()
     edit.setEchoMode(QLineEdit.EchoMode.Password)
@@ -42,8 +48,10 @@ class LockPage(QWidget):
         self.password = _password("Your password")
         self.unlock_button = QPushButton("&Unlock")
         unlock = QWidget()
-        unlock_form = QFormLayout(unlock)
-        unlock_form.addRow(QLabel("Type your otvisit password to carry on where you were."))
+        unlock_layout = QVBoxLayout(unlock)
+        unlock_layout.addWidget(_words("Type your password to carry on where you were."))
+        unlock_form = QFormLayout()
+        unlock_layout.addLayout(unlock_form)
         unlock_form.addRow("&Password", self.password)
         unlock_form.addRow("", self.unlock_button)
 
@@ -51,13 +59,16 @@ class LockPage(QWidget):
         self.repeat_password = _password("New password again")
         self.set_button = QPushButton("&Set password and unlock")
         choose = QWidget()
-        choose_form = QFormLayout(choose)
-        intro = QLabel(
-            "Choose a password that unlocks this laptop (at least "
-            f"{MIN_PASSWORD_LENGTH} characters). It is checked on this laptop, without a network."
+        choose_layout = QVBoxLayout(choose)
+        choose_layout.addWidget(
+            _words(
+                "Choose a password that unlocks this laptop (at least "
+                f"{MIN_PASSWORD_LENGTH} characters). It is checked on this laptop, "
+                "without a network."
+            )
         )
-        intro.setWordWrap(True)
-        choose_form.addRow(intro)
+        choose_form = QFormLayout()
+        choose_layout.addLayout(choose_form)
         choose_form.addRow("&New password", self.new_password)
         choose_form.addRow("&Again", self.repeat_password)
         choose_form.addRow("", self.set_button)

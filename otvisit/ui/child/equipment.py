@@ -102,6 +102,7 @@ class EquipmentSection(Section):
         self.training = _text("Training notes")
         self.review = QDateEdit(QDate.currentDate().addMonths(3))
         self.review.setCalendarPopup(True)
+        self.review.setDisplayFormat("dd MMM yyyy")  # never 5 10 2026: day, month name, year
         self.recommend_button = QPushButton("&Recommend")
         form_box = QGroupBox("New recommendation")
         form = QFormLayout(form_box)

@@ -107,6 +107,7 @@ class NotesSection(Section):
 
         self.seen_on = QDateEdit(QDate.currentDate())
         self.seen_on.setCalendarPopup(True)
+        self.seen_on.setDisplayFormat("dd MMM yyyy")  # never 5 10 2026: day, month name, year
         self.place = QComboBox()
         for place in Place:
             self.place.addItem(place_text(place.value), place.value)

@@ -55,6 +55,7 @@ class ProgrammeSection(Section):
         self.review_set = QCheckBox("&Review on")
         self.review = QDateEdit(QDate.currentDate().addMonths(2))
         self.review.setCalendarPopup(True)
+        self.review.setDisplayFormat("dd MMM yyyy")  # never 5 10 2026: day, month name, year
         self.review.setAccessibleName("Review the programme on")
         self.review.setEnabled(False)
         self.review_set.toggled.connect(self.review.setEnabled)

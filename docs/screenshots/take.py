@@ -1,0 +1,153 @@
+"""Take the README's screenshots from the real app on the demo caseload (run under Xvfb).
+
+xvfb-run -a -s "-screen 0 1600x1000x24" python docs/screenshots/take.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QWidget
+from sqlalchemy import func, select
+
+from otvisit.models import (
+    Child,
+    EquipmentRecommendation,
+    Goal,
+    NoteAddendum,
+    SessionNote,
+    SyncConflict,
+)
+from otvisit.services.unlock import set_unlock_password
+from otvisit.ui.app import App
+from otvisit.ui.main_window import MainWindow
+
+HERE = Path(__file__).resolve().parent
+
+
+def wait(window: MainWindow, until: Callable[[], bool] | None = None, timeout: float = 30) -> None:
+    """Let the task runner finish and the screen repaint (and, optionally, a condition hold)."""
+    waited = 0.0
+    while waited < timeout:
+        QTest.qWait(100)
+        waited += 0.1
+        if window.context.runner.is_idle() and (until is None or until()):
+            QTest.qWait(300)  # the last repaint
+            return
+    raise TimeoutError("the app did not settle")
+
+
+def save(widget: QWidget, name: str) -> None:
+    widget.grab().save(str(HERE / name))
+    print("saved", name)
+
+
+def pick_child(window: MainWindow) -> tuple[str, str]:
+    """A child with goals, equipment, a signed note with an addendum and an interpreter."""
+    with window.context.runner.store.read_session() as session:
+        with_addenda = select(SessionNote.child_id).join(
+            NoteAddendum, NoteAddendum.note_id == SessionNote.id
+        )
+        with_equipment = select(EquipmentRecommendation.child_id)
+        goals = func.count(Goal.id)
+        child_id, note_id = session.execute(
+            select(Child.id, func.min(SessionNote.id))
+            .join(Goal, Goal.child_id == Child.id)
+            .join(SessionNote, SessionNote.child_id == Child.id)
+            .join(NoteAddendum, NoteAddendum.note_id == SessionNote.id)
+            .where(Child.interpreter_needed.is_(True), Child.id.in_(with_addenda))
+            .where(Child.id.in_(with_equipment))
+            .group_by(Child.id)
+            .order_by(goals.desc(), Child.family_name)
+            .limit(1)
+        ).one()
+    return child_id, note_id
+
+
+def add_conflicts(window: MainWindow, child_id: str) -> None:
+    with window.context.runner.store.transaction() as session:
+        goal = session.scalars(select(Goal).where(Goal.child_id == child_id).limit(1)).one()
+        session.add(
+            SyncConflict(
+                entity="goal", record_id=goal.id, child_id=child_id, field="wording",
+                mine=goal.wording,
+                theirs=goal.wording.replace("will", "will be able to", 1),
+                theirs_by="Kim Patel",
+            )
+        )  # fmt: skip
+
+
+def main() -> int:
+    os.environ.setdefault("OTVISIT_INSECURE_KEY_FILE", "1")
+    qt_app = QApplication.instance() or QApplication(sys.argv[:1])
+    with tempfile.TemporaryDirectory(prefix="otvisit-shots-") as folder:
+        app = App(argparse.Namespace(data_dir=folder, profile="demo"))
+        window = app.open("demo")
+        window.resize(1360, 820)
+        wait(window, lambda: window.caseload.model.total() > 0)
+        window.messages.hide()
+        window.caseload.scope.setCurrentIndex(1)
+        wait(window)
+        save(window, "caseload.png")
+
+        child_id, note_id = pick_child(window)
+        add_conflicts(window, child_id)
+        window.sync_bar.refresh()
+        window.open_child(child_id)
+        record = window.record_view()
+        wait(window)
+        record.open_section(record.goals)
+        wait(window)
+        record.goals.table.selectRow(0)
+        wait(window)
+        save(window, "child-goals.png")
+
+        record.open_section(record.notes)
+        wait(window)
+        record.notes.open_note(record.notes.model.row_at(record.notes.model.row_of(note_id)))
+        wait(window)
+        save(window, "session-note.png")
+
+        record.open_section(record.equipment)
+        wait(window)
+        record.equipment.preview_letter()
+        wait(window, lambda: window.printer.preview is not None)
+        preview = window.printer.preview
+        assert preview is not None
+        preview.resize(820, 900)
+        wait(window, lambda: preview.page_count() > 0)
+        save(preview, "equipment-letter-preview.png")
+        window.printer.close_preview()
+
+        window.sync_bar.refresh()
+        wait(window)
+        save(window.statusBar(), "status-bar.png")
+        window.show_conflicts()
+        wait(window)
+        conflicts = window.conflicts
+        assert conflicts is not None
+        conflicts.resize(900, 420)
+        wait(window)
+        save(conflicts, "sync-conflicts.png")
+        conflicts.close()
+
+        with window.context.runner.store.transaction() as session:
+            set_unlock_password(session, password="made-up demo password")
+        window.lock()
+        wait(window, lambda: window.locker.page.password.isVisible())
+        save(window, "lock-screen.png")
+        app.close()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    del qt_app
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
