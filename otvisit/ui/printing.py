@@ -292,6 +292,8 @@ class Printer(QObject):
         self.context.runner.run(read, done=opened, failed=self._failed)
 
     def _open(self, shown: Shown, parent: QWidget) -> None:
+        if self.context.locked:  # rendered while the app locked: never shown over the lock
+            return
         self.close_preview()
         self.messages.hide()
         self.preview = PdfPreview(shown, self, parent)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import date
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
@@ -22,6 +23,7 @@ from sqlalchemy import select
 
 from otvisit.models import Child, SessionNote
 from otvisit.services.caseload import lock_after_minutes
+from otvisit.services.goals import create_goal
 from otvisit.services.nhs_number import format_nhs_number
 from otvisit.services.unlock import set_unlock_password
 from tests.ui.driver import Visit, find_and_open, open_section, type_into
@@ -230,3 +232,23 @@ def test_the_welcome_page_is_never_locked(locking: Visit) -> None:
     window.pages.setCurrentWidget(window.welcome)
     window.lock()
     assert not window.locker.locked
+
+
+def test_a_document_that_finishes_after_the_lock_is_not_shown(locking: Visit) -> None:
+    window = locking.window
+    with window.context.runner.store.transaction() as session:
+        create_goal(
+            session, child_id=locking.seeded.amira, wording="Amira will feed herself",
+            levels={-2: "a", -1: "b", 0: "c", 1: "d", 2: "e"}, set_on=date(2026, 10, 1),
+        )  # fmt: skip
+    find_and_open(locking, "amira")
+    record = window.record
+    assert record is not None
+    open_section(locking, record.equipment)
+    problems: list[str] = []
+    window.context.runner.error.connect(problems.append)
+    window.printer.make("progress", child_id=locking.seeded.amira, parent=record)
+    window.lock()  # before the render comes back
+    locking.settle()
+    assert window.printer.preview is None and problems == []  # dropped quietly, not shown
+    _assert_nothing_about_children(locking)
