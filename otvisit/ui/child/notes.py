@@ -239,7 +239,7 @@ class NotesSection(Section):
                 self.table.selectRow(row)
                 fresh = self.model.row_at(row)
                 signed = fresh.signed_at is not None
-                if signed or (self.note is None and not self._dirty):
+                if not self._dirty and (signed or self.note is None):
                     self._load_note(fresh)  # never over text typed and not saved yet
                     self._put_back_typed(fresh)
 
@@ -404,22 +404,31 @@ class NotesSection(Section):
         self.save_now()
 
     def sign(self) -> None:
+        """Save what is typed and sign it in one transaction: a failed save signs nothing."""
         note_id, me = self.note_id, self.context.me_id
         if note_id is None or me is None:
             return
-        self.save_now()  # the one DB thread runs this save before the signature
+        self._timer.stop()
+        # Always what the editor shows now: an autosave queued just before (leaving the
+        # box to press Sign) may yet fail, and the signature must cover these words.
+        fields = self._fields()
+        self._dirty = False
+
+        def save_and_sign(session: Session) -> object:
+            notes.save_draft(session, note_id=note_id, actor_id=me, **fields)
+            return notes.sign_note(session, note_id=note_id, actor_id=me)
 
         def signed(_when: object) -> None:
             self.messages.inform("Note signed. Corrections from now on are addenda.")
             self.changed()
             self.reload()
 
-        self.context.runner.write(
-            lambda s: notes.sign_note(s, note_id=note_id, actor_id=me),
-            done=signed,
-            failed=self._failed,
-            owner=self,
-        )
+        def not_signed(error: Exception) -> None:
+            self._dirty = True  # the words typed stay in the editor, still to be saved
+            self.save_state.setText("Not signed")
+            self.messages.problem(f"The note was not signed: {describe_error(error)}")
+
+        self.context.runner.write(save_and_sign, done=signed, failed=not_signed, owner=self)
 
     def open_addendum(self) -> None:
         if self.note_id is None:
