@@ -182,23 +182,24 @@ class PdfPreview(QDialog):
         dialog.open()
 
     def print_to(self, printer: Any) -> None:
-        """Paint each page at the printer's resolution (the text stays sharp)."""
-        from PySide6.QtPrintSupport import QPrinter
+        """Send the document to the printer from the slow worker: the window never waits.
 
-        painter = QPainter()
-        if not painter.begin(printer):
-            self.printer.messages.problem("The printer could not be started. Check it is on.")
-            return
-        try:
-            for page in range(self.document.pageCount()):
-                if page:
-                    printer.newPage()
-                area = printer.pageRect(QPrinter.Unit.DevicePixel).size().toSize()
-                image = self.document.render(page, area)
-                painter.drawImage(QPointF(0, 0), image)
-        finally:
-            painter.end()
-        self.printer.printed(self.shown)
+        Each page is painted at the printer's resolution (the text stays sharp). The
+        worker opens its own QPdfDocument from the bytes: the preview's belongs to the
+        GUI thread.
+        """
+        shown, printers = self.shown, self.printer
+
+        def paint() -> bool:
+            return paint_pdf(shown.pdf, printer)
+
+        def done(started: bool) -> None:
+            if started:
+                printers.printed(shown)
+            else:
+                printers.messages.problem("The printer could not be started. Check it is on.")
+
+        printers.context.runner.run(paint, done=done, failed=printers._failed)
 
     def open_save_dialog(self) -> None:
         name = self.shown.file_name or f"{self.shown.title}.pdf"
@@ -208,6 +209,32 @@ class PdfPreview(QDialog):
         dialog.setDefaultSuffix("pdf")
         dialog.fileSelected.connect(lambda chosen: self.printer.save_copy(self.shown, Path(chosen)))
         dialog.open()
+
+
+def paint_pdf(pdf: bytes, printer: Any) -> bool:
+    """Paint every page of a PDF onto a printer (any thread); False if it could not start."""
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+    from PySide6.QtPdf import QPdfDocument
+    from PySide6.QtPrintSupport import QPrinter
+
+    buffer = QBuffer()
+    buffer.setData(QByteArray(pdf))
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    document = QPdfDocument()
+    document.load(buffer)
+    painter = QPainter()
+    if not painter.begin(printer):
+        return False
+    try:
+        for page in range(document.pageCount()):
+            if page:
+                printer.newPage()
+            area = printer.pageRect(QPrinter.Unit.DevicePixel).size().toSize()
+            painter.drawImage(QPointF(0, 0), document.render(page, area))
+    finally:
+        painter.end()
+        document.close()
+    return True
 
 
 class Printer(QObject):
