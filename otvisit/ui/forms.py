@@ -25,9 +25,15 @@ class FormDialog(QDialog):
         *,
         intro: str = "",
         ok_text: str = "OK",
+        name: str = "",
+        key: str = "",
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
+        #: Which form this is and about which record: what a section needs to open it again.
+        self.name, self.key = name, key
+        #: The fields by caption (without the ``&``), to keep what was typed while locked.
+        self.fields: dict[str, QWidget] = {}
         self.form = QFormLayout()
         layout = QVBoxLayout(self)
         if intro:
@@ -44,9 +50,12 @@ class FormDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self.accepted.connect(on_ok)
+        # The window's shortcuts stop at a modal dialog; the ones marked so (Lock now) reach it.
+        self.addActions([a for a in parent.window().actions() if a.property("in_dialogs")])
 
     def add(self, caption: str, field: QWidget) -> QWidget:
         field.setAccessibleName(caption.replace("&", ""))
+        self.fields[caption.replace("&", "")] = field
         self.form.addRow(caption, field)
         return field
 

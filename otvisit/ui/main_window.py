@@ -27,8 +27,8 @@ from otvisit.ui.sync.status import SyncBar
 from otvisit.ui.welcome import WelcomePage
 
 if TYPE_CHECKING:
-    from otvisit.ui.child.notes import NoteStash
     from otvisit.ui.child.record import ChildRecordView
+    from otvisit.ui.child.stash import SectionStash
 
 #: Shortcuts, shown under Help and in docs/keyboard.md.
 SHORTCUTS = (
@@ -57,7 +57,8 @@ class PutAway:
     search: str
     child_id: str | None
     section: int
-    note: NoteStash | None
+    #: Forms typed in and not submitted (the note, an addendum, a new goal…) by section title.
+    forms: dict[str, SectionStash]
 
 
 class MainWindow(QMainWindow):
@@ -134,6 +135,7 @@ class MainWindow(QMainWindow):
         self._menus_by_name: dict[str, object] = {}
         self._action("&File", "Open the &demo caseload", [], self.demo_wanted)
         self.lock_action = self._action("&File", "&Lock now", "Ctrl+L", self.lock)
+        self.lock_action.setProperty("in_dialogs", True)  # Ctrl+L locks with a form open too
         self._action("&File", "Lock &after…", [], self.choose_lock_time)
         self._action("&File", "&Quit", "Ctrl+Q", self.close)
         self._action("&Go", "&Find a child", "Ctrl+F", self.find_child)
@@ -212,16 +214,16 @@ class MainWindow(QMainWindow):
     def _put_away(self) -> None:
         """Save drafts, then take every child's data off the screen and out of the widgets."""
         page = "record" if self.pages.currentWidget() is self.record else "caseload"
-        child_id, section, note = None, 0, None
+        child_id, section, forms = None, 0, {}
         record, self.record = self.record, None
         if record is not None:
             child_id, section = record.child_id, record.tabs.currentIndex()
-            note = record.notes.stash()
+            forms = record.stash()  # before the flush: the note's words as typed
             record.flush()
             self.pages.removeWidget(record)
             record.hide()
             record.deleteLater()  # its sections, dialogs and data go with it
-        self.put_away = PutAway(page, self.caseload.put_away(), child_id, section, note)
+        self.put_away = PutAway(page, self.caseload.put_away(), child_id, section, forms)
         self.pages.setCurrentWidget(self.caseload)
         self.printer.close_preview()
         if self.conflicts is not None:
@@ -250,14 +252,17 @@ class MainWindow(QMainWindow):
         if away is None:
             return
         self.caseload.bring_back(away.search)
-        if away.child_id is None or away.page != "record":
+        if away.child_id is None or (away.page != "record" and not away.forms):
             self.caseload.focus_search()
             return
         record = self.record_view()
-        if away.note is not None:
-            record.notes.restore(away.note)
+        record.restore(away.forms)
         record.tabs.setCurrentIndex(away.section)
-        self.open_child(away.child_id)
+        if away.page == "record":
+            self.open_child(away.child_id)
+        else:  # on the caseload, with a form half filled in the record behind: keep it there
+            record.show_child(away.child_id)
+            self.caseload.focus_search()
 
     def show_conflicts(self) -> None:
         if self.conflicts is None:

@@ -10,8 +10,10 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QEvent
 from pytestqt.qtbot import QtBot
 
+from otvisit.services.unlock import set_unlock_password
 from otvisit.ui.app import App
 from tests.ui.driver import Visit, seeded_profile
+from tests.ui.screen import PASSWORD
 
 
 @pytest.fixture
@@ -26,3 +28,11 @@ def visit(qtbot: QtBot, tmp_path: Path) -> Iterator[Visit]:
     running.settle()
     app.close()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # the window goes now
+
+
+@pytest.fixture
+def locking(visit: Visit) -> Visit:
+    """The app with an unlock password already set (``PASSWORD``)."""
+    with visit.window.context.runner.store.transaction() as session:
+        set_unlock_password(session, password=PASSWORD)
+    return visit

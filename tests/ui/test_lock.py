@@ -2,103 +2,25 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import (
-    QAbstractButton,
-    QAbstractItemView,
-    QComboBox,
-    QLabel,
-    QLineEdit,
-    QPlainTextEdit,
-    QTextEdit,
-    QWidget,
-)
 from sqlalchemy import select
 
-from otvisit.models import Child, SessionNote
+from otvisit.models import SessionNote
 from otvisit.services.caseload import lock_after_minutes
 from otvisit.services.goals import create_goal
-from otvisit.services.nhs_number import format_nhs_number
-from otvisit.services.unlock import set_unlock_password
 from tests.ui.driver import Visit, find_and_open, open_section, type_into
+from tests.ui.screen import (
+    PASSWORD,
+    assert_nothing_about_children,
+    texts_on_screen,
+    unlock,
+)
 
 pytestmark = pytest.mark.gui
-PASSWORD = "correct horse battery"
-
-
-@pytest.fixture
-def locking(visit: Visit) -> Visit:
-    with visit.window.context.runner.store.transaction() as session:
-        set_unlock_password(session, password=PASSWORD)
-    return visit
-
-
-def _model_texts(view: QAbstractItemView) -> Iterator[str]:
-    model = view.model()
-    if model is None:
-        return
-    for row in range(model.rowCount(QModelIndex())):
-        for column in range(model.columnCount(QModelIndex())):
-            index = model.index(row, column)
-            for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-                value = index.data(role)
-                if value is not None:
-                    yield str(value)
-
-
-def _texts_on_screen(window: QWidget) -> list[str]:
-    """Every text a visible widget of the app shows or tells a screen reader, and window titles.
-
-    Every widget the app makes has the window as an ancestor (dialogs and previews too), so
-    the walk starts there rather than at QApplication.allWidgets(), which also lists the
-    closed windows of earlier tests.
-    """
-    texts: list[str] = []
-    for widget in [window, *window.findChildren(QWidget)]:
-        if not widget.isVisible():
-            continue
-        texts += [widget.windowTitle(), widget.accessibleName(), widget.toolTip()]
-        texts.append(widget.accessibleDescription())
-        if isinstance(widget, QLabel | QLineEdit | QAbstractButton):
-            texts.append(widget.text())
-        if isinstance(widget, QPlainTextEdit | QTextEdit):
-            texts.append(widget.toPlainText())
-        if isinstance(widget, QComboBox):
-            texts += [widget.itemText(i) for i in range(widget.count())]
-        if isinstance(widget, QAbstractItemView):
-            texts += list(_model_texts(widget))
-    return [text for text in texts if text]
-
-
-def _identifiers(visit: Visit) -> list[str]:
-    with visit.window.context.runner.store.read_session() as session:
-        children = session.scalars(select(Child)).all()
-        words = []
-        for child in children:
-            words += [child.given_name, child.family_name, child.preferred_name]
-            words += [child.nhs_number, format_nhs_number(child.nhs_number), child.setting_name]
-    return [word for word in words if word]
-
-
-def _assert_nothing_about_children(visit: Visit) -> None:
-    shown = "\n".join(_texts_on_screen(visit.window))
-    assert "locked" in visit.window.windowTitle()
-    for word in _identifiers(visit):
-        assert not re.search(rf"\b{re.escape(word)}\b", shown), f"{word!r} is on screen"
-
-
-def _unlock(visit: Visit, password: str) -> None:
-    page = visit.window.locker.page
-    visit.qtbot.waitUntil(page.password.isVisible)
-    type_into(page.password, password)
-    QTest.keyClick(page.password, Qt.Key.Key_Return)
-    visit.settle()
 
 
 def _open_sams_documents(visit: Visit) -> None:
@@ -119,25 +41,25 @@ def test_idle_time_locks_the_app(locking: Visit) -> None:
     assert window.centralWidget() is window.locker.page
     assert window.record is None  # the record's widgets are gone, not covered
     locking.settle()
-    _assert_nothing_about_children(locking)
+    assert_nothing_about_children(locking)
 
 
 def test_ctrl_l_locks_and_nothing_about_a_child_is_on_screen(locking: Visit) -> None:
     window = locking.window
     _open_sams_documents(locking)
-    before = "\n".join(_texts_on_screen(window))
+    before = "\n".join(texts_on_screen(window))
     assert "Okafor" in before and "Goose Green Primary" in before  # the walk does see names
     QTest.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     locking.settle()
     assert window.locker.locked
     assert window.caseload.model.total() == 0 and window.caseload.today_model.rowCount() == 0
     assert not window.sync_bar.isVisible()
-    _assert_nothing_about_children(locking)
+    assert_nothing_about_children(locking)
     window.sync_bar.refresh()
     window.context.changes.child_changed.emit("")  # a sync finishing while locked
     locking.settle()
     assert window.caseload.model.total() == 0
-    _assert_nothing_about_children(locking)
+    assert_nothing_about_children(locking)
 
 
 def test_a_wrong_password_is_refused_calmly_and_five_make_her_wait(locking: Visit) -> None:
@@ -148,14 +70,14 @@ def test_a_wrong_password_is_refused_calmly_and_five_make_her_wait(locking: Visi
     locking.settle()
     page = window.locker.page
     for _try in range(4):
-        _unlock(locking, "not my password")
+        unlock(locking, "not my password")
         assert window.locker.locked
         assert "not the password" in page.feedback.text()
-    _unlock(locking, "not my password")
+    unlock(locking, "not my password")
     assert not page.password.isEnabled()  # a 30 s wait (1 s here), never a wipe
     assert "Try again in" in page.feedback.text()
     locking.qtbot.waitUntil(page.password.isEnabled, timeout=5000)
-    _unlock(locking, PASSWORD)
+    unlock(locking, PASSWORD)
     assert not window.locker.locked
 
 
@@ -174,9 +96,9 @@ def test_the_right_password_brings_back_the_screen_and_the_typed_draft(locking: 
     locking.settle()
     with window.context.runner.store.read_session() as session:
         assert session.scalars(select(SessionNote.body)).one() == words  # saved before locking
-    _assert_nothing_about_children(locking)
-    assert not any(words in text for text in _texts_on_screen(window))
-    _unlock(locking, PASSWORD)
+    assert_nothing_about_children(locking)
+    assert not any(words in text for text in texts_on_screen(window))
+    unlock(locking, PASSWORD)
     assert not window.locker.locked
     assert window.windowTitle() == window.title
     restored = window.record
@@ -211,7 +133,7 @@ def test_the_first_lock_asks_for_a_password_to_set(visit: Visit) -> None:
     assert not window.locker.locked
     window.lock()
     visit.settle()
-    _unlock(visit, PASSWORD)  # the password set is the one that unlocks from now on
+    unlock(visit, PASSWORD)  # the password set is the one that unlocks from now on
     assert not window.locker.locked
 
 
@@ -251,4 +173,4 @@ def test_a_document_that_finishes_after_the_lock_is_not_shown(locking: Visit) ->
     window.lock()  # before the render comes back
     locking.settle()
     assert window.printer.preview is None and problems == []  # dropped quietly, not shown
-    _assert_nothing_about_children(locking)
+    assert_nothing_about_children(locking)

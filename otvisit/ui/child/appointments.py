@@ -30,6 +30,7 @@ from otvisit.services.appointments import DidNotAttendOutcome
 from otvisit.services.caseload import AppointmentView
 from otvisit.ui.child.appointment_model import AppointmentsModel
 from otvisit.ui.child.section import Section
+from otvisit.ui.child.stash import FormStash
 from otvisit.ui.context import AppContext
 from otvisit.ui.forms import FormDialog
 from otvisit.ui.messages import MessageBar
@@ -70,7 +71,6 @@ class AppointmentsSection(Section):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
         self.table.setTabKeyNavigation(False)
-        self.dialog: FormDialog | None = None
 
         buttons = QHBoxLayout()
         self.book_button = self._button(buttons, "&Book…", self.open_book, "Ctrl+B")
@@ -100,9 +100,27 @@ class AppointmentsSection(Section):
             return
         self.context.runner.read(
             lambda session: caseload.child_appointments(session, child_id=child_id),
-            done=self.model.set_rows,
+            done=self._show,
             owner=self,
         )
+
+    def _show(self, rows: list[AppointmentView]) -> None:
+        self.model.set_rows(rows)
+        self.shown()
+
+    def reopen(self, form: FormStash) -> FormDialog | None:
+        """A dialog open when the app locked, on the same appointment (if it is still listed)."""
+        openers = {
+            "book": self.open_book,
+            "reschedule": self.open_reschedule,
+            "cancel": self.open_cancel,
+            "did not attend": self.open_did_not_attend,
+            "disruption": self.open_disruption,
+        }
+        opener = openers.get(form.form)
+        if opener is None or (form.key and not self.select_appointment(form.key)):
+            return None
+        return opener()
 
     def selected(self) -> AppointmentView | None:
         index = self.table.currentIndex()
@@ -136,10 +154,12 @@ class AppointmentsSection(Section):
 
     # --- book ------------------------------------------------------------------------------
 
-    def open_book(self) -> None:
+    def open_book(self) -> FormDialog | None:
         if self.child_id is None:
-            return
-        dialog = FormDialog(self, "Book an appointment", lambda: self._book(dialog), ok_text="Book")
+            return None
+        dialog = FormDialog(
+            self, "Book an appointment", lambda: self._book(dialog), ok_text="Book", name="book"
+        )
         dialog.when = dialog.add(
             "&When", QDateTimeEdit(to_qt(datetime.now(UTC) + timedelta(days=7)))
         )
@@ -154,6 +174,7 @@ class AppointmentsSection(Section):
         dialog.language = dialog.add("Interpreter &language", QLineEdit())
         self.dialog = dialog
         dialog.open()
+        return dialog
 
     def _book(self, dialog: Any) -> None:
         child_id, me = self.child_id, self.context.me_id
@@ -182,16 +203,18 @@ class AppointmentsSection(Section):
 
     # --- reschedule, attended, cancel ------------------------------------------------------------
 
-    def open_reschedule(self) -> None:
+    def open_reschedule(self) -> FormDialog | None:
         chosen = self.selected()
         if chosen is None:
-            return
+            return None
         dialog = FormDialog(
             self,
             "Reschedule",
             lambda: self._reschedule(chosen.appointment_id, dialog),
             intro="The service allows a family to move an appointment twice.",
             ok_text="Reschedule",
+            name="reschedule",
+            key=chosen.appointment_id,
         )
         dialog.when = dialog.add(
             "New &time", QDateTimeEdit(to_qt(chosen.starts_at + timedelta(days=7)))
@@ -201,6 +224,7 @@ class AppointmentsSection(Section):
         dialog.by_family.setChecked(True)
         self.dialog = dialog
         dialog.open()
+        return dialog
 
     def _reschedule(self, appointment_id: str, dialog: Any) -> None:
         new_time, by_family, me = (
@@ -236,19 +260,22 @@ class AppointmentsSection(Section):
             "Marked as attended.",
         )
 
-    def open_cancel(self) -> None:
+    def open_cancel(self) -> FormDialog | None:
         chosen = self.selected()
         if chosen is None:
-            return
+            return None
         dialog = FormDialog(
             self,
             "Cancel the appointment",
             lambda: self._cancel(chosen, dialog),
             ok_text="Cancel appointment",
+            name="cancel",
+            key=chosen.appointment_id,
         )
         dialog.reason = dialog.add("&Reason", QLineEdit())
         self.dialog = dialog
         dialog.open()
+        return dialog
 
     def _cancel(self, chosen: AppointmentView, dialog: Any) -> None:
         reason, me = dialog.reason.text(), self.context.me_id
@@ -261,10 +288,10 @@ class AppointmentsSection(Section):
 
     # --- did not attend -> proposed discharge ----------------------------------------------------
 
-    def open_did_not_attend(self) -> None:
+    def open_did_not_attend(self) -> FormDialog | None:
         chosen = self.selected()
         if chosen is None:
-            return
+            return None
         dialog = FormDialog(
             self,
             "Did not attend",
@@ -272,10 +299,13 @@ class AppointmentsSection(Section):
             intro="Did the family let us know in advance? Without notice, discharge is proposed "
             "for you to confirm.",
             ok_text="Record",
+            name="did not attend",
+            key=chosen.appointment_id,
         )
         dialog.notice = dialog.add("Family gave &notice", QCheckBox())
         self.dialog = dialog
         dialog.open()
+        return dialog
 
     def _did_not_attend(self, chosen: AppointmentView, dialog: Any) -> None:
         notice, me = dialog.notice.isChecked(), self.context.me_id
@@ -297,10 +327,10 @@ class AppointmentsSection(Section):
 
     # --- service disruption ----------------------------------------------------------------------
 
-    def open_disruption(self) -> None:
+    def open_disruption(self) -> FormDialog | None:
         chosen = self.selected()
         if chosen is None:
-            return
+            return None
         day = chosen.starts_at.astimezone().date()
         dialog = FormDialog(
             self,
@@ -308,10 +338,13 @@ class AppointmentsSection(Section):
             lambda: self._disrupt(day, dialog),
             intro=f"Flag every appointment on {day:%A %d %B} so that families are contacted.",
             ok_text="Flag the day",
+            name="disruption",
+            key=chosen.appointment_id,
         )
         dialog.reason = dialog.add("&Reason", QLineEdit("Strike day"))
         self.dialog = dialog
         dialog.open()
+        return dialog
 
     def _disrupt(self, day: Any, dialog: Any) -> None:
         reason, me = dialog.reason.text(), self.context.me_id

@@ -82,6 +82,7 @@ class DischargeSection(Section):
         layout.addWidget(self.proposal)
         layout.addWidget(self.form)
         layout.addStretch(1)
+        self.forms["discharge"] = {"reason": self.reason, "summary": self.summary_edit}
         self.confirm_button.clicked.connect(self.confirm_proposal)
         self.keep_button.clicked.connect(self.keep_open)
         self.discharge_button.clicked.connect(self.discharge)
@@ -115,6 +116,7 @@ class DischargeSection(Section):
             )
         self.form.setEnabled(not discharged and summary.episode_id is not None)
         self.letter_button.setVisible(discharged)
+        self.shown()
 
     def clear(self) -> None:
         self.summary = None

@@ -137,6 +137,19 @@ class EquipmentSection(Section):
         splitter.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
+        self.forms["recommendation"] = {
+            "item": self.item,
+            "used at": self.setting,
+            "goal": self.goal,
+            "need": self.need,
+            **{f"measure {key}": spin for key, spin in self.measure.items()},
+            "alternatives": self.alternatives,
+            "funder": self.funder,
+            "provider": self.provider,
+            "safety": self.safety,
+            "training": self.training,
+            "review on": self.review,
+        }
         self.recommend_button.clicked.connect(self.recommend)
         self.letter_button.clicked.connect(self.preview_letter)
         self.advance_button.clicked.connect(self.advance)
@@ -168,6 +181,7 @@ class EquipmentSection(Section):
         self.goal.addItem("(none)", None)
         for goal in goals:
             self.goal.addItem(goal.wording, goal.goal_id)
+        self.shown()
 
     def selected(self) -> EquipmentView | None:
         row = self.list.currentRow()

@@ -173,6 +173,18 @@ class GoalsSection(Section):
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
 
+        self.forms["new goal"] = {
+            "wording": self.wording,
+            "area": self.area,
+            **{f"level {level:+d}": edit for level, edit in self.level_edits.items()},
+            "baseline": self.baseline,
+            "weight": self.weight,
+        }
+        self.forms["copm"] = {
+            "occupation": self.occupation,
+            "performance": self.performance,
+            "satisfaction": self.satisfaction,
+        }
         self.add_button.clicked.connect(self.add_goal)
         self.rate_button.clicked.connect(self.rate_selected)
         self.copm_button.clicked.connect(self.add_copm)
@@ -198,6 +210,7 @@ class GoalsSection(Section):
         self.model.set_rows(self.goal_rows)
         self.copm_summary.setText(copm_text(summary) if summary else "No COPM problems recorded.")
         self._update_t_score()
+        self.shown()
 
     def selected(self) -> GoalView | None:
         index = self.table.currentIndex()

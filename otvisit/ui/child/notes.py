@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from html import escape
 from typing import Any
@@ -34,6 +33,7 @@ from otvisit.services.caseload import GoalView, NoteView, StrategyChoice
 from otvisit.ui.child.checklist import CheckList
 from otvisit.ui.child.note_model import NotesModel
 from otvisit.ui.child.section import Section
+from otvisit.ui.child.stash import FormStash, SectionStash
 from otvisit.ui.context import AppContext
 from otvisit.ui.forms import FormDialog
 from otvisit.ui.messages import MessageBar
@@ -54,16 +54,6 @@ ROLES = (
 )
 
 
-@dataclass(frozen=True)
-class NoteStash:
-    """The open note while the app is locked: saved to the store, and kept here in case not."""
-
-    child_id: str
-    note_id: str
-    body: str
-    plan: str
-
-
 def _plain(name: str) -> QPlainTextEdit:
     edit = QPlainTextEdit()
     edit.setAccessibleName(name)
@@ -82,9 +72,6 @@ class NotesSection(Section):
         self.note: NoteView | None = None
         self._dirty = False
         self._loading = False
-        self.dialog: FormDialog | None = None
-        #: A note to open again after unlocking, with what was typed in it.
-        self._restore: NoteStash | None = None
 
         self.model = NotesModel(self)
         self.table = QTableView()
@@ -178,7 +165,7 @@ class NotesSection(Section):
         self.new_button.clicked.connect(self.new_note)
         self.save_button.clicked.connect(self.save_now)
         self.sign_button.clicked.connect(self.sign)
-        self.addendum_button.clicked.connect(self.open_addendum)
+        self.addendum_button.clicked.connect(lambda: self.open_addendum())
         self.table.clicked.connect(lambda index: self.open_note(self.model.row_at(index.row())))
         self.table.activated.connect(lambda index: self.open_note(self.model.row_at(index.row())))
         QShortcut(QKeySequence("Ctrl+N"), self, self.new_note)
@@ -191,23 +178,28 @@ class NotesSection(Section):
         if child_id != self.child_id:
             self.flush()
             self._clear()
-            if self._restore is not None and self._restore.child_id == child_id:
-                self.note_id = self._restore.note_id  # _show opens it once the list is read
+            note = self._stashed_note(child_id)
+            if note is not None:
+                self.note_id = note.key  # _show opens it once the list is read
         super().show_child(child_id)
 
-    def stash(self) -> NoteStash | None:
-        """Save the open draft now and remember it, before the app locks."""
-        if self.child_id is None or self.note_id is None:
-            return None
-        stash = NoteStash(
-            self.child_id, self.note_id, self.body.toPlainText(), self.plan.toPlainText()
-        )
-        self.save_now()
-        return stash
+    def stash(self) -> SectionStash | None:
+        """Save the open draft now and remember it with an open addendum, before the app locks."""
+        child_id, note_id = self.child_id, self.note_id
+        others = super().stash()
+        if child_id is None or note_id is None or self.loaded_for != child_id:
+            return others
+        typed = {"body": self.body.toPlainText(), "plan": self.plan.toPlainText()}
+        self.save_now()  # in the store at once; kept here too in case that write fails
+        note = FormStash("note", typed, key=note_id)
+        return SectionStash(child_id, (note, *(others.forms if others else ())))
 
-    def restore(self, stash: NoteStash) -> None:
-        """Open this note again when the child is shown (after unlocking)."""
-        self._restore = stash
+    def _stashed_note(self, child_id: str | None) -> FormStash | None:
+        stash = self._restore
+        return stash.form("note") if stash is not None and stash.child_id == child_id else None
+
+    def reopen(self, form: FormStash) -> FormDialog | None:
+        return self.open_addendum(form.key) if form.form == "addendum" else None
 
     def reload(self) -> None:
         child_id = self.child_id
@@ -242,15 +234,17 @@ class NotesSection(Section):
                 if not self._dirty and (signed or self.note is None):
                     self._load_note(fresh)  # never over text typed and not saved yet
                     self._put_back_typed(fresh)
+        self.shown()  # an addendum being written when the app locked opens again
 
     def _put_back_typed(self, fresh: NoteView) -> None:
         """After unlocking: if the draft did not reach the store, the words typed come back."""
-        stash, self._restore = self._restore, None
-        if stash is None or stash.note_id != fresh.note_id or fresh.signed_at is not None:
+        stash = self._stashed_note(self.child_id)
+        if stash is None or stash.key != fresh.note_id or fresh.signed_at is not None:
             return
-        if (stash.body, stash.plan) != (fresh.body, fresh.plan):
-            self.body.setPlainText(stash.body)
-            self.plan.setPlainText(stash.plan)  # marks the draft edited: it saves itself again
+        body, plan = str(stash.fields.get("body", "")), str(stash.fields.get("plan", ""))
+        if (body, plan) != (fresh.body, fresh.plan):
+            self.body.setPlainText(body)
+            self.plan.setPlainText(plan)  # marks the draft edited: it saves itself again
 
     def open_note(self, note: NoteView) -> None:
         if note.note_id == self.note_id:
@@ -430,20 +424,23 @@ class NotesSection(Section):
 
         self.context.runner.write(save_and_sign, done=signed, failed=not_signed, owner=self)
 
-    def open_addendum(self) -> None:
-        if self.note_id is None:
-            return
-        note_id = self.note_id
+    def open_addendum(self, note_id: str | None = None) -> FormDialog | None:
+        note_id = note_id or self.note_id
+        if note_id is None:
+            return None
         dialog = FormDialog(
             self,
             "Add an addendum",
             lambda: self._add_addendum(note_id, dialog),
             intro="A dated addition or correction to the signed note.",
             ok_text="Add addendum",
+            name="addendum",
+            key=note_id,
         )
         dialog.text = dialog.add("&Addendum", _plain("Addendum"))
         self.dialog = dialog
         dialog.open()
+        return dialog
 
     def _add_addendum(self, note_id: str, dialog: Any) -> None:
         text, me = dialog.text.toPlainText(), self.context.me_id

@@ -84,6 +84,13 @@ class ProgrammeSection(Section):
         save_row.addWidget(self.save_button)
         layout.addLayout(save_row)
         layout.addLayout(print_row)
+        self.forms["programme"] = {
+            "strategies": self.library,
+            "goal": self.goal,
+            "this week": self.this_week,
+            "review set": self.review_set,
+            "review on": self.review,
+        }
         self.save_button.clicked.connect(self.save)
         self.handout_button.clicked.connect(lambda: self.preview("handout"))
         self.teacher_button.clicked.connect(lambda: self.preview("teacher"))
@@ -126,6 +133,7 @@ class ProgrammeSection(Section):
             if programme
             else "No home programme yet: tick strategies and save to start one."
         )
+        self.shown()
 
     def _review_on(self) -> date | None:
         if not self.review_set.isChecked():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 from sqlalchemy.orm import Session
@@ -19,6 +21,7 @@ from otvisit.ui.child.notes import NotesSection
 from otvisit.ui.child.overview import OverviewSection
 from otvisit.ui.child.programme import ProgrammeSection
 from otvisit.ui.child.section import Section
+from otvisit.ui.child.stash import SectionStash
 from otvisit.ui.context import AppContext
 from otvisit.ui.messages import MessageBar
 from otvisit.ui.printing import Printer
@@ -98,6 +101,20 @@ class ChildRecordView(QWidget):
             owner=self,
         )
         self.current_section().show_child(child_id)
+        for section in self.sections:  # forms typed before the lock come back now, not later
+            if section is not self.current_section() and section.waiting_for(child_id):
+                section.show_child(child_id)
+
+    def stash(self) -> dict[str, SectionStash]:
+        """Every section's forms typed in and not submitted, by section title (before locking)."""
+        kept = {section.title: section.stash() for section in self.sections}
+        return {title: stash for title, stash in kept.items() if stash is not None}
+
+    def restore(self, stashes: Mapping[str, SectionStash]) -> None:
+        """Give the forms back once ``show_child`` shows the same child (after unlocking)."""
+        for section in self.sections:
+            if section.title in stashes:
+                section.restore(stashes[section.title])
 
     def _show_header(self, summary: ChildSummary) -> None:
         interpreter = (
