@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import importlib.util
+import importlib
 import platform
 import sys
 import time
@@ -17,11 +17,9 @@ from table import Row, format_table  # noqa: E402
 
 
 def _load(path: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(path.stem, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    # Imported under its own name (this folder is on sys.path), so that a benchmark's
+    # worker processes can find its functions again by name.
+    return importlib.import_module(path.stem)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -30,6 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     rows: list[Row] = []
     skipped: list[str] = []
+    failed: list[str] = []
     for path in sorted(HERE.glob("bench_*.py")):
         if args.only and path.stem not in args.only:
             continue
@@ -40,13 +39,19 @@ def main(argv: list[str] | None = None) -> int:
             continue
         started = time.perf_counter()
         print(f"running {path.name} …", file=sys.stderr, flush=True)
-        rows.extend(run())
+        try:
+            rows.extend(run())
+        except Exception as error:  # one broken benchmark must not hide the others' numbers
+            failed.append(f"{path.name}: {type(error).__name__}: {error}")
+            continue
         print(f"  done in {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
     machine = f"{platform.system()} {platform.machine()}, Python {platform.python_version()}"
     print(format_table(rows, title=f"otvisit benchmarks ({machine})"))
     for name in skipped:
         print(f"(no run() in {name}: run it directly)")
-    return 0 if all(row.verdict != "MISSED" for row in rows) else 1
+    for line in failed:
+        print(f"FAILED {line}")
+    return 0 if not failed and all(row.verdict != "MISSED" for row in rows) else 1
 
 
 if __name__ == "__main__":
