@@ -9,6 +9,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QFont
 
 from otvisit.services.caseload import CaseloadFilter, CaseloadRow, TodayAppointment, matches
+from otvisit.ui.rows_model import RowsModel
 from otvisit.ui.text import age_text, local_time, place_text, when_text
 
 Index = QModelIndex | QPersistentModelIndex
@@ -117,47 +118,21 @@ class CaseloadModel(QAbstractTableModel):
         return row.episode_status.replace("_", " ").capitalize()
 
 
-class TodayModel(QAbstractTableModel):
+class TodayModel(RowsModel[TodayAppointment]):
     """Today's appointments: time, child, place, interpreter."""
 
     COLUMNS = ("Time", "Child", "Where", "Interpreter", "Status")
 
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[TodayAppointment] = []
-
-    def set_rows(self, rows: list[TodayAppointment]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def row_at(self, row: int) -> TodayAppointment:
-        return self._rows[row]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row = self._rows[index.row()]
+    def cell(self, row: TodayAppointment, column: int, role: int) -> Any:
         if role == CHILD_ID_ROLE:
             return row.child_id
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        values = (
+        return super().cell(row, column, role)
+
+    def texts(self, row: TodayAppointment) -> tuple[str, ...]:
+        return (
             local_time(row.starts_at),
             row.child_name,
             place_text(row.place),
             f"◆ {row.interpreter_language}" if row.interpreter_booked else "",
             row.status.replace("_", " ").capitalize() + (" · disrupted" if row.disrupted else ""),
         )
-        return values[index.column()]
