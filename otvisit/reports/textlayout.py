@@ -49,10 +49,11 @@ class Run:
 
 @dataclass(frozen=True)
 class Word:
-    """A word's runs in visual order, and whether it reads right to left."""
+    """A word's runs in visual order, whether it reads right to left, and its logical text."""
 
     runs: tuple[Run, ...]
     rtl: bool
+    text: str = ""
 
     @property
     def width(self) -> float:
@@ -100,7 +101,7 @@ def shape_word(word: str, size: float, *, bold: bool, arabic_script: str) -> Wor
             runs.append(_shape(word[start:i], font, size, script))
             start = i
     rtl = "arabic" in scripts
-    return Word(tuple(reversed(runs)) if rtl else tuple(runs), rtl)
+    return Word(tuple(reversed(runs)) if rtl else tuple(runs), rtl, word)
 
 
 def _split_long(word: str, size: float, width: float, bold: bool, arabic_script: str) -> list[str]:
@@ -167,11 +168,27 @@ def draw_line(
     """Draw words (already in visual order) from ``x`` rightwards on baseline ``y``."""
     space = stringWidth(" ", face("latin", bold).name, size)
     for word in words:
+        # Shaped glyphs of Arabic, Urdu and Bengali do not map back to the letters one by
+        # one, so the logical word rides along as ActualText for copy, search and readers.
+        actual = _needs_actual_text(word.text)
+        if actual:
+            canvas._code.append(f"/Span <</ActualText {_pdf_text(word.text)}>> BDC")
         for run in word.runs:
             canvas.setFont(run.font, size)
             canvas.drawString(x, y, run.glyphs)
             x += run.width
+        if actual:
+            canvas._code.append("EMC")
         x += space
+
+
+def _needs_actual_text(text: str) -> bool:
+    return any(char_script(ch) in ("arabic", "bengali") for ch in text)
+
+
+def _pdf_text(text: str) -> str:
+    """A PDF text string in UTF-16BE hex with its byte order mark."""
+    return "<FEFF" + text.encode("utf-16-be").hex().upper() + ">"
 
 
 def draw_text(

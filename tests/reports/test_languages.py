@@ -8,13 +8,22 @@ ligatures, which come back as private-use code points. Urdu (Nastaliq) glyphs ar
 contextual, so they come back as private-use code points. For those, the tests check the
 shaping itself: every glyph exists in the bundled font and the glyph clusters cover the
 logical string in order.
+
+Every Arabic, Urdu and Bengali word also carries its logical text as a marked-content
+ActualText span (PDF 1.7, 14.9.4), which copy-and-paste and search in readers that honour it
+use: poppler gives Bengali back exactly, pdfium gives Urdu and Bengali back exactly. Arabic
+still comes back reversed within words from both (they reorder the span's characters as
+if they were glyphs); pdfplumber and pypdf ignore ActualText.
 """
 
 from __future__ import annotations
 
+import subprocess
+import unicodedata
 from dataclasses import replace
 from importlib.resources import files
 
+import pypdfium2
 import pytest
 import uharfbuzz as hb
 
@@ -138,3 +147,28 @@ def test_unknown_language_is_a_clear_error() -> None:
 
     with pytest.raises(TranslationError, match="no template texts for the language 'xx'"):
         render_document("handout", replace(samples.programme()), language="xx")
+
+
+def _same_words(text: str) -> str:
+    """NFC, bidi marks dropped, white space folded: how two extractions are compared."""
+    text = "".join(ch for ch in text if ch not in "\u200e\u200f\u202a\u202b\u202c\u202d\u202e")
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def test_bengali_copies_back_as_the_logical_text_through_actualtext() -> None:
+    # Each complex-script word carries its logical text (ActualText), which poppler honours.
+    pdf = render_document("handout", samples.programme(), language="bn", reproducible=True)
+    extracted = subprocess.run(
+        ["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode("utf-8")
+    assert _same_words(load_language("bn").t("interpreter_text")) in _same_words(extracted)
+
+
+def test_urdu_copies_back_as_the_logical_text_through_actualtext() -> None:
+    pdf = render_document("handout", samples.programme(), language="ur", reproducible=True)
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        extracted = " ".join(page.get_textpage().get_text_range() for page in document)
+    finally:
+        document.close()
+    assert _same_words(load_language("ur").t("interpreter_text")) in _same_words(extracted)
