@@ -28,8 +28,12 @@ def main() -> int:
     for language in ("en", "ar", "ur", "bn"):
         programme = samples.programme()
         render_document("handout", programme, language=language)  # warm caches
-        runs = [_time_ms(lambda lang=language, p=programme: render_document(
-            "handout", p, language=lang)) for _ in range(10)]
+        runs = [
+            _time_ms(
+                lambda lang=language, p=programme: render_document("handout", p, language=lang)
+            )
+            for _ in range(10)
+        ]
         median = statistics.median(runs)
         rows.append((f"one handout ({language}), median of 10", f"{median:.1f} ms"))
     batch = samples.batch(BATCH)

@@ -41,8 +41,13 @@ class Writer:
         self.sheet = sheet
 
     def p(self, text: str, style: TextStyle | None = None, **kw: object) -> ShapedParagraph:
-        return ShapedParagraph(text, style or self.sheet.body, base_rtl=self.lang.rtl,
-                               arabic_script=self.sheet.arabic_script, **kw)  # type: ignore[arg-type]
+        return ShapedParagraph(
+            text,
+            style or self.sheet.body,
+            base_rtl=self.lang.rtl,
+            arabic_script=self.sheet.arabic_script,
+            **kw,
+        )  # type: ignore[arg-type]
 
     def t(self, key: str, style: TextStyle | None = None, **values: object) -> ShapedParagraph:
         return self.p(self.lang.t(key, **values), style)
@@ -81,13 +86,22 @@ def content_width() -> float:
 
 
 def letter_head(
-    w: Writer, *, team: TeamContact, therapist: TherapistContact,
-    recipient: Sequence[str], date_text: str,
+    w: Writer,
+    *,
+    team: TeamContact,
+    therapist: TherapistContact,
+    recipient: Sequence[str],
+    date_text: str,
 ) -> list[Flowable]:
     """NHS letter layout: recipient on the left, service address and contacts on the right."""
     small = w.sheet.small
-    service = [team.trust_name, team.service_name, team.team_name, *team.address,
-               w.lang.t("contact_line", phone=team.phone)]
+    service = [
+        team.trust_name,
+        team.service_name,
+        team.team_name,
+        *team.address,
+        w.lang.t("contact_line", phone=team.phone),
+    ]
     if team.email:
         service.append(w.lang.t("email_line", email=team.email))
     service.append(date_text)
@@ -106,14 +120,17 @@ def about_block(w: Writer, child: ChildSummary) -> Flowable:
     ]
     if child.address:
         lines.append(", ".join(child.address))
-    box = grid([[[w.p(line, w.sheet.subheading) for line in lines]]], [content_width()],
-               lines=True)
+    box = grid([[[w.p(line, w.sheet.subheading) for line in lines]]], [content_width()], lines=True)
     return KeepTogether([box, w.spacer(0.4)])
 
 
 def signature(w: Writer, therapist: TherapistContact, team: TeamContact) -> list[Flowable]:
-    out: list[Flowable] = [w.t("yours_sincerely"), w.spacer(1.2),
-                           w.p(therapist.name, w.sheet.subheading), w.p(therapist.role)]
+    out: list[Flowable] = [
+        w.t("yours_sincerely"),
+        w.spacer(1.2),
+        w.p(therapist.name, w.sheet.subheading),
+        w.p(therapist.role),
+    ]
     out.append(w.p(w.lang.t("contact_line", phone=therapist.phone or team.phone)))
     if therapist.email:
         out.append(w.p(w.lang.t("email_line", email=therapist.email)))

@@ -21,9 +21,15 @@ class ShapedParagraph(Flowable):  # type: ignore[misc]
     """A left-aligned (or, for Arabic and Urdu, right-aligned) paragraph, optionally bulleted."""
 
     def __init__(
-        self, text: str, style: TextStyle, *, arabic_script: str = "arabic",
-        bullet: str | None = None, lines: list[list[Word]] | None = None,
-        background: object = None, base_rtl: bool = False,
+        self,
+        text: str,
+        style: TextStyle,
+        *,
+        arabic_script: str = "arabic",
+        bullet: str | None = None,
+        lines: list[list[Word]] | None = None,
+        background: object = None,
+        base_rtl: bool = False,
     ) -> None:
         super().__init__()
         self.text = " ".join(text.split())
@@ -43,8 +49,11 @@ class ShapedParagraph(Flowable):  # type: ignore[misc]
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         if self._lines is None or availWidth != self._avail:
             self._lines = layout_lines(
-                self.text, self.style.size, self._text_width(availWidth),
-                bold=self.style.bold, arabic_script=self.arabic_script,
+                self.text,
+                self.style.size,
+                self._text_width(availWidth),
+                bold=self.style.bold,
+                arabic_script=self.arabic_script,
             )
         self._avail = availWidth
         self.width = availWidth
@@ -57,12 +66,22 @@ class ShapedParagraph(Flowable):  # type: ignore[misc]
         fits = int(availHeight // self.style.leading)
         if fits < 1 or fits >= len(self._lines):
             return []
-        first = ShapedParagraph(self.text, self.style, arabic_script=self.arabic_script,
-                                bullet=self.bullet, lines=self._lines[:fits],
-                                background=self.background)
+        first = ShapedParagraph(
+            self.text,
+            self.style,
+            arabic_script=self.arabic_script,
+            bullet=self.bullet,
+            lines=self._lines[:fits],
+            background=self.background,
+        )
         first.rtl = self.rtl
-        rest = ShapedParagraph(self.text, self.style, arabic_script=self.arabic_script,
-                               lines=self._lines[fits:], background=self.background)
+        rest = ShapedParagraph(
+            self.text,
+            self.style,
+            arabic_script=self.arabic_script,
+            lines=self._lines[fits:],
+            background=self.background,
+        )
         rest.rtl = self.rtl
         first.spaceAfter = 0
         rest.spaceBefore = 0
@@ -87,6 +106,5 @@ class ShapedParagraph(Flowable):  # type: ignore[misc]
             draw_line(canvas, words, x, y, style.size, bold=style.bold)
             if n == 0 and self.bullet:
                 bx = self.width - style.indent * 0.6 if self.rtl else style.indent * 0.35
-                draw_text(canvas, self.bullet, bx, y, style.size, bold=style.bold,
-                          align="centre")
+                draw_text(canvas, self.bullet, bx, y, style.size, bold=style.bold, align="centre")
             y -= style.leading

@@ -40,8 +40,13 @@ def _interpreter(w: Writer, programme: HomeProgramme) -> list[Flowable]:
 
 
 def _strategy_block(
-    w: Writer, strategy: Strategy, programme: HomeProgramme, goal_ids: tuple[str, ...],
-    note: str | None, *, school: bool,
+    w: Writer,
+    strategy: Strategy,
+    programme: HomeProgramme,
+    goal_ids: tuple[str, ...],
+    note: str | None,
+    *,
+    school: bool,
 ) -> list[Flowable]:
     translation = strategy.translations.get(w.lang.code)
     title, summary = strategy.title, strategy.summary
@@ -65,13 +70,15 @@ def _strategy_block(
     return [KeepTogether([*head, *body[:2]]), *body[2:]]
 
 
-def _strategies(w: Writer, programme: HomeProgramme, library: StrategyLibrary,
-                *, school: bool) -> list[Flowable]:
+def _strategies(
+    w: Writer, programme: HomeProgramme, library: StrategyLibrary, *, school: bool
+) -> list[Flowable]:
     out: list[Flowable] = []
     for choice in programme.strategies:
         strategy = library.get(choice.strategy_id)
-        out.extend(_strategy_block(w, strategy, programme, choice.goal_ids, choice.note,
-                                   school=school))
+        out.extend(
+            _strategy_block(w, strategy, programme, choice.goal_ids, choice.note, school=school)
+        )
     return out
 
 
@@ -84,18 +91,25 @@ def _goals(w: Writer, programme: HomeProgramme, key: str) -> list[Flowable]:
     return out
 
 
-def _meta(lang: Language, programme: HomeProgramme, title_key: str, subject_key: str,
-          footer: str) -> DocumentMeta:
+def _meta(
+    lang: Language, programme: HomeProgramme, title_key: str, subject_key: str, footer: str
+) -> DocumentMeta:
     return DocumentMeta(
         title=f"{lang.t(title_key)} - {programme.child.first_name}",
         author=f"{programme.therapist.name}, {programme.team.service_name}",
-        subject=lang.t(subject_key), header=programme.team.service_name, footer=footer,
+        subject=lang.t(subject_key),
+        header=programme.team.service_name,
+        footer=footer,
     )
 
 
 def render_handout(
-    programme: HomeProgramme, *, language: str = "en", large_print: bool = False,
-    library: StrategyLibrary | None = None, reproducible: bool = False,
+    programme: HomeProgramme,
+    *,
+    language: str = "en",
+    large_print: bool = False,
+    library: StrategyLibrary | None = None,
+    reproducible: bool = False,
 ) -> bytes:
     """The home-strategy handout for the family, in their language where possible."""
     _check(programme)
@@ -128,8 +142,12 @@ def render_handout(
 
 
 def render_teacher_advice(
-    programme: HomeProgramme, *, language: str = "en", large_print: bool = False,
-    library: StrategyLibrary | None = None, reproducible: bool = False,
+    programme: HomeProgramme,
+    *,
+    language: str = "en",
+    large_print: bool = False,
+    library: StrategyLibrary | None = None,
+    reproducible: bool = False,
 ) -> bytes:
     """The same programme written for classroom and nursery staff."""
     _check(programme)
@@ -155,8 +173,11 @@ def render_teacher_advice(
         story.append(w.t("review_line", date=lang.date(programme.review_date)))
     story += [
         w.heading("contact_heading"),
-        w.t("teacher_questions", therapist=programme.therapist.name,
-            phone=programme.therapist.phone or programme.team.phone),
+        w.t(
+            "teacher_questions",
+            therapist=programme.therapist.name,
+            phone=programme.therapist.phone or programme.team.phone,
+        ),
         w.t("team_phone_line", phone=programme.team.phone),
     ]
     footer = f"{child.full_name} - NHS {child.nhs_number_display}"

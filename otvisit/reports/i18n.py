@@ -12,8 +12,18 @@ from typing import Any
 from otvisit.reports.errors import TranslationError
 
 _MONTHS = (
-    "January", "February", "March", "April", "May", "June", "July",
-    "August", "September", "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 )
 SCRIPTS = frozenset({"latin", "arabic", "urdu", "bengali"})
 

@@ -60,36 +60,72 @@ def _canvas_class(lang: Language, meta: DocumentMeta, sheet: styles.Stylesheet) 
         def _decorate(self, number: int, total: int) -> None:
             self.saveState()
             self.setFillColor(styles.NHS_BLUE)
-            draw_text(self, meta.header, start, styles.HEADER_Y, size, bold=True,
-                      arabic_script=sheet.arabic_script, align=align_start, base_rtl=lang.rtl)
+            draw_text(
+                self,
+                meta.header,
+                start,
+                styles.HEADER_Y,
+                size,
+                bold=True,
+                arabic_script=sheet.arabic_script,
+                align=align_start,
+                base_rtl=lang.rtl,
+            )
             self.setStrokeColor(styles.RULE)
             self.setLineWidth(0.5)
             self.line(left, styles.HEADER_Y - 5, right, styles.HEADER_Y - 5)
             self.setFillColor(styles.TEXT)
             if meta.footer:
-                draw_text(self, meta.footer, start, styles.FOOTER_Y, size,
-                          arabic_script=sheet.arabic_script, align=align_start)
-            draw_text(self, lang.t("page_of", page=number, pages=total), end, styles.FOOTER_Y,
-                      size, arabic_script=sheet.arabic_script, align=align_end, base_rtl=lang.rtl)
+                draw_text(
+                    self,
+                    meta.footer,
+                    start,
+                    styles.FOOTER_Y,
+                    size,
+                    arabic_script=sheet.arabic_script,
+                    align=align_start,
+                )
+            draw_text(
+                self,
+                lang.t("page_of", page=number, pages=total),
+                end,
+                styles.FOOTER_Y,
+                size,
+                arabic_script=sheet.arabic_script,
+                align=align_end,
+                base_rtl=lang.rtl,
+            )
             self.restoreState()
 
     return NumberedCanvas
 
 
 def build_pdf(
-    story: Sequence[Flowable], *, meta: DocumentMeta, lang: Language,
-    sheet: styles.Stylesheet, reproducible: bool = False,
+    story: Sequence[Flowable],
+    *,
+    meta: DocumentMeta,
+    lang: Language,
+    sheet: styles.Stylesheet,
+    reproducible: bool = False,
 ) -> bytes:
     """Lay out ``story`` on A4 pages and return the PDF bytes."""
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
-        buffer, pagesize=styles.PAGE_SIZE,
-        leftMargin=styles.MARGIN_LEFT, rightMargin=styles.MARGIN_RIGHT,
-        topMargin=styles.MARGIN_TOP, bottomMargin=styles.MARGIN_BOTTOM,
-        title=meta.title, author=meta.author, subject=meta.subject,
-        creator="otvisit", lang=lang.code, invariant=1 if reproducible else None,
+        buffer,
+        pagesize=styles.PAGE_SIZE,
+        leftMargin=styles.MARGIN_LEFT,
+        rightMargin=styles.MARGIN_RIGHT,
+        topMargin=styles.MARGIN_TOP,
+        bottomMargin=styles.MARGIN_BOTTOM,
+        title=meta.title,
+        author=meta.author,
+        subject=meta.subject,
+        creator="otvisit",
+        lang=lang.code,
+        invariant=1 if reproducible else None,
         # Otherwise reportlab names Helvetica in every page, a font we never embed.
-        initialFontName=face("latin", False).name, initialFontSize=sheet.body.size,
+        initialFontName=face("latin", False).name,
+        initialFontSize=sheet.body.size,
     )
     try:
         doc.build(list(story), canvasmaker=_canvas_class(lang, meta, sheet))

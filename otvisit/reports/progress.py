@@ -33,14 +33,24 @@ def _gas(w: Writer, report: ProgressReport) -> list[Flowable]:
     width = content_width()
     for n, goal in enumerate(report.goals, start=1):
         out.append(w.p(f"{n}. {goal.goal.wording}", sheet.subheading))
-        rows = [[w.p(f"{lvl.score:+d}", sheet.small), w.p(lvl.description, sheet.small)]
-                for lvl in sorted(goal.levels, key=lambda lvl: lvl.score)]
+        rows = [
+            [w.p(f"{lvl.score:+d}", sheet.small), w.p(lvl.description, sheet.small)]
+            for lvl in sorted(goal.levels, key=lambda lvl: lvl.score)
+        ]
         out.append(grid(rows, [width * 0.1, width * 0.9], lines=True))
         not_rated = lang.t("gas_not_rated")
-        out.append(w.p(f"{lang.t('gas_baseline')}: "
-                       f"{_level_text(goal, goal.baseline, not_rated)}", sheet.small))
-        out.append(w.p(f"{lang.t('gas_current')}: "
-                       f"{_level_text(goal, goal.current, not_rated)}", sheet.small))
+        out.append(
+            w.p(
+                f"{lang.t('gas_baseline')}: {_level_text(goal, goal.baseline, not_rated)}",
+                sheet.small,
+            )
+        )
+        out.append(
+            w.p(
+                f"{lang.t('gas_current')}: {_level_text(goal, goal.current, not_rated)}",
+                sheet.small,
+            )
+        )
     # The score is the services' (otvisit.services.gas): one formula for screen and paper.
     score = report.gas_t_score
     if score is None:
@@ -62,19 +72,24 @@ def _copm(w: Writer, scores: tuple[CopmScore, ...]) -> list[Flowable]:
     out: list[Flowable] = [w.heading("copm_heading")]
     if not scores:
         return [*out, w.t("copm_none")]
-    head = [lang.t("copm_occupation"),
-            f"{lang.t('copm_perf')} {lang.t('copm_before')}/{lang.t('copm_after')}",
-            lang.t("copm_change"),
-            f"{lang.t('copm_sat')} {lang.t('copm_before')}/{lang.t('copm_after')}",
-            lang.t("copm_change")]
+    head = [
+        lang.t("copm_occupation"),
+        f"{lang.t('copm_perf')} {lang.t('copm_before')}/{lang.t('copm_after')}",
+        lang.t("copm_change"),
+        f"{lang.t('copm_sat')} {lang.t('copm_before')}/{lang.t('copm_after')}",
+        lang.t("copm_change"),
+    ]
     rows = [[w.p(h, sheet.small) for h in head]]
     for s in scores:
         pa = "-" if s.performance_after is None else str(s.performance_after)
         sa = "-" if s.satisfaction_after is None else str(s.satisfaction_after)
-        cells = [s.occupation, f"{s.performance_before} / {pa}",
-                 _change(s.performance_before, s.performance_after),
-                 f"{s.satisfaction_before} / {sa}",
-                 _change(s.satisfaction_before, s.satisfaction_after)]
+        cells = [
+            s.occupation,
+            f"{s.performance_before} / {pa}",
+            _change(s.performance_before, s.performance_after),
+            f"{s.satisfaction_before} / {sa}",
+            _change(s.satisfaction_before, s.satisfaction_after),
+        ]
         rows.append([w.p(c, sheet.small) for c in cells])
     width = content_width()
     out.append(grid(rows, [width * f for f in (0.32, 0.2, 0.14, 0.2, 0.14)], lines=True))
@@ -89,8 +104,10 @@ def chart(report: ProgressReport, *, label_pt: float) -> Drawing:
     drawing = Drawing(width, height, initialFontName=font)
     bars = VerticalBarChart()
     bars.x, bars.y, bars.width, bars.height = 50, 50, width - 70, height - 90
-    bars.data = [[float(g.baseline or 0) for g in report.goals],
-                 [float(g.current or 0) for g in report.goals]]
+    bars.data = [
+        [float(g.baseline or 0) for g in report.goals],
+        [float(g.current or 0) for g in report.goals],
+    ]
     bars.valueAxis.valueMin, bars.valueAxis.valueMax, bars.valueAxis.valueStep = -2, 2, 1
     bars.categoryAxis.categoryNames = [f"Goal {n}" for n in range(1, len(report.goals) + 1)]
     for axis in (bars.valueAxis, bars.categoryAxis):
@@ -104,15 +121,20 @@ def chart(report: ProgressReport, *, label_pt: float) -> Drawing:
     legend.x, legend.y = 60, height - 12
     legend.fontName, legend.fontSize = font, label_pt
     legend.alignment, legend.columnMaximum, legend.deltax = "right", 1, 120
-    legend.colorNamePairs = [(bars.bars[0].fillColor, "Baseline"),
-                             (bars.bars[1].fillColor, "Current")]
+    legend.colorNamePairs = [
+        (bars.bars[0].fillColor, "Baseline"),
+        (bars.bars[1].fillColor, "Current"),
+    ]
     drawing.add(legend)
     drawing.add(String(0, 25, "GAS level", fontName=font, fontSize=label_pt))
     return drawing
 
 
 def render_progress_report(
-    report: ProgressReport, *, language: str = "en", large_print: bool = False,
+    report: ProgressReport,
+    *,
+    language: str = "en",
+    large_print: bool = False,
     reproducible: bool = False,
 ) -> bytes:
     """The goal progress report (GAS and COPM) for one child."""
@@ -127,7 +149,8 @@ def render_progress_report(
     sheet = stylesheet(large_print=large_print, script=lang.script)
     w = Writer(lang, sheet)
     story: list[Flowable] = [
-        w.t("progress_title", sheet.title), about_block(w, report.child),
+        w.t("progress_title", sheet.title),
+        about_block(w, report.child),
         w.t("date_line", date=lang.date(report.report_date)),
     ]
     if report.summary:
@@ -135,12 +158,17 @@ def render_progress_report(
     story += _gas(w, report)
     story += [w.heading("chart_heading"), chart(report, label_pt=sheet.chart_label_pt)]
     story += _copm(w, report.copm)
-    story += [w.spacer(0.5), w.p(report.therapist.name, sheet.subheading),
-              w.p(report.therapist.role), w.t("team_phone_line", phone=report.team.phone)]
+    story += [
+        w.spacer(0.5),
+        w.p(report.therapist.name, sheet.subheading),
+        w.p(report.therapist.role),
+        w.t("team_phone_line", phone=report.team.phone),
+    ]
     meta = DocumentMeta(
         title=f"{lang.t('progress_title')} - {report.child.full_name}",
         author=f"{report.therapist.name}, {report.therapist.role}",
-        subject=lang.t("progress_subject"), header=report.team.service_name,
+        subject=lang.t("progress_subject"),
+        header=report.team.service_name,
         footer=f"{report.child.full_name} - NHS {report.child.nhs_number_display}",
     )
     return build_pdf(story, meta=meta, lang=lang, sheet=sheet, reproducible=reproducible)

@@ -87,9 +87,7 @@ def _steps(raw: Mapping[str, Any], key: str, where: str) -> tuple[str, ...]:
     return tuple(steps)
 
 
-def _translation(
-    lang: str, raw: Any, english: tuple[str, ...], where: str
-) -> StrategyTranslation:
+def _translation(lang: str, raw: Any, english: tuple[str, ...], where: str) -> StrategyTranslation:
     where = f"{where}, translation '{lang}'"
     if not isinstance(raw, dict):
         raise StrategyLibraryError(f"{where}: must be a table of fields.")
@@ -131,8 +129,14 @@ def _strategies_in(name: str, data: Mapping[str, Any]) -> Iterable[Strategy]:
             lang: _translation(lang, tr, home, where) for lang, tr in sorted(raw_tr.items())
         }
         yield Strategy(
-            sid, area, area_title, _text(raw, "title", where), _text(raw, "summary", where),
-            home, _steps(raw, "school_steps", where), translations,
+            sid,
+            area,
+            area_title,
+            _text(raw, "title", where),
+            _text(raw, "summary", where),
+            home,
+            _steps(raw, "school_steps", where),
+            translations,
         )
 
 

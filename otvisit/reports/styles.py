@@ -69,8 +69,9 @@ def stylesheet(*, large_print: bool = False, script: str = "latin") -> Styleshee
     small = max(MIN_BODY_PT, body - 2)
     return Stylesheet(
         title=style(body + 8, bold=True, space_after=body * 0.6, colour=NHS_BLUE),
-        heading=style(body + 3, bold=True, space_before=body * 0.9, space_after=body * 0.3,
-                      colour=NHS_BLUE),
+        heading=style(
+            body + 3, bold=True, space_before=body * 0.9, space_after=body * 0.3, colour=NHS_BLUE
+        ),
         subheading=style(body, bold=True, space_before=body * 0.6, space_after=body * 0.2),
         body=style(body, space_after=body * 0.35),
         bullet=style(body, space_after=body * 0.2, indent=body * 1.4),

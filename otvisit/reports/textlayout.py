@@ -95,8 +95,10 @@ def shape_word(word: str, size: float, *, bold: bool, arabic_script: str) -> Wor
         if i == len(word) or scripts[i] != scripts[start]:
             script = scripts[start]
             font = _font_for(script, arabic_script, bold)
-            if not all(ord(c) in face(script if script != "arabic" else arabic_script,
-                                           bold).chars for c in word[start:i]):
+            if not all(
+                ord(c) in face(script if script != "arabic" else arabic_script, bold).chars
+                for c in word[start:i]
+            ):
                 script, font = "latin", face("latin", bold).name
             runs.append(_shape(word[start:i], font, size, script))
             start = i
@@ -129,8 +131,10 @@ def layout_lines(
     for raw in text.split():
         words = [shape_word(raw, size, bold=bold, arabic_script=arabic_script)]
         if words[0].width > width:
-            words = [shape_word(p, size, bold=bold, arabic_script=arabic_script)
-                     for p in _split_long(raw, size, width, bold, arabic_script)]
+            words = [
+                shape_word(p, size, bold=bold, arabic_script=arabic_script)
+                for p in _split_long(raw, size, width, bold, arabic_script)
+            ]
         for word in words:
             extra = word.width + (space if line else 0)
             if line and used + extra > width:
@@ -192,8 +196,15 @@ def _pdf_text(text: str) -> str:
 
 
 def draw_text(
-    canvas: Canvas, text: str, x: float, y: float, size: float, *,
-    bold: bool = False, arabic_script: str = "arabic", align: str = "left",
+    canvas: Canvas,
+    text: str,
+    x: float,
+    y: float,
+    size: float,
+    *,
+    bold: bool = False,
+    arabic_script: str = "arabic",
+    align: str = "left",
     base_rtl: bool = False,
 ) -> None:
     """Draw one line of any script; ``align`` is left, right or centre about ``x``."""

@@ -56,11 +56,21 @@ def test_handout_body_is_14pt_and_large_print_at_least_16() -> None:
 
 def test_handout_reads_in_order() -> None:
     text = pdfcheck.flat(render_document("handout", samples.programme()))
-    order = ["Ideas to try at home", "For Sam", "Interpreters", "020 7188 8815",
-             "What we are working on together", "put his coat on by himself",
-             "The coat flip", "Lay the coat on the floor", "What to try this week",
-             "Practise the coat flip every morning", "Who to contact",
-             "Your occupational therapist: Priya Shah", "Phone the team: 020 3049 8181"]
+    order = [
+        "Ideas to try at home",
+        "For Sam",
+        "Interpreters",
+        "020 7188 8815",
+        "What we are working on together",
+        "put his coat on by himself",
+        "The coat flip",
+        "Lay the coat on the floor",
+        "What to try this week",
+        "Practise the coat flip every morning",
+        "Who to contact",
+        "Your occupational therapist: Priya Shah",
+        "Phone the team: 020 3049 8181",
+    ]
     positions = [text.index(phrase) for phrase in order[:-1]] + [text.rindex(order[-1])]
     assert positions == sorted(positions)
     assert "Sam likes the green triangular pencil best." in text
@@ -77,12 +87,23 @@ def test_teacher_version_uses_school_steps() -> None:
 
 def test_equipment_letter_has_nhs_letter_parts() -> None:
     text = pdfcheck.flat(render_document("equipment", samples.equipment_letter()))
-    for phrase in ["Ms Helen Carter", "Name: Sam Okafor", "Date of birth: 14 March 2019",
-                   "NHS number: 943 476 5919", "Functional need", "Seat height 31 cm",
-                   "Alternatives already tried", "Funding: School", "Providing and fitting",
-                   "Safety and training", "I will review this equipment by 1 March 2027.",
-                   "Priya Shah", "Occupational Therapist (Band 6)", "Copy to:",
-                   "Dr R Mensah, GP"]:
+    for phrase in [
+        "Ms Helen Carter",
+        "Name: Sam Okafor",
+        "Date of birth: 14 March 2019",
+        "NHS number: 943 476 5919",
+        "Functional need",
+        "Seat height 31 cm",
+        "Alternatives already tried",
+        "Funding: School",
+        "Providing and fitting",
+        "Safety and training",
+        "I will review this equipment by 1 March 2027.",
+        "Priya Shah",
+        "Occupational Therapist (Band 6)",
+        "Copy to:",
+        "Dr R Mensah, GP",
+    ]:
         assert phrase in text, phrase
 
 
@@ -110,10 +131,17 @@ def test_progress_report_prints_the_score_it_is_given_or_says_it_is_missing() ->
 
 def test_discharge_letter() -> None:
     text = pdfcheck.flat(render_document("discharge", samples.discharge_letter()))
-    for phrase in ["Dear Ada Okafor and Tunde Okafor,", "Discharge letter",
-                   "Sam has met the goals we set together.", "If things change",
-                   "You can also phone the team on 020 3049 8181.", "020 7188 8815",
-                   "Copy to:", "Dr R Mensah, GP", "Rosemary Primary School"]:
+    for phrase in [
+        "Dear Ada Okafor and Tunde Okafor,",
+        "Discharge letter",
+        "Sam has met the goals we set together.",
+        "If things change",
+        "You can also phone the team on 020 3049 8181.",
+        "020 7188 8815",
+        "Copy to:",
+        "Dr R Mensah, GP",
+        "Rosemary Primary School",
+    ]:
         assert phrase in text, phrase
 
 
@@ -124,6 +152,7 @@ def test_output_is_reproducible() -> None:
 
 # Bad input ---------------------------------------------------------------------------------
 
+
 def test_no_strategies_is_a_clear_error() -> None:
     programme = replace(samples.programme(), strategies=())
     with pytest.raises(DocumentError, match="No strategies are chosen for Sam"):
@@ -133,7 +162,8 @@ def test_no_strategies_is_a_clear_error() -> None:
 def test_handout_without_goals_says_so() -> None:
     programme = replace(samples.programme(), goals=())
     assert "We have not set goals together yet." in pdfcheck.flat(
-        render_document("handout", programme))
+        render_document("handout", programme)
+    )
 
 
 def test_progress_without_goals_is_a_clear_error() -> None:
@@ -193,6 +223,7 @@ def test_goal_progress_without_ratings() -> None:
 
 
 # Atomic write ------------------------------------------------------------------------------
+
 
 def test_write_pdf_is_atomic(tmp_path: Path) -> None:
     target = tmp_path / "handout.pdf"

@@ -36,12 +36,21 @@ FAMILY_LANGUAGES = ["ar", "ur", "bn", "pl", "so", "tr", "pt", "es", "ro"]
 
 def test_at_least_nine_languages_with_every_family_key() -> None:
     assert set(FAMILY_LANGUAGES) | {"en"} <= set(available_languages())
-    handout_keys = {k for k in load_language("en").texts if not k.startswith(
-        ("teacher_", "equipment_", "progress_", "gas_", "copm_", "chart_"))}
+    handout_keys = {
+        k
+        for k in load_language("en").texts
+        if not k.startswith(("teacher_", "equipment_", "progress_", "gas_", "copm_", "chart_"))
+    }
     for code in FAMILY_LANGUAGES:
         lang = load_language(code)
-        missing = {"handout_title", "interpreter_text", "language_line_text", "page_of",
-                   "not_reviewed", "english_only"} - lang.translated_keys
+        missing = {
+            "handout_title",
+            "interpreter_text",
+            "language_line_text",
+            "page_of",
+            "not_reviewed",
+            "english_only",
+        } - lang.translated_keys
         assert not missing, (code, missing)
         assert "{language_line}" in lang.texts["language_line_text"]
         assert "020" not in "".join(lang.texts[k] for k in handout_keys)  # numbers from data
@@ -63,8 +72,7 @@ def test_latin_languages_read_back_exactly(code: str) -> None:
     text = pdfcheck.flat(render_document("handout", samples.programme(), language=code))
     assert lang.t("handout_title") in text
     assert lang.t("interpreter_text") in text
-    pages = len(pdfcheck.page_sizes(render_document("handout", samples.programme(),
-                                                    language=code)))
+    pages = len(pdfcheck.page_sizes(render_document("handout", samples.programme(), language=code)))
     assert lang.t("page_of", page=1, pages=pages) in text
 
 
@@ -108,8 +116,11 @@ def _shape(font_file: str, text: str) -> tuple[list[int], list[int]]:
 
 @pytest.mark.parametrize(
     ("code", "font_file"),
-    [("ur", "NotoNastaliqUrdu-Regular.ttf"), ("bn", "NotoSansBengali-Regular.ttf"),
-     ("ar", "NotoNaskhArabic-Regular.ttf")],
+    [
+        ("ur", "NotoNastaliqUrdu-Regular.ttf"),
+        ("bn", "NotoSansBengali-Regular.ttf"),
+        ("ar", "NotoNaskhArabic-Regular.ttf"),
+    ],
 )
 def test_shaped_glyphs_map_back_to_the_logical_text(code: str, font_file: str) -> None:
     for key in ("handout_title", "interpreter_text", "not_reviewed"):

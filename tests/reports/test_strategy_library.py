@@ -10,8 +10,16 @@ import pytest
 from otvisit.reports.errors import StrategyLibraryError
 from otvisit.reports.strategy_library import bundled_library, load_library
 
-AREAS = {"dressing", "eating", "handwriting", "scissors", "sensory", "fine-motor",
-         "organisation", "seating"}
+AREAS = {
+    "dressing",
+    "eating",
+    "handwriting",
+    "scissors",
+    "sensory",
+    "fine-motor",
+    "organisation",
+    "seating",
+}
 
 GOOD = """
 area = "dressing"
