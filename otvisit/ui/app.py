@@ -5,12 +5,15 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlalchemy.orm import Session
 
+from otvisit.keys import CredentialStoreUnavailable
+from otvisit.models.encryption import StoreKeyError
 from otvisit.models.store import Store
 from otvisit.profile import DEMO_PROFILE, Profile
 from otvisit.services import caseload
@@ -121,6 +124,41 @@ def _discard(window: MainWindow | None, store: Store | None, runner: TaskRunner 
         store.close()
 
 
+def open_first(
+    app: App,
+    profile_name: str,
+    *,
+    offer_demo: Callable[[str], bool],
+    tell: Callable[[str], None],
+) -> MainWindow | None:
+    """Open the profile asked for; if its records cannot be protected here, say why.
+
+    With no credential store for the key, the real caseload stays shut and the
+    therapist may open the made-up demo caseload instead; a store that cannot be
+    opened with its key is never touched.
+    """
+    try:
+        return app.open(profile_name)
+    except CredentialStoreUnavailable as error:
+        if offer_demo(str(error)):
+            return app.open(DEMO_PROFILE)
+        return None
+    except StoreKeyError as error:
+        tell(f"{error}. Nothing has been changed. Ask IT for help before going on.")
+        return None
+
+
+def _offer_demo(reason: str) -> bool:
+    answer = QMessageBox.question(
+        None, "otvisit", f"{reason}\n\nOpen the demo caseload (made-up children) instead?"
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def _tell(message: str) -> None:
+    QMessageBox.critical(None, "otvisit", message)
+
+
 def run_app(args: argparse.Namespace) -> int:
     """The ``otvisit`` command without a subcommand: the desktop app."""
     logging.basicConfig(level=logging.INFO)
@@ -129,7 +167,8 @@ def run_app(args: argparse.Namespace) -> int:
     qt_app.setApplicationName("otvisit")
     qt_app.setApplicationDisplayName("otvisit")
     app = App(args)
-    app.open(args.profile)
+    if open_first(app, args.profile, offer_demo=_offer_demo, tell=_tell) is None:
+        return 1
     code = qt_app.exec()
     app.close()
     return int(code)

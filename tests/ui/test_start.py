@@ -1,0 +1,61 @@
+"""Starting on a machine that cannot protect the records: a clear choice, never a crash."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterator
+from pathlib import Path
+
+import keyring
+import pytest
+from keyring.backends import fail
+from pytestqt.qtbot import QtBot
+
+from otvisit.models.encryption import new_database_key
+from otvisit.models.store import Store
+from otvisit.ui.app import App, open_first
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def no_credential_store(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.delenv("OTVISIT_INSECURE_KEY_FILE", raising=False)
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    yield
+    keyring.set_keyring(previous)
+
+
+def test_without_a_credential_store_the_demo_is_offered_instead(
+    qtbot: QtBot, tmp_path: Path, no_credential_store: None
+) -> None:
+    app = App(argparse.Namespace(data_dir=str(tmp_path), profile="main"))
+    asked: list[str] = []
+    try:
+        window = open_first(
+            app, "main", offer_demo=lambda reason: asked.append(reason) or True, tell=asked.append
+        )
+        assert window is not None and window.context.runner.store.path.parent.name == "demo"
+        qtbot.waitUntil(window.context.runner.is_idle, timeout=60000)
+    finally:
+        app.close()
+    assert len(asked) == 1 and "credential store" in asked[0]
+    assert not (tmp_path / "main" / "otvisit.db").exists()  # the real caseload stayed shut
+
+
+def test_declining_the_demo_opens_nothing(tmp_path: Path, no_credential_store: None) -> None:
+    app = App(argparse.Namespace(data_dir=str(tmp_path), profile="main"))
+    window = open_first(app, "main", offer_demo=lambda _reason: False, tell=lambda _m: None)
+    assert window is None and app.window is None
+
+
+def test_a_store_that_its_key_cannot_open_is_reported_and_left_alone(tmp_path: Path) -> None:
+    profile_dir = tmp_path / "main"
+    Store.open(profile_dir / "otvisit.db", key=new_database_key()).close()  # another key
+    before = (profile_dir / "otvisit.db").read_bytes()
+    app = App(argparse.Namespace(data_dir=str(tmp_path), profile="main"))
+    told: list[str] = []
+    window = open_first(app, "main", offer_demo=lambda _r: True, tell=told.append)
+    assert window is None and len(told) == 1 and "Nothing has been changed" in told[0]
+    assert (profile_dir / "otvisit.db").read_bytes() == before
