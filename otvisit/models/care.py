@@ -64,7 +64,8 @@ class Appointment(SyncedRecord):
         StrEnumType(AppointmentStatus), default=AppointmentStatus.BOOKED
     )
     #: How many times the family has moved this appointment (the service allows two).
-    reschedule_count: Mapped[int] = mapped_column(Integer, default=0)
+    #: A counter: concurrent moves on two laptops add up when synced, never overwrite.
+    reschedule_count: Mapped[int] = mapped_column(Integer, default=0, info={"counter": True})
     #: Flagged as affected by service disruption (e.g. a strike day): the family must be contacted.
     disrupted: Mapped[bool] = mapped_column(Boolean, default=False)
     disruption_reason: Mapped[str] = mapped_column(String(200), default="")

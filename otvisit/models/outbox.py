@@ -49,13 +49,33 @@ def _changed_fields(record: SyncedRecord) -> dict[str, Any]:
     return changes
 
 
-def _op(record: SyncedRecord, kind: str, changes: dict[str, Any], base_seq: int | None) -> OutboxOp:
+def _increments(record: SyncedRecord, changes: dict[str, Any]) -> dict[str, int]:
+    """How far each changed counter field moved in this edit (new minus committed value)."""
+    specs = FIELDS[record.__entity__]
+    steps: dict[str, int] = {}
+    state = inspect(record)
+    for name in changes:
+        if specs[name].counter:
+            history = state.attrs[name].history
+            before = history.deleted[0] if history.deleted else 0
+            steps[name] = int(changes[name] or 0) - int(before or 0)
+    return steps
+
+
+def _op(
+    record: SyncedRecord,
+    kind: str,
+    changes: dict[str, Any],
+    base_seq: int | None,
+    increments: dict[str, int] | None = None,
+) -> OutboxOp:
     return OutboxOp(
         entity=record.__entity__,
         record_id=record.id,
         child_id=_child_id(record),
         kind=kind,
         changes=changes,
+        increments=increments or {},
         base_seq=base_seq,
     )
 
@@ -84,7 +104,8 @@ def _capture(session: Session, flush_context: UOWTransaction, instances: object)
             continue
         record.updated_at = now
         if changes:
-            ops.append(_op(record, "upsert", changes, record.server_seq))
+            steps = _increments(record, changes)
+            ops.append(_op(record, "upsert", changes, record.server_seq, steps))
         if deleted_now:
             ops.append(_op(record, "delete", {}, record.server_seq))
     session.add_all(ops)

@@ -63,6 +63,8 @@ class FieldSpec:
     kind: FieldKind
     nullable: bool
     clinical_text: bool
+    #: A count that only goes up by steps: concurrent steps are added, not overwritten.
+    counter: bool = False
     max_length: int | None = None
     choices: tuple[str, ...] = ()
 
@@ -100,6 +102,7 @@ def _describe(model: type[SyncedRecord]) -> dict[str, FieldSpec]:
             kind=kind,
             nullable=bool(column.nullable),
             clinical_text=bool(column.info.get("clinical_text")),
+            counter=bool(column.info.get("counter")),
             max_length=length,
             choices=choices,
         )

@@ -30,6 +30,8 @@ class OutboxOp(Base):
     kind: Mapped[str] = mapped_column(String(10))
     #: The changed fields in wire form ({} for a delete).
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    #: Steps of counter fields in this edit ({"reschedule_count": 1}): added up on the server.
+    increments: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
     #: The server sequence of the record version this edit was made on (None: new record).
     base_seq: Mapped[int | None] = mapped_column(Integer, default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

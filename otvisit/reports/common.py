@@ -46,8 +46,8 @@ class Writer:
             style or self.sheet.body,
             base_rtl=self.lang.rtl,
             arabic_script=self.sheet.arabic_script,
-            **kw,
-        )  # type: ignore[arg-type]
+            **kw,  # type: ignore[arg-type]
+        )
 
     def t(self, key: str, style: TextStyle | None = None, **values: object) -> ShapedParagraph:
         return self.p(self.lang.t(key, **values), style)

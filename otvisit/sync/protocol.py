@@ -113,6 +113,9 @@ class PushOperation(WireModel):
     kind: OperationKind
     base_seq: int | None = Field(default=None, ge=0)
     changes: dict[str, Any] = Field(default_factory=dict)
+    #: Steps of counter fields (e.g. {"reschedule_count": 1}): when a colleague changed the
+    #: same counter concurrently, the server adds the step to its value instead of overwriting.
+    increments: dict[str, int] = Field(default_factory=dict)
     #: The device clock when the change was made: shown to people, never used to pick a winner.
     made_at: datetime | None = None
 

@@ -86,6 +86,7 @@ def _wire_op(op: OutboxOp) -> PushOperation:
         kind=op.kind,  # type: ignore[arg-type]  # checked by local_refusal
         base_seq=op.base_seq,
         changes=op.changes,
+        increments=op.increments or {},
         made_at=op.created_at,
     )
 

@@ -140,6 +140,24 @@ def _is_concurrent(ctx: OpContext, op: PushOperation, stamp: list[Any] | None) -
     return int(stamp[0]) > (op.base_seq or 0) and stamp[1] != ctx.caller.device_id
 
 
+def _add_up_counters(
+    ctx: OpContext, op: PushOperation, state: RecordState, changes: dict[str, Any]
+) -> dict[str, Any]:
+    """A counter a colleague also moved: this device's step is added to the server's value.
+
+    (Two laptops each recording one reschedule offline make two, not one.)
+    """
+    specs = FIELDS[state.entity]
+    added = dict(changes)
+    for name, step in op.increments.items():
+        spec = specs.get(name)
+        if spec is None or not spec.counter or name not in changes:
+            continue  # only counter fields this operation changes
+        if _is_concurrent(ctx, op, state.field_seq.get(name)):
+            added[name] = int(state.fields.get(name) or 0) + int(step)
+    return added
+
+
 def _signs_unseen_text(
     ctx: OpContext, op: PushOperation, state: RecordState, differing: dict[str, Any]
 ) -> bool:
@@ -171,6 +189,7 @@ def update_record(
             return _rejected(op, "This record was deleted on this device; restore it to change it.")
         found = _conflict(ctx, op, state, "edit_vs_delete", "", changes, None)
         return OperationResult(op_seq=op.op_seq, status="conflict", conflicts=[found])
+    changes = _add_up_counters(ctx, op, state, changes)
     differing = {name: v for name, v in changes.items() if state.fields.get(name, None) != v}
     if name_moved := sorted(rules.SCOPE_FIELDS & set(differing)):
         return _rejected(op, f"{rules.SCOPE_REASON} ({', '.join(name_moved)})")
