@@ -2,41 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
-
-from alembic import context
-from sqlalchemy import Connection, create_engine
-
 import otvisit.models  # noqa: F401  (registers every table on the metadata)
-from otvisit.models.base import Base, StrEnumType, UTCDateTime
+from otvisit.models.base import Base
+from otvisit.models.migration_env import run_migrations
 
-connection = context.config.attributes.get("connection")
-
-
-def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | Literal[False]:
-    # Migrations spell out plain column types so they never depend on today's Python classes.
-    if type_ == "type" and isinstance(obj, StrEnumType):
-        return "sa.String(length=32)"
-    if type_ == "type" and isinstance(obj, UTCDateTime):
-        return "sa.DateTime(timezone=True)"
-    return False
-
-
-def _run(conn: Connection) -> None:
-    context.configure(
-        connection=conn,
-        target_metadata=Base.metadata,
-        render_as_batch=True,
-        compare_type=True,
-        render_item=_render_item,
-    )
-    with context.begin_transaction():
-        context.run_migrations()
-
-
-if connection is None:
-    url = context.config.get_main_option("sqlalchemy.url") or "sqlite:///otvisit-dev.db"
-    with create_engine(url).begin() as conn:
-        _run(conn)
-else:
-    _run(connection)
+run_migrations(Base.metadata, development_url="sqlite:///otvisit-dev.db")
