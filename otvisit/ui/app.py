@@ -18,6 +18,7 @@ from otvisit.models.store import Store
 from otvisit.profile import DEMO_PROFILE, Profile
 from otvisit.services import caseload
 from otvisit.services.caseload import TherapistRef
+from otvisit.ui.collector import GuiThreadCollector
 from otvisit.ui.context import AppContext
 from otvisit.ui.main_window import MainWindow
 from otvisit.ui.tasks import TaskRunner
@@ -166,6 +167,7 @@ def run_app(args: argparse.Namespace) -> int:
     assert isinstance(qt_app, QApplication)
     qt_app.setApplicationName("otvisit")
     qt_app.setApplicationDisplayName("otvisit")
+    collector = GuiThreadCollector(qt_app)  # noqa: F841  (lives as long as the application)
     app = App(args)
     if open_first(app, args.profile, offer_demo=_offer_demo, tell=_tell) is None:
         return 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from otvisit.services.unlock import set_unlock_password
 from otvisit.ui.app import App
+from otvisit.ui.collector import GuiThreadCollector
 from tests.ui.driver import Visit, seeded_profile
 from tests.ui.screen import PASSWORD
 
@@ -36,3 +38,14 @@ def locking(visit: Visit) -> Visit:
     with visit.window.context.runner.store.transaction() as session:
         set_unlock_password(session, password=PASSWORD)
     return visit
+
+
+@pytest.fixture(autouse=True)
+def garbage_collected_on_the_gui_thread(qapp: QCoreApplication) -> Iterator[None]:
+    """As in the app: collection never starts on a worker thread (it would destroy Qt
+    wrappers of earlier tests there and crash); leftovers are collected here, between tests."""
+    gc.collect()
+    collector = GuiThreadCollector()
+    yield
+    collector.stop()
+    collector.deleteLater()
