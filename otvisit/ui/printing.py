@@ -17,8 +17,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QPointF, QSize, Qt, Signal
-from PySide6.QtGui import QPainter
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QPageSize, QPainter
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -174,12 +174,22 @@ class PdfPreview(QDialog):
         return self.document.pageCount()
 
     def open_print_dialog(self) -> None:
+        """The system's print dialog, window-modal and never blocking; printing starts on OK.
+
+        ``QPrintDialog.open()`` is not called: PySide6 6.12 binds only its two-argument
+        overload (receiver, slot) and raises TypeError for the plain one. ``QDialog.open``
+        is the same call in Qt (window-modal, then shown).
+        """
         from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))  # the documents' paper
+        printer.setDocName(self.shown.title)
         dialog = QPrintDialog(printer, self)
+        dialog.setWindowTitle(f"Print — {self.shown.title}")
+        dialog.finished.connect(dialog.deleteLater)
         dialog.accepted.connect(lambda: self.print_to(printer))
-        dialog.open()
+        QDialog.open(dialog)
 
     def print_to(self, printer: Any) -> None:
         """Send the document to the printer from the slow worker: the window never waits.
@@ -211,8 +221,18 @@ class PdfPreview(QDialog):
         dialog.open()
 
 
+#: The resolution pages are rendered at for the printer (a finer printer gets them scaled).
+PRINT_DPI = 300
+
+
 def paint_pdf(pdf: bytes, printer: Any) -> bool:
-    """Paint every page of a PDF onto a printer (any thread); False if it could not start."""
+    """Paint every page of a PDF onto a printer (any thread); False if it could not start.
+
+    The documents carry their own margins, so each page is painted on the whole sheet,
+    as large as fits with its proportions kept (an A4 letter on Letter paper is scaled,
+    never cropped). Pages are rendered at no more than PRINT_DPI: 300 dpi keeps 14 pt
+    text crisp, where a 1200 dpi printer would otherwise need 550 MB per A4 page.
+    """
     from PySide6.QtCore import QBuffer, QByteArray, QIODevice
     from PySide6.QtPdf import QPdfDocument
     from PySide6.QtPrintSupport import QPrinter
@@ -222,15 +242,30 @@ def paint_pdf(pdf: bytes, printer: Any) -> bool:
     buffer.open(QIODevice.OpenModeFlag.ReadOnly)
     document = QPdfDocument()
     document.load(buffer)
+    printer.setFullPage(True)
     painter = QPainter()
-    if not painter.begin(printer):
+    if document.pageCount() == 0 or not painter.begin(printer):
+        document.close()
         return False
     try:
+        sheet = printer.paperRect(QPrinter.Unit.DevicePixel)
+        dots_per_point = printer.resolution() / 72
         for page in range(document.pageCount()):
             if page:
                 printer.newPage()
-            area = printer.pageRect(QPrinter.Unit.DevicePixel).size().toSize()
-            painter.drawImage(QPointF(0, 0), document.render(page, area))
+            points = document.pagePointSize(page)
+            fit = min(
+                sheet.width() / (points.width() * dots_per_point),
+                sheet.height() / (points.height() * dots_per_point),
+            )
+            width = points.width() * dots_per_point * fit
+            height = points.height() * dots_per_point * fit
+            target = QRectF((sheet.width() - width) / 2, (sheet.height() - height) / 2,
+                            width, height)  # fmt: skip
+            render_dpi = min(PRINT_DPI, printer.resolution()) * fit
+            size = QSize(round(points.width() * render_dpi / 72),
+                         round(points.height() * render_dpi / 72))  # fmt: skip
+            painter.drawImage(target, document.render(page, size))
     finally:
         painter.end()
         document.close()
