@@ -80,7 +80,7 @@ def _keystrokes(data_dir: Path) -> list[float]:
 
     app = QApplication.instance() or QApplication([])
     store = Profile.locate(DEMO_PROFILE, data_dir).open_store()
-    view = CaseloadView(AppContext(runner=InlineTaskRunner(store), documents_dir=data_dir))
+    view = CaseloadView(AppContext(runner=InlineTaskRunner(store), profile_dir=data_dir))
     view.scope.setCurrentIndex(1)
     view.resize(1200, 800)
     view.show()
@@ -115,7 +115,7 @@ def _first_record(data_dir: Path) -> float:
     store = Profile.locate(DEMO_PROFILE, data_dir).open_store()
     with store.read_session() as session:
         me = signed_in_therapist(session)
-    context = AppContext(runner=InlineTaskRunner(store), documents_dir=data_dir, me=me)
+    context = AppContext(runner=InlineTaskRunner(store), profile_dir=data_dir, me=me)
     window = MainWindow(context)
     window.show()
     window.start(first_run=False)

@@ -4,9 +4,11 @@ The one real path is ``otvisit.reports.printing``: ``render_for_child`` runs on 
 database lane (it reads the child's records and renders in ≈25–100 ms, so a
 separate gather/render split would only add a hop), after the report package
 has been imported on the slow lane so that the first import never holds the
-database lane. Nothing is recorded by a preview: ``save_rendered`` (PDF in the
-profile's documents folder, PrintedDocument, PRINT audit) runs the first time
-the therapist prints or saves; later prints and copies are audited too.
+database lane. Nothing is recorded by a preview: ``save_rendered`` (the PDF kept
+inside the encrypted store, PrintedDocument, PRINT audit) runs the first time the
+therapist prints or saves; later prints are audited too. The PDF is only ever in
+memory on this side: "Save as PDF…" is an export, audited, to a folder the
+therapist chose (remembered for next time, never defaulting to the home folder).
 """
 
 from __future__ import annotations
@@ -17,7 +19,18 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QIODevice,
+    QObject,
+    QRectF,
+    QSettings,
+    QSize,
+    QStandardPaths,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QPageSize, QPainter
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -40,6 +53,10 @@ from otvisit.ui.tasks import describe_error
 
 if TYPE_CHECKING:
     from otvisit.reports.printing import DocumentRequest, RenderedDocument
+
+#: The profile's own settings file (beside the store), and the key of the last export folder.
+SETTINGS_FILE = "settings.ini"
+EXPORT_FOLDER_KEY = "export/last_folder"
 
 LANGUAGE_NAMES = {
     "en": "English",
@@ -128,6 +145,7 @@ class PdfPreview(QDialog):
         self.view.setPageMode(QPdfView.PageMode.MultiPage)
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
         self.choices: PrintChoices | None = None
+        self.save_dialog: QFileDialog | None = None
         self.state = QLabel()
         top = QHBoxLayout()
         if shown.rendered is not None:  # a document made now; a reprint stays as it was made
@@ -212,12 +230,16 @@ class PdfPreview(QDialog):
         printers.context.runner.run(paint, done=done, failed=printers._failed)
 
     def open_save_dialog(self) -> None:
+        """Save as PDF… is an export: the file dialog opens in the folder last chosen."""
         name = self.shown.file_name or f"{self.shown.title}.pdf"
-        dialog = QFileDialog(self, "Save as PDF", str(Path.home() / name))
+        folder = self.printer.export_folder()
+        dialog = QFileDialog(self, "Save as PDF", str(folder / name))
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setNameFilter("PDF (*.pdf)")
         dialog.setDefaultSuffix("pdf")
         dialog.fileSelected.connect(lambda chosen: self.printer.save_copy(self.shown, Path(chosen)))
+        dialog.finished.connect(dialog.deleteLater)
+        self.save_dialog = dialog
         dialog.open()
 
 
@@ -336,11 +358,12 @@ class Printer(QObject):
 
     def reopen(self, *, child_id: str, document_id: str, title: str, file_name: str,
                parent: QWidget) -> None:  # fmt: skip
-        """A document made before, read from this laptop's documents folder, to print again."""
-        path = self.context.documents_dir / file_name
+        """A document made before, read from the encrypted store into memory, to print again."""
 
-        def read() -> bytes | None:
-            return path.read_bytes() if path.is_file() else None
+        def read(session: Session) -> bytes | None:
+            from otvisit.services.document_files import read_pdf
+
+            return read_pdf(session, file_name)
 
         def opened(pdf: bytes | None) -> None:
             if pdf is None:
@@ -351,7 +374,7 @@ class Printer(QObject):
                 return
             self._open(Shown(child_id, title, pdf, None, document_id, file_name), parent)
 
-        self.context.runner.run(read, done=opened, failed=self._failed)
+        self.context.runner.read(read, done=opened, failed=self._failed)
 
     def _open(self, shown: Shown, parent: QWidget) -> None:
         if self.context.locked:  # rendered while the app locked: never shown over the lock
@@ -370,11 +393,11 @@ class Printer(QObject):
             self.preview = None
 
     def _keep(self, shown: Shown, then: Any) -> None:
-        """Keep the document once: its PDF in the documents folder, its record, the PRINT audit."""
+        """Keep the document once: its PDF in the encrypted store, its record, the PRINT audit."""
         if shown.document_id is not None:
             then()
             return
-        me, folder = self.context.me_id, self.context.documents_dir
+        me = self.context.me_id
         rendered = shown.rendered
         assert rendered is not None
 
@@ -383,9 +406,8 @@ class Printer(QObject):
             from otvisit.reports.printing import file_name_for, save_rendered
 
             name = file_name_for(rendered, today=date.today(), document_id=new_id())
-            folder.mkdir(parents=True, exist_ok=True)
-            saved = save_rendered(session, rendered, path=folder / name, actor_id=me)
-            return saved.document_id, saved.path.name
+            saved = save_rendered(session, rendered, file_name=name, actor_id=me)
+            return saved.document_id, saved.file_name
 
         def kept(result: tuple[str, str]) -> None:
             shown.document_id, shown.file_name = result
@@ -412,18 +434,40 @@ class Printer(QObject):
             self._audit(shown, AuditAction.PRINT, "printed again")
         self._keep(shown, lambda: self.messages.inform(f"Sent {shown.title} to the printer."))
 
+    def _settings(self) -> QSettings:
+        return QSettings(str(self.context.profile_dir / SETTINGS_FILE), QSettings.Format.IniFormat)
+
+    def export_folder(self) -> Path:
+        """Where Save as PDF… opens: the folder chosen last time, else the Documents folder."""
+        remembered = self._settings().value(EXPORT_FOLDER_KEY, "", type=str)
+        if remembered and Path(remembered).is_dir():
+            return Path(remembered)
+        documents = QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.DocumentsLocation
+        )
+        return Path(documents) if documents and Path(documents).is_dir() else Path.cwd()
+
     def save_copy(self, shown: Shown, target: Path) -> None:
-        """Keep the document, then write a copy where the therapist chose (atomically)."""
+        """Keep the document, then export a plain copy where the therapist chose (audited)."""
+        me = self.context.me_id
+        settings = self._settings()
+        settings.setValue(EXPORT_FOLDER_KEY, str(target.parent))
+        settings.sync()
 
-        def write() -> str:
-            from otvisit.reports.pdfbuild import write_pdf
+        def export(session: Session) -> str:
+            from otvisit.reports.printing import export_document
 
-            write_pdf(shown.pdf, target)
+            export_document(
+                session, pdf=shown.pdf, target=target, child_id=shown.child_id,
+                document_id=shown.document_id, actor_id=me, how="saved as PDF",
+            )  # fmt: skip
             return target.name
 
         def written(name: str) -> None:
-            self._audit(shown, AuditAction.EXPORT, "saved as PDF")
             self.messages.inform(f"Saved {name}")
             self.saved.emit(name)
 
-        self._keep(shown, lambda: self.context.runner.run(write, done=written, failed=self._failed))
+        self._keep(
+            shown,
+            lambda: self.context.runner.write(export, done=written, failed=self._failed),
+        )
