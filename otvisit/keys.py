@@ -6,9 +6,6 @@ import logging
 import os
 from pathlib import Path
 
-import keyring
-from keyring.errors import KeyringError, NoKeyringError
-
 from otvisit.models.encryption import check_key, new_database_key
 
 log = logging.getLogger(__name__)
@@ -49,6 +46,11 @@ def database_key(profile_root: Path, *, synthetic: bool = False) -> str:
     key_file = profile_root / KEY_FILE_NAME
     if key_file.exists() or synthetic:
         return _key_from_file(key_file)
+    # keyring loads its backends (and half the standard library) when first imported:
+    # only a real caseload's key needs it, so the demo starts without it.
+    import keyring
+    from keyring.errors import KeyringError, NoKeyringError
+
     name = _keyring_name(profile_root)
     try:
         stored = keyring.get_password(KEYRING_SERVICE, name)

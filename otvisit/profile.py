@@ -48,7 +48,8 @@ class Profile:
         return self.root / "otvisit.db"
 
     @property
-    def documents_dir(self) -> Path:
+    def plain_documents_dir(self) -> Path:
+        """Where versions before 0.2 kept PDFs as plain files; moved into the store on open."""
         return self.root / "documents"
 
     @property
@@ -56,13 +57,16 @@ class Profile:
         return self.name == DEMO_PROFILE
 
     def ensure(self) -> Profile:
-        """Create the profile's folders, readable by this user only."""
+        """Create the profile's folder, readable by this user only."""
         self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
-        self.documents_dir.mkdir(exist_ok=True, mode=0o700)
         return self
 
     def open_store(self) -> Store:
-        """Open this profile's store, encrypted with its key; a plain one is encrypted first."""
+        """Open this profile's store, encrypted with its key; a plain one is encrypted first.
+
+        PDFs an earlier version kept beside it as plain files are moved into the store
+        (encrypted like every record) and the plain files deleted.
+        """
         from otvisit.keys import database_key
         from otvisit.models.encryption import encrypt_in_place, is_plain_sqlite
         from otvisit.models.store import Store
@@ -71,4 +75,15 @@ class Profile:
         key = database_key(self.root, synthetic=self.is_demo)
         if is_plain_sqlite(self.database_path):
             encrypt_in_place(self.database_path, key)
-        return Store.open(self.database_path, key=key)
+        store = Store.open(self.database_path, key=key)
+        if self.plain_documents_dir.is_dir():
+            self._move_plain_documents_in(store)
+        return store
+
+    def _move_plain_documents_in(self, store: Store) -> None:
+        from otvisit.services.document_files import import_plain_documents, remove_plain_files
+
+        folder = self.plain_documents_dir
+        with store.transaction() as session:
+            moved = import_plain_documents(session, folder)
+        remove_plain_files(moved, folder)  # only once their bytes are committed

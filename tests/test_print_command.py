@@ -63,6 +63,27 @@ def test_print_writes_a_readable_handout(demo_dir: Path, tmp_path: Path) -> None
     assert "written to" in done.stdout
     text = "".join(page.extract_text() for page in pypdf.PdfReader(out).pages)
     assert spaced in " ".join(text.split())  # who it is about, NHS number grouped 3-3-4
+    # The file named on the command line is an export, audited; the document is kept too,
+    # inside the encrypted store: nothing of the child is left in the profile folder.
+    from sqlalchemy import select
+
+    from otvisit.models import AuditEvent, DocumentFile, PrintedDocument
+    from otvisit.models.vocabulary import AuditAction
+
+    store = Profile.locate("demo", demo_dir).open_store()
+    with store.read_session() as session:
+        document = session.scalars(select(PrintedDocument)).one()
+        actions = session.scalars(
+            select(AuditEvent.action).where(AuditEvent.record_id == document.id)
+        ).all()
+        kept = session.get(DocumentFile, document.file_name)
+        assert kept is not None and kept.pdf == out.read_bytes()
+    store.close()
+    assert sorted(actions) == sorted([AuditAction.PRINT, AuditAction.EXPORT])
+    profile_files = [p for p in (demo_dir / "demo").rglob("*") if p.is_file()]
+    for path in profile_files:
+        assert number.encode() not in path.read_bytes(), path
+        assert not path.read_bytes().startswith(b"%PDF"), path
 
 
 def test_print_names_what_is_wrong(demo_dir: Path, tmp_path: Path) -> None:
@@ -80,6 +101,18 @@ def test_print_names_what_is_wrong(demo_dir: Path, tmp_path: Path) -> None:
     )
     assert done.returncode == 1
     assert "no child with NHS number or id" in done.stderr
+    assert not out.exists()
+
+
+def test_print_to_a_missing_folder_writes_and_keeps_nothing(demo_dir: Path, tmp_path: Path) -> None:
+    number = _first_nhs_number(demo_dir)
+    out = tmp_path / "no-such-folder" / "letter.pdf"
+    done = _otvisit(
+        "--profile", "demo", "print", "equipment", "--child", number, "--out", str(out),
+        data_dir=demo_dir,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert "does not exist" in done.stderr
     assert not out.exists()
 
 

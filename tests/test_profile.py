@@ -85,3 +85,52 @@ def test_demo_profile_keeps_its_key_in_a_private_file(tmp_path: Path) -> None:
     assert key_is_in_file(profile.root)
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
     profile.open_store().close()  # the same key opens it again
+
+
+def test_plain_pdfs_from_before_move_into_the_store_and_leave_the_disk(
+    tmp_path: Path, memory_keyring: MemoryKeyring
+) -> None:
+    from otvisit.models import DocumentFile, PrintedDocument
+    from otvisit.services.document_files import read_pdf
+    from tests import factories
+    from tests.reports import pdfcheck
+
+    profile = Profile.locate("main", tmp_path)
+    store = profile.open_store()
+    listed_name = "2026-11-01-progress-abcd1234.pdf"
+    with store.transaction() as session:
+        child = factories.make_child(session)
+        session.add(PrintedDocument(child_id=child.id, kind="progress", title="Goal progress",
+                                    file_name=listed_name))  # fmt: skip
+        child_id, family = child.id, child.family_name
+    store.close()
+    # What an earlier version left beside the store: a listed PDF, one whose record never
+    # committed, and an interrupted write's temporary file.
+    from reportlab.pdfgen.canvas import Canvas
+
+    folder = tmp_path / "main" / "documents"
+    folder.mkdir()
+    for name in (listed_name, "2026-11-02-handout-deadbeef.pdf"):
+        canvas = Canvas(str(folder / name))
+        canvas.drawString(72, 720, f"Goal progress report for {family}")
+        canvas.save()
+    plain = {path.name: path.read_bytes() for path in folder.iterdir()}
+    (folder / f".{listed_name}.x1.tmp").write_bytes(b"%PDF-1.4 cut short")
+    assert family in pdfcheck.flat(plain[listed_name])
+
+    store = profile.open_store()
+    assert not folder.exists()  # every plain file deleted, then the folder
+    with store.read_session() as session:
+        for name, content in plain.items():
+            assert read_pdf(session, name) == content  # nothing lost
+        owners = dict(session.execute(select(DocumentFile.file_name, DocumentFile.child_id)).all())
+    assert owners == {listed_name: child_id, "2026-11-02-handout-deadbeef.pdf": None}
+    store.close()
+    on_disk = b"".join(
+        path.read_bytes() for path in (tmp_path / "main").rglob("*") if path.is_file()
+    )
+    assert family.encode() not in on_disk and b"%PDF" not in on_disk
+    again = profile.open_store()  # opening again finds nothing to move and changes nothing
+    with again.read_session() as session:
+        assert len(session.scalars(select(DocumentFile)).all()) == 2
+    again.close()

@@ -1,4 +1,9 @@
-"""``otvisit print``: make a child's handout or letter as a PDF without opening the window."""
+"""``otvisit print``: make a child's handout or letter as a PDF without opening the window.
+
+The PDF written to ``--out`` is an export the user asked for by name: it is audited as an
+EXPORT. Like a document printed in the window, it is also kept (encrypted, in the store)
+and listed in the child's Documents, to reprint later; the PRINT audit records that.
+"""
 
 from __future__ import annotations
 
@@ -57,8 +62,15 @@ def find_child_id(session: Any, reference: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from otvisit.models import new_id
     from otvisit.reports.errors import DocumentError
-    from otvisit.reports.printing import DocumentRequest, render_for_child, save_rendered
+    from otvisit.reports.printing import (
+        DocumentRequest,
+        export_document,
+        file_name_for,
+        render_for_child,
+        save_rendered,
+    )
     from otvisit.reports.render import DocumentKind
     from otvisit.services.errors import DomainError
 
@@ -76,13 +88,19 @@ def run(args: argparse.Namespace) -> int:
                 language=args.language,
                 large_print=args.large_print,
             )
-            rendered = render_for_child(session, request, today=date.today())
-            saved = save_rendered(session, rendered, path=args.out.resolve(), actor_id=None)
+            today = date.today()
+            rendered = render_for_child(session, request, today=today)
+            name = file_name_for(rendered, today=today, document_id=new_id())
+            saved = save_rendered(session, rendered, file_name=name, actor_id=None)
+            written = export_document(
+                session, pdf=rendered.pdf, target=args.out.resolve(), child_id=request.child_id,
+                document_id=saved.document_id, actor_id=None, how="otvisit print --out",
+            )  # fmt: skip
     except (DomainError, DocumentError, LookupError) as error:
         print(f"otvisit print: {error}", file=sys.stderr)
         return 1
     finally:
         store.close()
     large = ", large print" if saved.large_print else ""
-    print(f"{saved.title} ({saved.language}{large}) written to {saved.path}")
+    print(f"{saved.title} ({saved.language}{large}) written to {written}")
     return 0

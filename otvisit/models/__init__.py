@@ -4,6 +4,7 @@ from otvisit.models.audit import AuditEvent
 from otvisit.models.base import Base, SyncedRecord, new_id, utcnow
 from otvisit.models.care import Appointment, Episode
 from otvisit.models.child import Carer, Child
+from otvisit.models.documents import DocumentFile
 from otvisit.models.equipment import EquipmentRecommendation
 from otvisit.models.goals import CopmProblem, GasRating, Goal
 from otvisit.models.notes import NoteAddendum, SessionNote
@@ -24,6 +25,7 @@ __all__ = [
     "Carer",
     "Child",
     "CopmProblem",
+    "DocumentFile",
     "Episode",
     "EquipmentRecommendation",
     "FeedbackSurvey",

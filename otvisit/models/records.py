@@ -59,6 +59,7 @@ class PrintedDocument(SyncedRecord):
     made_by_id: Mapped[str | None] = mapped_column(String(36), default=None)
     #: The source record (programme, recommendation, episode) the document was made from.
     source_id: Mapped[str | None] = mapped_column(String(36), default=None)
-    #: The file's name inside this device's documents folder (the PDF itself stays local).
+    #: The name the PDF is kept under in this laptop's encrypted store (DocumentFile); the PDF
+    #: itself never syncs, only this record of it.
     file_name: Mapped[str] = mapped_column(String(200), default="")
     sha256: Mapped[str] = mapped_column(String(64), default="")

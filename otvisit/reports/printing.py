@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -19,6 +18,7 @@ from otvisit.reports.i18n import available_languages
 from otvisit.reports.pdfbuild import write_pdf
 from otvisit.reports.render import DocumentKind, render_document
 from otvisit.services.audit import record_access
+from otvisit.services.document_files import keep_pdf
 from otvisit.services.errors import NotFound, ValidationError
 from otvisit.services.records import get_live
 
@@ -65,7 +65,7 @@ class RenderedDocument:
 @dataclass(frozen=True)
 class SavedDocument:
     document_id: str
-    path: Path
+    file_name: str
     title: str
     language: str
     large_print: bool
@@ -176,16 +176,17 @@ def save_rendered(
     session: Session,
     rendered: RenderedDocument,
     *,
-    path: Path,
+    file_name: str,
     actor_id: str | None,
 ) -> SavedDocument:
-    """Write the PDF atomically, then record it for the child's documents list and the audit.
+    """Keep the PDF in the encrypted store and record it for the child's list and the audit.
 
-    The record is added in the caller's transaction; if the file cannot be
-    written nothing is recorded, and if the transaction fails later the file
-    is a harmless orphan that is never listed.
+    All in the caller's transaction: the bytes, the PrintedDocument and the PRINT audit
+    are kept together or not at all. Nothing is written to disk in the clear.
     """
-    write_pdf(rendered.pdf, path)
+    digest = keep_pdf(
+        session, file_name=file_name, pdf=rendered.pdf, child_id=rendered.request.child_id
+    )
     document = PrintedDocument(
         child_id=rendered.request.child_id,
         kind=rendered.request.kind.value,
@@ -194,8 +195,8 @@ def save_rendered(
         large_print=rendered.large_print,
         made_by_id=actor_id,
         source_id=rendered.source_id,
-        file_name=path.name,
-        sha256=hashlib.sha256(rendered.pdf).hexdigest(),
+        file_name=file_name,
+        sha256=digest,
     )
     session.add(document)
     session.flush()
@@ -211,7 +212,7 @@ def save_rendered(
     )
     return SavedDocument(
         document_id=document.id,
-        path=path,
+        file_name=file_name,
         title=rendered.title,
         language=rendered.language,
         large_print=rendered.large_print,
@@ -222,12 +223,39 @@ def make_document(
     session: Session,
     request: DocumentRequest,
     *,
-    documents_dir: Path,
     today: date,
     actor_id: str | None = None,
 ) -> SavedDocument:
-    """Render and keep a document in the profile's documents folder, recorded for the child."""
+    """Render a document and keep it in the store, recorded for the child."""
     rendered = render_for_child(session, request, today=today, signer_id=actor_id)
-
     name = file_name_for(rendered, today=today, document_id=new_id())
-    return save_rendered(session, rendered, path=documents_dir / name, actor_id=actor_id)
+    return save_rendered(session, rendered, file_name=name, actor_id=actor_id)
+
+
+def export_document(
+    session: Session,
+    *,
+    pdf: bytes,
+    target: Path,
+    child_id: str,
+    document_id: str | None,
+    actor_id: str | None,
+    how: str,
+) -> Path:
+    """Write a plain copy where the user chose (atomically), audited as an EXPORT.
+
+    The file is written first: if that fails nothing is audited; the audit is added
+    in the caller's transaction. The audit names how, never the path (a folder or
+    file name may itself name the child).
+    """
+    written = write_pdf(pdf, target)
+    record_access(
+        session,
+        actor_id=actor_id,
+        action=AuditAction.EXPORT,
+        entity="printed_document",
+        record_id=document_id,
+        child_id=child_id,
+        detail=how,
+    )
+    return written

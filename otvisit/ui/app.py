@@ -60,7 +60,7 @@ class App(QObject):
         runner = self.runner_class(store)
         context = AppContext(
             runner=runner,
-            documents_dir=profile.documents_dir,
+            profile_dir=profile.root,
             me=state.me,
             lock_after_ms=state.lock_after_minutes * 60_000,
         )

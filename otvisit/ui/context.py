@@ -25,7 +25,8 @@ class AppContext:
     """Handed to every feature widget; widgets never open sessions or sockets themselves."""
 
     runner: TaskRunner
-    documents_dir: Path
+    #: The profile's folder (its store, and settings such as the last export folder).
+    profile_dir: Path
     me: TherapistRef | None = None
     changes: Changes = field(default_factory=Changes)
     #: Milliseconds between a keystroke in a note and its draft being saved.

@@ -148,9 +148,13 @@ class MainWindow(QMainWindow):
     # --- pages ------------------------------------------------------------------------------
 
     def start(self, *, first_run: bool) -> None:
-        """Show the welcome page on a first run, else the caseload; sync starts after it shows."""
-        self.locker.start()
+        """Show the welcome page on a first run, else the caseload; sync starts after it shows.
+
+        The idle lock starts watching once the caseload is on screen: its event filter runs
+        Python for every event of the application, and the start-up paints are thousands.
+        """
         if first_run:
+            self.locker.start()
             self.pages.setCurrentWidget(self.welcome)
             self.sync_bar.start()
         else:
@@ -161,6 +165,8 @@ class MainWindow(QMainWindow):
     def _first_paint_done(self) -> None:
         # The sync client (httpx, pydantic) loads after the caseload is on screen, not before.
         self.caseload.loaded.disconnect(self._first_paint_done)
+        if not self.locker.locked:
+            self.locker.start()
         self.sync_bar.start()
 
     def _after_sign_in(self, user: Any) -> None:

@@ -4,9 +4,11 @@ The one real path is ``otvisit.reports.printing``: ``render_for_child`` runs on 
 database lane (it reads the child's records and renders in ≈25–100 ms, so a
 separate gather/render split would only add a hop), after the report package
 has been imported on the slow lane so that the first import never holds the
-database lane. Nothing is recorded by a preview: ``save_rendered`` (PDF in the
-profile's documents folder, PrintedDocument, PRINT audit) runs the first time
-the therapist prints or saves; later prints and copies are audited too.
+database lane. Nothing is recorded by a preview: ``save_rendered`` (the PDF kept
+inside the encrypted store, PrintedDocument, PRINT audit) runs the first time the
+therapist prints or saves; later prints are audited too. The PDF is only ever in
+memory on this side: "Save as PDF…" is an export, audited, to a folder the
+therapist chose (remembered for next time, never defaulting to the home folder).
 """
 
 from __future__ import annotations
@@ -17,8 +19,19 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QPointF, QSize, Qt, Signal
-from PySide6.QtGui import QPainter
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QIODevice,
+    QObject,
+    QRectF,
+    QSettings,
+    QSize,
+    QStandardPaths,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QPageSize, QPainter
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -40,6 +53,10 @@ from otvisit.ui.tasks import describe_error
 
 if TYPE_CHECKING:
     from otvisit.reports.printing import DocumentRequest, RenderedDocument
+
+#: The profile's own settings file (beside the store), and the key of the last export folder.
+SETTINGS_FILE = "settings.ini"
+EXPORT_FOLDER_KEY = "export/last_folder"
 
 LANGUAGE_NAMES = {
     "en": "English",
@@ -128,6 +145,7 @@ class PdfPreview(QDialog):
         self.view.setPageMode(QPdfView.PageMode.MultiPage)
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
         self.choices: PrintChoices | None = None
+        self.save_dialog: QFileDialog | None = None
         self.state = QLabel()
         top = QHBoxLayout()
         if shown.rendered is not None:  # a document made now; a reprint stays as it was made
@@ -174,12 +192,22 @@ class PdfPreview(QDialog):
         return self.document.pageCount()
 
     def open_print_dialog(self) -> None:
+        """The system's print dialog, window-modal and never blocking; printing starts on OK.
+
+        ``QPrintDialog.open()`` is not called: PySide6 6.12 binds only its two-argument
+        overload (receiver, slot) and raises TypeError for the plain one. ``QDialog.open``
+        is the same call in Qt (window-modal, then shown).
+        """
         from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))  # the documents' paper
+        printer.setDocName(self.shown.title)
         dialog = QPrintDialog(printer, self)
+        dialog.setWindowTitle(f"Print — {self.shown.title}")
+        dialog.finished.connect(dialog.deleteLater)
         dialog.accepted.connect(lambda: self.print_to(printer))
-        dialog.open()
+        QDialog.open(dialog)
 
     def print_to(self, printer: Any) -> None:
         """Send the document to the printer from the slow worker: the window never waits.
@@ -202,17 +230,31 @@ class PdfPreview(QDialog):
         printers.context.runner.run(paint, done=done, failed=printers._failed)
 
     def open_save_dialog(self) -> None:
+        """Save as PDF… is an export: the file dialog opens in the folder last chosen."""
         name = self.shown.file_name or f"{self.shown.title}.pdf"
-        dialog = QFileDialog(self, "Save as PDF", str(Path.home() / name))
+        folder = self.printer.export_folder()
+        dialog = QFileDialog(self, "Save as PDF", str(folder / name))
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setNameFilter("PDF (*.pdf)")
         dialog.setDefaultSuffix("pdf")
         dialog.fileSelected.connect(lambda chosen: self.printer.save_copy(self.shown, Path(chosen)))
+        dialog.finished.connect(dialog.deleteLater)
+        self.save_dialog = dialog
         dialog.open()
 
 
+#: The resolution pages are rendered at for the printer (a finer printer gets them scaled).
+PRINT_DPI = 300
+
+
 def paint_pdf(pdf: bytes, printer: Any) -> bool:
-    """Paint every page of a PDF onto a printer (any thread); False if it could not start."""
+    """Paint every page of a PDF onto a printer (any thread); False if it could not start.
+
+    The documents carry their own margins, so each page is painted on the whole sheet,
+    as large as fits with its proportions kept (an A4 letter on Letter paper is scaled,
+    never cropped). Pages are rendered at no more than PRINT_DPI: 300 dpi keeps 14 pt
+    text crisp, where a 1200 dpi printer would otherwise need 550 MB per A4 page.
+    """
     from PySide6.QtCore import QBuffer, QByteArray, QIODevice
     from PySide6.QtPdf import QPdfDocument
     from PySide6.QtPrintSupport import QPrinter
@@ -222,15 +264,30 @@ def paint_pdf(pdf: bytes, printer: Any) -> bool:
     buffer.open(QIODevice.OpenModeFlag.ReadOnly)
     document = QPdfDocument()
     document.load(buffer)
+    printer.setFullPage(True)
     painter = QPainter()
-    if not painter.begin(printer):
+    if document.pageCount() == 0 or not painter.begin(printer):
+        document.close()
         return False
     try:
+        sheet = printer.paperRect(QPrinter.Unit.DevicePixel)
+        dots_per_point = printer.resolution() / 72
         for page in range(document.pageCount()):
             if page:
                 printer.newPage()
-            area = printer.pageRect(QPrinter.Unit.DevicePixel).size().toSize()
-            painter.drawImage(QPointF(0, 0), document.render(page, area))
+            points = document.pagePointSize(page)
+            fit = min(
+                sheet.width() / (points.width() * dots_per_point),
+                sheet.height() / (points.height() * dots_per_point),
+            )
+            width = points.width() * dots_per_point * fit
+            height = points.height() * dots_per_point * fit
+            target = QRectF((sheet.width() - width) / 2, (sheet.height() - height) / 2,
+                            width, height)  # fmt: skip
+            render_dpi = min(PRINT_DPI, printer.resolution()) * fit
+            size = QSize(round(points.width() * render_dpi / 72),
+                         round(points.height() * render_dpi / 72))  # fmt: skip
+            painter.drawImage(target, document.render(page, size))
     finally:
         painter.end()
         document.close()
@@ -301,11 +358,12 @@ class Printer(QObject):
 
     def reopen(self, *, child_id: str, document_id: str, title: str, file_name: str,
                parent: QWidget) -> None:  # fmt: skip
-        """A document made before, read from this laptop's documents folder, to print again."""
-        path = self.context.documents_dir / file_name
+        """A document made before, read from the encrypted store into memory, to print again."""
 
-        def read() -> bytes | None:
-            return path.read_bytes() if path.is_file() else None
+        def read(session: Session) -> bytes | None:
+            from otvisit.services.document_files import read_pdf
+
+            return read_pdf(session, file_name)
 
         def opened(pdf: bytes | None) -> None:
             if pdf is None:
@@ -316,7 +374,7 @@ class Printer(QObject):
                 return
             self._open(Shown(child_id, title, pdf, None, document_id, file_name), parent)
 
-        self.context.runner.run(read, done=opened, failed=self._failed)
+        self.context.runner.read(read, done=opened, failed=self._failed)
 
     def _open(self, shown: Shown, parent: QWidget) -> None:
         if self.context.locked:  # rendered while the app locked: never shown over the lock
@@ -335,11 +393,11 @@ class Printer(QObject):
             self.preview = None
 
     def _keep(self, shown: Shown, then: Any) -> None:
-        """Keep the document once: its PDF in the documents folder, its record, the PRINT audit."""
+        """Keep the document once: its PDF in the encrypted store, its record, the PRINT audit."""
         if shown.document_id is not None:
             then()
             return
-        me, folder = self.context.me_id, self.context.documents_dir
+        me = self.context.me_id
         rendered = shown.rendered
         assert rendered is not None
 
@@ -348,9 +406,8 @@ class Printer(QObject):
             from otvisit.reports.printing import file_name_for, save_rendered
 
             name = file_name_for(rendered, today=date.today(), document_id=new_id())
-            folder.mkdir(parents=True, exist_ok=True)
-            saved = save_rendered(session, rendered, path=folder / name, actor_id=me)
-            return saved.document_id, saved.path.name
+            saved = save_rendered(session, rendered, file_name=name, actor_id=me)
+            return saved.document_id, saved.file_name
 
         def kept(result: tuple[str, str]) -> None:
             shown.document_id, shown.file_name = result
@@ -377,18 +434,40 @@ class Printer(QObject):
             self._audit(shown, AuditAction.PRINT, "printed again")
         self._keep(shown, lambda: self.messages.inform(f"Sent {shown.title} to the printer."))
 
+    def _settings(self) -> QSettings:
+        return QSettings(str(self.context.profile_dir / SETTINGS_FILE), QSettings.Format.IniFormat)
+
+    def export_folder(self) -> Path:
+        """Where Save as PDF… opens: the folder chosen last time, else the Documents folder."""
+        remembered = self._settings().value(EXPORT_FOLDER_KEY, "", type=str)
+        if remembered and Path(remembered).is_dir():
+            return Path(remembered)
+        documents = QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.DocumentsLocation
+        )
+        return Path(documents) if documents and Path(documents).is_dir() else Path.cwd()
+
     def save_copy(self, shown: Shown, target: Path) -> None:
-        """Keep the document, then write a copy where the therapist chose (atomically)."""
+        """Keep the document, then export a plain copy where the therapist chose (audited)."""
+        me = self.context.me_id
+        settings = self._settings()
+        settings.setValue(EXPORT_FOLDER_KEY, str(target.parent))
+        settings.sync()
 
-        def write() -> str:
-            from otvisit.reports.pdfbuild import write_pdf
+        def export(session: Session) -> str:
+            from otvisit.reports.printing import export_document
 
-            write_pdf(shown.pdf, target)
+            export_document(
+                session, pdf=shown.pdf, target=target, child_id=shown.child_id,
+                document_id=shown.document_id, actor_id=me, how="saved as PDF",
+            )  # fmt: skip
             return target.name
 
         def written(name: str) -> None:
-            self._audit(shown, AuditAction.EXPORT, "saved as PDF")
             self.messages.inform(f"Saved {name}")
             self.saved.emit(name)
 
-        self._keep(shown, lambda: self.context.runner.run(write, done=written, failed=self._failed))
+        self._keep(
+            shown,
+            lambda: self.context.runner.write(export, done=written, failed=self._failed),
+        )

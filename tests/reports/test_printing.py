@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from otvisit.models import AuditEvent, Child, PrintedDocument
+from otvisit.models import AuditEvent, Child, DocumentFile, PrintedDocument
 from otvisit.models.store import Store
 from otvisit.models.vocabulary import AuditAction, DischargeReason
 from otvisit.reports.printing import DocumentRequest, make_document, render_for_child
 from otvisit.reports.render import DocumentKind
 from otvisit.reports.strategy_library import bundled_library
 from otvisit.services import episodes, programmes
+from otvisit.services.document_files import read_pdf
 from otvisit.services.errors import NotFound, ValidationError
 from otvisit.services.strategy_library import seed_strategy_library
 from tests import factories
@@ -44,21 +45,20 @@ def _visit(session: Session, **child_overrides: object) -> Child:
     return child
 
 
-def test_handout_from_the_record_is_saved_listed_and_audited(store: Store, tmp_path: Path) -> None:
+def test_handout_from_the_record_is_kept_in_the_store_listed_and_audited(store: Store) -> None:
     with store.transaction() as session:
         child = _visit(session)
-        saved = make_document(
-            session,
-            DocumentRequest(DocumentKind.HANDOUT, child.id),
-            documents_dir=tmp_path,
-            today=TODAY,
-        )
-    text = pdfcheck.flat(saved.path.read_bytes())
+        saved = make_document(session, DocumentRequest(DocumentKind.HANDOUT, child.id), today=TODAY)
+    with store.read_session() as session:
+        pdf = read_pdf(session, saved.file_name)
+    assert pdf is not None
+    text = pdfcheck.flat(pdf)
     assert "Sam will put his coat on by himself before outdoor play" in text
     assert "The coat flip" in text and "020 3049 8181" in text
     with store.read_session() as session:
         document = session.get(PrintedDocument, saved.document_id)
-        assert document is not None and document.file_name == saved.path.name
+        assert document is not None and document.file_name == saved.file_name
+        assert document.sha256 == hashlib.sha256(pdf).hexdigest()
         audit = session.scalars(select(AuditEvent).where(AuditEvent.record_id == document.id)).one()
     assert audit.action is AuditAction.PRINT and audit.child_id == child.id
 
@@ -114,11 +114,7 @@ def test_discharge_letter_needs_a_discharge(store: Store) -> None:
     assert "Sam now dresses for school by himself." in pdfcheck.flat(rendered.pdf)
 
 
-def test_missing_records_are_clear_errors_and_nothing_is_recorded(
-    store: Store, tmp_path: Path
-) -> None:
-    documents = tmp_path / "documents"
-    documents.mkdir()
+def test_missing_records_are_clear_errors_and_nothing_is_recorded(store: Store) -> None:
     with store.transaction() as session:
         child = factories.make_child(session)
         before = factories.counts(session)
@@ -126,18 +122,16 @@ def test_missing_records_are_clear_errors_and_nothing_is_recorded(
             make_document(
                 session,
                 DocumentRequest(DocumentKind.HANDOUT, child.id),
-                documents_dir=documents,
                 today=TODAY,
             )
         with pytest.raises(ValidationError, match="no goals"):
             make_document(
                 session,
                 DocumentRequest(DocumentKind.PROGRESS, child.id),
-                documents_dir=documents,
                 today=TODAY,
             )
         assert factories.counts(session) == before
-    assert list(documents.iterdir()) == []
+        assert session.scalars(select(DocumentFile)).all() == []
 
 
 def test_unknown_language_is_refused(store: Store) -> None:

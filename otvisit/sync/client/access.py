@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from otvisit.models import OutboxOp, SetAsideEdit, SyncConflict, SyncSetting
+from otvisit.models import DocumentFile, OutboxOp, SetAsideEdit, SyncConflict, SyncSetting
 from otvisit.models.registry import SYNCED_MODELS
 from otvisit.sync.client import settings
 from otvisit.sync.client.apply import plan_for
@@ -54,6 +54,7 @@ def remove_children(session: Session, child_ids: Sequence[str]) -> int:
     session.flush()
     session.execute(delete(OutboxOp).where(OutboxOp.child_id.in_(ids)))
     session.execute(delete(SyncConflict).where(SyncConflict.child_id.in_(ids)))
+    session.execute(delete(DocumentFile).where(DocumentFile.child_id.in_(ids)))  # kept PDFs
     for model in SYNCED_MODELS:
         if model.__team_level__:
             continue
@@ -78,5 +79,6 @@ def wipe_synced_data(session: Session, *, reason: str) -> None:
     session.execute(delete(OutboxOp))
     session.execute(delete(SyncConflict))
     session.execute(delete(SetAsideEdit))
+    session.execute(delete(DocumentFile))  # the PDFs kept on this laptop
     session.execute(delete(SyncSetting).where(SyncSetting.key != settings.SERVER_URL))
     settings.set_settings(session, {settings.WIPED_REASON: reason})
