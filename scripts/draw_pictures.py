@@ -185,7 +185,8 @@ def spoon(x: float, y: float, thick: bool = False) -> Shape:
     handle = line(x, y, x, y - 24, 9 if thick else 3, BLUE if thick else INK)
     return (
         handle
-        + f'<ellipse cx="{x}" cy="{y - 32}" rx="6" ry="8" stroke="{INK}" stroke-width="3" fill="none"/>'
+        + f'<ellipse cx="{x}" cy="{y - 32}" rx="6" ry="8" stroke="{INK}" '
+        + 'stroke-width="3" fill="none"/>'
     )
 
 
@@ -325,9 +326,9 @@ def _() -> list[Panel]:
 
 @strategy("dressing-backward-chaining")
 def _() -> list[Panel]:
-    trousers = lambda x, y: path(
-        f"M{x} {y} l24 0 l2 36 l-9 0 l-5 -22 l-5 22 l-9 0 z", 3, BLUE, PALE
-    )
+    def trousers(x: float, y: float) -> Shape:
+        return path(f"M{x} {y} l24 0 l2 36 l-9 0 l-5 -22 l-5 22 l-9 0 z", 3, BLUE, PALE)
+
     return [
         trousers(43, 40) + hand(20, 30) + hand(72, 30),
         trousers(43, 40) + hand(72, 30) + arrow(84, 70, 84, 44),
@@ -529,9 +530,9 @@ def _() -> list[Panel]:
 
 @strategy("organisation-picture-checklist")
 def _() -> list[Panel]:
-    cards = lambda: "".join(
-        picture_card(22 + 24 * (i % 3), 26 + 30 * (i // 3), i) for i in range(6)
-    )
+    def cards() -> Shape:
+        return "".join(picture_card(22 + 24 * (i % 3), 26 + 30 * (i // 3), i) for i in range(6))
+
     return [
         cards(),
         door(60)

@@ -11,11 +11,11 @@ from reportlab.platypus import Flowable, KeepTogether, Table, TableStyle
 
 from otvisit.reports.common import Writer, about_block, check_all, check_length, content_width
 from otvisit.reports.content import Goal, HomeProgramme, StrategyChoice
-from otvisit.reports.fonts import face
-from otvisit.reports.pictures import PictureFlowable
 from otvisit.reports.errors import DocumentError
+from otvisit.reports.fonts import face
 from otvisit.reports.i18n import Language, load_language
 from otvisit.reports.pdfbuild import DocumentMeta, build_pdf
+from otvisit.reports.pictures import PictureFlowable
 from otvisit.reports.strategy_library import Strategy, StrategyLibrary, bundled_library
 from otvisit.reports.styles import LARGE_PRINT_BODY_PT, RULE, Stylesheet, stylesheet
 
@@ -46,8 +46,8 @@ def _interpreter(w: Writer, programme: HomeProgramme) -> list[Flowable]:
     ]
 
 
-PICTURE_MM = 48.0
-LARGE_PRINT_PICTURE_MM = 66.0
+PICTURE_MM = 56.0
+LARGE_PRINT_PICTURE_MM = 76.0
 _GAP = 4 * mm
 
 
@@ -62,16 +62,20 @@ class _Translations:
 def picture_width(sheet: Stylesheet) -> float:
     """Clear-print picture width; large print scales it up with the text."""
     large = sheet.body.size >= LARGE_PRINT_BODY_PT
-    return (LARGE_PRINT_PICTURE_MM if large else PICTURE_MM) * mm
+    return float((LARGE_PRINT_PICTURE_MM if large else PICTURE_MM) * mm)
 
 
-def _how_often(w: Writer, strategy: Strategy, chosen: str | None, translated: bool) -> Flowable | None:
+def _how_often(
+    w: Writer, strategy: Strategy, chosen: str | None, translated: bool
+) -> Flowable | None:
     """The "how often" line: the therapist's choice for this child, else the library's."""
     lang = w.lang
     if chosen:
         text = lang.phrase(chosen) if lang.code != "en" else chosen
         if text is None:
-            return w.p(lang.t("how_often_line", how_often=chosen) + " " + lang.t("english_only_item"))
+            return w.p(
+                lang.t("how_often_line", how_often=chosen) + " " + lang.t("english_only_item")
+            )
         return w.p(lang.t("how_often_line", how_often=text), w.sheet.small)
     translation = strategy.translations.get(lang.code) if translated else None
     text = translation.how_often if translation is not None else strategy.how_often
@@ -195,7 +199,7 @@ def _tick_days(w: Writer) -> list[Flowable]:
             ]
         )
     )
-    return [KeepTogether([w.p(w.lang.t("tick_days"), small), table])]
+    return [w.p(w.lang.t("tick_days"), small), table]
 
 
 def _goals(w: Writer, programme: HomeProgramme, key: str) -> list[Flowable]:
@@ -243,9 +247,17 @@ def render_handout(
         *_goals(w, programme, "goals_heading"),
         w.heading("strategies_heading"),
         *_strategies(w, programme, lib, used, school=False),
-        w.heading("this_week_heading"),
-        *(w.bullets(programme.this_week) if programme.this_week else [w.t("this_week_none")]),
-        *_tick_days(w),
+        KeepTogether(
+            [
+                w.heading("this_week_heading"),
+                *(
+                    w.bullets(programme.this_week)
+                    if programme.this_week
+                    else [w.t("this_week_none")]
+                ),
+                *_tick_days(w),
+            ]
+        ),
     ]
     if programme.review_date:
         story.append(w.t("review_line", date=lang.date(programme.review_date)))

@@ -8,12 +8,14 @@ and its /BBox gives the printed size. Parsed SVG drawings are cached.
 
 from __future__ import annotations
 
+import io
 from functools import cache
 from pathlib import Path
 
 from reportlab.graphics import renderPDF
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 from svglib.svglib import svg2rlg
 
@@ -42,6 +44,20 @@ def _png(path: Path, mtime_ns: int) -> ImageReader:
     except Exception as exc:  # PIL raises several kinds for a broken image
         raise StrategyLibraryError(f"The picture {path.name} is not a readable PNG: {exc}") from exc
     return reader
+
+
+@cache
+def _svg_operators(path: Path, mtime_ns: int) -> tuple[str, ...]:
+    """The drawing as PDF drawing operators, made once per file and reused by every document.
+
+    An SVG drawing is vector lines only (no fonts or images), so its operators need no
+    page resources and can be replayed into any document's form.
+    """
+    scratch = Canvas(io.BytesIO())
+    renderPDF.draw(_svg(path, mtime_ns), scratch, 0, 0)
+    # renderPDF sets a default font (Helvetica) for text the drawing does not have: leave
+    # it out, so no font the document does not embed is referenced.
+    return tuple(op for op in scratch._code if not (op.startswith("BT") and " Tf" in op))
 
 
 def _aspect(picture: Picture) -> float:
@@ -82,9 +98,9 @@ class PictureFlowable(Flowable):  # type: ignore[misc]
                 _png(self.picture.path, stamp), 0, 0, self.width, self.height, mask="auto"
             )
             return
-        drawing = _svg(self.picture.path, stamp)  # shared: scaled on the canvas, not changed
+        drawing = _svg(self.picture.path, stamp)
         scale = self.width / float(drawing.width)
         self.canv.saveState()
         self.canv.scale(scale, scale)
-        renderPDF.draw(drawing, self.canv, 0, 0)
+        self.canv._code.extend(_svg_operators(self.picture.path, stamp))
         self.canv.restoreState()
