@@ -121,7 +121,7 @@ def _strategy_block(
     used: _Translations,
     *,
     school: bool,
-) -> list[Flowable]:
+) -> Flowable:
     translation = strategy.translations.get(w.lang.code)
     title, summary = strategy.title, strategy.summary
     steps = strategy.school_steps if school else strategy.home_steps
@@ -151,7 +151,7 @@ def _strategy_block(
         else None
     )
     # The whole block stays on one page where it fits; a heading never ends a page alone.
-    return [KeepTogether([w.p(title, w.sheet.subheading), *notices, *_beside(w, text, picture)])]
+    return KeepTogether([w.p(title, w.sheet.subheading), *notices, *_beside(w, text, picture)])
 
 
 def _strategies(
@@ -159,14 +159,18 @@ def _strategies(
     programme: HomeProgramme,
     library: StrategyLibrary,
     used: _Translations,
+    heading: Flowable,
     *,
     school: bool,
 ) -> list[Flowable]:
+    """The heading and every chosen strategy; the heading stays with the first one."""
     out: list[Flowable] = []
     for choice in programme.strategies:
         strategy = library.get(choice.strategy_id)
-        out.extend(_strategy_block(w, strategy, programme, choice, used, school=school))
-    return out
+        out.append(_strategy_block(w, strategy, programme, choice, used, school=school))
+    if out:
+        out[0] = KeepTogether([heading, out[0]])
+    return out or [heading]
 
 
 def _translation_line(w: Writer, used: _Translations) -> list[Flowable]:
@@ -245,8 +249,7 @@ def render_handout(
         w.t("date_line", date=lang.date(programme.issued_on)),
         *_interpreter(w, programme),
         *_goals(w, programme, "goals_heading"),
-        w.heading("strategies_heading"),
-        *_strategies(w, programme, lib, used, school=False),
+        *_strategies(w, programme, lib, used, w.heading("strategies_heading"), school=False),
         KeepTogether(
             [
                 w.heading("this_week_heading"),
@@ -297,8 +300,9 @@ def render_teacher_advice(
         w.t("date_line", date=lang.date(programme.issued_on)),
         w.t("teacher_intro", first_name=child.first_name),
         *_goals(w, programme, "teacher_goals_heading"),
-        w.heading("teacher_strategies_heading"),
-        *_strategies(w, programme, lib, _Translations(), school=True),
+        *_strategies(
+            w, programme, lib, _Translations(), w.heading("teacher_strategies_heading"), school=True
+        ),
     ]
     if programme.review_date:
         story.append(w.t("review_line", date=lang.date(programme.review_date)))
