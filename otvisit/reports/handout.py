@@ -264,12 +264,16 @@ def render_handout(
     ]
     if programme.review_date:
         story.append(w.t("review_line", date=lang.date(programme.review_date)))
-    story += [
-        w.heading("contact_heading"),
-        w.t("therapist_line", name=programme.therapist.name),
-        w.t("team_phone_line", phone=programme.team.phone),
-        *_translation_line(w, used),
-    ]
+    story.append(
+        KeepTogether(  # the translation line stays with the contacts, never alone on a page
+            [
+                w.heading("contact_heading"),
+                w.t("therapist_line", name=programme.therapist.name),
+                w.t("team_phone_line", phone=programme.team.phone),
+                *_translation_line(w, used),
+            ]
+        )
+    )
     footer = f"{child.first_name} - {lang.date(programme.issued_on)}"
     meta = _meta(lang, programme, "handout_title", "handout_subject", footer)
     return build_pdf(story, meta=meta, lang=lang, sheet=sheet, reproducible=reproducible)
