@@ -14,22 +14,31 @@ import subprocess
 import tempfile
 import unicodedata
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import pytest
 from PIL import Image
 from reportlab.lib.units import mm
+from sqlalchemy import select
 
+from otvisit.models import LibraryStrategy, Team
+from otvisit.models.store import Store
 from otvisit.reports import render_document, samples
 from otvisit.reports.content import HomeProgramme, StrategyChoice
 from otvisit.reports.errors import StrategyLibraryError
 from otvisit.reports.i18n import available_languages, load_language
+from otvisit.reports.printing import DocumentRequest, render_for_child
+from otvisit.reports.render import DocumentKind
 from otvisit.reports.strategy_library import (
     StrategyLibrary,
     bundled_library,
     load_library,
     strategy_from_record,
 )
+from otvisit.services import programmes
+from otvisit.services.strategy_library import seed_strategy_library
+from tests import factories
 from tests.reports import pdfcheck
 
 LANGUAGES = sorted(available_languages())
@@ -411,3 +420,82 @@ def test_handout_pdf_renders_without_fonts_it_does_not_embed() -> None:
     assert all(pdfcheck.embedded_font_files(pdf).values())
     assert b"/Helvetica" not in pdf
     assert io.BytesIO(pdf).getbuffer().nbytes < 400_000
+
+
+# --- From the team's synced library, through the print path the app uses ----------------
+
+
+def test_somali_handout_from_the_record_uses_the_synced_library(store: Store) -> None:
+    with store.transaction() as session:
+        therapist = factories.make_therapist(session)
+        seed_strategy_library(
+            session, team_id=therapist.team_id, strategies=bundled_library().strategies.values()
+        )
+        team = session.get(Team, therapist.team_id)
+        assert team is not None
+        factories.make_library_strategy(
+            session,
+            team=team,
+            slug="sensory-wobble-cushion",
+            area="sensory",
+            title="A wobble cushion at the table",
+            summary="Some children sit better when they can move a little.",
+            home_steps=["Put the cushion on the chair.", "Let your child wriggle on it."],
+            school_steps=["Offer the cushion at carpet time."],
+            translations={},
+        )
+        seeded = session.scalars(
+            select(LibraryStrategy).where(LibraryStrategy.slug == "dressing-coat-flip")
+        ).one()
+        assert seeded.translations["so"]["status"] == "machine-drafted"
+        assert seeded.translations["so"]["how_often"]
+        child = factories.make_child(session, therapist=therapist, written_language="so")
+        programme = factories.make_programme(session, child=child)
+        for slug, often in (("dressing-coat-flip", "Every day"), ("sensory-wobble-cushion", "")):
+            programmes.add_programme_strategy(
+                session, programme_id=programme.id, strategy_slug=slug, how_often=often
+            )
+        rendered = render_for_child(
+            session, DocumentRequest(DocumentKind.HANDOUT, child.id), today=date(2026, 11, 24)
+        )
+    assert rendered.language == "so"
+    text = " ".join(pdftotext(rendered.pdf).split())
+    so = load_language("so")
+    coat = bundled_library().get("dressing-coat-flip").translations["so"]
+    assert coat.title in text and coat.home_steps[0] in text
+    assert so.t("how_often_line", how_often="Maalin kasta") in text
+    assert "Let your child wriggle on it." in text and text.count(so.t("english_only")) == 1
+    assert set(placed_pictures(rendered.pdf)) == {"dressing-coat-flip"}
+    assert so.t("translation_draft") in text
+
+
+def test_checked_translation_names_who_checked_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "dressing.toml").write_text(
+        TEAM_FILE.replace('picture = "socks-photo.png"\n', "").split(
+            '[[strategy]]\nid = "dressing-coat-flip"'
+        )[0]
+        + """
+[strategy.translations.pl]
+status = "checked"
+checked_by = "Anna Nowak, NHS interpreter"
+checked_on = 2026-11-02
+title = "Skarpetki na siedząco"
+summary = "Na siedząco łatwiej."
+how_often = "Każdego ranka."
+home_steps = ["Usiądź na podłodze.", "Naciągnij skarpetkę na palce."]
+""",
+        encoding="utf-8",
+    )
+    library = load_library(tmp_path)
+    programme = replace(samples.programme(), strategies=(StrategyChoice("dressing-socks"),))
+    polish = load_language("pl")
+    draft = pdfcheck.flat(render_document("handout", programme, language="pl", library=library))
+    assert polish.t("translation_draft") in draft  # the Polish template texts are drafts
+    checked_texts = replace(polish, review_status="checked", checked_by="Jan Kowalski")
+    monkeypatch.setattr("otvisit.reports.handout.load_language", lambda code: checked_texts)
+    text = pdfcheck.flat(render_document("handout", programme, language="pl", library=library))
+    names = "Anna Nowak, NHS interpreter, Jan Kowalski"
+    assert polish.t("translation_checked", names=names) in text
+    assert polish.t("translation_draft") not in text
