@@ -118,6 +118,8 @@ class StrategyChoice:
     strategy_id: str
     goal_ids: tuple[str, ...] = ()
     note: str | None = None
+    #: How often for this child, overriding the library's (vocabulary phrases are translated).
+    how_often: str | None = None
 
 
 @dataclass(frozen=True)

@@ -24,10 +24,9 @@ from otvisit.models import (
 from otvisit.models.vocabulary import EpisodeStatus, Funder, GoalStatus
 from otvisit.reports import content
 from otvisit.reports.strategy_library import (
-    Strategy,
     StrategyLibrary,
-    StrategyTranslation,
     bundled_library,
+    strategy_from_record,
 )
 from otvisit.services.errors import NotFound, ValidationError
 from otvisit.services.goals import child_gas_score
@@ -155,7 +154,8 @@ def programme_content(
             content.StrategyChoice(
                 entry.strategy_slug,
                 (entry.goal_id,) if entry.goal_id else (),
-                " ".join(part for part in (entry.how_often, entry.personal_note) if part) or None,
+                entry.personal_note or None,
+                entry.how_often or None,
             )
             for entry in entries
         ),
@@ -298,24 +298,15 @@ def team_library(session: Session, *, team_id: str) -> StrategyLibrary:
         )
     )
     for row in rows:
-        strategies[row.slug] = Strategy(
-            strategy_id=row.slug,
+        strategies[row.slug] = strategy_from_record(
+            slug=row.slug,
             area=row.area,
             area_title=area_titles.get(row.area, row.area.replace("-", " ").capitalize()),
             title=row.title,
             summary=row.summary,
-            home_steps=tuple(row.home_steps),
-            school_steps=tuple(row.school_steps),
-            translations={
-                language: StrategyTranslation(
-                    language=language,
-                    reviewed=bool(text.get("reviewed", False)),
-                    title=str(text.get("title", row.title)),
-                    summary=str(text.get("summary", row.summary)),
-                    home_steps=tuple(text.get("home_steps", ())),
-                    school_steps=tuple(text.get("school_steps", ())),
-                )
-                for language, text in row.translations.items()
-            },
+            home_steps=row.home_steps,
+            school_steps=row.school_steps,
+            translations=row.translations,
+            bundled=bundled.strategies.get(row.slug),
         )
     return StrategyLibrary(strategies)

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from reportlab.platypus import Flowable, KeepTogether
+from dataclasses import dataclass
+from dataclasses import field as dc_field
+from typing import Any
 
-from otvisit.reports.common import Writer, about_block, check_all, check_length
-from otvisit.reports.content import Goal, HomeProgramme
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, KeepTogether, Table, TableStyle
+
+from otvisit.reports.common import Writer, about_block, check_all, check_length, content_width
+from otvisit.reports.content import Goal, HomeProgramme, StrategyChoice
 from otvisit.reports.errors import DocumentError
+from otvisit.reports.fonts import face
 from otvisit.reports.i18n import Language, load_language
 from otvisit.reports.pdfbuild import DocumentMeta, build_pdf
+from otvisit.reports.pictures import PictureFlowable
 from otvisit.reports.strategy_library import Strategy, StrategyLibrary, bundled_library
-from otvisit.reports.styles import stylesheet
+from otvisit.reports.styles import LARGE_PRINT_BODY_PT, RULE, Stylesheet, stylesheet
 
 
 def _check(programme: HomeProgramme) -> None:
@@ -39,47 +46,164 @@ def _interpreter(w: Writer, programme: HomeProgramme) -> list[Flowable]:
     ]
 
 
+PICTURE_MM = 56.0
+LARGE_PRINT_PICTURE_MM = 76.0
+_GAP = 4 * mm
+
+
+@dataclass
+class _Translations:
+    """The translations one document used, for the discreet line at its foot."""
+
+    drafted: int = 0
+    checked_by: set[str] = dc_field(default_factory=set)
+
+
+def picture_width(sheet: Stylesheet) -> float:
+    """Clear-print picture width; large print scales it up with the text."""
+    large = sheet.body.size >= LARGE_PRINT_BODY_PT
+    return float((LARGE_PRINT_PICTURE_MM if large else PICTURE_MM) * mm)
+
+
+def _how_often(
+    w: Writer, strategy: Strategy, chosen: str | None, translated: bool
+) -> Flowable | None:
+    """The "how often" line: the therapist's choice for this child, else the library's."""
+    lang = w.lang
+    if chosen:
+        text = lang.phrase(chosen) if lang.code != "en" else chosen
+        if text is None:
+            return w.p(
+                lang.t("how_often_line", how_often=chosen) + " " + lang.t("english_only_item")
+            )
+        return w.p(lang.t("how_often_line", how_often=text), w.sheet.small)
+    translation = strategy.translations.get(lang.code) if translated else None
+    text = translation.how_often if translation is not None else strategy.how_often
+    if not text:
+        return None
+    return w.p(lang.t("how_often_line", how_often=text), w.sheet.small)
+
+
+def _beside(w: Writer, text: list[Flowable], picture: Flowable | None) -> list[Flowable]:
+    """Steps with the picture beside them (at the line's end side: right, or left in RTL)."""
+    if picture is None:
+        return text
+    pic_w = picture.width
+    text_w = content_width() - pic_w - _GAP
+    cells: list[Any] = [text, picture]
+    widths = [text_w, pic_w + _GAP]
+    if w.lang.rtl:
+        cells.reverse()
+        widths.reverse()
+    table = Table([cells], colWidths=widths, hAlign="LEFT", splitInRow=1)
+    pad = 0 if w.lang.rtl else _GAP
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("FONTNAME", (0, 0), (-1, -1), face("latin", False).name),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("LEFTPADDING", (1, 0), (1, 0), pad),
+                ("RIGHTPADDING", (0, 0), (0, 0), _GAP - pad),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+            ]
+        )
+    )
+    return [table]
+
+
 def _strategy_block(
     w: Writer,
     strategy: Strategy,
     programme: HomeProgramme,
-    goal_ids: tuple[str, ...],
-    note: str | None,
+    choice: StrategyChoice,
+    used: _Translations,
     *,
     school: bool,
-) -> list[Flowable]:
+) -> Flowable:
     translation = strategy.translations.get(w.lang.code)
     title, summary = strategy.title, strategy.summary
     steps = strategy.school_steps if school else strategy.home_steps
     notices: list[Flowable] = []
-    if translation is not None and (translation.school_steps or not school):
+    translated = translation is not None and (bool(translation.school_steps) or not school)
+    if translation is not None and translated:
         title, summary = translation.title, translation.summary
         steps = translation.school_steps if school else translation.home_steps
-        if not translation.reviewed:
-            notices.append(w.notice(w.lang.t("not_reviewed")))
+        if translation.reviewed:
+            used.checked_by.add(translation.checked_by)
+        else:
+            used.drafted += 1
     elif w.lang.code != "en":
         notices.append(w.notice(w.lang.t("english_only")))
-    head: list[Flowable] = [w.p(title, w.sheet.subheading), *notices, w.p(summary)]
-    body: list[Flowable] = list(w.bullets(steps))
-    if note:
-        body.append(w.p(note))
-    goals = _goal_names(programme.goals, goal_ids)
+    text: list[Flowable] = [w.p(summary), *w.bullets(steps)]
+    how_often = _how_often(w, strategy, choice.how_often, translated)
+    if how_often is not None:
+        text.append(how_often)
+    if choice.note:
+        text.append(w.p(choice.note))
+    goals = _goal_names(programme.goals, choice.goal_ids)
     if goals:
-        body.append(w.p(w.lang.t("helps_with", goals="; ".join(goals)), w.sheet.small))
-    # Keep the title with its first steps so a heading never ends a page alone.
-    return [KeepTogether([*head, *body[:2]]), *body[2:]]
+        text.append(w.p(w.lang.t("helps_with", goals="; ".join(goals)), w.sheet.small))
+    picture = (
+        PictureFlowable(strategy.picture, strategy.strategy_id, picture_width(w.sheet))
+        if strategy.picture is not None
+        else None
+    )
+    # The whole block stays on one page where it fits; a heading never ends a page alone.
+    return KeepTogether([w.p(title, w.sheet.subheading), *notices, *_beside(w, text, picture)])
 
 
 def _strategies(
-    w: Writer, programme: HomeProgramme, library: StrategyLibrary, *, school: bool
+    w: Writer,
+    programme: HomeProgramme,
+    library: StrategyLibrary,
+    used: _Translations,
+    heading: Flowable,
+    *,
+    school: bool,
 ) -> list[Flowable]:
+    """The heading and every chosen strategy; the heading stays with the first one."""
     out: list[Flowable] = []
     for choice in programme.strategies:
         strategy = library.get(choice.strategy_id)
-        out.extend(
-            _strategy_block(w, strategy, programme, choice.goal_ids, choice.note, school=school)
+        out.append(_strategy_block(w, strategy, programme, choice, used, school=school))
+    if out:
+        out[0] = KeepTogether([heading, out[0]])
+    return out or [heading]
+
+
+def _translation_line(w: Writer, used: _Translations) -> list[Flowable]:
+    """A small line at the foot: draft translation, or checked by whom."""
+    lang = w.lang
+    if lang.code == "en":
+        return []
+    checkers = {lang.checked_by} if lang.review_status == "checked" else set()
+    if used.drafted or lang.review_status != "checked":
+        return [w.spacer(0.5), w.p(lang.t("translation_draft"), w.sheet.small)]
+    names = ", ".join(sorted(n for n in checkers | used.checked_by if n))
+    return [w.spacer(0.5), w.p(lang.t("translation_checked", names=names), w.sheet.small)]
+
+
+def _tick_days(w: Writer) -> list[Flowable]:
+    """A row of the week's days with boxes to tick."""
+    days = [w.lang.t(f"day_{d}") for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")]
+    if w.lang.rtl:
+        days.reverse()
+    small = w.sheet.small
+    cells = [[w.p(day, small) for day in days], ["" for _ in days]]
+    width = content_width() / 7
+    table = Table(cells, colWidths=[width] * 7, rowHeights=[None, small.leading * 1.6])
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.5, RULE),
+                ("FONTNAME", (0, 0), (-1, -1), face("latin", False).name),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ]
         )
-    return out
+    )
+    return [w.p(w.lang.t("tick_days"), small), table]
 
 
 def _goals(w: Writer, programme: HomeProgramme, key: str) -> list[Flowable]:
@@ -117,6 +241,7 @@ def render_handout(
     lang = load_language(language)
     sheet = stylesheet(large_print=large_print, script=lang.script)
     w = Writer(lang, sheet)
+    used = _Translations()
     child = programme.child
     story: list[Flowable] = [
         w.t("handout_title", sheet.title),
@@ -124,18 +249,31 @@ def render_handout(
         w.t("date_line", date=lang.date(programme.issued_on)),
         *_interpreter(w, programme),
         *_goals(w, programme, "goals_heading"),
-        w.heading("strategies_heading"),
-        *_strategies(w, programme, lib, school=False),
-        w.heading("this_week_heading"),
-        *(w.bullets(programme.this_week) if programme.this_week else [w.t("this_week_none")]),
+        *_strategies(w, programme, lib, used, w.heading("strategies_heading"), school=False),
+        KeepTogether(
+            [
+                w.heading("this_week_heading"),
+                *(
+                    w.bullets(programme.this_week)
+                    if programme.this_week
+                    else [w.t("this_week_none")]
+                ),
+                *_tick_days(w),
+            ]
+        ),
     ]
     if programme.review_date:
         story.append(w.t("review_line", date=lang.date(programme.review_date)))
-    story += [
-        w.heading("contact_heading"),
-        w.t("therapist_line", name=programme.therapist.name),
-        w.t("team_phone_line", phone=programme.team.phone),
-    ]
+    story.append(
+        KeepTogether(  # the translation line stays with the contacts, never alone on a page
+            [
+                w.heading("contact_heading"),
+                w.t("therapist_line", name=programme.therapist.name),
+                w.t("team_phone_line", phone=programme.team.phone),
+                *_translation_line(w, used),
+            ]
+        )
+    )
     footer = f"{child.first_name} - {lang.date(programme.issued_on)}"
     meta = _meta(lang, programme, "handout_title", "handout_subject", footer)
     return build_pdf(story, meta=meta, lang=lang, sheet=sheet, reproducible=reproducible)
@@ -166,8 +304,9 @@ def render_teacher_advice(
         w.t("date_line", date=lang.date(programme.issued_on)),
         w.t("teacher_intro", first_name=child.first_name),
         *_goals(w, programme, "teacher_goals_heading"),
-        w.heading("teacher_strategies_heading"),
-        *_strategies(w, programme, lib, school=True),
+        *_strategies(
+            w, programme, lib, _Translations(), w.heading("teacher_strategies_heading"), school=True
+        ),
     ]
     if programme.review_date:
         story.append(w.t("review_line", date=lang.date(programme.review_date)))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from importlib.resources import files
@@ -39,6 +39,12 @@ class Language:
     long_dates: bool
     texts: dict[str, str]
     translated_keys: frozenset[str]
+    #: The [meta] review of this file: "machine-drafted" or "checked" (by whom, when).
+    review_status: str = "machine-drafted"
+    checked_by: str = ""
+    checked_on: str = ""
+    #: English vocabulary phrase (case-folded) -> its key, to translate chosen phrases.
+    phrases: dict[str, str] = field(default_factory=dict)
 
     def t(self, key: str, **values: object) -> str:
         """The text for ``key`` with ``{placeholders}`` filled in."""
@@ -52,6 +58,13 @@ class Language:
             raise TranslationError(
                 f"Template text '{key}' for language '{self.code}' has a wrong placeholder: {exc}"
             ) from exc
+
+    def phrase(self, english: str) -> str | None:
+        """A vocabulary phrase (e.g. "Every day") in this language, or None if it is not one."""
+        key = self.phrases.get(" ".join(english.split()).casefold().rstrip("."))
+        if key is None or (self.code != "en" and key not in self.translated_keys):
+            return None
+        return self.texts[key]
 
     def date(self, day: date) -> str:
         if self.long_dates:
@@ -88,8 +101,20 @@ def load_language(code: str) -> Language:
     script = meta.get("script")
     if script not in SCRIPTS:
         raise TranslationError(f"i18n/{code}.toml: [meta] script must be one of {sorted(SCRIPTS)}.")
+    # [vocabulary]: words printed on family documents (frequencies, days, places).
+    vocabulary = data.get("vocabulary", {})
+    english_vocabulary = english.get("vocabulary", {})
+    if not isinstance(vocabulary, dict) or not isinstance(english_vocabulary, dict):
+        raise TranslationError(f"i18n/{code}.toml: [vocabulary] must be a table of texts.")
     merged = {str(k): str(v) for k, v in english["text"].items()}
+    merged.update({str(k): str(v) for k, v in english_vocabulary.items()})
     merged.update({str(k): str(v) for k, v in texts.items()})
+    merged.update({str(k): str(v) for k, v in vocabulary.items()})
+    phrases = {
+        " ".join(str(v).split()).casefold().rstrip("."): str(k)
+        for k, v in english_vocabulary.items()
+        if str(k).startswith("freq_")
+    }
     return Language(
         code=code,
         name=str(meta.get("language_name", code)),
@@ -97,5 +122,9 @@ def load_language(code: str) -> Language:
         script=str(script),
         long_dates=meta.get("date_style") == "long",
         texts=merged,
-        translated_keys=frozenset(texts),
+        translated_keys=frozenset(texts) | frozenset(vocabulary),
+        review_status="checked" if meta.get("review_status") == "checked" else "machine-drafted",
+        checked_by=str(meta.get("checked_by", "")),
+        checked_on=str(meta.get("checked_on", "")),
+        phrases=phrases,
     )

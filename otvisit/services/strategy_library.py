@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Protocol
 
 from sqlalchemy import select
@@ -27,6 +28,14 @@ class TranslationSource(Protocol):
     def home_steps(self) -> Sequence[str]: ...
     @property
     def school_steps(self) -> Sequence[str]: ...
+    @property
+    def how_often(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def checked_by(self) -> str: ...
+    @property
+    def checked_on(self) -> date | None: ...
 
 
 class StrategySource(Protocol):
@@ -71,9 +80,13 @@ def strategy_fields(strategy: StrategySource) -> dict[str, Any]:
         "school_steps": list(strategy.school_steps),
         "translations": {
             language: {
+                "status": tr.status,
                 "reviewed": tr.reviewed,
+                "checked_by": tr.checked_by,
+                "checked_on": tr.checked_on.isoformat() if tr.checked_on else "",
                 "title": tr.title,
                 "summary": tr.summary,
+                "how_often": tr.how_often,
                 "home_steps": list(tr.home_steps),
                 "school_steps": list(tr.school_steps),
             }

@@ -76,20 +76,21 @@ def test_latin_languages_read_back_exactly(code: str) -> None:
     assert lang.t("page_of", page=1, pages=pages) in text
 
 
-def test_polish_uses_translation_marked_unchecked_and_falls_back_to_english() -> None:
+def test_polish_uses_the_library_translation_and_says_it_is_a_draft() -> None:
     lang = load_language("pl")
     text = pdfcheck.flat(render_document("handout", samples.programme(), language="pl"))
     assert "Zakładanie kurtki przez głowę" in text  # translated strategy
-    assert lang.t("not_reviewed") in text
-    assert "Cutting with a knife and fork" in text  # no Polish translation: English
-    assert lang.t("english_only") in text
+    assert "Krojenie nożem i widelcem" in text
+    assert "Cutting with a knife and fork" not in text
+    assert lang.t("translation_draft") in text  # once, discreetly, at the foot
+    assert lang.t("english_only") not in text  # every strategy is translated
 
 
 def test_arabic_reads_back_as_logical_text() -> None:
     lang = load_language("ar")
     pdf = render_document("handout", samples.programme(), language="ar")
     lines = [pdfcheck.logical_rtl(line) for line in pdfcheck.text(pdf).splitlines()]
-    for key in ("handout_title", "interpreter_heading", "strategies_heading", "not_reviewed"):
+    for key in ("handout_title", "interpreter_heading", "strategies_heading", "translation_draft"):
         assert lang.t(key) in lines, key
     assert "قلب المعطف" in lines  # the strategy title from the library translation
     fonts = {c["fontname"].split("+")[-1] for c in pdfcheck.chars(pdf)}
