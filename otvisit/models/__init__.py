@@ -6,6 +6,7 @@ from otvisit.models.care import Appointment, Episode
 from otvisit.models.child import Carer, Child
 from otvisit.models.equipment import EquipmentRecommendation
 from otvisit.models.goals import CopmProblem, GasRating, Goal
+from otvisit.models.groups import CoachingProgramme, GroupPlace, GroupSession, ProgrammeCopm
 from otvisit.models.notes import NoteAddendum, SessionNote
 from otvisit.models.programme import HomeProgramme, LibraryStrategy, ProgrammeStrategy
 from otvisit.models.records import Assessment, FeedbackSurvey, PrintedDocument
@@ -23,17 +24,21 @@ __all__ = [
     "Base",
     "Carer",
     "Child",
+    "CoachingProgramme",
     "CopmProblem",
     "Episode",
     "EquipmentRecommendation",
     "FeedbackSurvey",
     "GasRating",
     "Goal",
+    "GroupPlace",
+    "GroupSession",
     "HomeProgramme",
     "LibraryStrategy",
     "NoteAddendum",
     "OutboxOp",
     "PrintedDocument",
+    "ProgrammeCopm",
     "ProgrammeStrategy",
     "SessionNote",
     "SetAsideEdit",
