@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -133,18 +134,40 @@ def list_group_sessions(session: Session) -> list[GroupRow]:
     return rows
 
 
-def interpreter_needs(session: Session, *, child_ids: list[str]) -> list[InterpreterNeed]:
-    """The interpreters a group needs, by language, each with the families who need one."""
+def needs_by_language(families: Iterable[tuple[str, str]]) -> list[InterpreterNeed]:
+    """(family name, interpreter language or "") pairs as the interpreters to book, by language."""
     by_language: dict[str, list[str]] = defaultdict(list)
-    if child_ids:
-        for child in session.scalars(select(Child).where(Child.id.in_(child_ids))):
-            if child.interpreter_needed and not child.deleted:
-                language = child.interpreter_language or "language not recorded"
-                by_language[language].append(child.display_name)
+    for name, language in families:
+        if language:
+            by_language[language].append(name)
     return [
         InterpreterNeed(language, tuple(sorted(names)))
         for language, names in sorted(by_language.items())
     ]
+
+
+def interpreter_needs(session: Session, *, child_ids: list[str]) -> list[InterpreterNeed]:
+    """The interpreters a group needs, by language, each with the families who need one."""
+    if not child_ids:
+        return []
+    children = session.scalars(
+        select(Child).where(Child.id.in_(child_ids), Child.deleted.is_(False))
+    )
+    return needs_by_language(
+        (c.display_name, (c.interpreter_language or "language not recorded"))
+        for c in children
+        if c.interpreter_needed
+    )
+
+
+def list_programmes(session: Session) -> list[tuple[str, str]]:
+    """The coaching programmes on this laptop: (id, title), newest first."""
+    rows = session.execute(
+        select(CoachingProgramme.id, CoachingProgramme.title)
+        .where(CoachingProgramme.deleted.is_(False))
+        .order_by(CoachingProgramme.starts_on.desc(), CoachingProgramme.id)
+    ).all()
+    return [(row[0], row[1]) for row in rows]
 
 
 def family_choices(session: Session) -> list[FamilyChoice]:

@@ -17,6 +17,7 @@ from otvisit.ui.child.discharge import DischargeSection
 from otvisit.ui.child.documents import DocumentsSection
 from otvisit.ui.child.equipment import EquipmentSection
 from otvisit.ui.child.goals import GoalsSection
+from otvisit.ui.child.group_entries import GroupEntriesSection
 from otvisit.ui.child.notes import NotesSection
 from otvisit.ui.child.overview import OverviewSection
 from otvisit.ui.child.programme import ProgrammeSection
@@ -59,6 +60,7 @@ class ChildRecordView(QWidget):
         self.equipment = EquipmentSection(context, messages, printer)
         self.documents = DocumentsSection(context, messages, printer)
         self.discharge = DischargeSection(context, messages, printer)
+        self.group_entries = GroupEntriesSection(context, messages)  # issue 14
         self.sections: list[Section] = [
             self.overview,
             self.goals,
@@ -68,6 +70,7 @@ class ChildRecordView(QWidget):
             self.equipment,
             self.documents,
             self.discharge,
+            self.group_entries,
         ]
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Sections of the record")
