@@ -13,6 +13,7 @@ from otvisit.services import caseload
 from otvisit.services.audit import record_access
 from otvisit.services.caseload import ChildSummary
 from otvisit.ui.child.appointments import AppointmentsSection
+from otvisit.ui.child.assessments import AssessmentsSection
 from otvisit.ui.child.discharge import DischargeSection
 from otvisit.ui.child.documents import DocumentsSection
 from otvisit.ui.child.equipment import EquipmentSection
@@ -60,6 +61,7 @@ class ChildRecordView(QWidget):
         self.equipment = EquipmentSection(context, messages, printer)
         self.documents = DocumentsSection(context, messages, printer)
         self.discharge = DischargeSection(context, messages, printer)
+        self.assessments = AssessmentsSection(context, messages)  # issue 14
         self.group_entries = GroupEntriesSection(context, messages)  # issue 14
         self.sections: list[Section] = [
             self.overview,
@@ -70,6 +72,7 @@ class ChildRecordView(QWidget):
             self.equipment,
             self.documents,
             self.discharge,
+            self.assessments,
             self.group_entries,
         ]
         self.tabs = QTabWidget()
