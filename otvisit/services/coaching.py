@@ -18,6 +18,17 @@ from otvisit.services.records import get_live
 
 
 @dataclass(frozen=True)
+class ProgrammeProblem:
+    """One family's COPM problem in the programme, as the Groups screen lists it."""
+
+    problem_id: str
+    child_id: str
+    occupation: str
+    before: tuple[int, int]
+    after: tuple[int, int] | None
+
+
+@dataclass(frozen=True)
 class FamilyOutcome:
     """One family's COPM in the programme: baseline, re-assessment and change."""
 
@@ -99,4 +110,30 @@ def programme_outcomes(session: Session, *, programme_id: str) -> list[FamilyOut
     return [
         FamilyOutcome(child_id, names[child_id], summarise_copm(problems))
         for child_id, problems in by_child.items()
+    ]
+
+
+def programme_problems(session: Session, *, programme_id: str) -> list[ProgrammeProblem]:
+    """Every family's COPM problems in the programme: before, and after once re-assessed."""
+    rows = session.scalars(
+        select(CopmProblem)
+        .join(ProgrammeCopm, ProgrammeCopm.copm_problem_id == CopmProblem.id)
+        .where(
+            ProgrammeCopm.programme_id == programme_id,
+            ProgrammeCopm.deleted.is_(False),
+            CopmProblem.deleted.is_(False),
+        )
+        .order_by(CopmProblem.baseline_on, CopmProblem.id)
+    )
+    return [
+        ProgrammeProblem(
+            p.id,
+            p.child_id,
+            p.occupation,
+            (p.baseline_performance, p.baseline_satisfaction),
+            None
+            if p.reassessed_performance is None or p.reassessed_satisfaction is None
+            else (p.reassessed_performance, p.reassessed_satisfaction),
+        )
+        for p in rows
     ]

@@ -68,6 +68,7 @@ class GroupRegister:
     place: str
     location: str
     note: str
+    programme_id: str | None
     lines: tuple[RegisterLine, ...]
     interpreter_needs: tuple[InterpreterNeed, ...]
     #: Other sessions a family could move to: (id, title and time).
@@ -233,6 +234,7 @@ def group_register(session: Session, *, group_session_id: str) -> GroupRegister:
         place=group.place.value,
         location=group.location,
         note=group.note,
+        programme_id=group.programme_id,
         lines=lines,
         interpreter_needs=tuple(needs),
         other_sessions=tuple(

@@ -91,8 +91,29 @@ def test_book_a_group_mark_the_register_and_see_it_in_the_childs_record(visit: V
     visit.settle()
     assert "Entry saved for Sam Okafor" in message(visit)
     assert view.model.texts(view.model.row_at(0))[6] == "written"
+    # The programme's COPM for Sam's family: before, then after.
     view.select_family("Sam Okafor")
-    view.window().resize(1200, 760)
+    _click(view.copm_before_button)
+    before = view.dialog
+    assert before is not None and before.isVisible()
+    type_into(before.occupation, "Putting on socks")
+    before.performance.setValue(3)
+    before.satisfaction.setValue(2)
+    before.confirm()
+    visit.settle()
+    assert "Putting on socks: before 3/2, after not yet" in view.copm_label.text()
+    _click(view.copm_after_button)
+    after = view.dialog
+    assert after is not None and after.isVisible() and after.problem.count() == 1
+    after.performance.setValue(6)
+    after.satisfaction.setValue(5)
+    after.confirm()
+    visit.settle()
+    assert "Putting on socks: before 3/2, after 6/5" in view.copm_label.text()
+    view.select_family("Olek Nowak")
+    assert "none recorded" in view.copm_label.text()
+    view.select_family("Sam Okafor")
+    view.window().resize(1280, 760)
     visit.settle()
     view.window().grab().save(str(SCREENSHOTS / "groups-register.png"))
 

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QSpinBox,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -21,10 +25,12 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from otvisit.models.groups import PlaceStatus
-from otvisit.services import group_views, groups
+from otvisit.services import coaching, copm, group_views, groups
+from otvisit.services.coaching import ProgrammeProblem
 from otvisit.services.errors import DomainError
 from otvisit.services.group_views import FamilyChoice, GroupRegister, GroupRow, RegisterLine
 from otvisit.ui.context import AppContext
+from otvisit.ui.forms import FormDialog
 from otvisit.ui.groups.dialogs import BookGroupDialog, MoveFamilyDialog
 from otvisit.ui.groups.models import GroupsModel, RegisterModel
 from otvisit.ui.messages import MessageBar
@@ -46,6 +52,13 @@ def _table(model: Any, name: str) -> QTableView:
     return table
 
 
+def _rating() -> QSpinBox:
+    box = QSpinBox()
+    box.setRange(1, 10)
+    box.setValue(5)
+    return box
+
+
 def _button(row: QHBoxLayout, text: str, slot: Callable[[], object]) -> QPushButton:
     button = QPushButton(text)
     button.clicked.connect(slot)
@@ -63,7 +76,8 @@ class GroupsView(QWidget):
         self.context = context
         self.messages = messages
         self.register: GroupRegister | None = None
-        self.dialog: BookGroupDialog | MoveFamilyDialog | None = None
+        self.problems: list[ProgrammeProblem] = []
+        self.dialog: FormDialog | None = None
         self.model = GroupsModel(self)
         self.register_model = RegisterModel(self)
 
@@ -89,6 +103,12 @@ class GroupsView(QWidget):
         )
         self.move_button = _button(marks, "&Move to another session…", self.open_move)
         marks.addStretch(1)
+        self.copm_label = QLabel()
+        self.copm_label.setWordWrap(True)
+        self.copm_label.setAccessibleName("COPM in this programme")
+        marks.addWidget(self.copm_label)
+        self.copm_before_button = _button(marks, "COPM bef&ore…", self.open_copm_before)
+        self.copm_after_button = _button(marks, "COPM a&fter…", self.open_copm_after)
 
         self.entry = QPlainTextEdit()
         self.entry.setAccessibleName("Entry for this child")
@@ -111,6 +131,8 @@ class GroupsView(QWidget):
             column.addWidget(QLabel(f"<b>{caption}</b>"))
             column.addWidget(editor)
             column.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
+            if editor is self.entry:
+                column.addStretch(1)  # the short entry sits at the top, beside the note
             writing.addLayout(column, 1)
 
         lower = QWidget()
@@ -133,6 +155,7 @@ class GroupsView(QWidget):
             lambda *_: self._show_entry()
         )
         self._enable(False)
+        self._show_copm()
 
     # --- reading ----------------------------------------------------------------------------
 
@@ -191,6 +214,39 @@ class GroupsView(QWidget):
             self.register_table.selectRow(rows.index(chosen.place_id))
         elif rows:
             self.register_table.selectRow(0)
+        programme_id = register.programme_id
+        self.problems = []
+        if programme_id is not None:
+            self.context.runner.read(
+                lambda s: coaching.programme_problems(s, programme_id=programme_id),
+                done=self._show_problems,
+                owner=self,
+            )
+        self._show_copm()
+
+    def _show_problems(self, problems: list[ProgrammeProblem]) -> None:
+        self.problems = problems
+        self._show_copm()
+
+    def family_problems(self) -> list[ProgrammeProblem]:
+        line = self.chosen_line()
+        return [p for p in self.problems if line is not None and p.child_id == line.child_id]
+
+    def _show_copm(self) -> None:
+        in_programme = self.register is not None and self.register.programme_id is not None
+        self.copm_before_button.setEnabled(in_programme)
+        self.copm_after_button.setEnabled(in_programme)
+        if not in_programme:
+            self.copm_label.setText("")
+            return
+        parts = []
+        for problem in self.family_problems():
+            before = f"{problem.before[0]}/{problem.before[1]}"
+            after = f"{problem.after[0]}/{problem.after[1]}" if problem.after else "not yet"
+            parts.append(f"{problem.occupation}: before {before}, after {after}")
+        self.copm_label.setText(
+            "COPM (performance/satisfaction) — " + ("; ".join(parts) or "none recorded")
+        )
 
     def chosen_line(self) -> RegisterLine | None:
         index = self.register_table.currentIndex()
@@ -208,6 +264,7 @@ class GroupsView(QWidget):
     def _show_entry(self) -> None:
         line = self.chosen_line()
         self.entry.setPlainText(line.entry if line else "")
+        self._show_copm()
 
     def _enable(self, on: bool) -> None:
         for widget in (
@@ -343,9 +400,74 @@ class GroupsView(QWidget):
             f"{line.child_name} moved to another session.",
         )
 
+    def open_copm_before(self) -> None:
+        """A problem the chosen family names at the programme's start, rated before it."""
+        line, register = self.chosen_line(), self.register
+        if line is None or register is None or register.programme_id is None:
+            self.messages.inform("Choose a family in a group that is part of a programme.")
+            return
+        programme_id = register.programme_id
+        dialog: Any = FormDialog(
+            self, f"COPM before the programme — {line.child_name}",
+            lambda: self._copm_before(dialog, programme_id, line), ok_text="Save",
+            name="copm before",
+        )  # fmt: skip
+        dialog.occupation = dialog.add("&Occupation the family named", QLineEdit())
+        dialog.performance = dialog.add("&Performance (1–10)", _rating())
+        dialog.satisfaction = dialog.add("&Satisfaction (1–10)", _rating())
+        self.dialog = dialog
+        dialog.open()
+
+    def _copm_before(self, dialog: Any, programme_id: str, line: RegisterLine) -> None:
+        occupation, me = dialog.occupation.text(), self.context.me_id
+        performance, satisfaction = dialog.performance.value(), dialog.satisfaction.value()
+        today = date.today()
+        self._write(
+            lambda s: coaching.add_programme_copm(
+                s, programme_id=programme_id, child_id=line.child_id, occupation=occupation,
+                baseline_on=today, performance=performance, satisfaction=satisfaction,
+                actor_id=me,
+            ),
+            f"COPM before the programme saved for {line.child_name}.",
+        )  # fmt: skip
+
+    def open_copm_after(self) -> None:
+        """The same problems re-rated at the programme's end."""
+        line = self.chosen_line()
+        waiting = [p for p in self.family_problems() if p.after is None]
+        if line is None or not waiting:
+            self.messages.inform("Record the family's COPM before the programme first.")
+            return
+        dialog: Any = FormDialog(
+            self, f"COPM after the programme — {line.child_name}",
+            lambda: self._copm_after(dialog, line), ok_text="Save", name="copm after",
+        )  # fmt: skip
+        dialog.problem = dialog.add("&Problem", QComboBox())
+        for problem in waiting:
+            before = f"before {problem.before[0]}/{problem.before[1]}"
+            dialog.problem.addItem(f"{problem.occupation} ({before})", problem.problem_id)
+        dialog.performance = dialog.add("&Performance (1–10)", _rating())
+        dialog.satisfaction = dialog.add("&Satisfaction (1–10)", _rating())
+        self.dialog = dialog
+        dialog.open()
+
+    def _copm_after(self, dialog: Any, line: RegisterLine) -> None:
+        problem_id, me = str(dialog.problem.currentData()), self.context.me_id
+        performance, satisfaction = dialog.performance.value(), dialog.satisfaction.value()
+        today = date.today()
+        self._write(
+            lambda s: copm.reassess_copm_problem(
+                s, problem_id=problem_id, reassessed_on=today, performance=performance,
+                satisfaction=satisfaction, actor_id=me,
+            ),
+            f"COPM after the programme saved for {line.child_name}.",
+        )  # fmt: skip
+
     def put_away(self) -> None:
         """Forget every family's name on screen (before the app locks)."""
         self.register = None
+        self.problems = []
+        self.copm_label.clear()
         self.model.set_rows([])
         self.register_model.set_rows([])
         self.note.clear()
