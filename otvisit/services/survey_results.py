@@ -31,6 +31,24 @@ class SurveyAnswers:
     language: str
 
 
+def answers_from_fields(fields: Mapping[str, object]) -> SurveyAnswers:
+    """A survey as the server stores it (a feedback_survey record's wire fields)."""
+    received = fields.get("received_on")
+    ratings = fields.get("ratings")
+    if not isinstance(received, str) or not isinstance(ratings, Mapping):
+        raise ValidationError("A survey record needs its date received and its ratings")
+    try:
+        day = date.fromisoformat(received)
+    except ValueError:
+        raise ValidationError(f"{received!r} is not a date") from None
+    return SurveyAnswers(
+        received_on=day,
+        ratings={str(k): v for k, v in ratings.items() if isinstance(v, int)},
+        comments=str(fields.get("comments") or ""),
+        language=str(fields.get("language") or "en"),
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class QuestionResult:
     """How families answered one question."""

@@ -11,6 +11,7 @@ from otvisit.services import feedback
 from otvisit.services.errors import ValidationError
 from otvisit.services.survey_results import (
     SurveyAnswers,
+    answers_from_fields,
     results_table,
     summarise_surveys,
     survey_results,
@@ -59,3 +60,19 @@ def test_results_read_the_surveys_entered_in_a_period(session: Session) -> None:
     assert [c.text for c in results.comments] == ["Survey of November", "Survey of October"]
     with pytest.raises(ValidationError, match="before its start"):
         survey_results(session, since=date(2026, 11, 1), until=date(2026, 10, 1))
+
+
+def test_the_server_can_summarise_the_records_it_holds() -> None:
+    wire = [
+        {"team_id": "t", "received_on": "2026-10-01", "ratings": {"would_recommend": 5},
+         "comments": "Lovely team", "language": "so"},
+        {"team_id": "t", "received_on": "2026-10-02", "ratings": {"would_recommend": 3},
+         "comments": "", "language": "en"},
+    ]  # fmt: skip
+    results = summarise_surveys(answers_from_fields(fields) for fields in wire)
+    assert {q.key: q.mean for q in results.questions}["would_recommend"] == 4.0
+    assert [c.language for c in results.comments] == ["so"]
+    with pytest.raises(ValidationError, match="not a date"):
+        answers_from_fields({"received_on": "yesterday", "ratings": {}})
+    with pytest.raises(ValidationError, match="date received and its ratings"):
+        answers_from_fields({"ratings": {}})
