@@ -323,3 +323,25 @@ def move_group_session(
         record=group,
         detail=f"moved by service from {old.isoformat()} to {new_starts_at.isoformat()}",
     )
+
+
+def cancel_group_session(
+    session: Session, *, group_session_id: str, reason: str = "", actor_id: str | None = None
+) -> int:
+    """The service cancels the whole session; returns how many families' places it cancelled.
+
+    Families already marked keep their mark; a cancellation by the service never
+    counts against a family's two reschedules.
+    """
+    group = _open_group(session, group_session_id)
+    why = optional_text(reason, what="the reason", max_length=200)
+    group.cancelled = True
+    record_change(session, actor_id=actor_id, record=group, detail=f"cancelled {why}".strip())
+    cancelled = 0
+    for place in _live_places(session, group.id):
+        if place.status is PlaceStatus.BOOKED:
+            place.status = PlaceStatus.CANCELLED
+            place.marked_by_id = actor_id
+            record_change(session, actor_id=actor_id, record=place, detail="session cancelled")
+            cancelled += 1
+    return cancelled

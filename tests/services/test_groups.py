@@ -239,3 +239,26 @@ def test_a_programme_records_copm_per_family_before_and_after(session: Session) 
     assert outcomes[children[1].id].reassessed_performance is None
     # The problem is the child's own COPM too (the Goals screen shows it).
     assert copm.child_copm_summary(session, child_id=children[0].id).baseline_performance == 3
+
+
+def test_the_service_cancels_a_whole_session_without_counting_against_families(
+    session: Session,
+) -> None:
+    team = make_team(session)
+    children = _families(session, team, 3)
+    group_id = groups.book_group_session(session, booking=_booking(team, children))
+    later = SOON + timedelta(minutes=5)
+    groups.mark_register(
+        session, place_id=place_id(group_id, children[0].id), mark=PlaceStatus.ATTENDED, now=later
+    )
+    assert groups.cancel_group_session(session, group_session_id=group_id, reason="Strike") == 2
+    lines = group_views.group_register(session, group_session_id=group_id).lines
+    assert sorted(line.status for line in lines) == [
+        PlaceStatus.ATTENDED, PlaceStatus.CANCELLED, PlaceStatus.CANCELLED
+    ]  # fmt: skip
+    assert all(line.reschedule_count == 0 for line in lines)
+    assert group_views.list_group_sessions(session)[0].cancelled
+    with pytest.raises(RuleRefused, match="cancelled"):
+        groups.add_family(session, group_session_id=group_id, child_id=children[0].id)
+    with pytest.raises(RuleRefused, match="cancelled"):
+        groups.cancel_group_session(session, group_session_id=group_id)

@@ -171,3 +171,25 @@ def test_moving_one_family_leaves_the_rest_of_the_group_and_counts_their_resched
     counts = {line.child_name: line.reschedule_count for line in view.register.lines}  # type: ignore[union-attr]
     assert counts == {"Amira Haddad": 0, "Sam Okafor": 1}
     assert view.model.texts(view.model.row_at(1))[4] == "1 of 8"  # week 1: Olek only
+
+
+def test_cancelling_a_session_marks_the_families_still_booked(visit: Visit) -> None:
+    view = _open_groups(visit)
+    _click(view.book_button)
+    visit.settle()
+    dialog = view.dialog
+    assert isinstance(dialog, BookGroupDialog)
+    type_into(dialog.location, "Riverside Health Centre, Room 3")
+    _tick(dialog, "Sam Okafor")
+    _tick(dialog, "Olek Nowak")
+    dialog.confirm()
+    visit.settle()
+    _click(view.cancel_button)
+    cancel = view.dialog
+    assert cancel is not None and cancel.isVisible()
+    type_into(cancel.reason, "Strike day")
+    cancel.confirm()
+    visit.settle()
+    assert "Group session cancelled" in message(visit)
+    assert view.model.texts(view.model.row_at(0))[3] == "Clinic — cancelled"
+    assert {line.status for line in view.register.lines} == {PlaceStatus.CANCELLED}  # type: ignore[union-attr]

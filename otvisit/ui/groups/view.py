@@ -84,6 +84,7 @@ class GroupsView(QWidget):
         top = QHBoxLayout()
         self.back_button = _button(top, "← &Caseload", self.back.emit)
         top.addWidget(QLabel("<span style='font-size:large'><b>Group sessions</b></span>"), 1)
+        self.cancel_button = _button(top, "Cancel &this session…", self.open_cancel)
         self.book_button = _button(top, "&Book a group…", self.open_book)
         self.table = _table(self.model, "Group sessions")
 
@@ -398,6 +399,32 @@ class GroupsView(QWidget):
                 actor_id=me,
             ),
             f"{line.child_name} moved to another session.",
+        )
+
+    def open_cancel(self) -> None:
+        """The service cancels the chosen session (families are then contacted)."""
+        register = self.register
+        if register is None:
+            self.messages.inform("Choose a group session first.")
+            return
+        dialog: Any = FormDialog(
+            self, f"Cancel {register.title}",
+            lambda: self._cancel(dialog, register.group_session_id),
+            intro="Every family still booked is marked cancelled by the service; "
+            "it does not count against their two reschedules.",
+            ok_text="Cancel the session", name="cancel group",
+        )  # fmt: skip
+        dialog.reason = dialog.add("&Reason", QLineEdit())
+        self.dialog = dialog
+        dialog.open()
+
+    def _cancel(self, dialog: Any, group_id: str) -> None:
+        reason, me = dialog.reason.text(), self.context.me_id
+        self._write(
+            lambda s: groups.cancel_group_session(
+                s, group_session_id=group_id, reason=reason, actor_id=me
+            ),
+            "Group session cancelled: contact the families still booked.",
         )
 
     def open_copm_before(self) -> None:
