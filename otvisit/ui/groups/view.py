@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QSpinBox,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -25,12 +22,13 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from otvisit.models.groups import PlaceStatus
-from otvisit.services import coaching, copm, group_views, groups
+from otvisit.services import coaching, group_views, groups
 from otvisit.services.coaching import ProgrammeProblem
 from otvisit.services.errors import DomainError
 from otvisit.services.group_views import FamilyChoice, GroupRegister, GroupRow, RegisterLine
 from otvisit.ui.context import AppContext
 from otvisit.ui.forms import FormDialog
+from otvisit.ui.groups.coaching import CoachingActions
 from otvisit.ui.groups.dialogs import BookGroupDialog, MoveFamilyDialog
 from otvisit.ui.groups.models import GroupsModel, RegisterModel
 from otvisit.ui.messages import MessageBar
@@ -52,13 +50,6 @@ def _table(model: Any, name: str) -> QTableView:
     return table
 
 
-def _rating() -> QSpinBox:
-    box = QSpinBox()
-    box.setRange(1, 10)
-    box.setValue(5)
-    return box
-
-
 def _button(row: QHBoxLayout, text: str, slot: Callable[[], object]) -> QPushButton:
     button = QPushButton(text)
     button.clicked.connect(slot)
@@ -66,7 +57,7 @@ def _button(row: QHBoxLayout, text: str, slot: Callable[[], object]) -> QPushBut
     return button
 
 
-class GroupsView(QWidget):
+class GroupsView(CoachingActions):
     """Book a group for many families; mark its register; write the group note once."""
 
     back = Signal()
@@ -224,30 +215,6 @@ class GroupsView(QWidget):
                 owner=self,
             )
         self._show_copm()
-
-    def _show_problems(self, problems: list[ProgrammeProblem]) -> None:
-        self.problems = problems
-        self._show_copm()
-
-    def family_problems(self) -> list[ProgrammeProblem]:
-        line = self.chosen_line()
-        return [p for p in self.problems if line is not None and p.child_id == line.child_id]
-
-    def _show_copm(self) -> None:
-        in_programme = self.register is not None and self.register.programme_id is not None
-        self.copm_before_button.setEnabled(in_programme)
-        self.copm_after_button.setEnabled(in_programme)
-        if not in_programme:
-            self.copm_label.setText("")
-            return
-        parts = []
-        for problem in self.family_problems():
-            before = f"{problem.before[0]}/{problem.before[1]}"
-            after = f"{problem.after[0]}/{problem.after[1]}" if problem.after else "not yet"
-            parts.append(f"{problem.occupation}: before {before}, after {after}")
-        self.copm_label.setText(
-            "COPM (performance/satisfaction) — " + ("; ".join(parts) or "none recorded")
-        )
 
     def chosen_line(self) -> RegisterLine | None:
         index = self.register_table.currentIndex()
@@ -426,69 +393,6 @@ class GroupsView(QWidget):
             ),
             "Group session cancelled: contact the families still booked.",
         )
-
-    def open_copm_before(self) -> None:
-        """A problem the chosen family names at the programme's start, rated before it."""
-        line, register = self.chosen_line(), self.register
-        if line is None or register is None or register.programme_id is None:
-            self.messages.inform("Choose a family in a group that is part of a programme.")
-            return
-        programme_id = register.programme_id
-        dialog: Any = FormDialog(
-            self, f"COPM before the programme — {line.child_name}",
-            lambda: self._copm_before(dialog, programme_id, line), ok_text="Save",
-            name="copm before",
-        )  # fmt: skip
-        dialog.occupation = dialog.add("&Occupation the family named", QLineEdit())
-        dialog.performance = dialog.add("&Performance (1–10)", _rating())
-        dialog.satisfaction = dialog.add("&Satisfaction (1–10)", _rating())
-        self.dialog = dialog
-        dialog.open()
-
-    def _copm_before(self, dialog: Any, programme_id: str, line: RegisterLine) -> None:
-        occupation, me = dialog.occupation.text(), self.context.me_id
-        performance, satisfaction = dialog.performance.value(), dialog.satisfaction.value()
-        today = date.today()
-        self._write(
-            lambda s: coaching.add_programme_copm(
-                s, programme_id=programme_id, child_id=line.child_id, occupation=occupation,
-                baseline_on=today, performance=performance, satisfaction=satisfaction,
-                actor_id=me,
-            ),
-            f"COPM before the programme saved for {line.child_name}.",
-        )  # fmt: skip
-
-    def open_copm_after(self) -> None:
-        """The same problems re-rated at the programme's end."""
-        line = self.chosen_line()
-        waiting = [p for p in self.family_problems() if p.after is None]
-        if line is None or not waiting:
-            self.messages.inform("Record the family's COPM before the programme first.")
-            return
-        dialog: Any = FormDialog(
-            self, f"COPM after the programme — {line.child_name}",
-            lambda: self._copm_after(dialog, line), ok_text="Save", name="copm after",
-        )  # fmt: skip
-        dialog.problem = dialog.add("&Problem", QComboBox())
-        for problem in waiting:
-            before = f"before {problem.before[0]}/{problem.before[1]}"
-            dialog.problem.addItem(f"{problem.occupation} ({before})", problem.problem_id)
-        dialog.performance = dialog.add("&Performance (1–10)", _rating())
-        dialog.satisfaction = dialog.add("&Satisfaction (1–10)", _rating())
-        self.dialog = dialog
-        dialog.open()
-
-    def _copm_after(self, dialog: Any, line: RegisterLine) -> None:
-        problem_id, me = str(dialog.problem.currentData()), self.context.me_id
-        performance, satisfaction = dialog.performance.value(), dialog.satisfaction.value()
-        today = date.today()
-        self._write(
-            lambda s: copm.reassess_copm_problem(
-                s, problem_id=problem_id, reassessed_on=today, performance=performance,
-                satisfaction=satisfaction, actor_id=me,
-            ),
-            f"COPM after the programme saved for {line.child_name}.",
-        )  # fmt: skip
 
     def put_away(self) -> None:
         """Forget every family's name on screen (before the app locks)."""
