@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from tests.ui.driver import Visit, find_and_open, message, open_section, type_into
-
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+from tests.ui.shots import save_screenshot
 
 
 def test_record_a_standardised_assessment_with_scores(visit: Visit) -> None:
@@ -46,7 +43,7 @@ def test_record_a_standardised_assessment_with_scores(visit: Visit) -> None:
     )
     visit.window.resize(1200, 700)
     visit.settle()
-    visit.window.grab().save(str(SCREENSHOTS / "child-assessments.png"))
+    save_screenshot(visit.window, "child-assessments.png")
 
 
 def test_an_assessment_dated_in_the_future_is_refused_and_the_form_comes_back(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
@@ -12,8 +11,7 @@ from otvisit.models.groups import PlaceStatus
 from otvisit.ui.groups.dialogs import BookGroupDialog, to_qt
 from otvisit.ui.groups.view import GroupsView
 from tests.ui.driver import Visit, find_and_open, message, open_section, type_into
-
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+from tests.ui.shots import save_screenshot
 
 
 def _click(widget: object) -> None:
@@ -115,7 +113,7 @@ def test_book_a_group_mark_the_register_and_see_it_in_the_childs_record(visit: V
     view.select_family("Sam Okafor")
     view.window().resize(1280, 760)
     visit.settle()
-    view.window().grab().save(str(SCREENSHOTS / "groups-register.png"))
+    save_screenshot(view.window(), "groups-register.png")
 
     _click(view.back_button)
     visit.settle()
@@ -127,7 +125,7 @@ def test_book_a_group_mark_the_register_and_see_it_in_the_childs_record(visit: V
     assert "Backward chaining for coats and socks" in shown
     assert "Mum will try the sock sequence at bedtime." in shown
     assert "Register: Attended" in shown
-    visit.window.grab().save(str(SCREENSHOTS / "child-groups.png"))
+    save_screenshot(visit.window, "child-groups.png")
 
     visit.window.show_caseload()
     find_and_open(visit, "Haddad")

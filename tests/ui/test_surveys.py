@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from sqlalchemy import select
@@ -11,8 +9,7 @@ from sqlalchemy import select
 from otvisit.models import AuditEvent, FeedbackSurvey
 from otvisit.ui.surveys.view import SurveysView
 from tests.ui.driver import Visit, message, type_into
-
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+from tests.ui.shots import save_screenshot
 
 
 def _click(widget: object) -> None:
@@ -60,7 +57,7 @@ def test_enter_paper_surveys_and_read_the_teams_results(visit: Visit) -> None:
     assert any(c.endswith("(Urdu): No interpreter.") for c in comments)
     visit.window.resize(1250, 760)
     visit.settle()
-    visit.window.grab().save(str(SCREENSHOTS / "family-surveys.png"))
+    save_screenshot(visit.window, "family-surveys.png")
 
     with visit.window.context.runner.store.read_session() as session:
         surveys = session.scalars(select(FeedbackSurvey)).all()
