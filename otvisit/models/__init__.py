@@ -7,6 +7,7 @@ from otvisit.models.child import Carer, Child
 from otvisit.models.documents import DocumentFile
 from otvisit.models.equipment import EquipmentRecommendation
 from otvisit.models.goals import CopmProblem, GasRating, Goal
+from otvisit.models.groups import CoachingProgramme, GroupPlace, GroupSession, ProgrammeCopm
 from otvisit.models.notes import NoteAddendum, SessionNote
 from otvisit.models.programme import HomeProgramme, LibraryStrategy, ProgrammeStrategy
 from otvisit.models.records import Assessment, FeedbackSurvey, PrintedDocument
@@ -24,6 +25,7 @@ __all__ = [
     "Base",
     "Carer",
     "Child",
+    "CoachingProgramme",
     "CopmProblem",
     "DocumentFile",
     "Episode",
@@ -31,11 +33,14 @@ __all__ = [
     "FeedbackSurvey",
     "GasRating",
     "Goal",
+    "GroupPlace",
+    "GroupSession",
     "HomeProgramme",
     "LibraryStrategy",
     "NoteAddendum",
     "OutboxOp",
     "PrintedDocument",
+    "ProgrammeCopm",
     "ProgrammeStrategy",
     "SessionNote",
     "SetAsideEdit",

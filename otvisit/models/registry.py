@@ -15,6 +15,7 @@ from otvisit.models.care import Appointment, Episode
 from otvisit.models.child import Carer, Child
 from otvisit.models.equipment import EquipmentRecommendation
 from otvisit.models.goals import CopmProblem, GasRating, Goal
+from otvisit.models.groups import CoachingProgramme, GroupPlace, GroupSession, ProgrammeCopm
 from otvisit.models.notes import NoteAddendum, SessionNote
 from otvisit.models.programme import HomeProgramme, LibraryStrategy, ProgrammeStrategy
 from otvisit.models.records import Assessment, FeedbackSurvey, PrintedDocument
@@ -39,6 +40,11 @@ SYNCED_MODELS: tuple[type[SyncedRecord], ...] = (
     Assessment,
     FeedbackSurvey,
     PrintedDocument,
+    # Group sessions and parent coaching (issue 14).
+    CoachingProgramme,
+    GroupSession,
+    GroupPlace,
+    ProgrammeCopm,
 )
 
 ENTITIES: dict[str, type[SyncedRecord]] = {model.__entity__: model for model in SYNCED_MODELS}

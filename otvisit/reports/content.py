@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from otvisit.models.vocabulary import DischargeReason
+from otvisit.services.assessment_views import AssessmentView
 
 
 @dataclass(frozen=True)
@@ -180,6 +181,7 @@ class ProgressReport:
     copm: tuple[CopmScore, ...] = ()
     gas_t_score: float | None = None
     summary: str = ""
+    assessments: tuple[AssessmentView, ...] = ()  # issue 14: newest first
 
 
 @dataclass(frozen=True)

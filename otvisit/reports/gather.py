@@ -28,6 +28,7 @@ from otvisit.reports.strategy_library import (
     bundled_library,
     strategy_from_record,
 )
+from otvisit.services.assessment_views import child_assessments
 from otvisit.services.errors import NotFound, ValidationError
 from otvisit.services.goals import child_gas_score
 from otvisit.services.records import get_live
@@ -247,6 +248,7 @@ def progress_content(
             for problem in problems
         ),
         gas_t_score=score.t_score if score.rated_goals else None,
+        assessments=tuple(child_assessments(session, child_id=child.id)),
     )
 
 

@@ -9,6 +9,7 @@ from reportlab.lib import colors
 from reportlab.platypus import Flowable
 
 from otvisit.reports import styles
+from otvisit.reports.assessments_section import assessments_flowables
 from otvisit.reports.common import Writer, about_block, check_all, content_width, grid
 from otvisit.reports.content import CopmScore, GoalProgress, ProgressReport
 from otvisit.reports.errors import DocumentError
@@ -158,6 +159,7 @@ def render_progress_report(
     story += _gas(w, report)
     story += [w.heading("chart_heading"), chart(report, label_pt=sheet.chart_label_pt)]
     story += _copm(w, report.copm)
+    story += assessments_flowables(w, report.assessments)
     story += [
         w.spacer(0.5),
         w.p(report.therapist.name, sheet.subheading),

@@ -100,6 +100,10 @@ class MainWindow(QMainWindow):
 
         self.caseload.open_child.connect(self.open_child)
         self.caseload.loaded.connect(self._first_paint_done)
+        self.caseload.open_groups.connect(self.show_groups)
+        self.caseload.open_surveys.connect(self.show_surveys)
+        self.groups: Any = None  # the Groups screen, built when first opened
+        self.surveys: Any = None  # the family surveys screen, built when first opened
         self.sync_bar.open_conflicts.connect(self.show_conflicts)
         self.welcome.demo_wanted.connect(self.demo_wanted)
         self.welcome.signed_in.connect(self._after_sign_in)
@@ -204,6 +208,26 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentWidget(record)
         record.show_child(child_id)
 
+    def show_groups(self) -> None:
+        if self.groups is None:
+            from otvisit.ui.groups.view import GroupsView
+
+            self.groups = GroupsView(self.context, self.messages)
+            self.groups.back.connect(self.show_caseload)
+            self.pages.addWidget(self.groups)
+        self.pages.setCurrentWidget(self.groups)
+        self.groups.refresh()
+
+    def show_surveys(self) -> None:
+        if self.surveys is None:
+            from otvisit.ui.surveys.view import SurveysView
+
+            self.surveys = SurveysView(self.context, self.messages)
+            self.surveys.back.connect(self.show_caseload)
+            self.pages.addWidget(self.surveys)
+        self.pages.setCurrentWidget(self.surveys)
+        self.surveys.refresh()
+
     def _preview_handout(self) -> None:
         if self.record is not None and self.pages.currentWidget() is self.record:
             self.record.open_section(self.record.programme)
@@ -229,6 +253,9 @@ class MainWindow(QMainWindow):
             self.pages.removeWidget(record)
             record.hide()
             record.deleteLater()  # its sections, dialogs and data go with it
+        for screen in (self.groups, self.surveys):
+            if screen is not None:
+                screen.put_away()
         self.put_away = PutAway(page, self.caseload.put_away(), child_id, section, forms)
         self.pages.setCurrentWidget(self.caseload)
         self.printer.close_preview()

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPushButton,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -49,6 +50,10 @@ class CaseloadView(QWidget):
     open_child = Signal(str)
     #: Emitted once the first list has arrived (the app is then interactive).
     loaded = Signal()
+    #: The Groups screen (group sessions and parent coaching) was asked for.
+    open_groups = Signal()
+    #: The family experience surveys screen was asked for.
+    open_surveys = Signal()
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -73,6 +78,12 @@ class CaseloadView(QWidget):
         filters.addWidget(self.interpreter_only)
         filters.addWidget(self.include_discharged)
         filters.addWidget(self.count)
+        self.groups_button = QPushButton("Gro&ups…")  # issue 14: group sessions
+        self.groups_button.clicked.connect(self.open_groups)
+        filters.addWidget(self.groups_button)
+        self.surveys_button = QPushButton("Family sur&veys…")  # issue 14: experience surveys
+        self.surveys_button.clicked.connect(self.open_surveys)
+        filters.addWidget(self.surveys_button)
 
         self.table = _table(self.model, "Children on the caseload")
         self.today_table = _table(self.today_model, "Today's appointments")

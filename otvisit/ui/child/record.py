@@ -13,10 +13,12 @@ from otvisit.services import caseload
 from otvisit.services.audit import record_access
 from otvisit.services.caseload import ChildSummary
 from otvisit.ui.child.appointments import AppointmentsSection
+from otvisit.ui.child.assessments import AssessmentsSection
 from otvisit.ui.child.discharge import DischargeSection
 from otvisit.ui.child.documents import DocumentsSection
 from otvisit.ui.child.equipment import EquipmentSection
 from otvisit.ui.child.goals import GoalsSection
+from otvisit.ui.child.group_entries import GroupEntriesSection
 from otvisit.ui.child.notes import NotesSection
 from otvisit.ui.child.overview import OverviewSection
 from otvisit.ui.child.programme import ProgrammeSection
@@ -59,6 +61,8 @@ class ChildRecordView(QWidget):
         self.equipment = EquipmentSection(context, messages, printer)
         self.documents = DocumentsSection(context, messages, printer)
         self.discharge = DischargeSection(context, messages, printer)
+        self.assessments = AssessmentsSection(context, messages)  # issue 14
+        self.group_entries = GroupEntriesSection(context, messages)  # issue 14
         self.sections: list[Section] = [
             self.overview,
             self.goals,
@@ -68,6 +72,8 @@ class ChildRecordView(QWidget):
             self.equipment,
             self.documents,
             self.discharge,
+            self.assessments,
+            self.group_entries,
         ]
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Sections of the record")

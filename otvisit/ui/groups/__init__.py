@@ -1,0 +1,1 @@
+"""The Groups screen: group sessions and parent coaching, opened from the caseload."""
