@@ -16,6 +16,7 @@ from otvisit.models.child import Carer, Child
 from otvisit.models.equipment import EquipmentRecommendation
 from otvisit.models.goals import CopmProblem, GasRating, Goal
 from otvisit.models.notes import NoteAddendum, SessionNote
+from otvisit.models.pathway import Referral, SafeguardingCheck
 from otvisit.models.programme import HomeProgramme, LibraryStrategy, ProgrammeStrategy
 from otvisit.models.records import Assessment, FeedbackSurvey, PrintedDocument
 from otvisit.models.team import Team, Therapist
@@ -39,6 +40,9 @@ SYNCED_MODELS: tuple[type[SyncedRecord], ...] = (
     Assessment,
     FeedbackSurvey,
     PrintedDocument,
+    # Issue 14, referral to discharge (i14-referrals):
+    Referral,
+    SafeguardingCheck,
 )
 
 ENTITIES: dict[str, type[SyncedRecord]] = {model.__entity__: model for model in SYNCED_MODELS}
@@ -65,6 +69,8 @@ class FieldSpec:
     clinical_text: bool
     #: A count that only goes up by steps: concurrent steps are added, not overwritten.
     counter: bool = False
+    #: A decision (e.g. a referral's status): concurrent different values are a conflict.
+    decision: bool = False
     max_length: int | None = None
     choices: tuple[str, ...] = ()
 
@@ -103,6 +109,7 @@ def _describe(model: type[SyncedRecord]) -> dict[str, FieldSpec]:
             nullable=bool(column.nullable),
             clinical_text=bool(column.info.get("clinical_text")),
             counter=bool(column.info.get("counter")),
+            decision=bool(column.info.get("decision")),
             max_length=length,
             choices=choices,
         )

@@ -204,7 +204,7 @@ def update_record(
     for name, value in differing.items():
         # Restoring is how a device resolves edit-versus-delete: it has seen both sides.
         if not restoring and _is_concurrent(ctx, op, state.field_seq.get(name)):
-            if specs[name].clinical_text:
+            if specs[name].clinical_text or specs[name].decision:
                 theirs = state.fields.get(name)
                 conflicts.append(_conflict(ctx, op, state, "edit", name, value, theirs))
                 continue
