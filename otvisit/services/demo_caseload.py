@@ -33,6 +33,7 @@ from otvisit.models import (
     Team,
     Therapist,
 )
+from otvisit.services import demo_pathway
 from otvisit.services import demo_people as people
 from otvisit.services.disruption import SERVICE_TIMEZONE
 from otvisit.services.nhs_number import check_digit
@@ -384,8 +385,9 @@ def demo_rows(
     team_id, therapists = _team(b, strategies, children)
     slugs = [s.strategy_id for s in strategies] or ["dressing-coat-flip"]
     numbers = demo_nhs_numbers()
-    for n in range(children):
-        budget = b.count() + max(1, (records - b.count()) // (children - n))
+    regular = children - demo_pathway.pathway_children(children)
+    for n in range(regular):
+        budget = b.count() + max(1, (records - b.count()) // (regular - n))
         therapist = therapists[1 + n % (len(therapists) - 1)]
         child = _child(b, team_id, therapist, next(numbers))
         discharged = b.rng.random() < 0.12
@@ -394,6 +396,14 @@ def demo_rows(
         goals = _goals(b, child[0], episode, child[1], start)
         _plans(b, child[0], goals, slugs, start + timedelta(days=14), therapist)
         _visits(b, child, episode, therapist, goals, start, budget, discharged, child[3])
+    demo_pathway.add_pathway(
+        b,
+        count=children - regular,
+        therapists=therapists,
+        new_child=lambda therapist: _child(b, team_id, therapist, next(numbers)),
+        today=b.today,
+    )
+    # i14-groups: demo_groups.add_groups(...) is called here (coaching group and surveys).
     while b.count() < records:  # the visit plans estimate; surveys make up the last few rows
         b.add(FeedbackSurvey, team_id=team_id, received_on=b.today, ratings={"goals_mattered": 5})
     return team_id, b.rows

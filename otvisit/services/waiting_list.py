@@ -174,11 +174,18 @@ def waiting_list(
     booked: dict[str, datetime] = {}
     moves: dict[str, int] = {}
     if episode_ids:
-        appointment_query = select(
-            Appointment.episode_id, Appointment.status, Appointment.starts_at,
+        columns = (
+            Appointment.episode_id,
+            Appointment.status,
+            Appointment.starts_at,
             Appointment.reschedule_count,
-        ).where(Appointment.episode_id.in_(episode_ids), Appointment.deleted.is_(False))  # fmt: skip
+        )
+        appointment_query = select(*columns).where(
+            Appointment.episode_id.in_(episode_ids), Appointment.deleted.is_(False)
+        )
         for episode_id, status, starts_at, count in session.execute(appointment_query):
+            if episode_id is None:
+                continue
             moves[episode_id] = moves.get(episode_id, 0) + int(count or 0)
             if status is AppointmentStatus.BOOKED and (
                 episode_id not in booked or starts_at < booked[episode_id]

@@ -86,9 +86,11 @@ def test_a_referral_with_a_wrong_nhs_number_is_refused_and_writes_nothing(
         team_id = make_team(session).id
     error = refused(
         lambda s: referrals.receive_referral(
-            s, team_id=team_id, details=details(received_on=TODAY, nhs_number="943 476 5918"),
+            s,
+            team_id=team_id,
+            details=details(received_on=TODAY, nhs_number="943 476 5918"),
             today=TODAY,
-        ),  # fmt: skip
+        ),
         ValidationError,
         match="NHS number",
     )
