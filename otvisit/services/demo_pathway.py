@@ -48,7 +48,7 @@ def add_pathway(
     """Make ``count`` children on the pathway: waiting (every band), declined, undecided, WNB."""
     for n in range(count):
         therapist = therapists[1 + n % (len(therapists) - 1)]
-        child_id, given, interpreted, language = new_child(therapist)
+        child_id, _given, interpreted, language = new_child(therapist)
         role = n % 10
         source = _SOURCES[n % len(_SOURCES)]
         reason = _REASONS[n % len(_REASONS)]
