@@ -34,11 +34,13 @@ class Referral(SyncedRecord):
     status: Mapped[ReferralStatus] = mapped_column(
         StrEnumType(ReferralStatus), default=ReferralStatus.RECEIVED, info=DECISION
     )
-    decided_on: Mapped[date | None] = mapped_column(Date, default=None)
-    decided_by_id: Mapped[str | None] = mapped_column(String(36), default=None)
+    decided_on: Mapped[date | None] = mapped_column(Date, default=None, info=DECISION)
+    decided_by_id: Mapped[str | None] = mapped_column(String(36), default=None, info=DECISION)
     decline_reason: Mapped[str] = clinical_text(type_=Text, default="", info=DECISION)
     #: The episode of care opened when the referral was accepted.
-    episode_id: Mapped[str | None] = mapped_column(String(36), index=True, default=None)
+    episode_id: Mapped[str | None] = mapped_column(
+        String(36), index=True, default=None, info=DECISION
+    )
 
 
 class SafeguardingCheck(SyncedRecord):
