@@ -34,9 +34,11 @@ def _referral_on_both(
                 source=ReferralSource.GP,
                 reason="Cannot yet dress for PE; very upset before PE days",
                 child=referrals.NewChild(
-                    given_name="Sam", family_name="Okafor",
-                    date_of_birth=date(2019, 3, 1), nhs_number="943 476 5919",
-                ),  # fmt: skip
+                    given_name="Sam",
+                    family_name="Okafor",
+                    date_of_birth=date(2019, 3, 1),
+                    nhs_number="943 476 5919",
+                ),
             ),
             today=date(2026, 11, 24),
         )
