@@ -253,6 +253,17 @@ def test_did_not_attend_proposes_discharge_and_the_therapist_confirms(visit: Vis
     discharge = visit.window.record.discharge
     assert visit.window.record.current_section() is discharge  # the proposal is shown at once
     assert discharge.proposal.isVisible()
+    # The discharge waits for the safeguarding check: refused while it is not complete.
+    QTest.mouseClick(discharge.confirm_button, Qt.MouseButton.LeftButton)
+    visit.settle()
+    assert "safeguarding check" in message(visit) and "tell the referrer" in message(visit)
+    check = discharge.safeguarding
+    check.known.setCurrentIndex(check.known.findText("No"))
+    check.concern.setCurrentIndex(check.concern.findText("No"))
+    for box in (check.told_gp, check.told_nurse, check.told_referrer):
+        box.setFocus()
+        QTest.keyClick(box, Qt.Key.Key_Space)
+        assert box.isChecked()
     QTest.mouseClick(discharge.confirm_button, Qt.MouseButton.LeftButton)
     visit.settle()
     assert message(visit).startswith("Discharged")
