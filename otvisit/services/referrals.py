@@ -199,3 +199,48 @@ def referral_for_episode(session: Session, *, episode_id: str) -> Referral | Non
     """The accepted referral that opened this episode, if it came through a referral."""
     query = select(Referral).where(Referral.episode_id == episode_id, Referral.deleted.is_(False))
     return session.scalars(query).first()
+
+
+@dataclass(frozen=True)
+class ReferralToDecide:
+    """A referral received and not yet accepted or declined, as the triage list shows it."""
+
+    referral_id: str
+    child_id: str
+    child_name: str
+    nhs_number: str
+    received_on: date
+    source: ReferralSource
+    referrer_name: str
+    priority: ReferralPriority
+    reason: str
+
+
+def referrals_to_decide(session: Session, *, team_id: str | None = None) -> list[ReferralToDecide]:
+    """Referrals waiting for a decision, oldest first."""
+    query = (
+        select(Referral, Child)
+        .join(Child, Child.id == Referral.child_id)
+        .where(
+            Referral.deleted.is_(False),
+            Child.deleted.is_(False),
+            Referral.status == ReferralStatus.RECEIVED,
+        )
+        .order_by(Referral.received_on, Referral.id)
+    )
+    if team_id is not None:
+        query = query.where(Child.team_id == team_id)
+    return [
+        ReferralToDecide(
+            referral_id=referral.id,
+            child_id=child.id,
+            child_name=child.display_name,
+            nhs_number=child.nhs_number,
+            received_on=referral.received_on,
+            source=referral.source,
+            referrer_name=referral.referrer_name,
+            priority=referral.priority,
+            reason=referral.reason,
+        )
+        for referral, child in session.execute(query).all()
+    ]

@@ -99,6 +99,7 @@ class MainWindow(QMainWindow):
         )
 
         self.caseload.open_child.connect(self.open_child)
+        self.caseload.open_waiting_list.connect(self.show_waiting_list)
         self.caseload.loaded.connect(self._first_paint_done)
         self.sync_bar.open_conflicts.connect(self.show_conflicts)
         self.welcome.demo_wanted.connect(self.demo_wanted)
@@ -263,6 +264,14 @@ class MainWindow(QMainWindow):
         else:  # on the caseload, with a form half filled in the record behind: keep it there
             record.show_child(away.child_id)
             self.caseload.focus_search()
+
+    def show_waiting_list(self) -> Any:
+        from otvisit.ui.pathway.waiting_list import WaitingListWindow
+
+        window = WaitingListWindow(self.context, self)
+        window.reload()
+        window.show()
+        return window
 
     def show_conflicts(self) -> None:
         if self.conflicts is None:

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPushButton,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -47,6 +48,8 @@ class CaseloadView(QWidget):
     """Find a child quickly; Enter or a double click opens their record."""
 
     open_child = Signal(str)
+    #: The waiting list and referral decisions (issue 14).
+    open_waiting_list = Signal()
     #: Emitted once the first list has arrived (the app is then interactive).
     loaded = Signal()
 
@@ -73,6 +76,9 @@ class CaseloadView(QWidget):
         filters.addWidget(self.interpreter_only)
         filters.addWidget(self.include_discharged)
         filters.addWidget(self.count)
+        self.waiting_list_button = QPushButton("&Waiting list…")
+        self.waiting_list_button.clicked.connect(self.open_waiting_list)
+        filters.addWidget(self.waiting_list_button)
 
         self.table = _table(self.model, "Children on the caseload")
         self.today_table = _table(self.today_model, "Today's appointments")
