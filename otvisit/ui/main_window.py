@@ -268,7 +268,7 @@ class MainWindow(QMainWindow):
     def show_waiting_list(self) -> Any:
         from otvisit.ui.pathway.waiting_list import WaitingListWindow
 
-        window = WaitingListWindow(self.context, self)
+        window = WaitingListWindow(self.context, self.printer, self)
         window.reload()
         window.show()
         return window

@@ -83,6 +83,10 @@ def test_accept_and_decline_referrals_from_the_waiting_list(visit: Visit) -> Non
     dialog.confirm()
     visit.settle()
     assert window.decide.rowCount() == 0
+    preview = visit.window.printer.preview  # the letter to the referrer and the family
+    assert preview is not None and preview.isVisible()
+    assert preview.shown.rendered is not None
+    assert preview.shown.rendered.request.kind.value == "referral-declined"
     with visit.window.context.runner.store.read_session() as session:
         accepted = session.get(Referral, to_accept)
         declined = session.get(Referral, to_decline)

@@ -27,6 +27,7 @@ from otvisit.services.waiting_list import CLOCK_WEEKS, WaitingChild
 from otvisit.ui.context import AppContext
 from otvisit.ui.forms import FormDialog
 from otvisit.ui.messages import MessageBar
+from otvisit.ui.printing import Printer
 from otvisit.ui.rows_model import RowsModel
 from otvisit.ui.tasks import describe_error
 from otvisit.ui.text import day_text, label
@@ -92,8 +93,11 @@ def _table(model: RowsModel[Any], name: str) -> QTableView:
 class WaitingListWindow(QDialog):
     """Opened from the caseload; closed (and its data deleted) when the app locks."""
 
-    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, context: AppContext, printer: Printer, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
+        self.printer = printer
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setWindowTitle("Waiting list and referrals")
         self.context = context
@@ -160,9 +164,11 @@ class WaitingListWindow(QDialog):
             return None
         return self.decide.row_at(index.row())
 
-    def _write(self, fn: Any, text: str) -> None:
+    def _write(self, fn: Any, text: str, then: Any = None) -> None:
         def done(_result: object) -> None:
             self.messages.inform(text)
+            if then is not None:
+                then()
             self.context.changes.child_changed.emit("")
             self.reload()
 
@@ -211,4 +217,13 @@ class WaitingListWindow(QDialog):
                 actor_id=me,
             )  # fmt: skip
 
-        self._write(decline, f"Declined: the referral for {chosen.child_name}.")
+        def letter() -> None:
+            # The letter to the referrer and the family, previewed to print or save.
+            self.printer.make(
+                "referral-declined",
+                child_id=chosen.child_id,
+                parent=self,
+                source_id=chosen.referral_id,
+            )
+
+        self._write(decline, f"Declined: the referral for {chosen.child_name}.", then=letter)
