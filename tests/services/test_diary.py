@@ -68,7 +68,7 @@ def test_a_week_has_seven_days_from_monday(session: Session) -> None:
     make_appointment(session, child=child, starts_at=_at(date(2027, 4, 4), 9),
                      therapist_id=me.id)  # fmt: skip
     week = diary.my_diary(session, therapist_id=me.id, start=monday, days=7)
-    assert [d.day for d in week][0] == monday and len(week) == 7
+    assert week[0].day == monday and len(week) == 7
     assert [len(d.visits) for d in week] == [1, 0, 0, 0, 0, 0, 1]
 
 
