@@ -100,6 +100,7 @@ class MainWindow(QMainWindow):
 
         self.caseload.open_child.connect(self.open_child)
         self.caseload.open_waiting_list.connect(self.show_waiting_list)
+        self.caseload.open_diary.connect(self.show_diary)
         self.caseload.loaded.connect(self._first_paint_done)
         self.sync_bar.open_conflicts.connect(self.show_conflicts)
         self.welcome.demo_wanted.connect(self.demo_wanted)
@@ -269,6 +270,14 @@ class MainWindow(QMainWindow):
         from otvisit.ui.pathway.waiting_list import WaitingListWindow
 
         window = WaitingListWindow(self.context, self.printer, self)
+        window.reload()
+        window.show()
+        return window
+
+    def show_diary(self) -> Any:
+        from otvisit.ui.diary import DiaryWindow
+
+        window = DiaryWindow(self.context, self)
         window.reload()
         window.show()
         return window

@@ -50,6 +50,8 @@ class CaseloadView(QWidget):
     open_child = Signal(str)
     #: The waiting list and referral decisions (issue 14).
     open_waiting_list = Signal()
+    #: My diary: a day or a week of my visits (issue 14).
+    open_diary = Signal()
     #: Emitted once the first list has arrived (the app is then interactive).
     loaded = Signal()
 
@@ -79,6 +81,9 @@ class CaseloadView(QWidget):
         self.waiting_list_button = QPushButton("&Waiting list…")
         self.waiting_list_button.clicked.connect(self.open_waiting_list)
         filters.addWidget(self.waiting_list_button)
+        self.diary_button = QPushButton("My di&ary…")
+        self.diary_button.clicked.connect(self.open_diary)
+        filters.addWidget(self.diary_button)
 
         self.table = _table(self.model, "Children on the caseload")
         self.today_table = _table(self.today_model, "Today's appointments")
