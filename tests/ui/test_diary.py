@@ -39,7 +39,7 @@ def test_my_diary_shows_the_day_with_gaps_and_the_week(visit: Visit) -> None:
                     duration_minutes=45,
                     interpreter_booked=hour == 9,
                     interpreter_language="Polish" if hour == 9 else "",
-                )  # fmt: skip
+                )
             )
     QTest.mouseClick(visit.window.caseload.diary_button, Qt.MouseButton.LeftButton)
     visit.settle()
