@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from otvisit.models import Appointment, Child, Episode, Referral
@@ -110,23 +110,42 @@ def _make_clock(received_on: date, first_seen: datetime | None, today: date) -> 
     return Clock(received_on, stopped_on, days, band_for_days(days))
 
 
-def _first_attended(session: Session, episode_ids: list[str]) -> dict[str, datetime]:
+@dataclass
+class _Visits:
+    """What the waiting list needs from one episode's appointments."""
+
+    first_attended: datetime | None = None
+    first_booked: datetime | None = None
+    family_moves: int = 0
+
+
+def _episode_visits(session: Session, episode_ids: list[str]) -> dict[str, _Visits]:
+    """One pass over the episodes' appointments (through the episode index, not the status one)."""
+    found: dict[str, _Visits] = {}
     if not episode_ids:
-        return {}
-    query = (
-        select(Appointment.episode_id, func.min(Appointment.starts_at))
-        .where(
-            Appointment.episode_id.in_(episode_ids),
-            Appointment.deleted.is_(False),
-            Appointment.status == AppointmentStatus.ATTENDED,
-        )
-        .group_by(Appointment.episode_id)
+        return found
+    columns = (
+        Appointment.episode_id,
+        Appointment.status,
+        Appointment.starts_at,
+        Appointment.reschedule_count,
     )
-    found: dict[str, datetime] = {}
-    for episode_id, first in session.execute(query):
-        if episode_id is not None and first is not None:
-            moment = first if first.tzinfo is not None else first.replace(tzinfo=SERVICE_TIMEZONE)
-            found[episode_id] = moment
+    query = select(*columns).where(
+        Appointment.episode_id.in_(episode_ids), Appointment.deleted.is_(False)
+    )
+    for episode_id, status, starts_at, count in session.execute(query):
+        if episode_id is None:
+            continue
+        visits = found.setdefault(episode_id, _Visits())
+        visits.family_moves += int(count or 0)
+        if status is AppointmentStatus.ATTENDED and (
+            visits.first_attended is None or starts_at < visits.first_attended
+        ):
+            visits.first_attended = starts_at
+        if status is AppointmentStatus.BOOKED and (
+            visits.first_booked is None or starts_at < visits.first_booked
+        ):
+            visits.first_booked = starts_at
     return found
 
 
@@ -136,8 +155,8 @@ def referral_clock(session: Session, *, referral_id: str, today: date) -> Clock:
     check_date(today, what="today")
     if referral.status is not ReferralStatus.ACCEPTED or referral.episode_id is None:
         raise ValidationError("Only an accepted referral has a waiting-time clock")
-    first = _first_attended(session, [referral.episode_id]).get(referral.episode_id)
-    return _make_clock(referral.received_on, first, today)
+    visits = _episode_visits(session, [referral.episode_id]).get(referral.episode_id)
+    return _make_clock(referral.received_on, visits.first_attended if visits else None, today)
 
 
 def waiting_list(
@@ -170,31 +189,12 @@ def waiting_list(
         query = query.where(Child.therapist_id == therapist_id)
     rows = session.execute(query).all()
     episode_ids = [referral.episode_id for referral, _ in rows if referral.episode_id]
-    seen = _first_attended(session, episode_ids)
-    booked: dict[str, datetime] = {}
-    moves: dict[str, int] = {}
-    if episode_ids:
-        columns = (
-            Appointment.episode_id,
-            Appointment.status,
-            Appointment.starts_at,
-            Appointment.reschedule_count,
-        )
-        appointment_query = select(*columns).where(
-            Appointment.episode_id.in_(episode_ids), Appointment.deleted.is_(False)
-        )
-        for episode_id, status, starts_at, count in session.execute(appointment_query):
-            if episode_id is None:
-                continue
-            moves[episode_id] = moves.get(episode_id, 0) + int(count or 0)
-            if status is AppointmentStatus.BOOKED and (
-                episode_id not in booked or starts_at < booked[episode_id]
-            ):
-                booked[episode_id] = starts_at
+    visits = _episode_visits(session, episode_ids)
     waiting: list[WaitingChild] = []
     for referral, child in rows:
         episode_id = referral.episode_id or ""
-        if episode_id in seen:
+        seen = visits.get(episode_id, _Visits())
+        if seen.first_attended is not None:
             continue  # the clock stopped: the child has been seen
         clock = _make_clock(referral.received_on, None, today)
         waiting.append(
@@ -208,8 +208,8 @@ def waiting_list(
                 priority=referral.priority,
                 days_waited=clock.days,
                 band=clock.band,
-                next_appointment=booked.get(episode_id),
-                family_reschedules=moves.get(episode_id, 0),
+                next_appointment=seen.first_booked,
+                family_reschedules=seen.family_moves,
                 interpreter_language=(
                     child.interpreter_language if child.interpreter_needed else None
                 ),
