@@ -7,7 +7,7 @@ from otvisit.models.child import Carer, Child
 from otvisit.models.equipment import EquipmentRecommendation
 from otvisit.models.goals import CopmProblem, GasRating, Goal
 from otvisit.models.notes import NoteAddendum, SessionNote
-from otvisit.models.pathway import Referral, SafeguardingCheck
+from otvisit.models.pathway import DisruptionContact, Referral, SafeguardingCheck
 from otvisit.models.programme import HomeProgramme, LibraryStrategy, ProgrammeStrategy
 from otvisit.models.records import Assessment, FeedbackSurvey, PrintedDocument
 from otvisit.models.registry import ENTITIES, FIELDS, SYNCED_MODELS
@@ -25,6 +25,7 @@ __all__ = [
     "Carer",
     "Child",
     "CopmProblem",
+    "DisruptionContact",
     "Episode",
     "EquipmentRecommendation",
     "FeedbackSurvey",

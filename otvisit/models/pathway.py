@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Boolean, Date, String, Text
+from sqlalchemy import JSON, Boolean, Date, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from otvisit.models.base import StrEnumType, SyncedRecord, clinical_text
-from otvisit.models.vocabulary import ReferralPriority, ReferralSource, ReferralStatus
+from otvisit.models.vocabulary import (
+    ContactOutcome,
+    ReferralPriority,
+    ReferralSource,
+    ReferralStatus,
+)
 
 #: Column info marking a decision: two laptops deciding differently is a conflict, never
 #: last-write-wins (a referral accepted on one laptop and declined on another).
@@ -66,3 +71,33 @@ class SafeguardingCheck(SyncedRecord):
     told_referrer: Mapped[bool] = mapped_column(Boolean, default=False)
     checked_on: Mapped[date | None] = mapped_column(Date, default=None)
     checked_by_id: Mapped[str | None] = mapped_column(String(36), default=None)
+
+
+class DisruptionContact(SyncedRecord):
+    """One family to phone about a disrupted day (a strike day): once per family, however many
+    children or appointments it has that day.
+
+    Its id is derived from the team, the day and the family, so two laptops that make the
+    list offline make the same record, and their ticks merge instead of doubling the family.
+    """
+
+    __tablename__ = "disruption_contact"
+    __entity__ = "disruption_contact"
+
+    #: The first child of the family (records scope by child); the others in ``child_ids``.
+    child_id: Mapped[str] = mapped_column(String(36), index=True)
+    child_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    day: Mapped[date] = mapped_column(Date, index=True)
+    family_key: Mapped[str] = mapped_column(String(200))
+    family_name: Mapped[str] = mapped_column(String(200), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    language: Mapped[str] = mapped_column(String(40), default="en")
+    interpreter_language: Mapped[str] = mapped_column(String(40), default="")
+    appointment_count: Mapped[int] = mapped_column(Integer, default=1)
+    contacted: Mapped[bool] = mapped_column(Boolean, default=False)
+    outcome: Mapped[ContactOutcome | None] = mapped_column(
+        StrEnumType(ContactOutcome), default=None
+    )
+    contacted_on: Mapped[date | None] = mapped_column(Date, default=None)
+    contacted_by_id: Mapped[str | None] = mapped_column(String(36), default=None)
+    note: Mapped[str] = mapped_column(Text, default="")

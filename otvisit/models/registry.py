@@ -16,7 +16,7 @@ from otvisit.models.child import Carer, Child
 from otvisit.models.equipment import EquipmentRecommendation
 from otvisit.models.goals import CopmProblem, GasRating, Goal
 from otvisit.models.notes import NoteAddendum, SessionNote
-from otvisit.models.pathway import Referral, SafeguardingCheck
+from otvisit.models.pathway import DisruptionContact, Referral, SafeguardingCheck
 from otvisit.models.programme import HomeProgramme, LibraryStrategy, ProgrammeStrategy
 from otvisit.models.records import Assessment, FeedbackSurvey, PrintedDocument
 from otvisit.models.team import Team, Therapist
@@ -43,6 +43,7 @@ SYNCED_MODELS: tuple[type[SyncedRecord], ...] = (
     # Issue 14, referral to discharge (i14-referrals):
     Referral,
     SafeguardingCheck,
+    DisruptionContact,
 )
 
 ENTITIES: dict[str, type[SyncedRecord]] = {model.__entity__: model for model in SYNCED_MODELS}

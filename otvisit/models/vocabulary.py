@@ -123,3 +123,10 @@ class ReferralStatus(enum.StrEnum):
     ACCEPTED = "accepted"
     DECLINED = "declined"
 
+
+class ContactOutcome(enum.StrEnum):
+    """What came of phoning a family about a disrupted day."""
+
+    REBOOKED = "rebooked"
+    CALL_BACK = "call_back"
+    NO_ANSWER = "no_answer"

@@ -1,4 +1,5 @@
-"""Referrals (waiting list) and the safeguarding check before a was-not-brought discharge.
+"""Referrals (waiting list), the safeguarding check before a was-not-brought discharge, and
+the families to contact about a disrupted day.
 
 Revision ID: 0007
 Revises: 0003
@@ -72,7 +73,33 @@ def upgrade() -> None:
             batch_op.f("ix_safeguarding_check_episode_id"), ["episode_id"], unique=False
         )
 
+    op.create_table(
+        "disruption_contact",
+        sa.Column("child_id", sa.String(length=36), nullable=False),
+        sa.Column("child_ids", sa.JSON(), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("family_key", sa.String(length=200), nullable=False),
+        sa.Column("family_name", sa.String(length=200), nullable=False),
+        sa.Column("phone", sa.String(length=40), nullable=False),
+        sa.Column("language", sa.String(length=40), nullable=False),
+        sa.Column("interpreter_language", sa.String(length=40), nullable=False),
+        sa.Column("appointment_count", sa.Integer(), nullable=False),
+        sa.Column("contacted", sa.Boolean(), nullable=False),
+        sa.Column("outcome", sa.String(length=32), nullable=True),
+        sa.Column("contacted_on", sa.Date(), nullable=True),
+        sa.Column("contacted_by_id", sa.String(length=36), nullable=True),
+        sa.Column("note", sa.Text(), nullable=False),
+        *_sync_columns(),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_disruption_contact")),
+    )
+    with op.batch_alter_table("disruption_contact", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_disruption_contact_child_id"), ["child_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_disruption_contact_day"), ["day"], unique=False)
+
 
 def downgrade() -> None:
+    op.drop_table("disruption_contact")
     op.drop_table("safeguarding_check")
     op.drop_table("referral")
