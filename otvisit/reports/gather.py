@@ -84,7 +84,12 @@ def therapist_contact(
 
 
 def team_contact(session: Session, child: Child) -> content.TeamContact:
-    team = get_live(session, Team, child.team_id, what="team")
+    return team_contact_for(session, team_id=child.team_id)
+
+
+def team_contact_for(session: Session, *, team_id: str) -> content.TeamContact:
+    """The team's contact block (documents not about one child use it too)."""
+    team = get_live(session, Team, team_id, what="team")
     if not team.phone:
         raise ValidationError(
             f"{team.name} has no phone number yet; families need one on every document"
