@@ -101,6 +101,7 @@ class MainWindow(QMainWindow):
         self.caseload.open_child.connect(self.open_child)
         self.caseload.open_waiting_list.connect(self.show_waiting_list)
         self.caseload.open_diary.connect(self.show_diary)
+        self.caseload.open_contact_list.connect(self.show_contact_list)
         self.caseload.loaded.connect(self._first_paint_done)
         self.sync_bar.open_conflicts.connect(self.show_conflicts)
         self.welcome.demo_wanted.connect(self.demo_wanted)
@@ -278,6 +279,14 @@ class MainWindow(QMainWindow):
         from otvisit.ui.diary import DiaryWindow
 
         window = DiaryWindow(self.context, self)
+        window.reload()
+        window.show()
+        return window
+
+    def show_contact_list(self) -> Any:
+        from otvisit.ui.pathway.contact_list import ContactListWindow
+
+        window = ContactListWindow(self.context, self)
         window.reload()
         window.show()
         return window

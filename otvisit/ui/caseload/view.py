@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from otvisit.services import caseload
+from otvisit.services import caseload, disruption
 from otvisit.services.caseload import CaseloadFilter, CaseloadRow, TodayAppointment
 from otvisit.ui.caseload.models import CHILD_ID_ROLE, CaseloadModel, TodayModel
 from otvisit.ui.context import AppContext
@@ -52,6 +52,8 @@ class CaseloadView(QWidget):
     open_waiting_list = Signal()
     #: My diary: a day or a week of my visits (issue 14).
     open_diary = Signal()
+    #: The strike-day list of families to phone (issue 14).
+    open_contact_list = Signal()
     #: Emitted once the first list has arrived (the app is then interactive).
     loaded = Signal()
 
@@ -84,6 +86,10 @@ class CaseloadView(QWidget):
         self.diary_button = QPushButton("My di&ary…")
         self.diary_button.clicked.connect(self.open_diary)
         filters.addWidget(self.diary_button)
+        self.contact_button = QPushButton("Families to &phone…")
+        self.contact_button.setToolTip("Families to contact about a disrupted (strike) day")
+        self.contact_button.clicked.connect(self.open_contact_list)
+        filters.addWidget(self.contact_button)
 
         self.table = _table(self.model, "Children on the caseload")
         self.today_table = _table(self.today_model, "Today's appointments")
@@ -128,11 +134,22 @@ class CaseloadView(QWidget):
         today = date.today()
         me = self.context.me_id
         self.context.runner.read(caseload.list_caseload, done=self._show_rows, owner=self)
+        team = self.context.me.team_id if self.context.me else None
+        if team is not None:
+            self.context.runner.read(
+                lambda s: disruption.families_not_contacted(s, team_id=team, today=today),
+                done=self._show_not_contacted,
+                owner=self,
+            )
         self.context.runner.read(
             lambda session: caseload.todays_appointments(session, day=today, therapist_id=me),
             done=self._show_today,
             owner=self,
         )
+
+    def _show_not_contacted(self, count: int) -> None:
+        suffix = f" ({count} not contacted)" if count else ""
+        self.contact_button.setText(f"Families to &phone{suffix}…")
 
     def _show_rows(self, rows: list[CaseloadRow]) -> None:
         if self.context.locked:  # a read that finished after the lock
