@@ -403,6 +403,7 @@ def demo_rows(
         new_child=lambda therapist: _child(b, team_id, therapist, next(numbers)),
         today=b.today,
     )
+    demo_pathway.add_strike_day(b, team_id=team_id, today=b.today)
     # i14-groups: demo_groups.add_groups(...) is called here (coaching group and surveys).
     while b.count() < records:  # the visit plans estimate; surveys make up the last few rows
         b.add(FeedbackSurvey, team_id=team_id, received_on=b.today, ratings={"goals_mattered": 5})

@@ -6,7 +6,16 @@ from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from otvisit.models import Appointment, Episode, Referral, SafeguardingCheck
+from otvisit.models import (
+    Appointment,
+    Carer,
+    Child,
+    DisruptionContact,
+    Episode,
+    Referral,
+    SafeguardingCheck,
+)
+from otvisit.services.disruption import SERVICE_TIMEZONE, contact_id_for, family_key
 from otvisit.services.waiting_list import BANDS
 
 #: (given name, set-up) of the child as the demo's child maker returns it.
@@ -102,3 +111,51 @@ def add_pathway(
                 duration_minutes=60, interpreter_booked=interpreted,
                 interpreter_language=language, reschedule_count=b.pick((0, 1, 2)),
             )  # fmt: skip
+
+
+def add_strike_day(b: Any, *, team_id: str, today: date) -> None:
+    """Flag the busiest coming day as a strike day and make its contact list, half phoned."""
+    booked = [
+        row
+        for row in b.rows.get(Appointment, [])
+        if row.get("status", "booked") == "booked"
+        and today < row["starts_at"].astimezone(SERVICE_TIMEZONE).date() <= today + timedelta(21)
+    ]
+    if not booked:
+        return
+    days: dict[date, list[dict[str, Any]]] = {}
+    for row in booked:
+        days.setdefault(row["starts_at"].astimezone(SERVICE_TIMEZONE).date(), []).append(row)
+    day, rows = max(days.items(), key=lambda item: (len(item[1]), item[0]))
+    children = {row["id"]: row for row in b.rows[Child]}
+    phones: dict[str, tuple[str, str]] = {}
+    for carer in b.rows.get(Carer, []):
+        if carer.get("main_contact") and carer["child_id"] not in phones:
+            phones[carer["child_id"]] = (carer["full_name"], carer["phone"])
+    families: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        row["disrupted"] = True
+        row["disruption_reason"] = "Strike action"
+        child = children[row["child_id"]]
+        key = family_key(
+            phone=phones.get(child["id"], ("", ""))[1], address=child.get("address", ""),
+            postcode=child.get("postcode", ""), child_id=child["id"],
+        )  # fmt: skip
+        families.setdefault(key, []).append(row)
+    for n, (key, family_rows) in enumerate(sorted(families.items())):
+        child_ids = sorted({row["child_id"] for row in family_rows})
+        child = children[child_ids[0]]
+        name, phone = phones.get(child["id"], (f"Family of {child['given_name']}", ""))
+        outcome = ("rebooked", "call_back", "no_answer", None, None)[n % 5]
+        reached = outcome in ("rebooked", "call_back")
+        b.add(
+            DisruptionContact, id=contact_id_for(team_id=team_id, day=day, key=key),
+            child_id=child_ids[0], child_ids=child_ids, day=day, family_key=key,
+            family_name=name, phone=phone, language=child["spoken_language"],
+            interpreter_language=child["interpreter_language"] if child["interpreter_needed"]
+            else "", appointment_count=len(family_rows), contacted=reached, outcome=outcome,
+            contacted_on=today if reached else None,
+        )  # fmt: skip
+        if reached:
+            for row in family_rows:
+                row["family_contacted"] = True

@@ -200,13 +200,18 @@ class FamilyContact:
     note: str
 
 
-def family_key(child: Child, main_phone: str) -> str:
+def family_key(*, phone: str, address: str, postcode: str, child_id: str) -> str:
     """What makes two children one family to phone: the main carer's number, else the address."""
-    digits = re.sub(r"\D", "", main_phone)
+    digits = re.sub(r"\D", "", phone)
     if digits:
         return f"phone:{digits[-10:]}"
-    address = " ".join(f"{child.address} {child.postcode}".lower().split())
-    return f"address:{address}" if address else f"child:{child.id}"
+    where = " ".join(f"{address} {postcode}".lower().split())
+    return f"address:{where}" if where else f"child:{child_id}"
+
+
+def contact_id_for(*, team_id: str, day: date, key: str) -> str:
+    """The same family on the same day has the same contact record on every laptop."""
+    return str(uuid.uuid5(CONTACT_IDS, f"{team_id}:{day.isoformat()}:{key}"))
 
 
 def build_contact_list(
@@ -227,10 +232,16 @@ def build_contact_list(
     }
     families: dict[str, list[FamilyToContact]] = {}
     for row in flagged:
-        phone = next((c.phone for c in row.carers if c.phone), "")
-        families.setdefault(family_key(children[row.child_id], phone), []).append(row)
+        child = children[row.child_id]
+        key = family_key(
+            phone=next((c.phone for c in row.carers if c.phone), ""),
+            address=child.address,
+            postcode=child.postcode,
+            child_id=child.id,
+        )
+        families.setdefault(key, []).append(row)
     for key, rows in families.items():
-        contact_id = str(uuid.uuid5(CONTACT_IDS, f"{team_id}:{day.isoformat()}:{key}"))
+        contact_id = contact_id_for(team_id=team_id, day=day, key=key)
         child_ids = sorted({row.child_id for row in rows})
         first = children[child_ids[0]]
         carer = next((c for row in rows for c in row.carers if c.phone), None)
