@@ -34,7 +34,7 @@ from otvisit.reports.strategy_library import (
 from otvisit.services.errors import NotFound, ValidationError
 from otvisit.services.goals import child_gas_score
 from otvisit.services.records import get_live
-from otvisit.services.referrals import SOURCE_WORDS
+from otvisit.services.referrals import SOURCE_WORDS, referral_for_episode
 
 SERVICE_NAME = "Children's Community Occupational Therapy"
 FUNDER_WORDS = {
@@ -291,7 +291,7 @@ def discharge_content(
         reason=episode.discharge_reason,
         reason_detail=episode.discharge_summary,
         achievements=tuple(achieved),
-        copy_to=_copies(child, ("gp", "setting")),
+        copy_to=_copies(child, ("gp", "setting")) + _referrer_copy(session, episode.id),
     )
 
 
@@ -369,3 +369,11 @@ def family_copy(child: content.ChildSummary) -> content.CopyRecipient:
     """The parents or carers by name, at the child's address."""
     names = " and ".join(child.carers) or "Parents / carers"
     return content.CopyRecipient(names, child.address)
+
+
+def _referrer_copy(session: Session, episode_id: str) -> tuple[content.CopyRecipient, ...]:
+    """The referrer gets a copy of the discharge letter when the episode came from a referral."""
+    referral = referral_for_episode(session, episode_id=episode_id)
+    if referral is None or not referral.referrer_name:
+        return ()
+    return (content.CopyRecipient(referral.referrer_name, _lines(referral.referrer_address)),)

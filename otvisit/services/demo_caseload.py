@@ -386,8 +386,9 @@ def demo_rows(
     slugs = [s.strategy_id for s in strategies] or ["dressing-coat-flip"]
     numbers = demo_nhs_numbers()
     regular = children - demo_pathway.pathway_children(children)
+    reserved = demo_pathway.rows_reserved(children)  # added after the visits: keep room
     for n in range(regular):
-        budget = b.count() + max(1, (records - b.count()) // (regular - n))
+        budget = b.count() + max(1, (records - reserved - b.count()) // (regular - n))
         therapist = therapists[1 + n % (len(therapists) - 1)]
         child = _child(b, team_id, therapist, next(numbers))
         discharged = b.rng.random() < 0.12

@@ -41,6 +41,11 @@ def pathway_children(children: int) -> int:
     return children // 5
 
 
+def rows_reserved(children: int) -> int:
+    """About how many rows the pathway and the strike day add, kept out of the visits' budget."""
+    return pathway_children(children) * 7 + children // 2 + 2
+
+
 def _days_in_band(b: Any, index: int) -> int:
     first = 0
     for n, (_label, last_day) in enumerate(BANDS):

@@ -77,3 +77,63 @@ def test_a_declined_referral_prints_a_letter_to_the_referrer_copied_to_family_an
         assert session.scalars(
             select(AuditEvent).where(AuditEvent.action == AuditAction.PRINT)
         ).all()
+
+
+def test_the_discharge_after_a_child_was_not_brought_is_copied_to_the_referrer(
+    store: Store, tmp_path: Path
+) -> None:
+    from datetime import UTC, datetime
+
+    from otvisit.models.vocabulary import AppointmentStatus, AppointmentType, Place
+    from otvisit.services import appointments, episodes, safeguarding
+
+    with store.transaction() as session:
+        therapist = factories.make_therapist(session, phone="020 3049 8100")
+        received = referrals.receive_referral(
+            session,
+            team_id=therapist.team_id,
+            details=referrals.ReferralDetails(
+                received_on=date(2026, 9, 1),
+                source=ReferralSource.HEALTH_VISITOR,
+                reason="Not yet feeding herself",
+                referrer_name="Jo Bell, health visitor",
+                referrer_address="Bankside Health Centre\nLondon SE1 9AA",
+                child=referrals.NewChild(
+                    given_name="Lina", family_name="Haddad", date_of_birth=date(2023, 5, 2),
+                    nhs_number=factories.next_nhs_number(),
+                    details={"gp_name": "Dr A. Okoye"},
+                ),
+            ),
+            today=TODAY,
+        )  # fmt: skip
+        episode_id = referrals.accept_referral(
+            session, referral_id=received.referral_id, accepted_on=date(2026, 9, 2)
+        )
+        missed = datetime(2026, 11, 20, 10, tzinfo=UTC)
+        appointment_id = appointments.book_appointment(
+            session, child_id=received.child_id, starts_at=missed,
+            kind=AppointmentType.INITIAL, place=Place.CLINIC,
+        )  # fmt: skip
+        appointments.mark_not_brought(
+            session, appointment_id=appointment_id, outcome=AppointmentStatus.WAS_NOT_BROUGHT,
+            now=missed,
+        )  # fmt: skip
+        safeguarding.record_safeguarding_check(
+            session,
+            episode_id=episode_id,
+            answers=safeguarding.SafeguardingAnswers(
+                known_to_social_care=False, concern=False, told_gp=True,
+                told_health_visitor_or_school_nurse=True, told_referrer=True,
+            ),
+        )  # fmt: skip
+        episodes.confirm_discharge(session, episode_id=episode_id, actor_id=therapist.id)
+        saved = make_document(
+            session,
+            DocumentRequest(DocumentKind.DISCHARGE, received.child_id, language="en"),
+            documents_dir=tmp_path,
+            today=TODAY,
+        )
+    text = pdfcheck.flat(saved.path.read_bytes())
+    copies = text[text.index("Copy to") :]
+    assert "Dr A. Okoye" in copies and "Jo Bell, health visitor" in copies
+    assert "Bankside Health Centre" in copies

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -149,12 +151,14 @@ class DischargeSection(Section):
             return None
         return self.summary.episode_id
 
-    def _write(self, fn: object, text: str) -> None:
+    def _write(self, fn: object, text: str, then: Callable[[], None] | None = None) -> None:
         def done(result: object) -> None:
             if isinstance(result, DischargeResult):
                 self.messages.inform(f"{text} on {day_text(result.discharged_on)}.")
             else:
                 self.messages.inform(text)
+            if then is not None:
+                then()
             self.changed()
             self.reload()
 
@@ -181,7 +185,8 @@ class DischargeSection(Section):
                 session, episode_id=episode_id, actor_id=me, summary=summary
             )
 
-        self._write(confirm, "Discharged")
+        # The discharge letter follows at once, copied to the GP, the school and the referrer.
+        self._write(confirm, "Discharged", then=self.print_letter)
 
     def save_check(self) -> None:
         episode_id, me = self._episode(), self.context.me_id
