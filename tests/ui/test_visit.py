@@ -266,7 +266,9 @@ def test_did_not_attend_proposes_discharge_and_the_therapist_confirms(visit: Vis
         assert box.isChecked()
     QTest.mouseClick(discharge.confirm_button, Qt.MouseButton.LeftButton)
     visit.settle()
-    assert message(visit).startswith("Discharged")
+    preview = visit.window.printer.preview  # the discharge letter follows at once
+    assert preview is not None and preview.isVisible() and preview.shown.rendered is not None
+    assert preview.shown.rendered.request.kind.value == "discharge"
     with _store(visit).read_session() as session:
         episode = session.get(Episode, visit.seeded.sam_episode)
         assert episode is not None and episode.status is EpisodeStatus.DISCHARGED
