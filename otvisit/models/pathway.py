@@ -94,10 +94,12 @@ class DisruptionContact(SyncedRecord):
     language: Mapped[str] = mapped_column(String(40), default="en")
     interpreter_language: Mapped[str] = mapped_column(String(40), default="")
     appointment_count: Mapped[int] = mapped_column(Integer, default=1)
-    contacted: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A call's outcome is a decision: a colleague's tick is never undone by another laptop's
+    # older copy of the list (that becomes a conflict, shown to the therapist).
+    contacted: Mapped[bool] = mapped_column(Boolean, default=False, info=DECISION)
     outcome: Mapped[ContactOutcome | None] = mapped_column(
-        StrEnumType(ContactOutcome), default=None
+        StrEnumType(ContactOutcome), default=None, info=DECISION
     )
-    contacted_on: Mapped[date | None] = mapped_column(Date, default=None)
-    contacted_by_id: Mapped[str | None] = mapped_column(String(36), default=None)
-    note: Mapped[str] = mapped_column(Text, default="")
+    contacted_on: Mapped[date | None] = mapped_column(Date, default=None, info=DECISION)
+    contacted_by_id: Mapped[str | None] = mapped_column(String(36), default=None, info=DECISION)
+    note: Mapped[str] = mapped_column(Text, default="", info=DECISION)
