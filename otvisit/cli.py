@@ -18,6 +18,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "demo",
     "print_document",
     "survey_results",  # issue 14: family experience surveys
+    "waiting_list",
 )
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from otvisit.profile import Profile
 
 # The kinds are listed here so that building the parser does not load reportlab.
-DOCUMENT_KINDS = ("handout", "teacher", "equipment", "progress", "discharge")
+DOCUMENT_KINDS = ("handout", "teacher", "equipment", "progress", "discharge", "referral-declined")
 
 
 def register(subparsers: Any) -> None:

@@ -9,6 +9,7 @@ from otvisit.models.equipment import EquipmentRecommendation
 from otvisit.models.goals import CopmProblem, GasRating, Goal
 from otvisit.models.groups import CoachingProgramme, GroupPlace, GroupSession, ProgrammeCopm
 from otvisit.models.notes import NoteAddendum, SessionNote
+from otvisit.models.pathway import DisruptionContact, Referral, SafeguardingCheck
 from otvisit.models.programme import HomeProgramme, LibraryStrategy, ProgrammeStrategy
 from otvisit.models.records import Assessment, FeedbackSurvey, PrintedDocument
 from otvisit.models.registry import ENTITIES, FIELDS, SYNCED_MODELS
@@ -28,6 +29,7 @@ __all__ = [
     "CoachingProgramme",
     "CopmProblem",
     "DocumentFile",
+    "DisruptionContact",
     "Episode",
     "EquipmentRecommendation",
     "FeedbackSurvey",
@@ -42,6 +44,8 @@ __all__ = [
     "PrintedDocument",
     "ProgrammeCopm",
     "ProgrammeStrategy",
+    "Referral",
+    "SafeguardingCheck",
     "SessionNote",
     "SetAsideEdit",
     "SyncConflict",

@@ -17,6 +17,7 @@ from otvisit.models.equipment import EquipmentRecommendation
 from otvisit.models.goals import CopmProblem, GasRating, Goal
 from otvisit.models.groups import CoachingProgramme, GroupPlace, GroupSession, ProgrammeCopm
 from otvisit.models.notes import NoteAddendum, SessionNote
+from otvisit.models.pathway import DisruptionContact, Referral, SafeguardingCheck
 from otvisit.models.programme import HomeProgramme, LibraryStrategy, ProgrammeStrategy
 from otvisit.models.records import Assessment, FeedbackSurvey, PrintedDocument
 from otvisit.models.team import Team, Therapist
@@ -45,6 +46,10 @@ SYNCED_MODELS: tuple[type[SyncedRecord], ...] = (
     GroupSession,
     GroupPlace,
     ProgrammeCopm,
+    # Issue 14, referral to discharge (i14-referrals):
+    Referral,
+    SafeguardingCheck,
+    DisruptionContact,
 )
 
 ENTITIES: dict[str, type[SyncedRecord]] = {model.__entity__: model for model in SYNCED_MODELS}
@@ -71,6 +76,8 @@ class FieldSpec:
     clinical_text: bool
     #: A count that only goes up by steps: concurrent steps are added, not overwritten.
     counter: bool = False
+    #: A decision (e.g. a referral's status): concurrent different values are a conflict.
+    decision: bool = False
     max_length: int | None = None
     choices: tuple[str, ...] = ()
 
@@ -109,6 +116,7 @@ def _describe(model: type[SyncedRecord]) -> dict[str, FieldSpec]:
             nullable=bool(column.nullable),
             clinical_text=bool(column.info.get("clinical_text")),
             counter=bool(column.info.get("counter")),
+            decision=bool(column.info.get("decision")),
             max_length=length,
             choices=choices,
         )

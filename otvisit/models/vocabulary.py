@@ -56,6 +56,10 @@ class AppointmentStatus(enum.StrEnum):
     CANCELLED = "cancelled"
     RESCHEDULED = "rescheduled"
     DID_NOT_ATTEND = "did_not_attend"
+    #: A child is not brought to an appointment (clinic, virtual) without notice.
+    WAS_NOT_BROUGHT = "was_not_brought"
+    #: A home visit where nobody answered the door.
+    NO_ACCESS = "no_access"
 
 
 class GoalStatus(enum.StrEnum):
@@ -93,3 +97,36 @@ class AuditAction(enum.StrEnum):
     DELETE = "delete"
     PRINT = "print"
     EXPORT = "export"
+
+
+# --- Referral, waiting list, was-not-brought (issue 14, referrals) ---
+
+
+class ReferralSource(enum.StrEnum):
+    GP = "gp"
+    HEALTH_VISITOR = "health_visitor"
+    SCHOOL_SENCO = "school_senco"
+    PARENT = "parent"
+    OTHER = "other"
+
+
+class ReferralPriority(enum.StrEnum):
+    """Most urgent first: the waiting list is ordered in this order."""
+
+    URGENT = "urgent"
+    SOON = "soon"
+    ROUTINE = "routine"
+
+
+class ReferralStatus(enum.StrEnum):
+    RECEIVED = "received"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+class ContactOutcome(enum.StrEnum):
+    """What came of phoning a family about a disrupted day."""
+
+    REBOOKED = "rebooked"
+    CALL_BACK = "call_back"
+    NO_ANSWER = "no_answer"

@@ -18,11 +18,13 @@ from otvisit.models import (
     HomeProgramme,
     LibraryStrategy,
     ProgrammeStrategy,
+    Referral,
     Team,
     Therapist,
 )
-from otvisit.models.vocabulary import EpisodeStatus, Funder, GoalStatus
+from otvisit.models.vocabulary import EpisodeStatus, Funder, GoalStatus, ReferralStatus
 from otvisit.reports import content
+from otvisit.reports.referral_letter import ReferralDeclinedLetter
 from otvisit.reports.strategy_library import (
     StrategyLibrary,
     bundled_library,
@@ -32,6 +34,7 @@ from otvisit.services.assessment_views import child_assessments
 from otvisit.services.errors import NotFound, ValidationError
 from otvisit.services.goals import child_gas_score
 from otvisit.services.records import get_live
+from otvisit.services.referrals import SOURCE_WORDS, referral_for_episode
 
 SERVICE_NAME = "Children's Community Occupational Therapy"
 FUNDER_WORDS = {
@@ -81,7 +84,12 @@ def therapist_contact(
 
 
 def team_contact(session: Session, child: Child) -> content.TeamContact:
-    team = get_live(session, Team, child.team_id, what="team")
+    return team_contact_for(session, team_id=child.team_id)
+
+
+def team_contact_for(session: Session, *, team_id: str) -> content.TeamContact:
+    """The team's contact block (documents not about one child use it too)."""
+    team = get_live(session, Team, team_id, what="team")
     if not team.phone:
         raise ValidationError(
             f"{team.name} has no phone number yet; families need one on every document"
@@ -285,7 +293,7 @@ def discharge_content(
         reason=episode.discharge_reason,
         reason_detail=episode.discharge_summary,
         achievements=tuple(achieved),
-        copy_to=_copies(child, ("gp", "setting")),
+        copy_to=_copies(child, ("gp", "setting")) + _referrer_copy(session, episode.id),
     )
 
 
@@ -312,3 +320,53 @@ def team_library(session: Session, *, team_id: str) -> StrategyLibrary:
             bundled=bundled.strategies.get(row.slug),
         )
     return StrategyLibrary(strategies)
+
+
+def referral_declined_content(
+    session: Session,
+    *,
+    child_id: str,
+    today: date,
+    referral_id: str | None = None,
+    signer_id: str | None = None,
+) -> ReferralDeclinedLetter:
+    """The letter for the child's latest declined referral (or the one named)."""
+    child = _live_child(session, child_id)
+    query = select(Referral).where(
+        Referral.child_id == child.id,
+        Referral.deleted.is_(False),
+        Referral.status == ReferralStatus.DECLINED,
+    )
+    if referral_id is not None:
+        query = query.where(Referral.id == referral_id)
+    referral = session.scalars(query.order_by(Referral.decided_on.desc())).first()
+    if referral is None:
+        raise NotFound(f"{child.display_name} has no declined referral, so there is no letter")
+    summary = child_summary(session, child)
+    return ReferralDeclinedLetter(
+        child=summary,
+        therapist=therapist_contact(session, child, signer_id or referral.decided_by_id),
+        team=team_contact(session, child),
+        letter_date=today,
+        received_on=referral.received_on,
+        referrer_name=referral.referrer_name,
+        referrer_role=SOURCE_WORDS[referral.source],
+        referrer_address=_lines(referral.referrer_address),
+        referral_reason=referral.reason,
+        decline_reason=referral.decline_reason,
+        copy_to=(family_copy(summary), *_copies(child, ("gp",))),
+    )
+
+
+def family_copy(child: content.ChildSummary) -> content.CopyRecipient:
+    """The parents or carers by name, at the child's address."""
+    names = " and ".join(child.carers) or "Parents / carers"
+    return content.CopyRecipient(names, child.address)
+
+
+def _referrer_copy(session: Session, episode_id: str) -> tuple[content.CopyRecipient, ...]:
+    """The referrer gets a copy of the discharge letter when the episode came from a referral."""
+    referral = referral_for_episode(session, episode_id=episode_id)
+    if referral is None or not referral.referrer_name:
+        return ()
+    return (content.CopyRecipient(referral.referrer_name, _lines(referral.referrer_address)),)

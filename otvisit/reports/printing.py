@@ -28,6 +28,7 @@ TITLES = {
     DocumentKind.EQUIPMENT: "Equipment recommendation letter",
     DocumentKind.PROGRESS: "Goal progress report",
     DocumentKind.DISCHARGE: "Discharge letter",
+    DocumentKind.REFERRAL_DECLINED: "Referral declined letter",
 }
 
 
@@ -120,6 +121,11 @@ def _content(
         return gather.equipment_content(
             session, recommendation_id=source_id, today=today, signer_id=signer_id
         )
+    if kind is DocumentKind.REFERRAL_DECLINED:
+        return gather.referral_declined_content(
+            session, child_id=request.child_id, today=today, referral_id=source_id,
+            signer_id=signer_id,
+        )  # fmt: skip
     if kind is DocumentKind.PROGRESS:
         return gather.progress_content(
             session, child_id=request.child_id, today=today, signer_id=signer_id

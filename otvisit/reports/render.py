@@ -11,6 +11,7 @@ from otvisit.reports.errors import DocumentError
 from otvisit.reports.handout import render_handout, render_teacher_advice
 from otvisit.reports.letters import render_discharge_letter, render_equipment_letter
 from otvisit.reports.progress import render_progress_report
+from otvisit.reports.referral_letter import ReferralDeclinedLetter, render_referral_declined_letter
 from otvisit.reports.strategy_library import StrategyLibrary
 
 
@@ -22,6 +23,7 @@ class DocumentKind(enum.Enum):
     EQUIPMENT = "equipment"
     PROGRESS = "progress"
     DISCHARGE = "discharge"
+    REFERRAL_DECLINED = "referral-declined"
 
 
 _RENDERERS: dict[DocumentKind, tuple[type, Callable[..., bytes]]] = {
@@ -30,6 +32,7 @@ _RENDERERS: dict[DocumentKind, tuple[type, Callable[..., bytes]]] = {
     DocumentKind.EQUIPMENT: (EquipmentLetter, render_equipment_letter),
     DocumentKind.PROGRESS: (ProgressReport, render_progress_report),
     DocumentKind.DISCHARGE: (DischargeLetter, render_discharge_letter),
+    DocumentKind.REFERRAL_DECLINED: (ReferralDeclinedLetter, render_referral_declined_letter),
 }
 
 

@@ -23,6 +23,7 @@ from otvisit.reports.content import (
     TeamContact,
     TherapistContact,
 )
+from otvisit.reports.referral_letter import ReferralDeclinedLetter
 from otvisit.services.gas import gas_t_score
 
 TODAY = date(2026, 11, 24)
@@ -199,3 +200,21 @@ def batch(count: int) -> list[HomeProgramme]:
     """``count`` handouts' worth of programmes with different names, for benchmarks."""
     base = programme()
     return [replace(base, child=child(f"Child{n:03d}")) for n in range(count)]
+
+
+def referral_declined_letter() -> ReferralDeclinedLetter:
+    """A made-up declined referral (for the document tests and previews)."""
+    return ReferralDeclinedLetter(
+        child=child(),
+        therapist=therapist(),
+        team=team(),
+        letter_date=TODAY,
+        received_on=date(2026, 11, 2),
+        referrer_name="Dr A. Okoye",
+        referrer_role="GP",
+        referrer_address=("Bankside Medical Centre", "London SE1 9AA"),
+        referral_reason="Parents worried about meltdowns at bedtime",
+        decline_reason="Sam's needs are about sleep; we have passed the referral to the sleep "
+        "service.",
+        copy_to=(CopyRecipient("Grace Okafor", ("12 Example Road", "London SE15 4AB")),),
+    )

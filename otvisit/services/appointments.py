@@ -263,3 +263,61 @@ def mark_did_not_attend(
         ),
     )
     return DidNotAttendOutcome(appointment.id, notice_given, proposal)
+
+
+#: The outcomes worded for a child: children do not "fail to attend", they are not brought.
+NOT_SEEN_WORDS = {
+    AppointmentStatus.WAS_NOT_BROUGHT: "was not brought to the appointment",
+    AppointmentStatus.NO_ACCESS: "was not seen: nobody answered the door at the home visit",
+}
+
+
+def mark_not_brought(
+    session: Session,
+    *,
+    appointment_id: str,
+    outcome: AppointmentStatus,
+    actor_id: str | None = None,
+    now: datetime | None = None,
+) -> DidNotAttendOutcome:
+    """Record "was not brought" or "no access" (home visit, nobody answered); propose discharge.
+
+    The service's policy discharges a child not brought without notice, but only after the
+    therapist's safeguarding check (services.safeguarding); the proposal waits on the episode.
+    """
+    try:
+        outcome = AppointmentStatus(outcome)
+    except ValueError:
+        raise ValidationError("The outcome must be was not brought or no access") from None
+    if outcome not in NOT_SEEN_WORDS:
+        raise ValidationError("The outcome must be was not brought or no access")
+    appointment = _booked(session, appointment_id, "recorded as missed")
+    if appointment.starts_at > (now or utcnow()):
+        raise RuleRefused("An appointment cannot be recorded as missed before it starts")
+    if outcome is AppointmentStatus.NO_ACCESS and appointment.place is not Place.HOME:
+        raise ValidationError("No access is for a home visit where nobody answered the door")
+    child = session.get(Child, appointment.child_id)
+    name = child.display_name if child is not None else "The child"
+    words = NOT_SEEN_WORDS[outcome]
+    appointment.status = outcome
+    appointment.notes = f"{appointment.notes}\n{name} {words}.".strip()
+    record_change(session, actor_id=actor_id, record=appointment, detail=words)
+    episode = session.get(Episode, appointment.episode_id) if appointment.episode_id else None
+    if episode is None or episode.deleted or episode.status is EpisodeStatus.DISCHARGED:
+        return DidNotAttendOutcome(appointment.id, False, None)
+    episode.discharge_proposed_reason = DischargeReason.DID_NOT_ATTEND
+    record_change(session, actor_id=actor_id, record=episode, detail=f"discharge proposed: {words}")
+    proposal = DischargeProposal(
+        episode_id=episode.id,
+        child_id=appointment.child_id,
+        child_name=name,
+        appointment_id=appointment.id,
+        missed_at=appointment.starts_at,
+        reason=DischargeReason.DID_NOT_ATTEND,
+        message=(
+            f"{name} {words} on {appointment.starts_at:%d %B %Y}, and the family did not let us "
+            "know. The service's policy is to discharge: complete the safeguarding check "
+            "first, then confirm the discharge, or keep the child open."
+        ),
+    )
+    return DidNotAttendOutcome(appointment.id, False, proposal)

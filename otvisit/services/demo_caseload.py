@@ -33,7 +33,7 @@ from otvisit.models import (
     Team,
     Therapist,
 )
-from otvisit.services import demo_groups
+from otvisit.services import demo_groups, demo_pathway
 from otvisit.services import demo_people as people
 from otvisit.services.disruption import SERVICE_TIMEZONE
 from otvisit.services.nhs_number import check_digit
@@ -385,9 +385,11 @@ def demo_rows(
     team_id, therapists = _team(b, strategies, children)
     slugs = [s.strategy_id for s in strategies] or ["dressing-coat-flip"]
     numbers = demo_nhs_numbers()
-    reserve = demo_groups.rows_wanted(children)  # issue 14: room for the group and surveys
-    for n in range(children):
-        budget = b.count() + max(1, (records - reserve - b.count()) // (children - n))
+    regular = children - demo_pathway.pathway_children(children)
+    # The pathway, the coaching group and the surveys are added after the visits: keep room.
+    reserved = demo_pathway.rows_reserved(children) + demo_groups.rows_wanted(children)
+    for n in range(regular):
+        budget = b.count() + max(1, (records - reserved - b.count()) // (regular - n))
         therapist = therapists[1 + n % (len(therapists) - 1)]
         child = _child(b, team_id, therapist, next(numbers))
         discharged = b.rng.random() < 0.12
@@ -396,7 +398,15 @@ def demo_rows(
         goals = _goals(b, child[0], episode, child[1], start)
         _plans(b, child[0], goals, slugs, start + timedelta(days=14), therapist)
         _visits(b, child, episode, therapist, goals, start, budget, discharged, child[3])
-    demo_groups.add_demo_groups(b, team_id=team_id, therapist_id=therapists[1])  # issue 14
+    demo_pathway.add_pathway(
+        b,
+        count=children - regular,
+        therapists=therapists,
+        new_child=lambda therapist: _child(b, team_id, therapist, next(numbers)),
+        today=b.today,
+    )
+    demo_pathway.add_strike_day(b, team_id=team_id, today=b.today)
+    demo_groups.add_demo_groups(b, team_id=team_id, therapist_id=therapists[1])
     while b.count() < records:  # the visit plans estimate; surveys make up the last few rows
         b.add(FeedbackSurvey, team_id=team_id, received_on=b.today, ratings={"goals_mattered": 5})
     return team_id, b.rows

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -9,11 +11,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from otvisit.models import Appointment, Carer, Child
-from otvisit.models.vocabulary import AppointmentStatus, AppointmentType, Place
+from otvisit.models import Appointment, Carer, Child, DisruptionContact
+from otvisit.models.vocabulary import AppointmentStatus, AppointmentType, ContactOutcome, Place
 from otvisit.services.audit import record_change
 from otvisit.services.errors import ValidationError
-from otvisit.services.records import check_date, get_live, required_text
+from otvisit.services.records import check_date, get_live, optional_text, required_text
 
 #: The service's local time: "a day" is a London calendar day, whatever the clocks do.
 SERVICE_TIMEZONE = ZoneInfo("Europe/London")
@@ -172,3 +174,190 @@ def mark_family_contacted(
     if note.strip():
         appointment.notes = f"{appointment.notes}\nFamily contacted: {note.strip()}".strip()
     record_change(session, actor_id=actor_id, record=appointment, detail="family contacted")
+
+
+# --- The list of families to phone: each family once, ticked as contacted with the outcome ---
+
+#: Namespace of the contact records' ids: the same family on the same day is the same record
+#: on every laptop.
+CONTACT_IDS = uuid.UUID("6f1d2c4e-4b7a-4c35-9a57-2f0e8d1b7c10")
+
+
+@dataclass(frozen=True)
+class FamilyContact:
+    """One family on the day's list: who to call, in which language, and what came of it."""
+
+    contact_id: str
+    day: date
+    family_name: str
+    phone: str
+    language: str
+    interpreter_language: str
+    children: tuple[str, ...]
+    appointment_count: int
+    contacted: bool
+    outcome: ContactOutcome | None
+    note: str
+
+
+def family_key(*, phone: str, address: str, postcode: str, child_id: str) -> str:
+    """What makes two children one family to phone: the main carer's number, else the address."""
+    digits = re.sub(r"\D", "", phone)
+    if digits:
+        return f"phone:{digits[-10:]}"
+    where = " ".join(f"{address} {postcode}".lower().split())
+    return f"address:{where}" if where else f"child:{child_id}"
+
+
+def contact_id_for(*, team_id: str, day: date, key: str) -> str:
+    """The same family on the same day has the same contact record on every laptop."""
+    return str(uuid.uuid5(CONTACT_IDS, f"{team_id}:{day.isoformat()}:{key}"))
+
+
+def build_contact_list(
+    session: Session, *, day: date, team_id: str, actor_id: str | None = None
+) -> list[FamilyContact]:
+    """Make (or bring up to date) the day's list from its flagged appointments; returns it.
+
+    Ticks already recorded are kept; a family gets one entry however many children or
+    appointments it has that day.
+    """
+    day = check_date(day, what="the day")
+    flagged = families_to_contact(session, day=day, team_id=team_id, include_contacted=True)
+    children = {
+        child.id: child
+        for child in session.scalars(
+            select(Child).where(Child.id.in_({row.child_id for row in flagged}))
+        )
+    }
+    families: dict[str, list[FamilyToContact]] = {}
+    for row in flagged:
+        child = children[row.child_id]
+        key = family_key(
+            phone=next((c.phone for c in row.carers if c.phone), ""),
+            address=child.address,
+            postcode=child.postcode,
+            child_id=child.id,
+        )
+        families.setdefault(key, []).append(row)
+    for key, rows in families.items():
+        contact_id = contact_id_for(team_id=team_id, day=day, key=key)
+        child_ids = sorted({row.child_id for row in rows})
+        first = children[child_ids[0]]
+        carer = next((c for row in rows for c in row.carers if c.phone), None)
+        values = {
+            "child_ids": child_ids,
+            "appointment_count": len(rows),
+            "family_name": carer.name if carer else f"Family of {first.display_name}",
+            "phone": carer.phone if carer else "",
+            "language": first.spoken_language,
+            "interpreter_language": next(
+                (r.interpreter_language for r in rows if r.interpreter_language), ""
+            ),
+        }
+        contact = session.get(DisruptionContact, contact_id)
+        if contact is None:
+            contact = DisruptionContact(
+                id=contact_id, child_id=child_ids[0], day=day, family_key=key, **values
+            )
+            session.add(contact)
+            record_change(session, actor_id=actor_id, record=contact, created=True)
+            continue
+        changed = {k: v for k, v in values.items() if getattr(contact, k) != v}
+        for name, value in changed.items():
+            setattr(contact, name, value)
+        if changed:
+            record_change(session, actor_id=actor_id, record=contact, detail="contact list updated")
+    session.flush()
+    return contact_list(session, day=day, team_id=team_id)
+
+
+def contact_list(session: Session, *, day: date, team_id: str) -> list[FamilyContact]:
+    """The day's families, not yet contacted first, then by name."""
+    query = (
+        select(DisruptionContact)
+        .join(Child, Child.id == DisruptionContact.child_id)
+        .where(
+            DisruptionContact.day == check_date(day, what="the day"),
+            DisruptionContact.deleted.is_(False),
+            Child.team_id == team_id,
+        )
+    )
+    contacts = session.scalars(query).all()
+    ids = {child_id for contact in contacts for child_id in contact.child_ids}
+    names = dict(session.execute(select(Child.id, Child.given_name).where(Child.id.in_(ids))).all())
+    rows = [
+        FamilyContact(
+            contact_id=contact.id,
+            day=contact.day,
+            family_name=contact.family_name,
+            phone=contact.phone,
+            language=contact.language,
+            interpreter_language=contact.interpreter_language,
+            children=tuple(names.get(child_id, "") for child_id in contact.child_ids),
+            appointment_count=contact.appointment_count,
+            contacted=contact.contacted,
+            outcome=contact.outcome,
+            note=contact.note,
+        )
+        for contact in contacts
+    ]
+    rows.sort(key=lambda row: (row.contacted, row.family_name.lower(), row.contact_id))
+    return rows
+
+
+def record_family_contact(
+    session: Session,
+    *,
+    contact_id: str,
+    outcome: ContactOutcome | str,
+    note: str = "",
+    actor_id: str | None = None,
+    today: date | None = None,
+) -> None:
+    """Tick a family as contacted with the outcome; their flagged appointments that day too.
+
+    "No answer" keeps the family on the list to try again (it is not a contact).
+    """
+    contact = get_live(session, DisruptionContact, contact_id, what="family on the list")
+    try:
+        outcome = ContactOutcome(outcome)
+    except ValueError:
+        raise ValidationError("The outcome must be rebooked, to call back or no answer") from None
+    contact.outcome = outcome
+    contact.note = optional_text(note, what="the note", max_length=2000)
+    reached = outcome is not ContactOutcome.NO_ANSWER
+    contact.contacted = reached
+    contact.contacted_on = (today or date.today()) if reached else None
+    contact.contacted_by_id = actor_id if reached else None
+    record_change(session, actor_id=actor_id, record=contact, detail=f"family {outcome.value}")
+    if not reached:
+        return
+    start, end = _day_bounds(contact.day)
+    appointments = session.scalars(
+        select(Appointment).where(
+            Appointment.child_id.in_(contact.child_ids),
+            Appointment.disrupted.is_(True),
+            Appointment.starts_at >= start,
+            Appointment.starts_at < end,
+        )
+    )
+    for appointment in appointments:
+        if not appointment.family_contacted:
+            appointment.family_contacted = True
+            record_change(session, actor_id=actor_id, record=appointment, detail="family contacted")
+
+
+def families_not_contacted(session: Session, *, team_id: str, today: date) -> int:
+    """Families on a list for today or later not yet reached (for the caseload)."""
+    query = (
+        select(DisruptionContact.id)
+        .join(Child, Child.id == DisruptionContact.child_id)
+        .where(
+            DisruptionContact.deleted.is_(False),
+            DisruptionContact.contacted.is_(False),
+            DisruptionContact.day >= today,
+            Child.team_id == team_id,
+        )
+    )
+    return len(session.scalars(query).all())

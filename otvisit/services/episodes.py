@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from otvisit.models import Appointment, Child, Episode, new_id, utcnow
 from otvisit.models.vocabulary import AppointmentStatus, DischargeReason, EpisodeStatus
+from otvisit.services import safeguarding
 from otvisit.services.audit import record_change
 from otvisit.services.errors import NotFound, RuleRefused, ValidationError
 from otvisit.services.records import check_date, get_live, optional_text, required_text
@@ -140,11 +141,15 @@ def confirm_discharge(
     summary: str = "",
     now: datetime | None = None,
 ) -> DischargeResult:
-    """The therapist confirms a proposed discharge (after a did-not-attend without notice)."""
+    """The therapist confirms a proposed discharge (after a child was not brought or not seen).
+
+    Refused until the episode's safeguarding check is complete.
+    """
     episode = get_live(session, Episode, episode_id, what="episode of care")
     reason = episode.discharge_proposed_reason
     if reason is None:
         raise RuleRefused("There is no discharge waiting to be confirmed for this episode")
+    safeguarding.require_complete_check(session, episode_id=episode_id)
     text = summary.strip() or f"Discharged: {REASON_WORDS[reason]}."
     return discharge_episode(
         session, episode_id=episode_id, reason=reason, summary=text, actor_id=actor_id, now=now

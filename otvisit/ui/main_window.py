@@ -99,6 +99,9 @@ class MainWindow(QMainWindow):
         )
 
         self.caseload.open_child.connect(self.open_child)
+        self.caseload.open_waiting_list.connect(self.show_waiting_list)
+        self.caseload.open_diary.connect(self.show_diary)
+        self.caseload.open_contact_list.connect(self.show_contact_list)
         self.caseload.loaded.connect(self._first_paint_done)
         self.caseload.open_groups.connect(self.show_groups)
         self.caseload.open_surveys.connect(self.show_surveys)
@@ -296,6 +299,30 @@ class MainWindow(QMainWindow):
         else:  # on the caseload, with a form half filled in the record behind: keep it there
             record.show_child(away.child_id)
             self.caseload.focus_search()
+
+    def show_waiting_list(self) -> Any:
+        from otvisit.ui.pathway.waiting_list import WaitingListWindow
+
+        window = WaitingListWindow(self.context, self.printer, self)
+        window.reload()
+        window.show()
+        return window
+
+    def show_diary(self) -> Any:
+        from otvisit.ui.diary import DiaryWindow
+
+        window = DiaryWindow(self.context, self)
+        window.reload()
+        window.show()
+        return window
+
+    def show_contact_list(self) -> Any:
+        from otvisit.ui.pathway.contact_list import ContactListWindow
+
+        window = ContactListWindow(self.context, self)
+        window.reload()
+        window.show()
+        return window
 
     def show_conflicts(self) -> None:
         if self.conflicts is None:

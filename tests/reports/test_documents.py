@@ -21,6 +21,7 @@ def sample_for(kind: DocumentKind) -> object:
         DocumentKind.EQUIPMENT: samples.equipment_letter(),
         DocumentKind.PROGRESS: samples.progress_report(),
         DocumentKind.DISCHARGE: samples.discharge_letter(),
+        DocumentKind.REFERRAL_DECLINED: samples.referral_declined_letter(),
     }[kind]
 
 

@@ -17,7 +17,7 @@ from otvisit.models.vocabulary import (
     EpisodeStatus,
     Place,
 )
-from otvisit.services import appointments, episodes
+from otvisit.services import appointments, episodes, safeguarding
 from otvisit.services.errors import RuleRefused, ValidationError
 from tests.factories import NOW, make_appointment, make_child, make_episode
 from tests.services.conftest import Refusal
@@ -213,6 +213,17 @@ def test_confirming_the_proposal_discharges_with_the_reason(session: Session) ->
         session, appointment_id=appointment.id, notice_given=False, now=NOW
     )
     assert outcome.discharge_proposal is not None
+    safeguarding.record_safeguarding_check(
+        session,
+        episode_id=outcome.discharge_proposal.episode_id,
+        answers=safeguarding.SafeguardingAnswers(
+            known_to_social_care=False,
+            concern=False,
+            told_gp=True,
+            told_health_visitor_or_school_nurse=True,
+            told_referrer=True,
+        ),
+    )
     result = episodes.confirm_discharge(
         session, episode_id=outcome.discharge_proposal.episode_id, actor_id="t", now=NOW
     )

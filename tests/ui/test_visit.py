@@ -253,9 +253,22 @@ def test_did_not_attend_proposes_discharge_and_the_therapist_confirms(visit: Vis
     discharge = visit.window.record.discharge
     assert visit.window.record.current_section() is discharge  # the proposal is shown at once
     assert discharge.proposal.isVisible()
+    # The discharge waits for the safeguarding check: refused while it is not complete.
     QTest.mouseClick(discharge.confirm_button, Qt.MouseButton.LeftButton)
     visit.settle()
-    assert message(visit).startswith("Discharged")
+    assert "safeguarding check" in message(visit) and "tell the referrer" in message(visit)
+    check = discharge.safeguarding
+    check.known.setCurrentIndex(check.known.findText("No"))
+    check.concern.setCurrentIndex(check.concern.findText("No"))
+    for box in (check.told_gp, check.told_nurse, check.told_referrer):
+        box.setFocus()
+        QTest.keyClick(box, Qt.Key.Key_Space)
+        assert box.isChecked()
+    QTest.mouseClick(discharge.confirm_button, Qt.MouseButton.LeftButton)
+    visit.settle()
+    preview = visit.window.printer.preview  # the discharge letter follows at once
+    assert preview is not None and preview.isVisible() and preview.shown.rendered is not None
+    assert preview.shown.rendered.request.kind.value == "discharge"
     with _store(visit).read_session() as session:
         episode = session.get(Episode, visit.seeded.sam_episode)
         assert episode is not None and episode.status is EpisodeStatus.DISCHARGED

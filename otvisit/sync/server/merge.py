@@ -201,7 +201,17 @@ def update_record(
     changed: dict[str, Any] = {}
     conflicts: list[FieldConflict] = []
     merged = False
+    # A decision (e.g. a referral accepted here, declined there) is one whole: when a colleague
+    # decided concurrently, every decision field of this change is held back as a conflict.
+    decision_clash = not restoring and any(
+        specs[name].decision and _is_concurrent(ctx, op, state.field_seq.get(name))
+        for name in differing
+    )
     for name, value in differing.items():
+        if decision_clash and specs[name].decision:
+            theirs = state.fields.get(name)
+            conflicts.append(_conflict(ctx, op, state, "edit", name, value, theirs))
+            continue
         # Restoring is how a device resolves edit-versus-delete: it has seen both sides.
         if not restoring and _is_concurrent(ctx, op, state.field_seq.get(name)):
             if specs[name].clinical_text:

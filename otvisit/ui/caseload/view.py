@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from otvisit.services import caseload
+from otvisit.services import caseload, disruption
 from otvisit.services.caseload import CaseloadFilter, CaseloadRow, TodayAppointment
 from otvisit.ui.caseload.models import CHILD_ID_ROLE, CaseloadModel, TodayModel
 from otvisit.ui.context import AppContext
@@ -48,6 +48,12 @@ class CaseloadView(QWidget):
     """Find a child quickly; Enter or a double click opens their record."""
 
     open_child = Signal(str)
+    #: The waiting list and referral decisions (issue 14).
+    open_waiting_list = Signal()
+    #: My diary: a day or a week of my visits (issue 14).
+    open_diary = Signal()
+    #: The strike-day list of families to phone (issue 14).
+    open_contact_list = Signal()
     #: Emitted once the first list has arrived (the app is then interactive).
     loaded = Signal()
     #: The Groups screen (group sessions and parent coaching) was asked for.
@@ -78,12 +84,28 @@ class CaseloadView(QWidget):
         filters.addWidget(self.interpreter_only)
         filters.addWidget(self.include_discharged)
         filters.addWidget(self.count)
-        self.groups_button = QPushButton("Gro&ups…")  # issue 14: group sessions
+        # The service's screens sit in a row of their own under the filters.
+        service = QHBoxLayout()
+        self.diary_button = QPushButton("My di&ary…")
+        self.diary_button.clicked.connect(self.open_diary)
+        self.waiting_list_button = QPushButton("&Waiting list…")
+        self.waiting_list_button.clicked.connect(self.open_waiting_list)
+        self.groups_button = QPushButton("Gro&ups…")
         self.groups_button.clicked.connect(self.open_groups)
-        filters.addWidget(self.groups_button)
-        self.surveys_button = QPushButton("Family sur&veys…")  # issue 14: experience surveys
+        self.surveys_button = QPushButton("Family sur&veys…")
         self.surveys_button.clicked.connect(self.open_surveys)
-        filters.addWidget(self.surveys_button)
+        self.contact_button = QPushButton("Families to &phone…")
+        self.contact_button.setToolTip("Families to contact about a disrupted (strike) day")
+        self.contact_button.clicked.connect(self.open_contact_list)
+        for button in (
+            self.diary_button,
+            self.waiting_list_button,
+            self.groups_button,
+            self.surveys_button,
+            self.contact_button,
+        ):
+            service.addWidget(button)
+        service.addStretch(1)
 
         self.table = _table(self.model, "Children on the caseload")
         self.today_table = _table(self.today_model, "Today's appointments")
@@ -105,6 +127,7 @@ class CaseloadView(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
+        layout.addLayout(service)
         layout.addWidget(splitter)
         self.setTabOrder(self.search, self.scope)
         self.setTabOrder(self.scope, self.interpreter_only)
@@ -128,11 +151,22 @@ class CaseloadView(QWidget):
         today = date.today()
         me = self.context.me_id
         self.context.runner.read(caseload.list_caseload, done=self._show_rows, owner=self)
+        team = self.context.me.team_id if self.context.me else None
+        if team is not None:
+            self.context.runner.read(
+                lambda s: disruption.families_not_contacted(s, team_id=team, today=today),
+                done=self._show_not_contacted,
+                owner=self,
+            )
         self.context.runner.read(
             lambda session: caseload.todays_appointments(session, day=today, therapist_id=me),
             done=self._show_today,
             owner=self,
         )
+
+    def _show_not_contacted(self, count: int) -> None:
+        suffix = f" ({count} not contacted)" if count else ""
+        self.contact_button.setText(f"Families to &phone{suffix}…")
 
     def _show_rows(self, rows: list[CaseloadRow]) -> None:
         if self.context.locked:  # a read that finished after the lock

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from otvisit.models.vocabulary import AppointmentType, DischargeReason, Place
+from otvisit.models.vocabulary import AppointmentStatus, AppointmentType, DischargeReason, Place
 from otvisit.services import appointments as appointment_service
 from otvisit.services import caseload, disruption
 from otvisit.services.appointments import DidNotAttendOutcome
@@ -77,7 +77,9 @@ class AppointmentsSection(Section):
         self.reschedule_button = self._button(buttons, "&Reschedule…", self.open_reschedule)
         self.attended_button = self._button(buttons, "A&ttended", self.mark_attended)
         self.cancel_button = self._button(buttons, "&Cancel…", self.open_cancel)
-        self.dna_button = self._button(buttons, "Did &not attend…", self.open_did_not_attend)
+        self.dna_button = self._button(
+            buttons, "&Not brought / not seen…", self.open_did_not_attend
+        )
         self.disrupt_button = self._button(buttons, "Flag day &disrupted…", self.open_disruption)
         self.contacted_button = self._button(buttons, "Family &contacted", self.mark_contacted)
         buttons.addStretch(1)
@@ -294,14 +296,19 @@ class AppointmentsSection(Section):
             return None
         dialog = FormDialog(
             self,
-            "Did not attend",
+            "Not brought or not seen",
             lambda: self._did_not_attend(chosen, dialog),
-            intro="Did the family let us know in advance? Without notice, discharge is proposed "
-            "for you to confirm.",
+            intro="What happened, and did the family let us know in advance? Without notice, "
+            "discharge is proposed; you confirm it after the safeguarding check.",
             ok_text="Record",
             name="did not attend",
             key=chosen.appointment_id,
         )
+        outcome = QComboBox()
+        for value, text in MISSED_OUTCOMES:
+            outcome.addItem(text, value)
+        outcome.setAccessibleName("What happened")
+        dialog.outcome = dialog.add("&What happened", outcome)
         dialog.notice = dialog.add("Family gave &notice", QCheckBox())
         self.dialog = dialog
         dialog.open()
@@ -309,16 +316,22 @@ class AppointmentsSection(Section):
 
     def _did_not_attend(self, chosen: AppointmentView, dialog: Any) -> None:
         notice, me = dialog.notice.isChecked(), self.context.me_id
+        outcome = AppointmentStatus(dialog.outcome.currentData())
 
         def record(session: Session) -> DidNotAttendOutcome:
-            return appointment_service.mark_did_not_attend(
-                session, appointment_id=chosen.appointment_id, notice_given=notice, actor_id=me
+            if notice or outcome is AppointmentStatus.DID_NOT_ATTEND:
+                return appointment_service.mark_did_not_attend(
+                    session, appointment_id=chosen.appointment_id, notice_given=notice,
+                    actor_id=me,
+                )  # fmt: skip
+            return appointment_service.mark_not_brought(
+                session, appointment_id=chosen.appointment_id, outcome=outcome, actor_id=me
             )
 
         def show(outcome: DidNotAttendOutcome) -> None:
             proposal = outcome.discharge_proposal
             if proposal is None:
-                self.messages.inform("Recorded as did not attend.")
+                self.messages.inform("Recorded: the family let us know.")
                 return
             self.messages.inform(proposal.message)
             self.discharge_proposed.emit(proposal.episode_id, proposal.message)
@@ -371,3 +384,10 @@ class AppointmentsSection(Section):
 
 
 REASONS = {reason.value: label(reason.value) for reason in DischargeReason}
+
+#: The ways a child is not seen, worded for children (the first is the default).
+MISSED_OUTCOMES = (
+    (AppointmentStatus.WAS_NOT_BROUGHT.value, "Was not brought"),
+    (AppointmentStatus.NO_ACCESS.value, "No access (home visit, nobody answered)"),
+    (AppointmentStatus.DID_NOT_ATTEND.value, "Did not attend"),
+)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -16,9 +18,10 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from otvisit.models.vocabulary import DischargeReason
-from otvisit.services import caseload, episodes
+from otvisit.services import caseload, episodes, safeguarding
 from otvisit.services.caseload import ChildSummary
 from otvisit.services.episodes import DischargeResult
+from otvisit.ui.child.safeguarding import SafeguardingForm
 from otvisit.ui.child.section import Section
 from otvisit.ui.context import AppContext
 from otvisit.ui.messages import MessageBar
@@ -46,14 +49,18 @@ class DischargeSection(Section):
         self.proposal = QGroupBox("Discharge proposed")
         self.proposal_text = QLabel()
         self.proposal_text.setWordWrap(True)
+        self.safeguarding = SafeguardingForm()
+        self.save_check_button = QPushButton("Save the safeguarding c&heck")
         self.confirm_button = QPushButton("&Confirm discharge")
         self.keep_button = QPushButton("&Keep open")
         proposal_buttons = QHBoxLayout()
+        proposal_buttons.addWidget(self.save_check_button)
         proposal_buttons.addWidget(self.confirm_button)
         proposal_buttons.addWidget(self.keep_button)
         proposal_buttons.addStretch(1)
         proposal_layout = QVBoxLayout(self.proposal)
         proposal_layout.addWidget(self.proposal_text)
+        proposal_layout.addWidget(self.safeguarding)
         proposal_layout.addLayout(proposal_buttons)
 
         self.form = QGroupBox("Discharge with a reason")
@@ -83,6 +90,7 @@ class DischargeSection(Section):
         layout.addWidget(self.form)
         layout.addStretch(1)
         self.forms["discharge"] = {"reason": self.reason, "summary": self.summary_edit}
+        self.save_check_button.clicked.connect(self.save_check)
         self.confirm_button.clicked.connect(self.confirm_proposal)
         self.keep_button.clicked.connect(self.keep_open)
         self.discharge_button.clicked.connect(self.discharge)
@@ -110,10 +118,17 @@ class DischargeSection(Section):
         self.proposal.setVisible(bool(proposed) and not discharged)
         if proposed:
             self.proposal_text.setText(
-                f"Discharge was proposed ({label(proposed)}). The family did not attend and did "
-                "not let us know. Confirm to discharge, or keep the child open if the family "
-                "has explained."
+                f"Discharge was proposed ({label(proposed)}): the child was not brought or not "
+                "seen, and the family did not let us know. Complete the safeguarding check, "
+                "then confirm the discharge, or keep the child open if the family has explained."
             )
+            episode_id = summary.episode_id
+            if episode_id is not None:
+                self.context.runner.read(
+                    lambda s: safeguarding.check_for_episode(s, episode_id=episode_id),
+                    done=self.safeguarding.show_check,
+                    owner=self,
+                )
         self.form.setEnabled(not discharged and summary.episode_id is not None)
         self.letter_button.setVisible(discharged)
         self.shown()
@@ -136,12 +151,14 @@ class DischargeSection(Section):
             return None
         return self.summary.episode_id
 
-    def _write(self, fn: object, text: str) -> None:
+    def _write(self, fn: object, text: str, then: Callable[[], None] | None = None) -> None:
         def done(result: object) -> None:
             if isinstance(result, DischargeResult):
                 self.messages.inform(f"{text} on {day_text(result.discharged_on)}.")
             else:
                 self.messages.inform(text)
+            if then is not None:
+                then()
             self.changed()
             self.reload()
 
@@ -158,12 +175,30 @@ class DischargeSection(Section):
             return
         summary = self.summary_edit.toPlainText()
 
+        answers = self.safeguarding.answers()
+
         def confirm(session: Session) -> DischargeResult:
+            safeguarding.record_safeguarding_check(
+                session, episode_id=episode_id, answers=answers, actor_id=me
+            )
             return episodes.confirm_discharge(
                 session, episode_id=episode_id, actor_id=me, summary=summary
             )
 
-        self._write(confirm, "Discharged")
+        # The discharge letter follows at once, copied to the GP, the school and the referrer.
+        self._write(confirm, "Discharged", then=self.print_letter)
+
+    def save_check(self) -> None:
+        episode_id, me = self._episode(), self.context.me_id
+        if episode_id is None:
+            return
+        answers = self.safeguarding.answers()
+        self._write(
+            lambda s: safeguarding.record_safeguarding_check(
+                s, episode_id=episode_id, answers=answers, actor_id=me
+            ),
+            "Safeguarding check saved.",
+        )
 
     def keep_open(self) -> None:
         episode_id, me = self._episode(), self.context.me_id

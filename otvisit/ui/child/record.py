@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBo
 from sqlalchemy.orm import Session
 
 from otvisit.models.vocabulary import AuditAction
-from otvisit.services import caseload
+from otvisit.services import caseload, safeguarding
 from otvisit.services.audit import record_access
 from otvisit.services.caseload import ChildSummary
 from otvisit.ui.child.appointments import AppointmentsSection
@@ -52,6 +52,12 @@ class ChildRecordView(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.back_button)
         top.addWidget(self.header, 1)
+        #: Prompts from the record (a third family reschedule, missed visits in a row).
+        self.prompts = QLabel()
+        self.prompts.setAccessibleName("Prompts")
+        self.prompts.setWordWrap(True)
+        self.prompts.setStyleSheet("background: #fff4c2; border: 1px solid #b58900; padding: 6px;")
+        self.prompts.hide()
 
         self.overview = OverviewSection(context, messages)
         self.goals = GoalsSection(context, messages)
@@ -84,6 +90,7 @@ class ChildRecordView(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.prompts)
         layout.addWidget(self.tabs)
         context.changes.child_changed.connect(self._record_changed)
 
@@ -106,6 +113,7 @@ class ChildRecordView(QWidget):
             done=self._show_header,
             owner=self,
         )
+        self._load_prompts(child_id)
         self.current_section().show_child(child_id)
         for section in self.sections:  # forms typed before the lock come back now, not later
             if section is not self.current_section() and section.waiting_for(child_id):
@@ -160,11 +168,27 @@ class ChildRecordView(QWidget):
         for section in self.sections:
             if section.child_id == child_id and section is not self.current_section():
                 section.stale = True
+        self._load_prompts(child_id)
         self.context.runner.read(
             lambda session: caseload.child_summary(session, child_id=child_id),
             done=self._show_header,
             owner=self,
         )
+
+    def _load_prompts(self, child_id: str) -> None:
+        self.prompts.hide()
+        self.prompts.clear()
+        self.context.runner.read(
+            lambda session: safeguarding.record_prompts(session, child_id=child_id),
+            done=lambda prompts: self._show_prompts(child_id, prompts),
+            owner=self,
+        )
+
+    def _show_prompts(self, child_id: str, prompts: list[str]) -> None:
+        if child_id != self.child_id:
+            return  # another child was opened meanwhile
+        self.prompts.setText("<br>".join(f"⚠ {text}" for text in prompts))
+        self.prompts.setVisible(bool(prompts))
 
     def _proposed(self, _episode_id: str, _message: str) -> None:
         self.open_section(self.discharge)

@@ -1,0 +1,246 @@
+"""Referrals: received for a child (found or added by NHS number), then accepted or declined."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from otvisit.models import Child, Referral, Team, new_id
+from otvisit.models.vocabulary import ReferralPriority, ReferralSource, ReferralStatus
+from otvisit.services import children, episodes
+from otvisit.services.audit import record_change
+from otvisit.services.errors import RuleRefused, ValidationError
+from otvisit.services.nhs_number import validate_nhs_number
+from otvisit.services.records import check_date, get_live, optional_text, required_text
+
+SOURCE_WORDS = {
+    ReferralSource.GP: "GP",
+    ReferralSource.HEALTH_VISITOR: "Health visitor",
+    ReferralSource.SCHOOL_SENCO: "School or SENCO",
+    ReferralSource.PARENT: "Parent or carer",
+    ReferralSource.OTHER: "Other",
+}
+
+
+@dataclass(frozen=True)
+class NewChild:
+    """The child's details as the referral gives them; used when the team does not know them."""
+
+    given_name: str
+    family_name: str
+    date_of_birth: date
+    nhs_number: str
+    #: Optional child fields (postcode, address, languages, GP…), as children.create_child takes.
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ReferralDetails:
+    """What the referral letter or form says."""
+
+    received_on: date
+    source: ReferralSource | str
+    reason: str
+    child: NewChild
+    priority: ReferralPriority | str = ReferralPriority.ROUTINE
+    referrer_name: str = ""
+    referrer_address: str = ""
+
+
+@dataclass(frozen=True)
+class ReceivedReferral:
+    referral_id: str
+    child_id: str
+    #: False when the NHS number matched a child the team already knows.
+    child_created: bool
+
+
+def _choice(kind: type[Any], value: object, what: str) -> Any:
+    try:
+        return kind(value)
+    except ValueError:
+        choices = ", ".join(member.value.replace("_", " ") for member in kind)
+        raise ValidationError(f"The {what} must be one of: {choices}") from None
+
+
+def receive_referral(
+    session: Session,
+    *,
+    team_id: str,
+    details: ReferralDetails,
+    actor_id: str | None = None,
+    today: date | None = None,
+) -> ReceivedReferral:
+    """Record a referral; the child is found by NHS number in the team or added.
+
+    Everything is checked before anything is written, so a bad referral leaves nothing behind.
+    """
+    get_live(session, Team, team_id, what="team")
+    today = today or date.today()
+    received_on = check_date(details.received_on, what="the date the referral was received")
+    if received_on > today:
+        raise ValidationError("The referral cannot be received in the future")
+    source = _choice(ReferralSource, details.source, "referral source")
+    priority = _choice(ReferralPriority, details.priority, "priority")
+    reason = required_text(details.reason, what="the reason for referral")
+    referrer = optional_text(details.referrer_name, what="the referrer's name", max_length=200)
+    address = optional_text(details.referrer_address, what="the referrer's address")
+    nhs_number = validate_nhs_number(str(details.child.nhs_number or ""))
+    existing = session.scalars(
+        select(Child).where(
+            Child.team_id == team_id, Child.nhs_number == nhs_number, Child.deleted.is_(False)
+        )
+    ).first()
+    if existing is not None:
+        child_id, created = existing.id, False
+    else:
+        child_id = children.create_child(
+            session,
+            team_id=team_id,
+            given_name=details.child.given_name,
+            family_name=details.child.family_name,
+            date_of_birth=details.child.date_of_birth,
+            nhs_number=nhs_number,
+            actor_id=actor_id,
+            today=today,
+            **details.child.details,
+        )
+        created = True
+    open_referral = session.scalars(
+        select(Referral).where(
+            Referral.child_id == child_id,
+            Referral.deleted.is_(False),
+            Referral.status == ReferralStatus.RECEIVED,
+        )
+    ).first()
+    if open_referral is not None:
+        raise RuleRefused(
+            f"A referral received on {open_referral.received_on:%d %B %Y} is still waiting "
+            "for a decision for this child: accept or decline it first"
+        )
+    referral = Referral(
+        id=new_id(),
+        child_id=child_id,
+        received_on=received_on,
+        source=source,
+        referrer_name=referrer,
+        referrer_address=address,
+        reason=reason,
+        priority=priority,
+    )
+    session.add(referral)
+    record_change(session, actor_id=actor_id, record=referral, created=True)
+    return ReceivedReferral(referral.id, child_id, created)
+
+
+def _undecided(session: Session, referral_id: str) -> Referral:
+    referral = get_live(session, Referral, referral_id, what="referral")
+    if referral.status is not ReferralStatus.RECEIVED:
+        raise RuleRefused(f"This referral has already been {referral.status.value}")
+    return referral
+
+
+def _decision_date(referral: Referral, on: object) -> date:
+    day = check_date(on, what="the date of the decision")
+    if day < referral.received_on:
+        raise ValidationError("A referral cannot be decided before it was received")
+    return day
+
+
+def accept_referral(
+    session: Session, *, referral_id: str, accepted_on: date, actor_id: str | None = None
+) -> str:
+    """Accept: an episode of care opens and the child joins the waiting list. Returns its id.
+
+    The episode is dated from the referral's receipt: the 18-week clock starts there.
+    """
+    referral = _undecided(session, referral_id)
+    day = _decision_date(referral, accepted_on)
+    episode_id = episodes.open_referral(
+        session,
+        child_id=referral.child_id,
+        referred_on=referral.received_on,
+        referral_reason=referral.reason,
+        actor_id=actor_id,
+    )
+    episodes.accept_referral(session, episode_id=episode_id, accepted_on=day, actor_id=actor_id)
+    referral.status = ReferralStatus.ACCEPTED
+    referral.decided_on = day
+    referral.decided_by_id = actor_id
+    referral.episode_id = episode_id
+    record_change(session, actor_id=actor_id, record=referral, detail="referral accepted")
+    return episode_id
+
+
+def decline_referral(
+    session: Session,
+    *,
+    referral_id: str,
+    declined_on: date,
+    reason: str,
+    actor_id: str | None = None,
+) -> None:
+    """Decline with a reason; the letter to the referrer and the family is printed from it."""
+    referral = _undecided(session, referral_id)
+    day = _decision_date(referral, declined_on)
+    why = required_text(reason, what="the reason the referral is declined")
+    referral.status = ReferralStatus.DECLINED
+    referral.decided_on = day
+    referral.decided_by_id = actor_id
+    referral.decline_reason = why
+    record_change(session, actor_id=actor_id, record=referral, detail="referral declined")
+
+
+def referral_for_episode(session: Session, *, episode_id: str) -> Referral | None:
+    """The accepted referral that opened this episode, if it came through a referral."""
+    query = select(Referral).where(Referral.episode_id == episode_id, Referral.deleted.is_(False))
+    return session.scalars(query).first()
+
+
+@dataclass(frozen=True)
+class ReferralToDecide:
+    """A referral received and not yet accepted or declined, as the triage list shows it."""
+
+    referral_id: str
+    child_id: str
+    child_name: str
+    nhs_number: str
+    received_on: date
+    source: ReferralSource
+    referrer_name: str
+    priority: ReferralPriority
+    reason: str
+
+
+def referrals_to_decide(session: Session, *, team_id: str | None = None) -> list[ReferralToDecide]:
+    """Referrals waiting for a decision, oldest first."""
+    query = (
+        select(Referral, Child)
+        .join(Child, Child.id == Referral.child_id)
+        .where(
+            Referral.deleted.is_(False),
+            Child.deleted.is_(False),
+            Referral.status == ReferralStatus.RECEIVED,
+        )
+        .order_by(Referral.received_on, Referral.id)
+    )
+    if team_id is not None:
+        query = query.where(Child.team_id == team_id)
+    return [
+        ReferralToDecide(
+            referral_id=referral.id,
+            child_id=child.id,
+            child_name=child.display_name,
+            nhs_number=child.nhs_number,
+            received_on=referral.received_on,
+            source=referral.source,
+            referrer_name=referral.referrer_name,
+            priority=referral.priority,
+            reason=referral.reason,
+        )
+        for referral, child in session.execute(query).all()
+    ]

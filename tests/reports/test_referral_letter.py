@@ -1,0 +1,139 @@
+"""The declined-referral letter, made through the one printing path and read back from the PDF."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from otvisit.models import AuditEvent, PrintedDocument
+from otvisit.models.store import Store
+from otvisit.models.vocabulary import AuditAction, ReferralSource
+from otvisit.reports.printing import DocumentRequest, make_document
+from otvisit.reports.render import DocumentKind
+from otvisit.services import referrals
+from otvisit.services.errors import NotFound
+from tests import factories
+from tests.reports import pdfcheck
+
+TODAY = date(2026, 11, 24)
+WHY = "Zofia's needs are about behaviour at home; we have passed the referral to family support."
+
+
+def test_a_declined_referral_prints_a_letter_to_the_referrer_copied_to_family_and_gp(
+    store: Store, tmp_path: Path
+) -> None:
+    with store.transaction() as session:
+        therapist = factories.make_therapist(session, phone="020 3049 8100")
+        received = referrals.receive_referral(
+            session,
+            team_id=therapist.team_id,
+            details=referrals.ReferralDetails(
+                received_on=date(2026, 11, 2),
+                source=ReferralSource.GP,
+                reason="Parents worried about meltdowns at bedtime",
+                referrer_name="Dr A. Okoye",
+                referrer_address="Bankside Medical Centre\n12 Example Street\nLondon SE1 9AA",
+                child=referrals.NewChild(
+                    given_name="Zofia",
+                    family_name="Nowak",
+                    date_of_birth=date(2019, 6, 3),
+                    nhs_number=factories.next_nhs_number(),
+                    details={"gp_name": "Dr A. Okoye", "gp_practice": "Bankside Medical Centre"},
+                ),
+            ),
+            today=TODAY,
+        )
+        factories.make_carer(
+            session, child=session.get(factories.Child, received.child_id), full_name="Ewa Nowak"
+        )
+        request = DocumentRequest(DocumentKind.REFERRAL_DECLINED, received.child_id)
+        with pytest.raises(NotFound, match="no declined referral"):
+            make_document(session, request, documents_dir=tmp_path, today=TODAY)
+        referrals.decline_referral(
+            session, referral_id=received.referral_id, declined_on=TODAY, reason=WHY,
+            actor_id=therapist.id,
+        )  # fmt: skip
+        saved = make_document(
+            session, request, documents_dir=tmp_path, today=TODAY, actor_id=therapist.id
+        )
+    text = pdfcheck.flat(saved.path.read_bytes())
+    for expected in (
+        "Dear Dr A. Okoye,",
+        "Bankside Medical Centre",
+        "received on 2 November 2026",
+        "Parents worried about meltdowns at bedtime",
+        WHY,
+        "Ewa Nowak",  # the family's copy
+        "Priya Shah",
+    ):
+        assert expected in text, expected
+    assert saved.language == "en"
+    with store.read_session() as session:
+        document = session.get(PrintedDocument, saved.document_id)
+        assert document is not None and document.kind == "referral-declined"
+        assert session.scalars(
+            select(AuditEvent).where(AuditEvent.action == AuditAction.PRINT)
+        ).all()
+
+
+def test_the_discharge_after_a_child_was_not_brought_is_copied_to_the_referrer(
+    store: Store, tmp_path: Path
+) -> None:
+    from datetime import UTC, datetime
+
+    from otvisit.models.vocabulary import AppointmentStatus, AppointmentType, Place
+    from otvisit.services import appointments, episodes, safeguarding
+
+    with store.transaction() as session:
+        therapist = factories.make_therapist(session, phone="020 3049 8100")
+        received = referrals.receive_referral(
+            session,
+            team_id=therapist.team_id,
+            details=referrals.ReferralDetails(
+                received_on=date(2026, 9, 1),
+                source=ReferralSource.HEALTH_VISITOR,
+                reason="Not yet feeding herself",
+                referrer_name="Jo Bell, health visitor",
+                referrer_address="Bankside Health Centre\nLondon SE1 9AA",
+                child=referrals.NewChild(
+                    given_name="Lina", family_name="Haddad", date_of_birth=date(2023, 5, 2),
+                    nhs_number=factories.next_nhs_number(),
+                    details={"gp_name": "Dr A. Okoye"},
+                ),
+            ),
+            today=TODAY,
+        )  # fmt: skip
+        episode_id = referrals.accept_referral(
+            session, referral_id=received.referral_id, accepted_on=date(2026, 9, 2)
+        )
+        missed = datetime(2026, 11, 20, 10, tzinfo=UTC)
+        appointment_id = appointments.book_appointment(
+            session, child_id=received.child_id, starts_at=missed,
+            kind=AppointmentType.INITIAL, place=Place.CLINIC,
+        )  # fmt: skip
+        appointments.mark_not_brought(
+            session, appointment_id=appointment_id, outcome=AppointmentStatus.WAS_NOT_BROUGHT,
+            now=missed,
+        )  # fmt: skip
+        safeguarding.record_safeguarding_check(
+            session,
+            episode_id=episode_id,
+            answers=safeguarding.SafeguardingAnswers(
+                known_to_social_care=False, concern=False, told_gp=True,
+                told_health_visitor_or_school_nurse=True, told_referrer=True,
+            ),
+        )  # fmt: skip
+        episodes.confirm_discharge(session, episode_id=episode_id, actor_id=therapist.id)
+        saved = make_document(
+            session,
+            DocumentRequest(DocumentKind.DISCHARGE, received.child_id, language="en"),
+            documents_dir=tmp_path,
+            today=TODAY,
+        )
+    text = pdfcheck.flat(saved.path.read_bytes())
+    copies = text[text.index("Copy to") :]
+    assert "Dr A. Okoye" in copies and "Jo Bell, health visitor" in copies
+    assert "Bankside Health Centre" in copies
