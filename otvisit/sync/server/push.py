@@ -11,8 +11,6 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from otvisit.models.base import utcnow
-from otvisit.models.registry import ENTITIES, FIELDS
-from otvisit.models.wire import WireError, fields_from_wire, to_wire
 from otvisit.sync.protocol import (
     MAX_SEQUENCE,
     OperationResult,
@@ -20,7 +18,7 @@ from otvisit.sync.protocol import (
     PushRequest,
     PushResponse,
 )
-from otvisit.sync.server import rules
+from otvisit.sync.server import rules, validation
 from otvisit.sync.server.audit import write_audit
 from otvisit.sync.server.auth import Caller
 from otvisit.sync.server.database import SequenceLock
@@ -97,23 +95,6 @@ def _replayed_results(
             )
         answers[op.op_seq] = OperationResult.model_validate_json(result)
     return answers
-
-
-def _wire_changes(op: PushOperation) -> dict[str, Any]:
-    """The op's changes validated against the entity and in canonical wire form (422 if not)."""
-    if op.entity not in ENTITIES:
-        raise invalid(
-            "unknown_entity",
-            f"Operation {op.op_seq}: '{op.entity}' is not a kind of record. {_NOTHING_SAVED}",
-        )
-    try:
-        values = fields_from_wire(op.entity, op.changes)
-    except WireError as error:
-        raise invalid(
-            "invalid_field", f"Operation {op.op_seq} ({op.entity}): {error}. {_NOTHING_SAVED}"
-        ) from None
-    specs = FIELDS[op.entity]
-    return {name: to_wire(specs[name], value) for name, value in values.items()}
 
 
 def _load_states(session: Session, ids: set[str]) -> dict[str, RecordState]:
@@ -241,6 +222,7 @@ def push_operations(session: Session, *, caller: Caller, request: PushRequest) -
     if request.device_id != caller.device_id:
         raise forbidden("device_mismatch", "The push names another device than the signed-in one.")
     ops = request.operations
+    validation.check_values(ops)
     _check_bounds(ops)
     _check_order(ops)
     # The first statement takes the sequence lock: pushes are serialised from here to commit.
@@ -253,7 +235,7 @@ def push_operations(session: Session, *, caller: Caller, request: PushRequest) -
         session, device_id=caller.device_id, replays=[op for op in ops if op.op_seq <= last]
     )
     fresh = [op for op in ops if op.op_seq > last]
-    changes = {op.op_seq: _wire_changes(op) for op in fresh}
+    changes = {op.op_seq: validation.checked_changes(op) for op in fresh}
     states = _load_states(session, {op.record_id for op in fresh})
     scope = _Scope(session, caller, states)
     scope.load({c["child_id"] for c in changes.values() if isinstance(c.get("child_id"), str)})
