@@ -252,6 +252,9 @@ class AuditTrailEntry(WireModel):
     record_id: str | None
     child_id: str | None
     detail: str
+    #: The laptop's clock as it said, when it was outside 2000–2099 (``at`` is then the time
+    #: the server received the event); None when the laptop's time was believable.
+    device_clock: str | None = None
 
 
 class AuditTrail(WireModel):
