@@ -261,3 +261,28 @@ class AuditTrail(WireModel):
     child_id: str
     exported_at: datetime
     events: list[AuditTrailEntry]
+
+
+# Children registered twice (issue 11): listed for the team lead to merge, never merged silently.
+DUPLICATES_PATH = "/api/v1/duplicates"
+
+
+class DuplicateChild(WireModel):
+    child_id: str
+    given_name: str
+    family_name: str
+    date_of_birth: str
+    #: When the server first received this record.
+    created_at: datetime
+
+
+class DuplicateGroup(WireModel):
+    """Live children of one team with the same NHS number: the same child, registered twice."""
+
+    team_id: str
+    nhs_number: str
+    children: list[DuplicateChild]
+
+
+class DuplicateChildren(WireModel):
+    groups: list[DuplicateGroup]

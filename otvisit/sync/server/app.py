@@ -18,6 +18,7 @@ from otvisit import __version__
 from otvisit.sync import protocol
 from otvisit.sync.protocol import (
     DeviceStatus,
+    DuplicateChildren,
     LoginRequest,
     LoginResponse,
     PullResponse,
@@ -26,6 +27,7 @@ from otvisit.sync.protocol import (
 )
 from otvisit.sync.server.audit import AuditEvent, AuditQueue, write_audit
 from otvisit.sync.server.audit_routes import ERRORS, add_audit_routes
+from otvisit.sync.server.audit_trail import EXPORT_ROLES
 from otvisit.sync.server.auth import (
     Account,
     LoginLimits,
@@ -40,6 +42,7 @@ from otvisit.sync.server.auth import (
 from otvisit.sync.server.config import ServerSettings
 from otvisit.sync.server.database import Database
 from otvisit.sync.server.deps import CallerDep, Credentials, client_address, token_of
+from otvisit.sync.server.duplicates import duplicate_children
 from otvisit.sync.server.errors import ApiError
 from otvisit.sync.server.guard import ApiGuard, error_response
 from otvisit.sync.server.headers import SecurityHeaders
@@ -201,6 +204,16 @@ def create_app(settings: ServerSettings, *, database: Database | None = None) ->
             _pull, token, client_address(request), cursor, limit, limiter=pull_slots[0]
         )
         return Response(content=body, media_type="application/json")
+
+    @app.get(protocol.DUPLICATES_PATH, response_model=DuplicateChildren, responses=_ERRORS)
+    def duplicates(who: CallerDep) -> DuplicateChildren:
+        """Children of the caller's team registered twice (same NHS number), for a team lead."""
+        if who.role not in EXPORT_ROLES:
+            raise ApiError(
+                403, protocol.NOT_TEAM_LEAD, "Only a team lead can see children registered twice."
+            )
+        with db.read() as session:
+            return DuplicateChildren(groups=duplicate_children(session, team_id=who.team_id))
 
     add_audit_routes(app, db=db, reads=reads)
     return app

@@ -18,7 +18,7 @@ from otvisit.sync.protocol import (
     PushRequest,
     PushResponse,
 )
-from otvisit.sync.server import rules, validation
+from otvisit.sync.server import authorship, rules, validation
 from otvisit.sync.server.audit import write_audit
 from otvisit.sync.server.auth import Caller
 from otvisit.sync.server.database import SequenceLock
@@ -241,8 +241,17 @@ def push_operations(session: Session, *, caller: Caller, request: PushRequest) -
     scope.load({c["child_id"] for c in changes.values() if isinstance(c.get("child_id"), str)})
     _precheck(caller, fresh, changes, states, scope)
 
+    notes = _load_states(session, authorship.notes_named(fresh, changes) - set(states))
+
+    def find(record_id: str) -> RecordState | None:  # a note made earlier in this push too
+        return states.get(record_id) or notes.get(record_id)
+
     ctx = OpContext(caller=caller, lock=lock)
     for op in fresh:
+        state = states.get(op.record_id)
+        if reason := authorship.refusal(caller, op, changes[op.op_seq], state, find):
+            answers[op.op_seq] = OperationResult(op_seq=op.op_seq, status="rejected", reason=reason)
+            continue
         answers[op.op_seq] = _apply(ctx, op, changes[op.op_seq], states, scope)
     _save(session, caller=caller, ctx=ctx, fresh=fresh, answers=answers, states=states)
     if fresh:
