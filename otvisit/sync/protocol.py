@@ -39,6 +39,8 @@ SCHEMA_HEADER = "X-Otvisit-Schema"
 MAX_PUSH_OPERATIONS = 1000
 MAX_PULL_LIMIT = 5000
 DEFAULT_PULL_LIMIT = 1000
+#: A pull page stops at about this many bytes of records too (at least one record is sent).
+MAX_PULL_BYTES = 4_000_000
 
 # Error codes (``error.code``) a client acts on.
 #: 426: the client's schema is too old (or the header is missing): update the app.

@@ -158,11 +158,7 @@ class _Scope:
         if child_id is None or child_id not in self.child_team:
             return
         if self.child_team[child_id] != self.team_id and child_id not in self.departed:
-            raise forbidden(
-                "other_team",
-                f"Operation {op.op_seq} touches a child who is not on your team's caseload. "
-                f"{_NOTHING_SAVED}",
-            )
+            raise _outside(op)
 
     def refusal(self, child_id: str | None) -> str | None:
         """Why an op under this child can't be applied now (moved away, unknown), or None."""
@@ -195,26 +191,30 @@ def _precheck(
     """Everything that refuses the whole push, checked before anything is written."""
     for op in ops:
         state = states.get(op.record_id)
+        team = changes[op.op_seq].get("team_id")
+        # Another team's record gets the same answer whatever it is (or whether it exists):
+        # the team check comes first, and one message serves every case.
+        if state is not None and state.team_id != caller.team_id:
+            if state.child_id is None or state.child_id not in scope.departed:
+                raise _outside(op)
+        elif rules.has_team_field(op.entity) and team is not None and team != caller.team_id:
+            raise _outside(op)
+        scope.check(op, _child_of(op, changes[op.op_seq], state))
+        scope.check(op, changes[op.op_seq].get("child_id"))
         if state is not None and state.entity != op.entity:
             raise invalid(
                 "record_entity_mismatch",
                 f"Operation {op.op_seq}: record {op.record_id} is a {state.entity}, "
                 f"not a {op.entity}. {_NOTHING_SAVED}",
             )
-        team = changes[op.op_seq].get("team_id")
-        if state is not None and state.team_id != caller.team_id:
-            if state.child_id is None or state.child_id not in scope.departed:
-                raise forbidden(
-                    "other_team",
-                    f"Operation {op.op_seq} touches a record of another team. {_NOTHING_SAVED}",
-                )
-        elif rules.has_team_field(op.entity) and team is not None and team != caller.team_id:
-            raise forbidden(
-                "other_team",
-                f"Operation {op.op_seq} names another team than yours. {_NOTHING_SAVED}",
-            )
-        scope.check(op, _child_of(op, changes[op.op_seq], state))
-        scope.check(op, changes[op.op_seq].get("child_id"))
+
+
+def _outside(op: PushOperation) -> ApiError:
+    return forbidden(
+        "other_team",
+        f"Operation {op.op_seq} touches a record that is not on your team's caseload. "
+        f"{_NOTHING_SAVED}",
+    )
 
 
 def push_operations(session: Session, *, caller: Caller, request: PushRequest) -> PushResponse:
