@@ -295,7 +295,11 @@ def _apply_batch(
 def _wipe(store: Store, credentials: Credentials, reason: str) -> None:
     with store.transaction() as session:
         wipe_synced_data(session, reason=reason)
-    forget_token(server_url=credentials.server_url, username=credentials.username)
+    forget_token(
+        server_url=credentials.server_url,
+        username=credentials.username,
+        folder=credentials.folder,
+    )
 
 
 def _status_values(report: SyncReport, clock: Callable[[], datetime]) -> dict[str, str]:
