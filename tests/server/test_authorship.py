@@ -65,8 +65,8 @@ def test_nobody_signs_a_colleagues_draft_as_the_colleague(pair) -> None:
     assert fields.get("signed_at") is None and fields["body"] != "New words"
     assert fields["author_id"] == colleague.user_id
     # The author signs her own draft.
-    signed = colleague.push([colleague.op("session_note", {"signed_at": SIGNED_AT,
-                             "signed_by_id": colleague.user_id}, record_id=note, base_seq=base)])  # fmt: skip
+    sign = {"signed_at": SIGNED_AT, "signed_by_id": colleague.user_id}
+    signed = colleague.push([colleague.op("session_note", sign, record_id=note, base_seq=base)])
     assert _statuses(signed) == ["applied"]
 
 
@@ -77,8 +77,9 @@ def test_an_addendum_is_by_the_notes_author_only(pair) -> None:
     me.push([me.op("session_note", signed, record_id=note)])
 
     def addendum(device, author: str) -> dict[str, Any]:
-        return device.op("note_addendum", {"child_id": child, "note_id": note, "author_id": author,
-                                           "written_at": SIGNED_AT, "text": "Also zips."})  # fmt: skip
+        fields = {"child_id": child, "note_id": note, "author_id": author,
+                  "written_at": SIGNED_AT, "text": "Also zips."}  # fmt: skip
+        return device.op("note_addendum", fields)
 
     theirs = colleague.push(
         [addendum(colleague, colleague.user_id), addendum(colleague, me.user_id)]
