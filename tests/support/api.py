@@ -90,7 +90,10 @@ class ApiClient:
         return operation
 
     def upload_audit_response(self, events: list[dict[str, Any]]) -> httpx.Response:
-        return self.post(protocol.AUDIT_PATH, json={"device_id": self.device_id, "events": events})
+        body = json.dumps({"device_id": self.device_id, "events": events})  # ASCII, as above
+        return self.post(
+            protocol.AUDIT_PATH, content=body, headers={"Content-Type": "application/json"}
+        )
 
     def pull(self, cursor: int = 0, limit: int = protocol.DEFAULT_PULL_LIMIT) -> dict[str, Any]:
         answer = self.get(protocol.PULL_PATH, params={"cursor": cursor, "limit": limit})
