@@ -33,6 +33,8 @@ def text_problem(text: str) -> str | None:
     """Why this text can't be stored and served back, or None."""
     if "\x00" in text:
         return "holds a NUL character"
+    if text.isascii():
+        return None  # the common case: nothing to encode
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
@@ -45,6 +47,11 @@ def value_problem(value: Any, *, max_depth: int = MAX_JSON_DEPTH) -> str | None:
 
     Walks iteratively, so a value nested thousands of levels deep is refused, not a crash.
     """
+    kind = type(value)
+    if kind is str:  # most fields: no walk needed
+        return text_problem(value)
+    if value is None or kind is bool:
+        return None
     stack: list[tuple[Any, int]] = [(value, 0)]
     while stack:
         item, depth = stack.pop()
@@ -85,13 +92,16 @@ def _checked(value: Any) -> Any:
 WireValue = Annotated[Any, AfterValidator(_checked)]
 
 
-def check_fields(entity: str, values: Mapping[str, Any]) -> dict[str, Any]:
+def check_fields(
+    entity: str, values: Mapping[str, Any], *, values_checked: bool = False
+) -> dict[str, Any]:
     """The Python values of these wire fields of an entity, or WireError naming the field.
 
     The one check both sides run: the laptop before it queues or sends a change and when it
-    reads a pulled record, the server before it stores a pushed one.
+    reads a pulled record, the server before it stores a pushed one. ``values_checked``: the
+    caller already ran ``value_problem`` on every name and value (the server does, first).
     """
-    for name, value in values.items():
+    for name, value in () if values_checked else values.items():
         if problem := text_problem(name):
             raise WireError("field name", problem)
         if problem := value_problem(value):

@@ -20,7 +20,7 @@ from otvisit.services.gas import check_level, check_weight
 from otvisit.services.nhs_number import validate_nhs_number
 from otvisit.sync.protocol import PushOperation
 from otvisit.sync.server.errors import ApiError, invalid
-from otvisit.sync.values import check_fields, check_increments, value_problem
+from otvisit.sync.values import check_fields, check_increments, text_problem, value_problem
 
 _NOTHING_SAVED = "Nothing from this push was saved."
 
@@ -37,9 +37,9 @@ def check_values(ops: list[PushOperation]) -> None:
     """
     for op in ops:
         for name, value in op.changes.items():
-            if problem := value_problem(name) or value_problem(value):
+            if problem := text_problem(name) or value_problem(value):
                 raise _refused(op, f"{name[:60]!r} {problem}" if name else problem)
-        if problem := value_problem(dict(op.increments)):
+        if op.increments and (problem := value_problem(dict(op.increments))):
             raise _refused(op, f"a counter step {problem}")
 
 
@@ -101,7 +101,7 @@ def checked_changes(op: PushOperation) -> dict[str, Any]:
     if op.entity not in ENTITIES:
         raise _refused(op, f"'{op.entity[:40]}' is not a kind of record", "unknown_entity")
     try:
-        values = check_fields(op.entity, op.changes)
+        values = check_fields(op.entity, op.changes, values_checked=True)
         check_increments(op.entity, op.increments)
     except WireError as error:
         raise _refused(op, str(error)) from None
