@@ -46,7 +46,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         result: int = args.run(args)
     except StoreKeyError as error:  # damaged, or another key: one message, nothing written
-        print(f"otvisit: {error}. Nothing has been changed.", file=sys.stderr)
+        print(
+            f"otvisit: {error}. Nothing has been changed. Ask IT for help before going on.",
+            file=sys.stderr,
+        )
         return 1
     return result
 

@@ -41,7 +41,10 @@ class StoreDamaged(StoreKeyError):
 
 
 def _damaged(path: Path, problem: str) -> StoreDamaged:
-    """Keep a copy of the damaged file (and its journal) beside it, and say what to do."""
+    """Keep a copy of the damaged file (and its journal) beside it, and say what to do.
+
+    The technical detail goes to the log for IT; the therapist gets one plain message.
+    """
     problem = " ".join(problem.split())  # one line, whatever SQLite reported
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     copy = path.with_name(f"{path.stem}.damaged-{stamp}{path.suffix}")
@@ -50,10 +53,12 @@ def _damaged(path: Path, problem: str) -> StoreDamaged:
         wal = Path(f"{path}-wal")
         if wal.exists() and wal.stat().st_size:
             shutil.copy2(wal, Path(f"{copy}-wal"))
+    log.info("local store %s is damaged (%s); copy kept as %s", path, problem, copy)
+    empty = " (the file is empty)" if path.stat().st_size == 0 else ""
     return StoreDamaged(
-        f"The records on this laptop ({path.name}) are damaged ({problem}), so otvisit did not "
-        f"open them and will not write to them. A copy was kept as {copy.name}. Do not delete "
-        "anything: ask IT for help. Records already synced are safe on the team's server"
+        f"The records on this laptop ({path.name}) are damaged{empty}, so otvisit did not "
+        f"open them and will not write to them. A copy was kept as {copy.name}: do not delete "
+        "anything. Records already synced are safe on the team's server"
     )
 
 

@@ -88,7 +88,7 @@ def test_a_damaged_store_is_refused_untouched_with_a_copy_kept(tmp_path: Path, k
     assert "otvisit.db" in message and "Traceback" not in message
     assert path.read_bytes() == damaged  # never written, never re-created empty
     if isinstance(refused.value, StoreDamaged):
-        assert "ask IT for help" in message
+        assert "do not delete anything" in message
         [copy] = tmp_path.glob("otvisit.damaged-*.db")
         assert copy.read_bytes() == damaged and copy.name in message
     else:  # a damaged header can't be told from another key

@@ -83,6 +83,6 @@ def test_a_damaged_store_is_reported_once_and_never_written(tmp_path: Path) -> N
     told: list[str] = []
     window = open_first(app, "main", offer_demo=lambda _r: True, tell=told.append)
     assert window is None and len(told) == 1
-    assert "damaged" in told[0] and "A copy was kept" in told[0] and "ask IT" in told[0]
+    assert "damaged" in told[0] and "A copy was kept" in told[0] and "Ask IT" in told[0]
     assert path.read_bytes() == before
     assert list((tmp_path / "main").glob("otvisit.damaged-*.db"))
