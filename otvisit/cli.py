@@ -49,7 +49,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         from otvisit.ui.app import run_app  # Qt is imported only when the window is wanted
 
         return run_app(args)
-    result: int = args.run(args)
+    from otvisit.models.encryption import StoreKeyError
+
+    try:
+        result: int = args.run(args)
+    except StoreKeyError as error:  # damaged, or another key: one message, nothing written
+        print(
+            f"otvisit: {error}. Nothing has been changed. Ask IT for help before going on.",
+            file=sys.stderr,
+        )
+        return 1
     return result
 
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import sqlalchemy.exc
 import sqlcipher3
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL
@@ -26,6 +30,36 @@ DATABASE_NAME = "otvisit.db"
 #: The newest migration. Opening a store already at it never imports Alembic (a quicker
 #: start); tests/models/test_store.py checks it equals Alembic's head.
 SCHEMA_REVISION = "0008"
+
+
+class StoreDamaged(StoreKeyError):
+    """The store file is damaged (or empty where records were): it is not opened, never written.
+
+    A subclass of StoreKeyError, so every place that refuses a store it can't open (the app's
+    start, the commands) says this one message too.
+    """
+
+
+def _damaged(path: Path, problem: str) -> StoreDamaged:
+    """Keep a copy of the damaged file (and its journal) beside it, and say what to do.
+
+    The technical detail goes to the log for IT; the therapist gets one plain message.
+    """
+    problem = " ".join(problem.split())  # one line, whatever SQLite reported
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    copy = path.with_name(f"{path.stem}.damaged-{stamp}{path.suffix}")
+    with contextlib.suppress(OSError):
+        shutil.copy2(path, copy)
+        wal = Path(f"{path}-wal")
+        if wal.exists() and wal.stat().st_size:
+            shutil.copy2(wal, Path(f"{copy}-wal"))
+    log.info("local store %s is damaged (%s); copy kept as %s", path, problem, copy)
+    empty = " (the file is empty)" if path.stat().st_size == 0 else ""
+    return StoreDamaged(
+        f"The records on this laptop ({path.name}) are damaged{empty}, so otvisit did not "
+        f"open them and will not write to them. A copy was kept as {copy.name}: do not delete "
+        "anything. Records already synced are safe on the team's server"
+    )
 
 
 class LocalSession(Session):
@@ -105,21 +139,39 @@ class Store:
         With a key the file is SQLCipher-encrypted; a wrong key is a StoreKeyError.
         """
         path.parent.mkdir(parents=True, exist_ok=True)
+        existed = path.exists()
+        if existed and path.stat().st_size == 0:
+            # A store is never empty once made: this one lost its records (never re-create it).
+            raise _damaged(path, "the file is empty")
         for own in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
             own.touch(mode=0o600, exist_ok=True)  # children's records: this user only
         engine = create_sqlite_engine(path, key)
         store = cls(path, engine, key)
         try:
+            if existed:
+                store.check_integrity()
             store.migrate()
+        except StoreDamaged:
+            engine.dispose()
+            raise
         except Exception as error:
             engine.dispose()
             if "file is not a database" in str(error):
                 raise StoreKeyError(
                     f"{path.name} cannot be opened: it is encrypted with another key, "
-                    "or it is not an otvisit store"
+                    "or it is damaged, or it is not an otvisit store"
                 ) from None
+            if isinstance(error, sqlalchemy.exc.DatabaseError):
+                raise _damaged(path, str(error.orig).splitlines()[0][:120]) from None
             raise
         return store
+
+    def check_integrity(self) -> None:
+        """SQLite's quick check of every page; a failing store is StoreDamaged (a copy kept)."""
+        with self.engine.connect() as connection:
+            found = [str(row[0]) for row in connection.exec_driver_sql("PRAGMA quick_check(5)")]
+        if found != ["ok"]:
+            raise _damaged(self.path, f"check failed: {'; '.join(found)[:160]}")
 
     def current_revision(self) -> str | None:
         """The schema revision recorded in the file (None for a new, empty store)."""

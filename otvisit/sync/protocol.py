@@ -39,6 +39,8 @@ SCHEMA_HEADER = "X-Otvisit-Schema"
 MAX_PUSH_OPERATIONS = 1000
 MAX_PULL_LIMIT = 5000
 DEFAULT_PULL_LIMIT = 1000
+#: A pull page stops at about this many bytes of records too (at least one record is sent).
+MAX_PULL_BYTES = 4_000_000
 
 # Error codes (``error.code``) a client acts on.
 #: 426: the client's schema is too old (or the header is missing): update the app.
@@ -252,9 +254,37 @@ class AuditTrailEntry(WireModel):
     record_id: str | None
     child_id: str | None
     detail: str
+    #: The laptop's clock as it said, when it was outside 2000–2099 (``at`` is then the time
+    #: the server received the event); None when the laptop's time was believable.
+    device_clock: str | None = None
 
 
 class AuditTrail(WireModel):
     child_id: str
     exported_at: datetime
     events: list[AuditTrailEntry]
+
+
+# Children registered twice (issue 11): listed for the team lead to merge, never merged silently.
+DUPLICATES_PATH = "/api/v1/duplicates"
+
+
+class DuplicateChild(WireModel):
+    child_id: str
+    given_name: str
+    family_name: str
+    date_of_birth: str
+    #: When the server first received this record.
+    created_at: datetime
+
+
+class DuplicateGroup(WireModel):
+    """Live children of one team with the same NHS number: the same child, registered twice."""
+
+    team_id: str
+    nhs_number: str
+    children: list[DuplicateChild]
+
+
+class DuplicateChildren(WireModel):
+    groups: list[DuplicateGroup]

@@ -87,6 +87,10 @@ def _trail_other(w: World, c: ApiClient) -> httpx.Response:
     return c.get(protocol.AUDIT_CHILD_PATH.format(child_id=w.b_child), params={"format": "csv"})
 
 
+def _duplicates(w: World, c: ApiClient) -> httpx.Response:
+    return c.get(protocol.DUPLICATES_PATH)
+
+
 @dataclass(frozen=True)
 class Endpoint:
     call: Call
@@ -109,6 +113,7 @@ MATRIX: dict[tuple[str, str], Endpoint] = {
     ("POST", protocol.PUSH_PATH): Endpoint(_push_own, _push_other),
     ("POST", protocol.AUDIT_PATH): Endpoint(_audit_own, _audit_other),
     ("GET", protocol.AUDIT_CHILD_PATH): Endpoint(_trail_own, _trail_other, lead_only=True),
+    ("GET", protocol.DUPLICATES_PATH): Endpoint(_duplicates, None, lead_only=True),
 }
 
 #: situation -> (which client, expected status, expected error codes)

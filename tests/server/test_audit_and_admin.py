@@ -40,6 +40,7 @@ def test_reads_and_writes_are_audited_and_no_route_edits_the_log(
         protocol.PULL_PATH,
         protocol.AUDIT_PATH,
         protocol.AUDIT_CHILD_PATH,
+        protocol.DUPLICATES_PATH,
     }
     # Nothing but reads and appends: no route could change or remove an audit line.
     assert {method for path in paths.values() for method in path} == {"get", "post"}

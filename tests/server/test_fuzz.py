@@ -8,6 +8,7 @@ content types and response schemas. Runs on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+import json
 import re
 import tempfile
 import uuid
@@ -18,12 +19,14 @@ from typing import Any
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from schemathesis import GenerationMode, checks
 
 from otvisit.sync import protocol
+from otvisit.sync.protocol import PullResponse
 from otvisit.sync.server.app import create_app
 from otvisit.sync.server.config import ServerSettings
-from tests.support.api import ApiClient, audit_event, child_fields
+from tests.support.api import ApiClient, audit_event, child_fields, note_fields
 from tests.support.server_process import ServerProcess, seed_team
 
 _UUID = re.compile(protocol.UUID_PATTERN)
@@ -108,3 +111,109 @@ def test_no_server_error_anywhere(api_schema, seeded: Seeded, method, path, mode
         case.call_and_validate(checks=CHECKS)
 
     call()
+
+
+# Values a broken or hostile laptop might send (issue 11): nesting far beyond what any laptop
+# reads back, unpaired surrogates, NUL, integers beyond 64 bits, non-finite numbers. Whatever
+# the mix, the server answers 2xx or 4xx, never 5xx, and every laptop can still read the pull.
+def _deep(depth: int, leaf: Any) -> Any:
+    value = leaf
+    for level in range(depth):
+        value = [value] if level % 2 else {"k": value}
+    return value
+
+
+HOSTILE_TEXT = st.one_of(
+    st.text(max_size=20),
+    st.sampled_from(["\ud83d", "a\udc00b", "x\x00y", "\u202e", "বাংলা 🧥", "\ud83d\ude00"]),
+    st.text(alphabet=st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF), max_size=4),
+)
+HOSTILE_NUMBER = st.one_of(
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.sampled_from([2**53, 2**60, -(2**63), 2**64]),
+    st.floats(allow_nan=False, allow_infinity=False),
+)
+HOSTILE_VALUE = st.one_of(
+    HOSTILE_TEXT,
+    HOSTILE_NUMBER,
+    st.builds(
+        _deep, st.integers(min_value=1, max_value=700), st.one_of(HOSTILE_TEXT, HOSTILE_NUMBER)
+    ),
+    st.recursive(
+        st.one_of(HOSTILE_TEXT, HOSTILE_NUMBER, st.none()),
+        lambda inner: (
+            st.lists(inner, max_size=3) | st.dictionaries(HOSTILE_TEXT, inner, max_size=3)
+        ),
+        max_leaves=8,
+    ),
+)
+FIELDS = st.sampled_from(
+    [("session_note", "attendees"), ("session_note", "body"), ("session_note", "plan"),
+     ("goal", "gas_baseline"), ("goal", "gas_weight"), ("child", "given_name"),
+     ("child", "nhs_number")]
+)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def note_of(seeded: Seeded) -> dict[str, Any]:
+    """A note and a goal of the team, for conflicting edits (base_seq 0: a colleague's change)."""
+    lead = seeded.lead
+    ids = {"session_note": str(uuid.uuid4()), "goal": str(uuid.uuid4()), "child": seeded.child}
+    me = lead.get(protocol.ME_PATH).json()["user"]["therapist_id"]
+    lead.push([
+        lead.op("session_note", note_fields(seeded.child, me), record_id=ids["session_note"]),
+        lead.op("goal", {"child_id": seeded.child, "wording": "Coat on", "set_on": "2026-11-24"},
+                record_id=ids["goal"]),
+    ])  # fmt: skip
+    return ids
+
+
+@given(field=FIELDS, value=HOSTILE_VALUE, conflicting=st.booleans(), step=HOSTILE_NUMBER)
+@settings(max_examples=60, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+def test_hostile_values_never_break_the_server_or_the_pull(
+    seeded: Seeded, note_of: dict[str, Any], field: tuple[str, str], value: Any,
+    conflicting: bool, step: Any,
+) -> None:  # fmt: skip
+    entity, name = field
+    lead = seeded.lead
+    op = lead.op(entity, {name: value}, record_id=note_of[entity],
+                 base_seq=0 if conflicting else None)  # fmt: skip
+    if entity == "goal" and isinstance(step, int):
+        op["increments"] = {"gas_baseline": step}
+    answer = lead.push_response([op])
+    assert answer.status_code < 500, answer.text
+    if answer.status_code >= 400:
+        lead.next_op_seq -= 1  # refused whole: the number was never used
+    text = value if isinstance(value, str) else ""
+    detail = lead.upload_audit_response([audit_event(child_id=seeded.child, detail=text)])
+    assert detail.status_code < 500, detail.text
+    page = lead.get(protocol.PULL_PATH, params={"cursor": 0})
+    assert page.status_code == 200
+    PullResponse.model_validate_json(page.content)  # what every laptop reads
+
+
+def test_json_nested_thousands_deep_is_refused_not_a_500(seeded: Seeded, note_of) -> None:
+    lead = seeded.lead
+    for depth in (500, 900, 5000, 100_000):
+        nested = "[" * depth + "]" * depth
+        body = (
+            f'{{"device_id":"{lead.device_id}","operations":[{{"op_seq":{lead.next_op_seq},'
+            f'"entity":"session_note","record_id":"{note_of["session_note"]}","kind":"upsert",'
+            f'"changes":{{"attendees":{nested}}}}}]}}'
+        )
+        answer = lead.post(
+            protocol.PUSH_PATH, content=body, headers={"Content-Type": "application/json"}
+        )
+        assert 400 <= answer.status_code < 500, (depth, answer.status_code, answer.text[:200])
+        assert answer.json()["error"]["code"] in ("invalid_field", "malformed_json", "http_error")
+
+
+@pytest.mark.parametrize("text", ["\ud83d", "a\udc00b", "\ud83d\ude00 fine"])
+def test_surrogates_in_an_audit_upload_or_a_sign_in_are_not_a_500(seeded: Seeded, text) -> None:
+    answer = seeded.lead.upload_audit_response([audit_event(child_id=seeded.child, detail=text)])
+    assert answer.status_code < 500, answer.text
+    body = json.dumps({"username": text, "password": text, "device_name": text})
+    login = seeded.lead.http.post(
+        protocol.LOGIN_PATH, content=body, headers={"Content-Type": "application/json"}
+    )
+    assert login.status_code < 500, login.text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import ssl
 import uuid
 from typing import Any
@@ -55,8 +56,10 @@ class ApiClient:
         return self.http.get(path, headers={**self._auth(), **(headers or {})}, **kwargs)
 
     def push_response(self, operations: list[dict[str, Any]]) -> httpx.Response:
+        # ASCII-escaped JSON, so a test can send what a broken laptop might (a lone surrogate).
+        body = json.dumps({"device_id": self.device_id, "operations": operations})
         return self.post(
-            protocol.PUSH_PATH, json={"device_id": self.device_id, "operations": operations}
+            protocol.PUSH_PATH, content=body, headers={"Content-Type": "application/json"}
         )
 
     def push(self, operations: list[dict[str, Any]]) -> dict[str, Any]:
@@ -87,7 +90,10 @@ class ApiClient:
         return operation
 
     def upload_audit_response(self, events: list[dict[str, Any]]) -> httpx.Response:
-        return self.post(protocol.AUDIT_PATH, json={"device_id": self.device_id, "events": events})
+        body = json.dumps({"device_id": self.device_id, "events": events})  # ASCII, as above
+        return self.post(
+            protocol.AUDIT_PATH, content=body, headers={"Content-Type": "application/json"}
+        )
 
     def pull(self, cursor: int = 0, limit: int = protocol.DEFAULT_PULL_LIMIT) -> dict[str, Any]:
         answer = self.get(protocol.PULL_PATH, params={"cursor": cursor, "limit": limit})

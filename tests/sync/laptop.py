@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from otvisit.models import OutboxOp, SyncedRecord
 from otvisit.models.registry import SYNCED_MODELS
 from otvisit.models.store import Store
 from otvisit.models.wire import record_fields
-from otvisit.sync.client import HttpTransport, RetryPolicy, SyncReport, login, sync_once
+from otvisit.sync.client import HttpTransport, RetryPolicy, SyncReport, login, settings, sync_once
 from otvisit.sync.protocol import MAX_PULL_LIMIT
 
 
@@ -76,6 +77,13 @@ class Laptop:
     def outbox(self) -> list[OutboxOp]:
         with self.store.read_session() as session:
             return list(session.scalars(select(OutboxOp).order_by(OutboxOp.seq)))
+
+    @property
+    def user_id(self) -> str:
+        """The signed-in therapist's id: the server takes notes only in her own name."""
+        with self.store.read_session() as session:
+            user = settings.get_settings(session, settings.USER)[settings.USER]
+        return str(json.loads(user)["therapist_id"])
 
     def close(self) -> None:
         self.store.close()

@@ -146,7 +146,7 @@ def test_random_edits_syncs_and_faults_converge_with_every_op_applied_once(
             session.flush()
             note = SessionNote(
                 child_id=child.id,
-                author_id=team.team_id,
+                author_id=first.user_id,
                 seen_on=date(2026, 11, 20),
                 place=Place.SCHOOL,
                 body="Start.",

@@ -36,7 +36,7 @@ def _child_with_note(laptop: Laptop, team_id: str) -> tuple[str, str]:
         session.flush()
         note = SessionNote(
             child_id=child.id,
-            author_id=team_id,
+            author_id=laptop.user_id,
             seen_on=date(2026, 11, 20),
             place=Place.SCHOOL,
             body="Practised buttons.",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -93,13 +94,16 @@ def test_a_refused_change_is_reported_and_later_changes_still_sync(
     b = sign_in(laptops, tmp_path, name="b", url=server.base_url, team=team, number=1)
     child_id = _child(a, team.team_id)
     with a.store.transaction() as session:
+        # The server takes a note only in its author's own name (issue 11).
+        author = json.loads(settings.get_settings(session, settings.USER)[settings.USER])
         note = SessionNote(
             child_id=child_id,
-            author_id=team.team_id,
+            author_id=author["therapist_id"],
             seen_on=date(2026, 11, 23),
             place=Place.HOME,
             body="Signed note.",
             signed_at=utcnow(),
+            signed_by_id=author["therapist_id"],
         )
         session.add(note)
     a.sync()
@@ -184,7 +188,12 @@ def test_login_keeps_the_token_in_keyring_not_in_the_store(
 ) -> None:
     team = create_team(server, therapists=1)
     a = sign_in(laptops, tmp_path, name="a", url=server.base_url, team=team, number=0)
-    token = memory_keyring.secrets[(KEYRING_SERVICE, keyring_key(server.base_url, a.username))]
+    token = memory_keyring.secrets[
+        (
+            KEYRING_SERVICE,
+            keyring_key(server.base_url, a.username, str(a.store.path.resolve().parent)),
+        )
+    ]
     assert len(token) > 20
     a.store.close()
     for path in tmp_path.glob("a.db*"):

@@ -59,3 +59,30 @@ def test_a_store_that_its_key_cannot_open_is_reported_and_left_alone(tmp_path: P
     window = open_first(app, "main", offer_demo=lambda _r: True, tell=told.append)
     assert window is None and len(told) == 1 and "Nothing has been changed" in told[0]
     assert (profile_dir / "otvisit.db").read_bytes() == before
+
+
+def test_a_damaged_store_is_reported_once_and_never_written(tmp_path: Path) -> None:
+    from datetime import date
+
+    from otvisit.models import Child
+    from otvisit.profile import Profile
+
+    store = Profile.locate("main", str(tmp_path)).open_store()
+    with store.transaction() as session:
+        for n in range(200):
+            child = Child(team_id="t", given_name=f"Child {n}", family_name="Okafor",
+                          date_of_birth=date(2019, 3, 14), nhs_number="9434765919")  # fmt: skip
+            session.add(child)
+    store.close()
+    path = tmp_path / "main" / "otvisit.db"
+    with path.open("r+b") as handle:  # a few pages zeroed, as a failing disk leaves them
+        handle.seek(4096 * 8)
+        handle.write(b"\0" * 4096 * 3)
+    before = path.read_bytes()
+    app = App(argparse.Namespace(data_dir=str(tmp_path), profile="main"))
+    told: list[str] = []
+    window = open_first(app, "main", offer_demo=lambda _r: True, tell=told.append)
+    assert window is None and len(told) == 1
+    assert "damaged" in told[0] and "A copy was kept" in told[0] and "Ask IT" in told[0]
+    assert path.read_bytes() == before
+    assert list((tmp_path / "main").glob("otvisit.damaged-*.db"))

@@ -34,7 +34,7 @@ from otvisit.sync.client.push import (
     record_results,
 )
 from otvisit.sync.client.transport import HttpTransport, SyncTransport
-from otvisit.sync.protocol import MAX_PULL_LIMIT, PullResponse, PushRequest
+from otvisit.sync.protocol import MAX_PULL_LIMIT, OTHER_TEAM, PullResponse, PushRequest
 
 log = logging.getLogger(__name__)
 #: One sync at a time per store in this process (the window's worker and a menu click alike).
@@ -62,6 +62,8 @@ class SyncReport:
     set_aside: int = 0
     #: Audit events of this laptop now held by the server's log.
     audit_uploaded: int = 0
+    #: Why the audit upload was refused (it never stops the pull; the events are sent again).
+    audit_problem: str = ""
     #: "", or why the sync stopped: "offline", "auth", "revoked", "update", "busy", "error".
     failure: str = ""
     error: str = ""
@@ -72,7 +74,7 @@ class SyncReport:
             return EXIT_OFFLINE
         if self.failure in ("auth", "revoked"):
             return EXIT_AUTH
-        if self.failure or self.rejected:
+        if self.failure or self.rejected or self.audit_problem:
             return EXIT_PARTIAL
         return EXIT_OK
 
@@ -131,7 +133,7 @@ def _sync_locked(
     finished = False
     try:
         _push_all(store, active, credentials, report)
-        _upload_audit(store, active, credentials, report)
+        _upload_audit_apart(store, active, credentials, report)
         _pull_all(store, active, credentials, report, pull_limit=pull_limit, clock=clock)
         finished = True  # the status was written with the last batch
     except AuthError as error:
@@ -178,6 +180,19 @@ def _push_all(
         after = request.operations[-1].op_seq
 
 
+def _upload_audit_apart(
+    store: Store, transport: SyncTransport, credentials: Credentials, report: SyncReport
+) -> None:
+    """The audit upload is a step of its own: a refusal is reported, and the pull still runs."""
+    try:
+        _upload_audit(store, transport, credentials, report)
+    except (RequestRefused, AuthError) as error:
+        if isinstance(error, AuthError) and error.code != OTHER_TEAM:
+            raise  # the device's sign-in itself: the sync stops for every step
+        report.audit_problem = str(error)
+        log.warning("audit upload refused (%s): %s", error.code, error)
+
+
 def _upload_audit(
     store: Store, transport: SyncTransport, credentials: Credentials, report: SyncReport
 ) -> None:
@@ -195,7 +210,8 @@ def _upload_audit(
         report.audit_uploaded += stamped
         if stamped == 0:
             # The server accepted none of these: stop rather than send them again forever.
-            raise SyncError("The team's server did not take this laptop's audit trail.")
+            report.audit_problem = "The team's server did not take this laptop's audit trail."
+            return
 
 
 def _push_one_by_one(
@@ -279,7 +295,11 @@ def _apply_batch(
 def _wipe(store: Store, credentials: Credentials, reason: str) -> None:
     with store.transaction() as session:
         wipe_synced_data(session, reason=reason)
-    forget_token(server_url=credentials.server_url, username=credentials.username)
+    forget_token(
+        server_url=credentials.server_url,
+        username=credentials.username,
+        folder=credentials.folder,
+    )
 
 
 def _status_values(report: SyncReport, clock: Callable[[], datetime]) -> dict[str, str]:

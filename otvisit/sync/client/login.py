@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from otvisit.services.unlock import MIN_PASSWORD_LENGTH, set_unlock_password
 from otvisit.sync.client import settings
-from otvisit.sync.client.credentials import forget_token, save_token
+from otvisit.sync.client.credentials import forget_token, save_token, store_folder
 from otvisit.sync.client.errors import AuthError, RequestRefused, SyncError
 from otvisit.sync.client.transport import HttpTransport, SyncTransport
 from otvisit.sync.protocol import LoginRequest, SignedInUser
@@ -73,8 +73,14 @@ def login(
         url,
         username,
     ):
-        forget_token(server_url=previous[settings.SERVER_URL], username=previous[settings.USERNAME])
-    save_token(server_url=url, username=username, token=response.token)
+        forget_token(
+            server_url=previous[settings.SERVER_URL],
+            username=previous[settings.USERNAME],
+            folder=store_folder(session),
+        )
+    save_token(
+        server_url=url, username=username, token=response.token, folder=store_folder(session)
+    )
     settings.set_settings(
         session,
         {

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from otvisit.models import OutboxOp, SyncConflict
 from otvisit.models.registry import ENTITIES
-from otvisit.models.wire import WireError, fields_from_wire
+from otvisit.models.wire import WireError
 from otvisit.sync.client.apply import convert_fields, plan_for
 from otvisit.sync.protocol import (
     MAX_PUSH_OPERATIONS,
@@ -21,6 +21,7 @@ from otvisit.sync.protocol import (
     PushRequest,
     PushResponse,
 )
+from otvisit.sync.values import check_fields, check_increments
 
 #: Operations per push: well under the protocol's limit so one request stays small.
 PUSH_BATCH = 250
@@ -98,7 +99,8 @@ def local_refusal(op: OutboxOp) -> str | None:
     if op.kind not in ("upsert", "delete", "restore"):
         return f"This laptop recorded a change of an unknown kind ({op.kind})."
     try:
-        fields_from_wire(op.entity, op.changes)
+        check_fields(op.entity, op.changes)
+        check_increments(op.entity, op.increments or {})
     except WireError as error:
         return f"This change cannot be sent: {error}."
     return None

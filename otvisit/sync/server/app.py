@@ -18,6 +18,7 @@ from otvisit import __version__
 from otvisit.sync import protocol
 from otvisit.sync.protocol import (
     DeviceStatus,
+    DuplicateChildren,
     LoginRequest,
     LoginResponse,
     PullResponse,
@@ -26,10 +27,22 @@ from otvisit.sync.protocol import (
 )
 from otvisit.sync.server.audit import AuditEvent, AuditQueue, write_audit
 from otvisit.sync.server.audit_routes import ERRORS, add_audit_routes
-from otvisit.sync.server.auth import authenticate, log_in, touch_device
+from otvisit.sync.server.audit_trail import EXPORT_ROLES
+from otvisit.sync.server.auth import (
+    Account,
+    LoginLimits,
+    account_matches,
+    authenticate,
+    find_account,
+    record_failure,
+    register_device,
+    reserve_attempt,
+    touch_device,
+)
 from otvisit.sync.server.config import ServerSettings
 from otvisit.sync.server.database import Database
 from otvisit.sync.server.deps import CallerDep, Credentials, client_address, token_of
+from otvisit.sync.server.duplicates import duplicate_children
 from otvisit.sync.server.errors import ApiError
 from otvisit.sync.server.guard import ApiGuard, error_response
 from otvisit.sync.server.headers import SecurityHeaders
@@ -73,10 +86,12 @@ def create_app(settings: ServerSettings, *, database: Database | None = None) ->
     # More threads would only queue on the GIL, and on PostgreSQL open and close connections
     # beyond the pool in every burst of pulls.
     pull_slots: list[anyio.CapacityLimiter | None] = [None]
+    hash_slots: list[anyio.CapacityLimiter | None] = [None]
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         pull_slots[0] = anyio.CapacityLimiter(PULL_THREADS)
+        hash_slots[0] = anyio.CapacityLimiter(settings.login_hashes_at_once)
         reads.start()
         yield
         reads.stop()
@@ -109,20 +124,45 @@ def create_app(settings: ServerSettings, *, database: Database | None = None) ->
         return error_response(error.status_code, code, str(error.detail))
 
     @app.post(protocol.LOGIN_PATH, response_model=LoginResponse, responses=_ERRORS)
-    def login(body: LoginRequest, request: Request) -> LoginResponse:
+    async def login(body: LoginRequest, request: Request) -> LoginResponse:
         """Sign a user in on a new device; the answer carries its token (keep it secret)."""
-        lifetime = timedelta(days=settings.token_lifetime_days) or None
-        with db.write() as session:
-            answer = log_in(
-                session,
-                username=body.username,
-                password=body.password,
-                device_name=body.device_name,
-                address=client_address(request),
-                token_lifetime=lifetime,
-                failures_allowed=settings.login_failures_allowed,
-                window=timedelta(seconds=settings.login_window_seconds),
-            )
+        address = client_address(request)
+        limits = LoginLimits(
+            per_account=settings.login_failures_allowed,
+            per_address=settings.login_failures_per_address,
+            window=timedelta(seconds=settings.login_window_seconds),
+        )
+
+        def before_check() -> Account | None:
+            # Short transactions only: the slow password check runs between them, outside both.
+            with db.write() as session:
+                refusal = reserve_attempt(
+                    session, username=body.username, address=address, limits=limits
+                )
+            if refusal is not None:
+                raise refusal
+            with db.read() as session:
+                return find_account(session, username=body.username)
+
+        def after_check(account: Account | None, matches: bool) -> LoginResponse | ApiError:
+            with db.write() as session:
+                if account is None or not matches:
+                    return record_failure(session, username=body.username, address=address)
+                lifetime = timedelta(days=settings.token_lifetime_days) or None
+                return register_device(
+                    session,
+                    account=account,
+                    device_name=body.device_name,
+                    address=address,
+                    token_lifetime=lifetime,
+                )
+
+        account = await anyio.to_thread.run_sync(before_check)
+        # Waiting for a hashing slot holds no thread: a flood of sign-ins can't starve pushes.
+        matches = await anyio.to_thread.run_sync(
+            account_matches, account, body.password, limiter=hash_slots[0]
+        )
+        answer = await anyio.to_thread.run_sync(after_check, account, matches)
         if isinstance(answer, ApiError):
             raise answer
         return answer
@@ -164,6 +204,16 @@ def create_app(settings: ServerSettings, *, database: Database | None = None) ->
             _pull, token, client_address(request), cursor, limit, limiter=pull_slots[0]
         )
         return Response(content=body, media_type="application/json")
+
+    @app.get(protocol.DUPLICATES_PATH, response_model=DuplicateChildren, responses=_ERRORS)
+    def duplicates(who: CallerDep) -> DuplicateChildren:
+        """Children of the caller's team registered twice (same NHS number), for a team lead."""
+        if who.role not in EXPORT_ROLES:
+            raise ApiError(
+                403, protocol.NOT_TEAM_LEAD, "Only a team lead can see children registered twice."
+            )
+        with db.read() as session:
+            return DuplicateChildren(groups=duplicate_children(session, team_id=who.team_id))
 
     add_audit_routes(app, db=db, reads=reads)
     return app

@@ -22,34 +22,35 @@ from otvisit.sync.protocol import (
 )
 from otvisit.sync.server.audit import AuditEvent, write_audit
 from otvisit.sync.server.auth import Caller
-from otvisit.sync.server.errors import forbidden, invalid
+from otvisit.sync.server.errors import forbidden
 from otvisit.sync.server.schema import AuditEntry, Record, TeamDeparture
 
 #: Roles that may read a child's audit trail (of their own team's children only).
 EXPORT_ROLES = frozenset({"team_lead", "admin"})
-#: Device clocks outside these years are refused: they can only be a broken clock.
+#: Device clocks outside these years can only be a broken clock: marked, stamped on receipt.
 _EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 _LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 _NOTHING_SAVED = "Nothing from this upload was saved."
 TRAIL_COLUMNS = (
     "at", "origin", "action", "username", "user_id", "actor_id", "device_id", "entity",
-    "record_id", "child_id", "detail",
+    "record_id", "child_id", "detail", "device_clock",
 )  # fmt: skip
 
 
-def _event_time(event: UploadedAuditEvent) -> datetime:
+def _event_time(event: UploadedAuditEvent, *, received: datetime) -> tuple[datetime, str | None]:
+    """When the event happened, and the laptop's own clock when that can't be right.
+
+    A laptop clock outside 2000–2099 never stops an upload: the event is stamped with the
+    time the server received it, and the device's time is kept beside it, marked.
+    """
     at = event.at if event.at.tzinfo is not None else event.at.replace(tzinfo=UTC)
     try:
         at = at.astimezone(UTC)
     except OverflowError:
-        at = _EARLIEST - (_LATEST - _EARLIEST)  # far outside: refused below
+        return received, event.at.isoformat()[:40]
     if not _EARLIEST <= at < _LATEST:
-        raise invalid(
-            "invalid_event_time",
-            f"Audit event {event.event_id} says it happened at {event.at.isoformat()}, which "
-            f"can't be right: check the laptop's clock. {_NOTHING_SAVED}",
-        )
-    return at
+        return received, event.at.isoformat()[:40]
+    return at, None
 
 
 def _team_children(session: Session, *, team_id: str, child_ids: set[str]) -> set[str]:
@@ -103,16 +104,15 @@ def upload_events(session: Session, *, caller: Caller, upload: AuditUpload) -> A
     """Append a device's audit events; events already held are acknowledged, not written again.
 
     The whole upload is refused (nothing written) when one event is about
-    another team's child or record, or is not believable.
+    another team's child or record. A laptop clock that can't be right is marked, not refused.
     """
     if upload.device_id != caller.device_id:
         raise forbidden(
             "device_mismatch", "This upload names another device than the one signed in."
         )
     unique = list({event.event_id: event for event in upload.events}.values())
-    times = {}
-    for event in unique:
-        times[event.event_id] = _event_time(event)
+    now = utcnow()
+    times = {event.event_id: _event_time(event, received=now) for event in unique}
     if _other_teams(session, team_id=caller.team_id, events=unique):
         raise forbidden(
             OTHER_TEAM,
@@ -127,10 +127,10 @@ def upload_events(session: Session, *, caller: Caller, upload: AuditUpload) -> A
                 select(AuditEntry.event_id).where(AuditEntry.event_id.in_(ids[start : start + 500]))
             ).scalars()  # type: ignore[arg-type]
         )
-    now = utcnow()
     rows = [
         {
-            "at": times[event.event_id],
+            "at": times[event.event_id][0],
+            "device_clock": times[event.event_id][1],
             "received_at": now,
             "origin": "device",
             "event_id": event.event_id,
@@ -190,6 +190,7 @@ def child_trail(session: Session, *, child_id: str) -> list[AuditTrailEntry]:
             record_id=row.record_id,
             child_id=row.child_id,
             detail=row.detail,
+            device_clock=row.device_clock,
         )
         for row in rows
     ]

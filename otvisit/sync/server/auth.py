@@ -76,59 +76,119 @@ class Caller:
         )
 
 
-def _recent_failures(session: Session, *, username: str, address: str, since: datetime) -> int:
-    query = select(func.count()).where(
-        AuditEntry.action == "login_failed",
-        AuditEntry.username == username,
-        AuditEntry.address == address[:64],
-        AuditEntry.at > since,
-    )
-    return int(session.execute(query).scalar_one())
+@dataclass(frozen=True, slots=True)
+class LoginLimits:
+    """Failed sign-ins allowed within ``window``: per username and address, and per address."""
+
+    per_account: int
+    per_address: int
+    window: timedelta
 
 
-def log_in(
-    session: Session,
-    *,
-    username: str,
-    password: str,
-    device_name: str,
-    address: str,
-    token_lifetime: timedelta | None,
-    failures_allowed: int,
-    window: timedelta,
-) -> LoginResponse | ApiError:
-    """Register a new device for a user whose password matches.
+@dataclass(frozen=True, slots=True)
+class Account:
+    """A user row read for sign-in, as plain data (no session needed to use it)."""
 
-    A refusal is returned (not raised) so the caller can commit the audit of
-    the failed attempt, which is also what the rate limit counts.
-    """
-    now = utcnow()
-    if _recent_failures(session, username=username, address=address, since=now - window) >= (
-        failures_allowed
-    ):
-        return ApiError(
-            429, "too_many_attempts", "Too many failed sign-ins. Wait a few minutes and try again."
+    user_id: str
+    username: str
+    full_name: str
+    role: str
+    team_id: str
+    team_name: str
+    password_hash: str
+    disabled: bool
+
+
+def _attempts(session: Session, *, since: datetime, address: str, username: str | None) -> int:
+    """Sign-in attempts not followed by a success (each attempt is logged before its check)."""
+
+    def count(action: str) -> int:
+        query = select(func.count()).where(
+            AuditEntry.action == action, AuditEntry.address == address, AuditEntry.at > since
         )
+        if username is not None:
+            query = query.where(AuditEntry.username == username)
+        return int(session.execute(query).scalar_one())
+
+    return count("login_attempt") - count("login")
+
+
+def _too_many() -> ApiError:
+    return ApiError(
+        429, "too_many_attempts", "Too many failed sign-ins. Wait a few minutes and try again."
+    )
+
+
+def reserve_attempt(
+    session: Session, *, username: str, address: str, limits: LoginLimits
+) -> ApiError | None:
+    """Log a sign-in attempt before its password is checked, or refuse it (429).
+
+    Logging first makes the limit exact however many attempts arrive at once: each one is
+    counted, in order, before any is checked. The caller commits at once (a short write: the
+    password is hashed afterwards, outside any transaction).
+    """
+    address = address[:64]
+    if session.get_bind().dialect.name == "postgresql":
+        # Attempts from one address are counted one at a time (SQLite writers always are).
+        session.execute(select(func.pg_advisory_xact_lock(func.hashtext(f"login {address}"))))
+    since = utcnow() - limits.window
+    if (
+        _attempts(session, since=since, address=address, username=username) >= (limits.per_account)
+        or _attempts(session, since=since, address=address, username=None) >= limits.per_address
+    ):
+        return _too_many()
+    write_audit(
+        session, events=[AuditEvent(action="login_attempt", username=username, address=address)]
+    )
+    return None
+
+
+def find_account(session: Session, *, username: str) -> Account | None:
     row = session.execute(
         select(User, ServerTeam.name)
         .join(ServerTeam, ServerTeam.id == User.team_id)
         .where(User.username == username)
     ).first()
-    user, team_name = (row[0], row[1]) if row is not None else (None, "")
-    matches = password_matches(user.password_hash if user else _DUMMY_HASH, password)
-    if user is None or not matches or user.disabled:
-        write_audit(
-            session,
-            events=[AuditEvent(action="login_failed", username=username, address=address)],
-        )
-        return unauthorized("invalid_login", "The username or password is not right.")
+    if row is None:
+        return None
+    user, team_name = row[0], row[1]
+    return Account(
+        user.id, user.username, user.full_name, user.role, user.team_id, team_name,
+        user.password_hash, user.disabled,
+    )  # fmt: skip
+
+
+def account_matches(account: Account | None, password: str) -> bool:
+    """The argon2 check (slow on purpose): call it outside any transaction, bounded."""
+    matches = password_matches(account.password_hash if account else _DUMMY_HASH, password)
+    return matches and account is not None and not account.disabled
+
+
+def record_failure(session: Session, *, username: str, address: str) -> ApiError:
+    write_audit(
+        session, events=[AuditEvent(action="login_failed", username=username, address=address)]
+    )
+    return unauthorized("invalid_login", "The username or password is not right.")
+
+
+def register_device(
+    session: Session,
+    *,
+    account: Account,
+    device_name: str,
+    address: str,
+    token_lifetime: timedelta | None,
+) -> LoginResponse:
+    """A new device of a user whose password matched; the answer carries its token."""
+    now = utcnow()
     token = secrets.token_urlsafe(32)
     device_id = str(uuid.uuid4())
     expires_at = now + token_lifetime if token_lifetime else None
     session.execute(
         insert(Device).values(
             id=device_id,
-            user_id=user.id,
+            user_id=account.user_id,
             name=device_name,
             token_hash=hash_token(token),
             created_at=now,
@@ -137,12 +197,12 @@ def log_in(
         )
     )
     caller = Caller(
-        user.id,
-        user.username,
-        user.full_name,
-        user.role,
-        user.team_id,
-        team_name,
+        account.user_id,
+        account.username,
+        account.full_name,
+        account.role,
+        account.team_id,
+        account.team_name,
         device_id,
         address,
     )

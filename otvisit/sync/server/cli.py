@@ -15,6 +15,8 @@ from otvisit.services.errors import DomainError
 from otvisit.sync.server import admin, audit_trail
 from otvisit.sync.server.config import ServerSettings
 from otvisit.sync.server.database import Database
+from otvisit.sync.server.duplicates import duplicate_children
+from otvisit.sync.server.terminal import shown
 
 
 def _read_password(args: argparse.Namespace) -> str:
@@ -73,7 +75,31 @@ def _export_audit(session: Session, args: argparse.Namespace) -> None:
     )
     with open(args.out, "w", encoding="utf-8", newline="") as out:
         out.write(text)
-    print(f"{len(trail.events)} audit line(s) written to {args.out}")
+    _say(f"{len(trail.events)} audit line(s) written to {args.out}")
+
+
+def _say(line: str) -> None:
+    print(shown(line, keep="\t"))
+
+
+def _list_duplicates(session: Session, *, team_id: str | None) -> None:
+    groups = duplicate_children(session, team_id=team_id)
+    for group in groups:
+        _say(
+            f"NHS number {group.nhs_number} (team {group.team_id}): "
+            f"registered {len(group.children)} times"
+        )
+        for child in group.children:
+            _say(
+                f"  {child.child_id}\t{shown(child.given_name)} {shown(child.family_name)}\t"
+                f"born {shown(child.date_of_birth)}\t"
+                f"reached the server {child.created_at:%Y-%m-%d %H:%M}"
+            )
+    _say(
+        f"{len(groups)} child(ren) registered more than once."
+        if groups
+        else "No child is registered twice."
+    )
 
 
 def _admin(args: argparse.Namespace, settings: ServerSettings) -> int:
@@ -120,13 +146,15 @@ def _admin(args: argparse.Namespace, settings: ServerSettings) -> int:
                 for device in admin.list_devices(session, username=args.username):
                     state = "revoked" if device.revoked_at else "active"
                     seen = device.last_seen_at.isoformat() if device.last_seen_at else "never"
-                    print(f"{device.id}\t{device.name}\t{state}\tlast seen {seen}")
+                    _say(f"{device.id}\t{shown(device.name)}\t{state}\tlast seen {seen}")
+            elif action == "list-duplicates":
+                _list_duplicates(session, team_id=args.team)
             elif action == "revoke-device":
                 admin.revoke_device(session, device_id=args.device)
             elif action == "export-audit":
                 _export_audit(session, args)
     except (DomainError, OSError) as error:
-        print(f"otvisit-server: {error}", file=sys.stderr)
+        print(f"otvisit-server: {shown(str(error))}", file=sys.stderr)
         return 1
     finally:
         database.dispose()
@@ -192,6 +220,10 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--child", required=True, help="child id")
     export.add_argument("--out", required=True, help="file to write (.csv or .json)")
     export.add_argument("--format", choices=["csv", "json"], help="default: from --out's suffix")
+    duplicates = actions.add_parser(
+        "list-duplicates", help="children registered twice (same NHS number), for the lead to merge"
+    )
+    duplicates.add_argument("--team", help="team id (default: every team)")
     return parser
 
 

@@ -19,4 +19,8 @@ class ServerSettings(BaseSettings):
     max_body_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
     #: Failed logins allowed per username and address within the window, then 429.
     login_failures_allowed: int = Field(default=5, ge=1)
+    #: Failed logins allowed from one address across every username within the window.
+    login_failures_per_address: int = Field(default=30, ge=1)
     login_window_seconds: int = Field(default=300, ge=1)
+    #: Password checks (argon2, 64 MiB and ~50 ms each) run at once per process; others wait.
+    login_hashes_at_once: int = Field(default=2, ge=1)

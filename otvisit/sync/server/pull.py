@@ -12,6 +12,7 @@ from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session
 
 from otvisit.models.base import utcnow
+from otvisit.sync.protocol import MAX_PULL_BYTES
 from otvisit.sync.server.audit import AuditEvent
 from otvisit.sync.server.auth import Caller
 from otvisit.sync.server.schema import CHANGE_SEQ, Counter, Record, TeamDeparture
@@ -76,6 +77,12 @@ def pull_changes(
     has_more = len(rows) > limit
     if has_more:
         rows = rows[:limit]
+    size = 0
+    for count, row in enumerate(rows):
+        size += len(row[5]) + 200
+        if count and size > MAX_PULL_BYTES:
+            rows, has_more = rows[:count], True  # the rest comes on the next page
+            break
     upper = rows[-1][3] if has_more else max(high, cursor)
     departures = session.execute(
         _DEPARTURES, {"team": caller.team_id, "cursor": cursor, "upper": upper}

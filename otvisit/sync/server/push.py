@@ -11,8 +11,6 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from otvisit.models.base import utcnow
-from otvisit.models.registry import ENTITIES, FIELDS
-from otvisit.models.wire import WireError, fields_from_wire, to_wire
 from otvisit.sync.protocol import (
     MAX_SEQUENCE,
     OperationResult,
@@ -20,7 +18,7 @@ from otvisit.sync.protocol import (
     PushRequest,
     PushResponse,
 )
-from otvisit.sync.server import rules
+from otvisit.sync.server import authorship, rules, validation
 from otvisit.sync.server.audit import write_audit
 from otvisit.sync.server.auth import Caller
 from otvisit.sync.server.database import SequenceLock
@@ -99,23 +97,6 @@ def _replayed_results(
     return answers
 
 
-def _wire_changes(op: PushOperation) -> dict[str, Any]:
-    """The op's changes validated against the entity and in canonical wire form (422 if not)."""
-    if op.entity not in ENTITIES:
-        raise invalid(
-            "unknown_entity",
-            f"Operation {op.op_seq}: '{op.entity}' is not a kind of record. {_NOTHING_SAVED}",
-        )
-    try:
-        values = fields_from_wire(op.entity, op.changes)
-    except WireError as error:
-        raise invalid(
-            "invalid_field", f"Operation {op.op_seq} ({op.entity}): {error}. {_NOTHING_SAVED}"
-        ) from None
-    specs = FIELDS[op.entity]
-    return {name: to_wire(specs[name], value) for name, value in values.items()}
-
-
 def _load_states(session: Session, ids: set[str]) -> dict[str, RecordState]:
     columns = (
         Record.id,
@@ -177,11 +158,7 @@ class _Scope:
         if child_id is None or child_id not in self.child_team:
             return
         if self.child_team[child_id] != self.team_id and child_id not in self.departed:
-            raise forbidden(
-                "other_team",
-                f"Operation {op.op_seq} touches a child who is not on your team's caseload. "
-                f"{_NOTHING_SAVED}",
-            )
+            raise _outside(op)
 
     def refusal(self, child_id: str | None) -> str | None:
         """Why an op under this child can't be applied now (moved away, unknown), or None."""
@@ -214,26 +191,30 @@ def _precheck(
     """Everything that refuses the whole push, checked before anything is written."""
     for op in ops:
         state = states.get(op.record_id)
+        team = changes[op.op_seq].get("team_id")
+        # Another team's record gets the same answer whatever it is (or whether it exists):
+        # the team check comes first, and one message serves every case.
+        if state is not None and state.team_id != caller.team_id:
+            if state.child_id is None or state.child_id not in scope.departed:
+                raise _outside(op)
+        elif rules.has_team_field(op.entity) and team is not None and team != caller.team_id:
+            raise _outside(op)
+        scope.check(op, _child_of(op, changes[op.op_seq], state))
+        scope.check(op, changes[op.op_seq].get("child_id"))
         if state is not None and state.entity != op.entity:
             raise invalid(
                 "record_entity_mismatch",
                 f"Operation {op.op_seq}: record {op.record_id} is a {state.entity}, "
                 f"not a {op.entity}. {_NOTHING_SAVED}",
             )
-        team = changes[op.op_seq].get("team_id")
-        if state is not None and state.team_id != caller.team_id:
-            if state.child_id is None or state.child_id not in scope.departed:
-                raise forbidden(
-                    "other_team",
-                    f"Operation {op.op_seq} touches a record of another team. {_NOTHING_SAVED}",
-                )
-        elif rules.has_team_field(op.entity) and team is not None and team != caller.team_id:
-            raise forbidden(
-                "other_team",
-                f"Operation {op.op_seq} names another team than yours. {_NOTHING_SAVED}",
-            )
-        scope.check(op, _child_of(op, changes[op.op_seq], state))
-        scope.check(op, changes[op.op_seq].get("child_id"))
+
+
+def _outside(op: PushOperation) -> ApiError:
+    return forbidden(
+        "other_team",
+        f"Operation {op.op_seq} touches a record that is not on your team's caseload. "
+        f"{_NOTHING_SAVED}",
+    )
 
 
 def push_operations(session: Session, *, caller: Caller, request: PushRequest) -> PushResponse:
@@ -241,6 +222,7 @@ def push_operations(session: Session, *, caller: Caller, request: PushRequest) -
     if request.device_id != caller.device_id:
         raise forbidden("device_mismatch", "The push names another device than the signed-in one.")
     ops = request.operations
+    validation.check_values(ops)
     _check_bounds(ops)
     _check_order(ops)
     # The first statement takes the sequence lock: pushes are serialised from here to commit.
@@ -253,14 +235,23 @@ def push_operations(session: Session, *, caller: Caller, request: PushRequest) -
         session, device_id=caller.device_id, replays=[op for op in ops if op.op_seq <= last]
     )
     fresh = [op for op in ops if op.op_seq > last]
-    changes = {op.op_seq: _wire_changes(op) for op in fresh}
+    changes = {op.op_seq: validation.checked_changes(op) for op in fresh}
     states = _load_states(session, {op.record_id for op in fresh})
     scope = _Scope(session, caller, states)
     scope.load({c["child_id"] for c in changes.values() if isinstance(c.get("child_id"), str)})
     _precheck(caller, fresh, changes, states, scope)
 
+    notes = _load_states(session, authorship.notes_named(fresh, changes) - set(states))
+
+    def find(record_id: str) -> RecordState | None:  # a note made earlier in this push too
+        return states.get(record_id) or notes.get(record_id)
+
     ctx = OpContext(caller=caller, lock=lock)
     for op in fresh:
+        state = states.get(op.record_id)
+        if reason := authorship.refusal(caller, op, changes[op.op_seq], state, find):
+            answers[op.op_seq] = OperationResult(op_seq=op.op_seq, status="rejected", reason=reason)
+            continue
         answers[op.op_seq] = _apply(ctx, op, changes[op.op_seq], states, scope)
     _save(session, caller=caller, ctx=ctx, fresh=fresh, answers=answers, states=states)
     if fresh:

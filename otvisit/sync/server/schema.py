@@ -182,3 +182,6 @@ class AuditEntry(ServerBase):
     #: Who the laptop says acted (the uploader is ``user_id``), and when the server received it.
     actor_id: Mapped[str | None] = mapped_column(String(36), default=None)
     received_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    #: The laptop's clock as it said, when that was not believable (outside 2000–2099):
+    #: ``at`` is then the time the server received the event.
+    device_clock: Mapped[str | None] = mapped_column(String(40), default=None)
