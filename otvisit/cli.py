@@ -11,7 +11,14 @@ from otvisit import __version__
 from otvisit.profile import DATA_DIR_ENV, MAIN_PROFILE
 
 #: Modules under otvisit.commands; each defines register(subparsers) and sets args.run.
-COMMAND_MODULES: tuple[str, ...] = ("selftest", "login", "sync", "demo", "print_document")
+COMMAND_MODULES: tuple[str, ...] = (
+    "selftest",
+    "login",
+    "sync",
+    "demo",
+    "print_document",
+    "fhir_exchange",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
