@@ -141,3 +141,17 @@ def test_our_json_is_exactly_what_fhir_resources_writes(
         ), resource.get_resource_type()
     assert json.loads(to_json(bundle)) == json.loads(bundle.model_dump_json(exclude_none=True))
     assert len(kinds) >= 11
+
+
+def test_the_committed_example_bundle_is_valid_and_made_up() -> None:
+    from pathlib import Path
+
+    from otvisit.fhir.reading import read_bundle
+
+    path = Path(__file__).resolve().parents[2] / "docs" / "fhir" / "example-bundle.json"
+    read = read_bundle(path.read_bytes())
+    patients = [
+        e.resource for e in read.bundle.entry or [] if e.resource.get_resource_type() == "Patient"
+    ]
+    assert len(patients) == 1
+    assert patients[0].identifier[0].value.startswith("999"), "only test-range NHS numbers in docs"
