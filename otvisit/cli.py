@@ -19,6 +19,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "print_document",
     "survey_results",  # issue 14: family experience surveys
     "waiting_list",
+    "fhir_exchange",
 )
 
 

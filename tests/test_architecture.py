@@ -13,9 +13,17 @@ PACKAGE = ROOT / "otvisit"
 
 #: What each layer may not import (its own layer and the ones below are fine).
 FORBIDDEN: dict[str, tuple[str, ...]] = {
-    "otvisit.models": ("otvisit.services", "otvisit.sync", "otvisit.reports", "otvisit.ui"),
-    "otvisit.services": ("otvisit.sync", "otvisit.reports", "otvisit.ui"),
+    "otvisit.models": (
+        "otvisit.services",
+        "otvisit.sync",
+        "otvisit.reports",
+        "otvisit.fhir",
+        "otvisit.ui",
+    ),
+    "otvisit.services": ("otvisit.sync", "otvisit.reports", "otvisit.fhir", "otvisit.ui"),
     "otvisit.reports": ("otvisit.sync", "otvisit.ui"),
+    # FHIR exchange reads records through the services; it is not a sync or a document.
+    "otvisit.fhir": ("otvisit.sync", "otvisit.reports", "otvisit.ui"),
     "otvisit.sync": ("otvisit.ui",),
 }
 QT_ALLOWED = ("otvisit.ui", "otvisit.cli")

@@ -1,0 +1,212 @@
+"""FHIR export: one child with five years of records, and a whole 300-child caseload.
+
+Run: python benchmarks/bench_fhir.py (or python benchmarks/run.py bench_fhir). The time is
+the whole export as the command does it: read the record, build and validate every
+resource with fhir.resources, and serialise the Bundle to JSON text.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+
+from otvisit.fhir.export import bundle_json, export_child
+from otvisit.models import (
+    Appointment,
+    Child,
+    CopmProblem,
+    EquipmentRecommendation,
+    GasRating,
+    Goal,
+    NoteAddendum,
+    SessionNote,
+    new_id,
+)
+from otvisit.models.store import Store
+from otvisit.models.vocabulary import AppointmentStatus, AppointmentType, Place
+from otvisit.reports.strategy_library import bundled_library
+from otvisit.services.demo_caseload import build_demo_caseload
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from table import Row, format_table
+
+YEARS = 5
+CASELOAD_CHILDREN = 300
+CASELOAD_RECORDS = 50_000
+
+
+def _five_years(store: Store, child_id: str, therapist_id: str, *, every_weeks: int) -> int:
+    """Five years of contacts, each with a signed note; active goals rated every 4 weeks."""
+    rng = random.Random(5)
+    start = date(2021, 12, 1)
+    added = 0
+    with store.transaction() as session:
+        goals = []
+        for n in range(12):
+            goal = Goal(
+                id=new_id(),
+                child_id=child_id,
+                wording=f"Goal {n}: will manage a school routine",
+                set_on=start + timedelta(days=150 * n),
+                gas_zero="Expected outcome",
+                gas_minus1="Some help",
+                gas_minus2="Full help",
+                gas_plus1="More",
+                gas_plus2="Much more",
+            )
+            goals.append(goal)
+        session.add_all(goals)
+        for week in range(0, 52 * YEARS, every_weeks):
+            day = start + timedelta(weeks=week)
+            when = datetime(day.year, day.month, day.day, 10, tzinfo=UTC)
+            appointment = Appointment(
+                id=new_id(),
+                child_id=child_id,
+                therapist_id=therapist_id,
+                kind=AppointmentType.INTERVENTION,
+                place=Place.SCHOOL,
+                starts_at=when,
+                status=AppointmentStatus.ATTENDED,
+            )
+            note = SessionNote(
+                id=new_id(),
+                child_id=child_id,
+                appointment_id=appointment.id,
+                author_id=therapist_id,
+                seen_on=day,
+                place=Place.SCHOOL,
+                body="Worked on the routine with the teaching assistant. " * 6,
+                plan="Practise daily.",
+                signed_at=when + timedelta(hours=2),
+                signed_by_id=therapist_id,
+            )
+            session.add_all([appointment, note])
+            added += 2
+            if week % (10 * every_weeks) == 0:
+                session.add(
+                    NoteAddendum(
+                        id=new_id(),
+                        child_id=child_id,
+                        note_id=note.id,
+                        author_id=therapist_id,
+                        written_at=when + timedelta(days=1),
+                        text="Teacher phoned with an update.",
+                    )
+                )
+                added += 1
+            if week % max(4, every_weeks) < every_weeks:
+                for goal in goals:
+                    if goal.set_on <= day < goal.set_on + timedelta(days=365):
+                        session.add(
+                            GasRating(
+                                id=new_id(),
+                                child_id=child_id,
+                                goal_id=goal.id,
+                                rated_on=day,
+                                level=rng.randint(-2, 2),
+                            )
+                        )
+                        added += 1
+        for n in range(10):
+            session.add(
+                CopmProblem(
+                    id=new_id(),
+                    child_id=child_id,
+                    occupation=f"Occupation {n}",
+                    baseline_on=start,
+                    baseline_performance=3,
+                    baseline_satisfaction=4,
+                    reassessed_on=start + timedelta(days=300),
+                    reassessed_performance=6,
+                    reassessed_satisfaction=7,
+                    importance=8,
+                )
+            )
+            session.add(
+                EquipmentRecommendation(
+                    id=new_id(),
+                    child_id=child_id,
+                    item=f"Item {n}",
+                    setting=Place.SCHOOL,
+                    functional_need="Sitting to write",
+                    recommended_on=start,
+                    measurements={"seat_height": 31.0, "table_height": 52.0},
+                )
+            )
+            added += 2
+    return added + 12
+
+
+def _export_ms(store: Store, child_id: str) -> tuple[float, int]:
+    with store.transaction() as session:
+        started = time.perf_counter()
+        text = bundle_json(export_child(session, child_id=child_id, actor_id=None))
+        return (time.perf_counter() - started) * 1000, len(text)
+
+
+def run() -> list[Row]:
+    with tempfile.TemporaryDirectory(prefix="otvisit-bench-fhir-") as folder:
+        store = Store.open(Path(folder) / "otvisit.db")
+        try:
+            with store.transaction() as session:
+                build_demo_caseload(
+                    session,
+                    children=CASELOAD_CHILDREN,
+                    records=CASELOAD_RECORDS,
+                    strategies=list(bundled_library().strategies.values()),
+                )
+            with store.read_session() as session:
+                children = list(session.scalars(select(Child.id).order_by(Child.id)))
+                author = session.scalars(select(SessionNote.author_id)).first()
+            assert author is not None
+            measured = []
+            for child_id, every in ((children[0], 3), (children[1], 1)):
+                records = _five_years(store, child_id, author, every_weeks=every)
+                _export_ms(store, child_id)  # warm the model classes once
+                runs = [_export_ms(store, child_id) for _ in range(7)]
+                measured.append(
+                    (every, records, statistics.median(ms for ms, _ in runs), runs[0][1])
+                )
+            started = time.perf_counter()
+            for child_id in children[2:]:
+                _export_ms(store, child_id)
+            caseload_s = time.perf_counter() - started
+        finally:
+            store.close()
+    (_, usual, usual_ms, usual_size), (_, heavy, heavy_ms, heavy_size) = measured
+    return [
+        Row(
+            f"FHIR export, {YEARS} years seen every 3 weeks ({usual:,} records), median of 7",
+            usual_ms,
+            "ms",
+            target=200.0,
+            note=f"bundle {usual_size / 1024:,.0f} KiB",
+        ),
+        Row(
+            f"  same, seen every week for {YEARS} years ({heavy:,} records)",
+            heavy_ms,
+            "ms",
+            note=f"bundle {heavy_size / 1024:,.0f} KiB",
+        ),
+        Row(
+            f"FHIR export, whole caseload ({CASELOAD_CHILDREN - 2} children, "
+            f"{CASELOAD_RECORDS:,} records)",
+            caseload_s,
+            "s",
+            target=30.0,
+            note="one bundle per child, to JSON text",
+        ),
+    ]
+
+
+if __name__ == "__main__":
+    rows = run()
+    print(format_table(rows, title="FHIR export"))
+    sys.exit(0 if all(r.verdict != "MISSED" for r in rows) else 1)
