@@ -77,6 +77,8 @@ def run(args: argparse.Namespace) -> int:
                 large_print=args.large_print,
             )
             rendered = render_for_child(session, request, today=date.today())
+            for warning in rendered.warnings:  # the therapist can still print: warn only
+                print(f"otvisit print: warning: {warning.message}", file=sys.stderr)
             saved = save_rendered(session, rendered, path=args.out.resolve(), actor_id=None)
     except (DomainError, DocumentError, LookupError) as error:
         print(f"otvisit print: {error}", file=sys.stderr)

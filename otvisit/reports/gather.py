@@ -140,12 +140,13 @@ def programme_content(
         .order_by(ProgrammeStrategy.position, ProgrammeStrategy.created_at)
     ).all()
     goal_ids = {entry.goal_id for entry in entries if entry.goal_id}
-    goals = session.scalars(
+    # Only the goals the therapist linked a strategy to: no other goal is said to be
+    # worked on, and a programme with none is flagged before printing (preflight).
+    served = session.scalars(
         select(Goal)
-        .where(Goal.child_id == child.id, Goal.deleted.is_(False), Goal.status == GoalStatus.ACTIVE)
+        .where(Goal.id.in_(goal_ids), Goal.deleted.is_(False), Goal.status == GoalStatus.ACTIVE)
         .order_by(Goal.set_on, Goal.created_at)
     ).all()
-    served = [goal for goal in goals if goal.id in goal_ids] or list(goals)
     return content.HomeProgramme(
         child=child_summary(session, child),
         therapist=therapist_contact(session, child, signer_id),

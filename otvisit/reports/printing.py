@@ -17,6 +17,7 @@ from otvisit.models.vocabulary import AuditAction
 from otvisit.reports import gather
 from otvisit.reports.i18n import available_languages
 from otvisit.reports.pdfbuild import write_pdf
+from otvisit.reports.preflight import PrintWarning, check_document
 from otvisit.reports.render import DocumentKind, render_document
 from otvisit.services.audit import record_access
 from otvisit.services.errors import NotFound, ValidationError
@@ -60,6 +61,8 @@ class RenderedDocument:
     large_print: bool
     source_id: str | None
     pdf: bytes
+    #: What the pre-print check found; the therapist sees these before printing or saving.
+    warnings: tuple[PrintWarning, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -165,6 +168,7 @@ def render_for_child(
         large_print=large_print,
         source_id=source_id,
         pdf=pdf,
+        warnings=check_document(data, today=today, library=library),
     )
 
 

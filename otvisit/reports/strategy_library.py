@@ -42,6 +42,9 @@ class Strategy:
     home_steps: tuple[str, ...]
     school_steps: tuple[str, ...]
     translations: Mapping[str, StrategyTranslation]
+    #: The table height this advice gives (e.g. "just above elbow height"), if any: two
+    #: strategies in one programme giving different heights are flagged before printing.
+    table_height: str | None = None
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,12 @@ def _text(raw: Mapping[str, Any], key: str, where: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise StrategyLibraryError(f"{where}: '{key}' must be some text and is missing or empty.")
     return value.strip()
+
+
+def _optional_text(raw: Mapping[str, Any], key: str, where: str) -> str | None:
+    if key not in raw:
+        return None
+    return _text(raw, key, where)
 
 
 def _steps(raw: Mapping[str, Any], key: str, where: str) -> tuple[str, ...]:
@@ -137,6 +146,7 @@ def _strategies_in(name: str, data: Mapping[str, Any]) -> Iterable[Strategy]:
             home,
             _steps(raw, "school_steps", where),
             translations,
+            _optional_text(raw, "table_height", where),
         )
 
 

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
@@ -144,8 +145,9 @@ class PdfPreview(QDialog):
         )
         buttons.addButton(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
-        self.print_button.clicked.connect(self.open_print_dialog)
-        self.save_button.clicked.connect(self.open_save_dialog)
+        self.print_button.clicked.connect(lambda: self.check_first(self.open_print_dialog))
+        self.save_button.clicked.connect(lambda: self.check_first(self.open_save_dialog))
+        self.warnings: QMessageBox | None = None
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.view)
@@ -172,6 +174,26 @@ class PdfPreview(QDialog):
 
     def page_count(self) -> int:
         return self.document.pageCount()
+
+    def check_first(self, then: Any) -> None:
+        """Show what the pre-print check found (Print anyway / Go back), else go straight on."""
+        rendered = self.shown.rendered
+        found = rendered.warnings if rendered is not None else ()
+        if not found:
+            then()
+            return
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("Before you print")
+        box.setText(f"Please check {len(found)} thing{'s' if len(found) > 1 else ''} first:")
+        box.setInformativeText("\n\n".join(f"• {w.message}" for w in found))
+        box.setAccessibleName("Things to check before printing")
+        anyway = box.addButton("&Print anyway", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("&Go back", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(anyway)
+        box.buttonClicked.connect(lambda button: then() if button is anyway else None)
+        self.warnings = box
+        box.open()
 
     def open_print_dialog(self) -> None:
         from PySide6.QtPrintSupport import QPrintDialog, QPrinter
