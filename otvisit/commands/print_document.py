@@ -58,7 +58,12 @@ def find_child_id(session: Any, reference: str) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from otvisit.reports.errors import DocumentError
-    from otvisit.reports.printing import DocumentRequest, render_for_child, save_rendered
+    from otvisit.reports.printing import (
+        FAMILY_DOCUMENTS,
+        DocumentRequest,
+        render_for_child,
+        save_rendered,
+    )
     from otvisit.reports.render import DocumentKind
     from otvisit.services.errors import DomainError
 
@@ -69,8 +74,15 @@ def run(args: argparse.Namespace) -> int:
     store = profile.open_store()
     try:
         with store.transaction() as session:
+            kind = DocumentKind(args.kind)
+            if args.language and args.language != "en" and kind not in FAMILY_DOCUMENTS:
+                print(
+                    f"otvisit print: --language applies to family documents only; "
+                    f"the {kind.value} document is in English",
+                    file=sys.stderr,
+                )
             request = DocumentRequest(
-                kind=DocumentKind(args.kind),
+                kind=kind,
                 child_id=find_child_id(session, args.child),
                 source_id=args.source,
                 language=args.language,
@@ -87,4 +99,6 @@ def run(args: argparse.Namespace) -> int:
         store.close()
     large = ", large print" if saved.large_print else ""
     print(f"{saved.title} ({saved.language}{large}) written to {saved.path}")
+    if saved.english_copy is not None:
+        print(f"English copy for the GP and school written to {saved.english_copy}")
     return 0

@@ -16,6 +16,7 @@ from otvisit.models.base import agreed_order
 from otvisit.models.vocabulary import AuditAction
 from otvisit.reports import gather
 from otvisit.reports.i18n import available_languages
+from otvisit.reports.letters import render_discharge_letter
 from otvisit.reports.pdfbuild import write_pdf
 from otvisit.reports.preflight import PrintWarning, check_document
 from otvisit.reports.render import DocumentKind, render_document
@@ -31,6 +32,12 @@ TITLES = {
     DocumentKind.DISCHARGE: "Discharge letter",
 }
 
+
+#: Language names in English, for the note on the English copy of a family letter.
+LANGUAGE_NAMES = {
+    "ar": "Arabic", "bn": "Bengali", "es": "Spanish", "pl": "Polish", "pt": "Portuguese",
+    "ro": "Romanian", "so": "Somali", "tr": "Turkish", "ur": "Urdu",
+}  # fmt: skip
 
 #: Documents written for the family: these follow the family's written language.
 FAMILY_DOCUMENTS = frozenset({DocumentKind.HANDOUT, DocumentKind.DISCHARGE})
@@ -63,6 +70,8 @@ class RenderedDocument:
     pdf: bytes
     #: What the pre-print check found; the therapist sees these before printing or saving.
     warnings: tuple[PrintWarning, ...] = ()
+    #: A family letter in another language: the English copy for the GP and school.
+    english_copy: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -72,6 +81,7 @@ class SavedDocument:
     title: str
     language: str
     large_print: bool
+    english_copy: Path | None = None
 
 
 def family_language(child: Child) -> str:
@@ -142,9 +152,9 @@ def render_for_child(
 ) -> RenderedDocument:
     """The PDF of one document for one child (nothing saved, nothing recorded: a preview)."""
     child = get_live(session, Child, request.child_id, what="child")
-    language = request.language or (
-        family_language(child) if request.kind in FAMILY_DOCUMENTS else "en"
-    )
+    family = request.kind in FAMILY_DOCUMENTS
+    # Letters and advice for schools and GPs are in English whatever is asked.
+    language = (request.language or family_language(child)) if family else "en"
     if language not in available_languages():
         raise ValidationError(f"Documents are not available in the language '{language}' yet")
     large_print = wants_large_print(child) if request.large_print is None else request.large_print
@@ -161,6 +171,15 @@ def render_for_child(
         reproducible=reproducible,
         library=library,
     )
+    english_copy = None
+    if request.kind is DocumentKind.DISCHARGE and language != "en":
+        # The GP and school get their own English copy, never the family's Arabic one.
+        english_copy = render_discharge_letter(
+            data,
+            language="en",
+            reproducible=reproducible,
+            english_copy_of=LANGUAGE_NAMES.get(language, language),
+        )
     return RenderedDocument(
         request=request,
         title=f"{TITLES[request.kind]} for {child.display_name}",
@@ -169,6 +188,7 @@ def render_for_child(
         source_id=source_id,
         pdf=pdf,
         warnings=check_document(data, today=today, library=library),
+        english_copy=english_copy,
     )
 
 
@@ -190,16 +210,58 @@ def save_rendered(
     is a harmless orphan that is never listed.
     """
     write_pdf(rendered.pdf, path)
+    if rendered.english_copy is not None:
+        english = rendered.english_copy
+        copy_path = path.with_name(f"{path.stem}-en{path.suffix}")
+        write_pdf(english, copy_path)
+        _record(
+            session,
+            rendered,
+            title=f"{rendered.title} (English copy for the GP and school)",
+            language="en",
+            pdf=english,
+            path=copy_path,
+            actor_id=actor_id,
+        )
+    document = _record(
+        session,
+        rendered,
+        title=rendered.title,
+        language=rendered.language,
+        pdf=rendered.pdf,
+        path=path,
+        actor_id=actor_id,
+    )
+    return SavedDocument(
+        document_id=document.id,
+        path=path,
+        title=rendered.title,
+        language=rendered.language,
+        large_print=rendered.large_print,
+        english_copy=copy_path if rendered.english_copy is not None else None,
+    )
+
+
+def _record(
+    session: Session,
+    rendered: RenderedDocument,
+    *,
+    title: str,
+    language: str,
+    pdf: bytes,
+    path: Path,
+    actor_id: str | None,
+) -> PrintedDocument:
     document = PrintedDocument(
         child_id=rendered.request.child_id,
         kind=rendered.request.kind.value,
-        title=rendered.title,
-        language=rendered.language,
+        title=title,
+        language=language,
         large_print=rendered.large_print,
         made_by_id=actor_id,
         source_id=rendered.source_id,
         file_name=path.name,
-        sha256=hashlib.sha256(rendered.pdf).hexdigest(),
+        sha256=hashlib.sha256(pdf).hexdigest(),
     )
     session.add(document)
     session.flush()
@@ -210,16 +272,10 @@ def save_rendered(
         entity="printed_document",
         record_id=document.id,
         child_id=rendered.request.child_id,
-        detail=f"{rendered.request.kind.value} in {rendered.language}"
+        detail=f"{rendered.request.kind.value} in {language}"
         + (", large print" if rendered.large_print else ""),
     )
-    return SavedDocument(
-        document_id=document.id,
-        path=path,
-        title=rendered.title,
-        language=rendered.language,
-        large_print=rendered.large_print,
-    )
+    return document
 
 
 def make_document(

@@ -11,6 +11,7 @@ from otvisit.reports.content import (
     CopmScore,
     CopyRecipient,
     DischargeLetter,
+    EquipmentInPlace,
     EquipmentLetter,
     GasLevel,
     Goal,
@@ -187,6 +188,24 @@ def discharge_letter() -> DischargeLetter:
         achievements=(
             "Sam puts his coat on by himself.",
             "Sam cuts soft food with a knife and fork.",
+        ),
+        discharged_on=date(2026, 11, 20),
+        referral_reason=(
+            "Referred by the school SENCo: difficulty with dressing, cutlery and "
+            "handwriting, slumping on the classroom chair."
+        ),
+        worked_on=goals(),
+        gas_t_score=gas_t_score([(1, 1.0), (0, 1.0), (-1, 2.0)]),
+        copm=(
+            CopmScore("Putting on coat", 3, 2, 7, 8, date(2026, 3, 2), date(2026, 11, 10)),
+            CopmScore("Using knife and fork", 4, 3, 5, 6, date(2026, 3, 2), date(2026, 11, 10)),
+        ),
+        equipment_left=(
+            EquipmentInPlace(
+                "Height-adjustable classroom chair with footrest",
+                "Rosemary Primary School (SENCo checks the fit each term)",
+                date(2027, 3, 1),
+            ),
         ),
         copy_to=(
             CopyRecipient("Dr R Mensah, GP", ("Camberwell Surgery", "London SE5")),

@@ -137,6 +137,8 @@ class PdfPreview(QDialog):
             self.choices.changed.connect(lambda: printer.redraw(self))
             top.addWidget(self.choices)
         top.addStretch(1)
+        if shown.rendered is not None and shown.rendered.english_copy is not None:
+            top.addWidget(QLabel("An English copy for the GP and school prints with it."))
         top.addWidget(self.state)
         buttons = QDialogButtonBox()
         self.print_button = buttons.addButton("&Print…", QDialogButtonBox.ButtonRole.ActionRole)
@@ -212,8 +214,14 @@ class PdfPreview(QDialog):
         """
         shown, printers = self.shown, self.printer
 
+        copies = (
+            ()
+            if shown.rendered is None or shown.rendered.english_copy is None
+            else (shown.rendered.english_copy,)
+        )
+
         def paint() -> bool:
-            return paint_pdf(shown.pdf, printer)
+            return paint_pdf(shown.pdf, printer, *copies)
 
         def done(started: bool) -> None:
             if started:
@@ -233,29 +241,37 @@ class PdfPreview(QDialog):
         dialog.open()
 
 
-def paint_pdf(pdf: bytes, printer: Any) -> bool:
-    """Paint every page of a PDF onto a printer (any thread); False if it could not start."""
+def paint_pdf(pdf: bytes, printer: Any, *more: bytes) -> bool:
+    """Paint every page of one or more PDFs on a printer (any thread); False if it cannot start.
+
+    ``more`` follow in the same print job: the English copy of a family letter for the GP.
+    """
     from PySide6.QtCore import QBuffer, QByteArray, QIODevice
     from PySide6.QtPdf import QPdfDocument
     from PySide6.QtPrintSupport import QPrinter
 
-    buffer = QBuffer()
-    buffer.setData(QByteArray(pdf))
-    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-    document = QPdfDocument()
-    document.load(buffer)
     painter = QPainter()
     if not painter.begin(printer):
         return False
+    first = True
     try:
-        for page in range(document.pageCount()):
-            if page:
-                printer.newPage()
-            area = printer.pageRect(QPrinter.Unit.DevicePixel).size().toSize()
-            painter.drawImage(QPointF(0, 0), document.render(page, area))
+        for data in (pdf, *more):
+            buffer = QBuffer()
+            buffer.setData(QByteArray(data))
+            buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+            document = QPdfDocument()
+            document.load(buffer)
+            try:
+                for page in range(document.pageCount()):
+                    if not first:
+                        printer.newPage()
+                    first = False
+                    area = printer.pageRect(QPrinter.Unit.DevicePixel).size().toSize()
+                    painter.drawImage(QPointF(0, 0), document.render(page, area))
+            finally:
+                document.close()
     finally:
         painter.end()
-        document.close()
     return True
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from pathlib import Path
 
@@ -146,4 +147,33 @@ def test_warnings_before_saving_go_back_or_save_anyway(visit: Visit) -> None:
     dialogs = [d for d in preview.findChildren(QFileDialog) if d.isVisible()]
     assert len(dialogs) == 1  # on to choosing where to save
     dialogs[0].reject()
+    preview.close()
+
+
+def test_arabic_discharge_letter_prints_with_its_english_copy(visit: Visit, tmp_path: Path) -> None:
+    store = visit.window.context.runner.store
+    with store.transaction() as session:
+        episode = session.scalars(
+            select(Episode.id).where(Episode.child_id == visit.seeded.amira)
+        ).one()
+        episodes.discharge_episode(
+            session, episode_id=episode, reason=DischargeReason.GOALS_MET,
+            summary="Amira dresses herself now.",
+        )  # fmt: skip
+    find_and_open(visit, "amira")
+    discharge = visit.window.record.discharge
+    open_section(visit, discharge)
+    QTest.mouseClick(discharge.letter_button, Qt.MouseButton.LeftButton)
+    preview = _preview(visit)
+    rendered = preview.shown.rendered
+    assert rendered is not None and rendered.language == "ar"
+    assert rendered.english_copy is not None
+    family = len(PdfReader(io.BytesIO(rendered.pdf)).pages)
+    english = len(PdfReader(io.BytesIO(rendered.english_copy)).pages)
+    printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)  # quick: pages are only counted
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    preview.print_to(printer)
+    visit.settle()
+    assert len(PdfReader(tmp_path / "printed.pdf").pages) == family + english
     preview.close()
