@@ -55,6 +55,10 @@ class Word:
     runs: tuple[Run, ...]
     rtl: bool
     text: str = ""
+    #: Drawn right against the next word, with no space (a stop moved left of a name).
+    joined: bool = False
+    #: What copy and search should read for this word, when not its own letters.
+    reads_as: str | None = None
 
     @property
     def width(self) -> float:
@@ -166,25 +170,28 @@ def visual_order(line: list[Word], rtl: bool) -> list[Word]:
             segments.append([word])
     for seg in segments:
         if not seg[0].rtl:
-            seg[-1] = _stop_to_left(seg[-1])
+            stop, seg[-1] = _split_stop(seg[-1])
+            if stop is not None:
+                seg.insert(0, stop)
     return [w for seg in reversed(segments) for w in seg]
 
 
-def _stop_to_left(word: Word) -> Word:
-    """A left-to-right word's trailing punctuation moved to its left side."""
+def _split_stop(word: Word) -> tuple[Word | None, Word]:
+    """A left-to-right word's trailing stop, as its own word to draw left of the run."""
     core = word.text.rstrip(_TRAILING)
     if core == word.text or not core or len(word.runs) != 1 or word.runs[0].glyphs != word.text:
-        return word
+        return None, word
     run = word.runs[0]
     tail = word.text[len(core) :]
     per_point = stringWidth(word.text, run.font, 1) or 1.0
     size = run.width / per_point
     tail_width = float(stringWidth(tail, run.font, size))
-    return Word(
-        (Run(run.font, tail, tail_width, tail), Run(run.font, core, run.width - tail_width, core)),
-        False,
-        word.text,
-    )
+    # The stop is read with the word it ends ("10."), not where it stands on the page.
+    # The stop is read at the end of the word it ends ("10."), not where it stands: it
+    # shares one span with the word drawn after it, which reads as that word (draw_line).
+    stop = Word((Run(run.font, tail, tail_width, tail),), False, tail, joined=True)
+    core_run = Run(run.font, core, run.width - tail_width, core)
+    return stop, Word((core_run,), False, core, reads_as=word.text)
 
 
 _TRAILING = ".,:;!?،؛؟"
@@ -200,17 +207,21 @@ def draw_line(
 ) -> None:
     """Draw words (already in visual order) from ``x`` rightwards on baseline ``y``."""
     space = stringWidth(" ", face("latin", bold).name, size)
-    for word in words:
+    spanned = False
+    for n, word in enumerate(words):
         # Bengali glyphs (pre-base vowels, conjuncts) do not map back to the letters one by
         # one, so the logical word rides along as ActualText for copy, search and readers.
         # Arabic and Urdu glyphs do map back (as presentation forms) and extractors put
         # right-to-left glyphs in logical order themselves; only ligatures and marks
         # carry their own ActualText (see _draw_rtl_run).
-        # A number whose stop moved to its left (see visual_order) reads back as written.
-        moved = "".join(str(r.glyphs) for r in word.runs) != word.text
-        actual = not word.rtl and (moved or _needs_actual_text(word.text))
-        if actual:
-            _begin_actual_text(canvas, word.text)
+        # A number or name whose stop moved to its left (see visual_order) reads as written.
+        actual = word.reads_as is not None or (not word.rtl and _needs_actual_text(word.text))
+        if word.joined and n + 1 < len(words):
+            after = words[n + 1]
+            _begin_actual_text(canvas, after.text if after.reads_as is None else after.reads_as)
+            spanned = True
+        elif actual and not spanned:
+            _begin_actual_text(canvas, word.text if word.reads_as is None else word.reads_as)
         for run in word.runs:
             canvas.setFont(run.font, size)
             if word.rtl and isinstance(run.glyphs, ShapedStr) and run.text:
@@ -218,9 +229,12 @@ def draw_line(
             else:
                 canvas.drawString(x, y, run.glyphs)
             x += run.width
-        if actual:
+        if spanned and not word.joined:
             canvas._code.append("EMC")
-        x += space
+            spanned = False
+        elif actual and not word.joined:
+            canvas._code.append("EMC")
+        x += 0 if word.joined else space
 
 
 def _begin_actual_text(canvas: Canvas, text: str) -> None:
