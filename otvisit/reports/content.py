@@ -98,6 +98,8 @@ class GoalProgress:
     baseline: int | None
     current: int | None
     weight: float = 1.0
+    set_on: date | None = None
+    rated_on: date | None = None
 
 
 @dataclass(frozen=True)

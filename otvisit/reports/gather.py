@@ -228,6 +228,8 @@ def progress_content(
                 baseline=attained.baseline,
                 current=attained.level if attained.rated_on is not None else None,
                 weight=attained.weight,
+                set_on=goal.set_on,
+                rated_on=attained.rated_on,
             )
         )
     return content.ProgressReport(

@@ -94,3 +94,10 @@ def test_no_heading_ends_a_page(kind: str, make: object, large_print: bool) -> N
             body = [c for c in page.chars if 60 < c["top"] < page.height - 60]
             last = max(body, key=lambda c: c["bottom"])
             assert round(last["size"], 1) != round(heading.size, 1), (kind, number, last["text"])
+
+
+def test_progress_report_dates_ratings_and_copm_scores() -> None:
+    text = pdfcheck.flat(render_document("progress", samples.progress_report()))
+    assert "Baseline (2 March 2026): -2" in text
+    assert "Current (10 November 2026): +1" in text
+    assert "Putting on coat (2 March" in text and "2026 - 10 November 2026)" in text
