@@ -121,3 +121,18 @@ def test_document_kinds_on_the_command_line_are_the_reports_kinds() -> None:
     from otvisit.reports.render import DocumentKind
 
     assert tuple(kind.value for kind in DocumentKind) == DOCUMENT_KINDS
+
+
+def test_print_warns_on_stderr_and_still_prints(demo_dir: Path, tmp_path: Path) -> None:
+    # The demo's equipment recommendations carry no safety or training notes.
+    out = tmp_path / "equipment.pdf"
+    number = _first_nhs_number(demo_dir)
+    done = _otvisit(
+        "--profile", "demo", "print", "equipment", "--child", number, "--out", str(out),
+        data_dir=demo_dir,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "otvisit print: warning: The equipment letter has no safety or training notes" in (
+        done.stderr
+    )
+    assert out.exists() and "written to" in done.stdout

@@ -65,7 +65,9 @@ def run(args: argparse.Namespace) -> int:
     from otvisit.models import new_id
     from otvisit.reports.errors import DocumentError
     from otvisit.reports.printing import (
+        FAMILY_DOCUMENTS,
         DocumentRequest,
+        english_copy_name,
         export_document,
         file_name_for,
         render_for_child,
@@ -81,8 +83,15 @@ def run(args: argparse.Namespace) -> int:
     store = profile.open_store()
     try:
         with store.transaction() as session:
+            kind = DocumentKind(args.kind)
+            if args.language and args.language != "en" and kind not in FAMILY_DOCUMENTS:
+                print(
+                    f"otvisit print: --language applies to family documents only; "
+                    f"the {kind.value} document is in English",
+                    file=sys.stderr,
+                )
             request = DocumentRequest(
-                kind=DocumentKind(args.kind),
+                kind=kind,
                 child_id=find_child_id(session, args.child),
                 source_id=args.source,
                 language=args.language,
@@ -90,12 +99,23 @@ def run(args: argparse.Namespace) -> int:
             )
             today = date.today()
             rendered = render_for_child(session, request, today=today)
+            for warning in rendered.warnings:  # the therapist can still print: warn only
+                print(f"otvisit print: warning: {warning.message}", file=sys.stderr)
             name = file_name_for(rendered, today=today, document_id=new_id())
             saved = save_rendered(session, rendered, file_name=name, actor_id=None)
+            target = args.out.resolve()
             written = export_document(
-                session, pdf=rendered.pdf, target=args.out.resolve(), child_id=request.child_id,
+                session, pdf=rendered.pdf, target=target, child_id=request.child_id,
                 document_id=saved.document_id, actor_id=None, how="otvisit print --out",
             )  # fmt: skip
+            english = None
+            if rendered.english_copy is not None:
+                english = export_document(
+                    session, pdf=rendered.english_copy,
+                    target=target.with_name(english_copy_name(target.name)),
+                    child_id=request.child_id, document_id=saved.english_copy_id,
+                    actor_id=None, how="otvisit print --out (English copy)",
+                )  # fmt: skip
     except (DomainError, DocumentError, LookupError) as error:
         print(f"otvisit print: {error}", file=sys.stderr)
         return 1
@@ -103,4 +123,6 @@ def run(args: argparse.Namespace) -> int:
         store.close()
     large = ", large print" if saved.large_print else ""
     print(f"{saved.title} ({saved.language}{large}) written to {written}")
+    if english is not None:
+        print(f"English copy for the GP and school written to {english}")
     return 0

@@ -53,7 +53,10 @@ class Writer:
         return self.p(self.lang.t(key, **values), style)
 
     def heading(self, key: str, **values: object) -> ShapedParagraph:
-        return self.t(key, self.sheet.heading, **values)
+        """A section heading, kept on the page with what follows it (never stranded)."""
+        heading = self.t(key, self.sheet.heading, **values)
+        heading.keepWithNext = True
+        return heading
 
     def bullets(self, items: Sequence[str]) -> list[Flowable]:
         return [self.p(item, self.sheet.bullet, bullet=BULLET) for item in items]
@@ -111,14 +114,18 @@ def letter_head(
     return [grid([[left, right]], [width * 0.55, width * 0.45], lines=False), w.spacer(0.5)]
 
 
-def about_block(w: Writer, child: ChildSummary) -> Flowable:
-    """The bold 'who this is about' block of a clinical letter."""
+def about_block(w: Writer, child: ChildSummary, *, home_address: bool = False) -> Flowable:
+    """The bold 'who this is about' block of a clinical letter.
+
+    The home address is only for letters to the family and the GP: never on what
+    goes to a school or nursery.
+    """
     lines = [
         f"{w.lang.t('name_label')}: {child.full_name}",
         f"{w.lang.t('dob_label')}: {w.lang.date(child.date_of_birth)}",
         f"{w.lang.t('nhs_label')}: {child.nhs_number_display}",
     ]
-    if child.address:
+    if home_address and child.address:
         lines.append(", ".join(child.address))
     box = grid([[[w.p(line, w.sheet.subheading) for line in lines]]], [content_width()], lines=True)
     return KeepTogether([box, w.spacer(0.4)])
@@ -134,11 +141,13 @@ def signature(w: Writer, therapist: TherapistContact, team: TeamContact) -> list
     out.append(w.p(w.lang.t("contact_line", phone=therapist.phone or team.phone)))
     if therapist.email:
         out.append(w.p(w.lang.t("email_line", email=therapist.email)))
-    return out
+    return [KeepTogether(out[:3]), *out[3:]]  # "Yours sincerely" never ends a page alone
 
 
 def copy_list(w: Writer, recipients: Sequence[CopyRecipient]) -> list[Flowable]:
     if not recipients:
         return []
     items = [", ".join([r.name, *r.address]) for r in recipients]
-    return [w.p(w.lang.t("copy_to") + ":", w.sheet.subheading), *w.bullets(items)]
+    label = w.p(w.lang.t("copy_to") + ":", w.sheet.subheading)
+    label.keepWithNext = True
+    return [label, *w.bullets(items)]

@@ -99,6 +99,8 @@ class GoalProgress:
     baseline: int | None
     current: int | None
     weight: float = 1.0
+    set_on: date | None = None
+    rated_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,8 @@ class CopmScore:
     satisfaction_before: int
     performance_after: int | None = None
     satisfaction_after: int | None = None
+    measured_on: date | None = None
+    remeasured_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -185,8 +189,17 @@ class ProgressReport:
 
 
 @dataclass(frozen=True)
+class EquipmentInPlace:
+    """An item left with the child at discharge and who looks after it from now on."""
+
+    item: str
+    reviewed_by: str
+    review_date: date | None = None
+
+
+@dataclass(frozen=True)
 class DischargeLetter:
-    """A discharge letter to the family, copied to the GP and school."""
+    """A discharge letter to the family, copied to the GP and school (PRSB headings)."""
 
     child: ChildSummary
     therapist: TherapistContact
@@ -196,3 +209,11 @@ class DischargeLetter:
     reason_detail: str = ""
     achievements: tuple[str, ...] = ()
     copy_to: tuple[CopyRecipient, ...] = field(default_factory=tuple)
+    discharged_on: date | None = None
+    referral_reason: str = ""
+    worked_on: tuple[Goal, ...] = ()
+    gas_t_score: float | None = None
+    copm: tuple[CopmScore, ...] = ()
+    equipment_left: tuple[EquipmentInPlace, ...] = ()
+    #: What the GP is asked to do; empty means the letter says "None".
+    gp_actions: tuple[str, ...] = ()

@@ -22,7 +22,13 @@ from otvisit.models import (
     Team,
     Therapist,
 )
-from otvisit.models.vocabulary import EpisodeStatus, Funder, GoalStatus, ReferralStatus
+from otvisit.models.vocabulary import (
+    EpisodeStatus,
+    EquipmentStatus,
+    Funder,
+    GoalStatus,
+    ReferralStatus,
+)
 from otvisit.reports import content
 from otvisit.reports.referral_letter import ReferralDeclinedLetter
 from otvisit.reports.strategy_library import (
@@ -148,12 +154,13 @@ def programme_content(
         .order_by(ProgrammeStrategy.position, ProgrammeStrategy.created_at)
     ).all()
     goal_ids = {entry.goal_id for entry in entries if entry.goal_id}
-    goals = session.scalars(
+    # Only the goals the therapist linked a strategy to: no other goal is said to be
+    # worked on, and a programme with none is flagged before printing (preflight).
+    served = session.scalars(
         select(Goal)
-        .where(Goal.child_id == child.id, Goal.deleted.is_(False), Goal.status == GoalStatus.ACTIVE)
+        .where(Goal.id.in_(goal_ids), Goal.deleted.is_(False), Goal.status == GoalStatus.ACTIVE)
         .order_by(Goal.set_on, Goal.created_at)
     ).all()
-    served = [goal for goal in goals if goal.id in goal_ids] or list(goals)
     return content.HomeProgramme(
         child=child_summary(session, child),
         therapist=therapist_contact(session, child, signer_id),
@@ -173,6 +180,10 @@ def programme_content(
         setting=setting_contact(child),
         review_date=programme.review_on,
     )
+
+
+def _goal(goal: Goal) -> content.Goal:
+    return content.Goal(goal.id, goal.wording)
 
 
 def _measurement_label(name: str) -> str:
@@ -232,29 +243,17 @@ def progress_content(
                 baseline=attained.baseline,
                 current=attained.level if attained.rated_on is not None else None,
                 weight=attained.weight,
+                set_on=goal.set_on,
+                rated_on=attained.rated_on,
             )
         )
-    problems = session.scalars(
-        select(CopmProblem)
-        .where(CopmProblem.child_id == child.id, CopmProblem.deleted.is_(False))
-        .order_by(CopmProblem.baseline_on, CopmProblem.created_at)
-    ).all()
     return content.ProgressReport(
         child=child_summary(session, child),
         therapist=therapist_contact(session, child, signer_id),
         team=team_contact(session, child),
         report_date=today,
         goals=tuple(progress),
-        copm=tuple(
-            content.CopmScore(
-                problem.occupation,
-                problem.baseline_performance,
-                problem.baseline_satisfaction,
-                problem.reassessed_performance,
-                problem.reassessed_satisfaction,
-            )
-            for problem in problems
-        ),
+        copm=_copm(session, child.id),
         gas_t_score=score.t_score if score.rated_goals else None,
         assessments=tuple(child_assessments(session, child_id=child.id)),
     )
@@ -285,6 +284,16 @@ def discharge_content(
             Goal.child_id == child.id, Goal.deleted.is_(False), Goal.status == GoalStatus.ACHIEVED
         )
     ).all()
+    worked_on = session.scalars(
+        select(Goal)
+        .where(Goal.child_id == child.id, Goal.deleted.is_(False), Goal.episode_id == episode.id)
+        .order_by(Goal.set_on, Goal.created_at)
+    ).all()
+    try:
+        score = child_gas_score(session, child_id=child.id, episode_id=episode.id)
+        t_score = score.t_score if score.rated_goals else None
+    except ValidationError:  # no goals in this episode: the letter says they were not rated
+        t_score = None
     return content.DischargeLetter(
         child=child_summary(session, child),
         therapist=therapist_contact(session, child, signer_id or episode.discharged_by_id),
@@ -294,6 +303,53 @@ def discharge_content(
         reason_detail=episode.discharge_summary,
         achievements=tuple(achieved),
         copy_to=_copies(child, ("gp", "setting")) + _referrer_copy(session, episode.id),
+        discharged_on=episode.discharged_on,
+        referral_reason=episode.referral_reason,
+        worked_on=tuple(_goal(goal) for goal in worked_on),
+        gas_t_score=t_score,
+        copm=_copm(session, child.id),
+        equipment_left=_equipment_left(session, child.id),
+    )
+
+
+def _copm(session: Session, child_id: str) -> tuple[content.CopmScore, ...]:
+    problems = session.scalars(
+        select(CopmProblem)
+        .where(CopmProblem.child_id == child_id, CopmProblem.deleted.is_(False))
+        .order_by(CopmProblem.baseline_on, CopmProblem.created_at)
+    ).all()
+    return tuple(
+        content.CopmScore(
+            problem.occupation,
+            problem.baseline_performance,
+            problem.baseline_satisfaction,
+            problem.reassessed_performance,
+            problem.reassessed_satisfaction,
+            measured_on=problem.baseline_on,
+            remeasured_on=problem.reassessed_on,
+        )
+        for problem in problems
+    )
+
+
+def _equipment_left(session: Session, child_id: str) -> tuple[content.EquipmentInPlace, ...]:
+    """Delivered items stay with the child; whoever provides or funds them reviews them now."""
+    items = session.scalars(
+        select(EquipmentRecommendation)
+        .where(
+            EquipmentRecommendation.child_id == child_id,
+            EquipmentRecommendation.deleted.is_(False),
+            EquipmentRecommendation.status.in_(
+                (EquipmentStatus.DELIVERED, EquipmentStatus.REVIEWED)
+            ),
+        )
+        .order_by(EquipmentRecommendation.recommended_on, EquipmentRecommendation.created_at)
+    ).all()
+    return tuple(
+        content.EquipmentInPlace(
+            item.item, item.provider or FUNDER_WORDS[item.funder], item.review_on
+        )
+        for item in items
     )
 
 

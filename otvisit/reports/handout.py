@@ -16,6 +16,7 @@ from otvisit.reports.fonts import face
 from otvisit.reports.i18n import Language, load_language
 from otvisit.reports.pdfbuild import DocumentMeta, build_pdf
 from otvisit.reports.pictures import PictureFlowable
+from otvisit.reports.return_slip import return_slip
 from otvisit.reports.strategy_library import Strategy, StrategyLibrary, bundled_library
 from otvisit.reports.styles import LARGE_PRINT_BODY_PT, RULE, Stylesheet, stylesheet
 
@@ -287,8 +288,13 @@ def render_teacher_advice(
     library: StrategyLibrary | None = None,
     reproducible: bool = False,
 ) -> bytes:
-    """The same programme written for classroom and nursery staff."""
+    """The same programme written for classroom and nursery staff: always in English."""
     _check(programme)
+    if language != "en":
+        raise DocumentError(
+            "Advice for school or nursery staff is always in English; the family's "
+            "language is for the handout and family letters."
+        )
     lib = library or bundled_library()
     lang = load_language(language)
     sheet = stylesheet(large_print=large_print, script=lang.script)
@@ -318,6 +324,7 @@ def render_teacher_advice(
             phone=programme.therapist.phone or programme.team.phone,
         ),
         w.t("team_phone_line", phone=programme.team.phone),
+        *return_slip(w, programme),
     ]
     footer = f"{child.full_name} - NHS {child.nhs_number_display}"
     meta = _meta(lang, programme, "teacher_title", "teacher_subject", footer)

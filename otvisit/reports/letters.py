@@ -17,6 +17,7 @@ from otvisit.reports.common import (
     signature,
 )
 from otvisit.reports.content import DischargeLetter, EquipmentLetter
+from otvisit.reports.equipment_needs import missing_measurements
 from otvisit.reports.i18n import load_language
 from otvisit.reports.pdfbuild import DocumentMeta, build_pdf
 from otvisit.reports.styles import stylesheet
@@ -53,7 +54,7 @@ def render_equipment_letter(
     w = Writer(lang, sheet)
     child, setting = letter.child, letter.setting
     recipient: list[str] = []
-    missing = setting is None or not setting.contact_name
+    no_contact = setting is None or not setting.contact_name
     if setting is not None:
         recipient = [
             x
@@ -64,7 +65,7 @@ def render_equipment_letter(
     story: list[Flowable] = letter_head(
         w, team=letter.team, therapist=letter.therapist, recipient=recipient, date_text=dated
     )
-    if missing:
+    if no_contact:
         story.append(w.notice(lang.t("equipment_to_missing")))
     dear = setting.contact_name if setting and setting.contact_name else None
     story += [
@@ -86,10 +87,13 @@ def render_equipment_letter(
         w.p(letter.item, sheet.subheading),
         w.heading("measurements_heading"),
     ]
-    if letter.measurements:
+    missing = missing_measurements(letter.item, letter.measurements)
+    if letter.measurements or missing:
         width = content_width()
         rows = [[w.p(m.label, sheet.small), w.p(m.value, sheet.small)] for m in letter.measurements]
-        story.append(grid(rows, [width * 0.6, width * 0.4], lines=True))
+        rows += [[w.p(need, sheet.small), w.p(lang.t("measurement_missing"), sheet.small)]
+                 for need in missing]  # fmt: skip
+        story.append(grid(rows, [width * 0.45, width * 0.55], lines=True))
     else:
         story.append(w.t("measurements_none"))
     story += _section(w, "fitting_heading", letter.fitting_notes, "none_recorded")
@@ -98,6 +102,11 @@ def render_equipment_letter(
         w.heading("responsibility_heading"),
         w.t("funding_line", who=letter.funding_responsibility),
         w.t("provision_line", who=letter.provision_responsibility),
+        w.t(
+            "order_contact_line",
+            name=letter.therapist.name,
+            phone=letter.therapist.phone or letter.team.phone,
+        ),
     ]
     story += _section(
         w, "safety_heading", letter.safety_notes + letter.training_notes, "none_recorded"
@@ -127,43 +136,114 @@ _REASON_KEYS = {
 }
 
 
+def _outcomes(w: Writer, letter: DischargeLetter) -> list[Flowable]:
+    lang = w.lang
+    lines = []
+    if letter.gas_t_score is not None:
+        lines.append(lang.t("outcome_gas_line", score=f"{letter.gas_t_score:.0f}"))
+    elif letter.worked_on:
+        lines.append(lang.t("outcome_gas_missing"))
+    for copm in letter.copm:
+        values = {
+            "occupation": copm.occupation,
+            "p_before": copm.performance_before,
+            "s_before": copm.satisfaction_before,
+        }
+        if copm.performance_after is not None and copm.satisfaction_after is not None:
+            key = "outcome_copm_line"
+            values |= {"p_after": copm.performance_after, "s_after": copm.satisfaction_after}
+        else:
+            key = "outcome_copm_not_reassessed"
+        lines.append(lang.t(key, **values))
+    body = w.bullets(lines) if lines else [w.t("outcomes_none")]
+    return [w.heading("outcomes_heading"), *body]
+
+
+def _equipment_left(w: Writer, letter: DischargeLetter) -> list[Flowable]:
+    lines = [
+        w.lang.t(
+            "equipment_left_dated", item=e.item, who=e.reviewed_by, date=w.lang.date(e.review_date)
+        )
+        if e.review_date
+        else w.lang.t("equipment_left_line", item=e.item, who=e.reviewed_by)
+        for e in letter.equipment_left
+    ]
+    body = w.bullets(lines) if lines else [w.t("equipment_left_none")]
+    return [w.heading("equipment_left_heading"), *body]
+
+
+def _reason(w: Writer, letter: DischargeLetter) -> list[Flowable]:
+    """One reason: the recorded one in plain words, or the therapist's own words for 'other'."""
+    first_name = letter.child.first_name
+    if letter.reason is DischargeReason.OTHER and letter.reason_detail:
+        return [w.heading("reason_heading"), w.p(letter.reason_detail)]
+    out = [w.heading("reason_heading"), w.t(_REASON_KEYS[letter.reason], first_name=first_name)]
+    if letter.reason_detail:
+        out.append(w.p(letter.reason_detail))
+    return out
+
+
 def render_discharge_letter(
     letter: DischargeLetter,
     *,
     language: str = "en",
     large_print: bool = False,
     reproducible: bool = False,
+    english_copy_of: str | None = None,
 ) -> bytes:
-    """The discharge letter to the family, copied to the GP and school."""
-    check_all("discharge letter", (letter.reason_detail, *letter.achievements))
+    """The discharge letter to the family, copied to the GP and school.
+
+    ``english_copy_of`` names the family's language when this is the English copy
+    for the GP and school of a letter the family has in that language.
+    """
+    check_all(
+        "discharge letter",
+        (
+            letter.reason_detail,
+            letter.referral_reason,
+            *letter.achievements,
+            *letter.gp_actions,
+            *(g.wording for g in letter.worked_on),
+        ),
+    )
     lang = load_language(language)
     sheet = stylesheet(large_print=large_print, script=lang.script)
     w = Writer(lang, sheet)
     child, team = letter.child, letter.team
+    first_name = child.first_name
     recipient = [" and ".join(child.carers) if child.carers else "", *child.address]
     dated = lang.date(letter.letter_date)
     story: list[Flowable] = letter_head(
         w, team=team, therapist=letter.therapist, recipient=recipient, date_text=dated
     )
+    if english_copy_of:
+        story.append(w.notice(lang.t("english_copy_for", language=english_copy_of)))
     names = " and ".join(child.carers)
     story += [
         w.t("dear", names=names) if names else w.t("dear_family"),
         w.t("discharge_title", sheet.heading),
-        about_block(w, child),
-        w.t("discharge_intro", first_name=child.first_name, service=team.service_name),
-        w.heading("reason_heading"),
-        w.t(_REASON_KEYS[letter.reason], first_name=child.first_name),
+        about_block(w, child, home_address=True),
+        w.t("discharge_intro", first_name=first_name, service=team.service_name),
     ]
-    if letter.reason_detail:
-        story.append(w.p(letter.reason_detail))
+    if letter.discharged_on:
+        story.append(w.t("discharge_date_line", date=lang.date(letter.discharged_on)))
+    story += _reason(w, letter)
+    if letter.referral_reason:
+        story += [w.heading("referral_heading", first_name=first_name), w.p(letter.referral_reason)]
+    if letter.worked_on:
+        story += [w.heading("worked_on_heading"), *w.bullets([g.wording for g in letter.worked_on])]
     if letter.achievements:
         story += [
-            w.heading("achievements_heading", first_name=child.first_name),
+            w.heading("achievements_heading", first_name=first_name),
             *w.bullets(letter.achievements),
         ]
+    story += _outcomes(w, letter)
+    story += _equipment_left(w, letter)
     story += [
+        w.heading("gp_actions_heading"),
+        *(w.bullets(letter.gp_actions) if letter.gp_actions else [w.t("gp_actions_none")]),
         w.heading("needs_change_heading"),
-        w.t("needs_change_text", first_name=child.first_name),
+        w.t("needs_change_text", first_name=first_name),
         w.t("needs_change_call", phone=team.phone),
         w.heading("interpreter_heading"),
         w.notice(lang.t("interpreter_text")),

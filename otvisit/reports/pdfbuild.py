@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, SimpleDocTemplate
+from reportlab.platypus import Flowable, KeepTogether, SimpleDocTemplate
 from reportlab.platypus.doctemplate import LayoutError
 
 from otvisit.reports import styles
@@ -100,6 +100,28 @@ def _canvas_class(lang: Language, meta: DocumentMeta, sheet: styles.Stylesheet) 
     return NumberedCanvas
 
 
+def keep_headings(story: Sequence[Flowable]) -> list[Flowable]:
+    """Each heading (keepWithNext) with what follows it, even when that is a KeepTogether.
+
+    reportlab's own keepWithNext will not join a KeepTogether, so a heading before a
+    kept block (a strategy, a table) could end a page alone.
+    """
+    out: list[Flowable] = []
+    pending: list[Flowable] = []
+    for flowable in story:
+        if getattr(flowable, "keepWithNext", False):
+            flowable.keepWithNext = False
+            pending.append(flowable)
+            continue
+        if pending:
+            inner = flowable._content if isinstance(flowable, KeepTogether) else [flowable]
+            out.append(KeepTogether([*pending, *inner]))
+            pending = []
+        else:
+            out.append(flowable)
+    return out + pending
+
+
 def build_pdf(
     story: Sequence[Flowable],
     *,
@@ -128,7 +150,7 @@ def build_pdf(
         initialFontSize=sheet.body.size,
     )
     try:
-        doc.build(list(story), canvasmaker=_canvas_class(lang, meta, sheet))
+        doc.build(keep_headings(story), canvasmaker=_canvas_class(lang, meta, sheet))
     except LayoutError as exc:
         raise DocumentError(
             "Part of this document is too big to fit on a page (for example a very long "

@@ -15,7 +15,9 @@ from otvisit.models.base import agreed_order
 from otvisit.models.vocabulary import AuditAction
 from otvisit.reports import gather
 from otvisit.reports.i18n import available_languages
+from otvisit.reports.letters import render_discharge_letter
 from otvisit.reports.pdfbuild import write_pdf
+from otvisit.reports.preflight import PrintWarning, check_document
 from otvisit.reports.render import DocumentKind, render_document
 from otvisit.services.audit import record_access
 from otvisit.services.document_files import keep_pdf
@@ -31,6 +33,12 @@ TITLES = {
     DocumentKind.REFERRAL_DECLINED: "Referral declined letter",
 }
 
+
+#: Language names in English, for the note on the English copy of a family letter.
+LANGUAGE_NAMES = {
+    "ar": "Arabic", "bn": "Bengali", "es": "Spanish", "pl": "Polish", "pt": "Portuguese",
+    "ro": "Romanian", "so": "Somali", "tr": "Turkish", "ur": "Urdu",
+}  # fmt: skip
 
 #: Documents written for the family: these follow the family's written language.
 FAMILY_DOCUMENTS = frozenset({DocumentKind.HANDOUT, DocumentKind.DISCHARGE})
@@ -61,6 +69,10 @@ class RenderedDocument:
     large_print: bool
     source_id: str | None
     pdf: bytes
+    #: What the pre-print check found; the therapist sees these before printing or saving.
+    warnings: tuple[PrintWarning, ...] = ()
+    #: A family letter in another language: the English copy for the GP and school.
+    english_copy: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -70,6 +82,9 @@ class SavedDocument:
     title: str
     language: str
     large_print: bool
+    #: The English copy for the GP and school kept beside a family letter in another language.
+    english_copy_id: str | None = None
+    english_copy_file_name: str | None = None
 
 
 def family_language(child: Child) -> str:
@@ -145,9 +160,9 @@ def render_for_child(
 ) -> RenderedDocument:
     """The PDF of one document for one child (nothing saved, nothing recorded: a preview)."""
     child = get_live(session, Child, request.child_id, what="child")
-    language = request.language or (
-        family_language(child) if request.kind in FAMILY_DOCUMENTS else "en"
-    )
+    family = request.kind in FAMILY_DOCUMENTS
+    # Letters and advice for schools and GPs are in English whatever is asked.
+    language = (request.language or family_language(child)) if family else "en"
     if language not in available_languages():
         raise ValidationError(f"Documents are not available in the language '{language}' yet")
     large_print = wants_large_print(child) if request.large_print is None else request.large_print
@@ -164,6 +179,15 @@ def render_for_child(
         reproducible=reproducible,
         library=library,
     )
+    english_copy = None
+    if request.kind is DocumentKind.DISCHARGE and language != "en":
+        # The GP and school get their own English copy, never the family's Arabic one.
+        english_copy = render_discharge_letter(
+            data,
+            language="en",
+            reproducible=reproducible,
+            english_copy_of=LANGUAGE_NAMES.get(language, language),
+        )
     return RenderedDocument(
         request=request,
         title=f"{TITLES[request.kind]} for {child.display_name}",
@@ -171,6 +195,8 @@ def render_for_child(
         large_print=large_print,
         source_id=source_id,
         pdf=pdf,
+        warnings=check_document(data, today=today, library=library),
+        english_copy=english_copy,
     )
 
 
@@ -190,14 +216,62 @@ def save_rendered(
     All in the caller's transaction: the bytes, the PrintedDocument and the PRINT audit
     are kept together or not at all. Nothing is written to disk in the clear.
     """
-    digest = keep_pdf(
-        session, file_name=file_name, pdf=rendered.pdf, child_id=rendered.request.child_id
+    english_id = english_name = None
+    if rendered.english_copy is not None:
+        english_name = english_copy_name(file_name)
+        english = _keep(
+            session,
+            rendered,
+            file_name=english_name,
+            pdf=rendered.english_copy,
+            title=f"{rendered.title} (English copy for the GP and school)",
+            language="en",
+            actor_id=actor_id,
+        )
+        english_id = english.id
+    document = _keep(
+        session,
+        rendered,
+        file_name=file_name,
+        pdf=rendered.pdf,
+        title=rendered.title,
+        language=rendered.language,
+        actor_id=actor_id,
     )
+    return SavedDocument(
+        document_id=document.id,
+        file_name=file_name,
+        title=rendered.title,
+        language=rendered.language,
+        large_print=rendered.large_print,
+        english_copy_id=english_id,
+        english_copy_file_name=english_name,
+    )
+
+
+def english_copy_name(file_name: str) -> str:
+    """Where the English copy of a family letter is kept (and exported): ``<name>-en.pdf``."""
+    stem, dot, suffix = file_name.rpartition(".")
+    return f"{stem}-en.{suffix}" if dot else f"{file_name}-en"
+
+
+def _keep(
+    session: Session,
+    rendered: RenderedDocument,
+    *,
+    file_name: str,
+    pdf: bytes,
+    title: str,
+    language: str,
+    actor_id: str | None,
+) -> PrintedDocument:
+    """One PDF kept in the store, its PrintedDocument and the PRINT audit."""
+    digest = keep_pdf(session, file_name=file_name, pdf=pdf, child_id=rendered.request.child_id)
     document = PrintedDocument(
         child_id=rendered.request.child_id,
         kind=rendered.request.kind.value,
-        title=rendered.title,
-        language=rendered.language,
+        title=title,
+        language=language,
         large_print=rendered.large_print,
         made_by_id=actor_id,
         source_id=rendered.source_id,
@@ -213,16 +287,10 @@ def save_rendered(
         entity="printed_document",
         record_id=document.id,
         child_id=rendered.request.child_id,
-        detail=f"{rendered.request.kind.value} in {rendered.language}"
+        detail=f"{rendered.request.kind.value} in {language}"
         + (", large print" if rendered.large_print else ""),
     )
-    return SavedDocument(
-        document_id=document.id,
-        file_name=file_name,
-        title=rendered.title,
-        language=rendered.language,
-        large_print=rendered.large_print,
-    )
+    return document
 
 
 def make_document(

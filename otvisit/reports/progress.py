@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
-from reportlab.platypus import Flowable
+from reportlab.platypus import Flowable, KeepTogether
 
 from otvisit.reports import styles
 from otvisit.reports.assessments_section import assessments_flowables
@@ -14,11 +16,15 @@ from otvisit.reports.common import Writer, about_block, check_all, content_width
 from otvisit.reports.content import CopmScore, GoalProgress, ProgressReport
 from otvisit.reports.errors import DocumentError
 from otvisit.reports.fonts import face
-from otvisit.reports.i18n import load_language
+from otvisit.reports.i18n import Language, load_language
 from otvisit.reports.pdfbuild import DocumentMeta, build_pdf
 from otvisit.reports.styles import stylesheet
 
 COPM_IMPORTANT_CHANGE = 2
+
+
+def _on(lang: Language, day: date | None) -> str:
+    return f" ({lang.date(day)})" if day else ""
 
 
 def _level_text(goal: GoalProgress, score: int | None, not_rated: str) -> str:
@@ -42,13 +48,15 @@ def _gas(w: Writer, report: ProgressReport) -> list[Flowable]:
         not_rated = lang.t("gas_not_rated")
         out.append(
             w.p(
-                f"{lang.t('gas_baseline')}: {_level_text(goal, goal.baseline, not_rated)}",
+                f"{lang.t('gas_baseline')}{_on(lang, goal.set_on)}: "
+                f"{_level_text(goal, goal.baseline, not_rated)}",
                 sheet.small,
             )
         )
         out.append(
             w.p(
-                f"{lang.t('gas_current')}: {_level_text(goal, goal.current, not_rated)}",
+                f"{lang.t('gas_current')}{_on(lang, goal.rated_on)}: "
+                f"{_level_text(goal, goal.current, not_rated)}",
                 sheet.small,
             )
         )
@@ -84,8 +92,9 @@ def _copm(w: Writer, scores: tuple[CopmScore, ...]) -> list[Flowable]:
     for s in scores:
         pa = "-" if s.performance_after is None else str(s.performance_after)
         sa = "-" if s.satisfaction_after is None else str(s.satisfaction_after)
+        dates = " - ".join(lang.date(d) for d in (s.measured_on, s.remeasured_on) if d)
         cells = [
-            s.occupation,
+            f"{s.occupation} ({dates})" if dates else s.occupation,
             f"{s.performance_before} / {pa}",
             _change(s.performance_before, s.performance_after),
             f"{s.satisfaction_before} / {sa}",
@@ -93,8 +102,9 @@ def _copm(w: Writer, scores: tuple[CopmScore, ...]) -> list[Flowable]:
         ]
         rows.append([w.p(c, sheet.small) for c in cells])
     width = content_width()
-    out.append(grid(rows, [width * f for f in (0.32, 0.2, 0.14, 0.2, 0.14)], lines=True))
-    out.append(w.t("copm_marked", sheet.small))
+    table = grid(rows, [width * f for f in (0.32, 0.2, 0.14, 0.2, 0.14)], lines=True)
+    # The footnote explains the stars: it never sits on a page of its own.
+    out.append(KeepTogether([table, w.t("copm_marked", sheet.small)]))
     return out
 
 

@@ -11,6 +11,7 @@ from otvisit.reports.content import (
     CopmScore,
     CopyRecipient,
     DischargeLetter,
+    EquipmentInPlace,
     EquipmentLetter,
     GasLevel,
     Goal,
@@ -125,14 +126,28 @@ def progress_report() -> ProgressReport:
         team=team(),
         report_date=TODAY,
         goals=(
-            GoalProgress(g[0], _levels("Coat on"), baseline=-2, current=1),
-            GoalProgress(g[1], _levels("Cutting food"), baseline=-1, current=0),
+            GoalProgress(
+                g[0],
+                _levels("Coat on"),
+                baseline=-2,
+                current=1,
+                set_on=date(2026, 3, 2),
+                rated_on=date(2026, 11, 10),
+            ),
+            GoalProgress(
+                g[1],
+                _levels("Cutting food"),
+                baseline=-1,
+                current=0,
+                set_on=date(2026, 3, 2),
+                rated_on=date(2026, 11, 10),
+            ),
             GoalProgress(g[2], _levels("Writing name"), baseline=-2, current=-1, weight=2.0),
         ),
         copm=(
-            CopmScore("Putting on coat", 3, 2, 7, 8),
-            CopmScore("Using knife and fork", 4, 3, 5, 6),
-            CopmScore("Writing name", 2, 2, 4, 3),
+            CopmScore("Putting on coat", 3, 2, 7, 8, date(2026, 3, 2), date(2026, 11, 10)),
+            CopmScore("Using knife and fork", 4, 3, 5, 6, date(2026, 3, 2), date(2026, 11, 10)),
+            CopmScore("Writing name", 2, 2, 4, 3, date(2026, 3, 2), date(2026, 11, 10)),
         ),
         gas_t_score=gas_t_score([(1, 1.0), (0, 1.0), (-1, 2.0)]),
         summary="Sam has made good progress with dressing. Handwriting is still hard.",
@@ -188,6 +203,24 @@ def discharge_letter() -> DischargeLetter:
         achievements=(
             "Sam puts his coat on by himself.",
             "Sam cuts soft food with a knife and fork.",
+        ),
+        discharged_on=date(2026, 11, 20),
+        referral_reason=(
+            "Referred by the school SENCo: difficulty with dressing, cutlery and "
+            "handwriting, slumping on the classroom chair."
+        ),
+        worked_on=goals(),
+        gas_t_score=gas_t_score([(1, 1.0), (0, 1.0), (-1, 2.0)]),
+        copm=(
+            CopmScore("Putting on coat", 3, 2, 7, 8, date(2026, 3, 2), date(2026, 11, 10)),
+            CopmScore("Using knife and fork", 4, 3, 5, 6, date(2026, 3, 2), date(2026, 11, 10)),
+        ),
+        equipment_left=(
+            EquipmentInPlace(
+                "Height-adjustable classroom chair with footrest",
+                "Rosemary Primary School (SENCo checks the fit each term)",
+                date(2027, 3, 1),
+            ),
         ),
         copy_to=(
             CopyRecipient("Dr R Mensah, GP", ("Camberwell Surgery", "London SE5")),

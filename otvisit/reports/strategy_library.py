@@ -74,6 +74,9 @@ class Strategy:
     translations: Mapping[str, StrategyTranslation]
     how_often: str = ""
     picture: Picture | None = field(default=None, compare=False)
+    #: The table height this advice gives (e.g. "just above elbow height"), if any: two
+    #: strategies in one programme giving different heights are flagged before printing.
+    table_height: str | None = None
 
 
 @dataclass(frozen=True)
@@ -142,6 +145,7 @@ class StrategyEntry(_Model):
     summary: Text
     how_often: Text | None = None
     picture: Text | None = None
+    table_height: Text | None = None
     home_steps: Steps
     school_steps: Steps
     translations: dict[str, TranslationEntry] = {}
@@ -274,6 +278,7 @@ def _strategies_in(name: str, data: Mapping[str, Any], folder: Path | None) -> I
             translations=translations,
             how_often=entry.how_often or "",
             picture=_picture(folder, entry.id, entry.picture, where),
+            table_height=entry.table_height,
         )
 
 
@@ -380,4 +385,5 @@ def strategy_from_record(
         translations=found,
         how_often=bundled.how_often if bundled is not None and same_english else "",
         picture=bundled.picture if bundled is not None else None,
+        table_height=bundled.table_height if bundled is not None and same_english else None,
     )

@@ -45,6 +45,7 @@ class Run:
     font: str
     glyphs: str
     width: float
+    text: str = ""
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,10 @@ class Word:
     runs: tuple[Run, ...]
     rtl: bool
     text: str = ""
+    #: Drawn right against the next word, with no space (a stop moved left of a name).
+    joined: bool = False
+    #: What copy and search should read for this word, when not its own letters.
+    reads_as: str | None = None
 
     @property
     def width(self) -> float:
@@ -66,12 +71,12 @@ def _font_for(script: str, arabic_script: str, bold: bool) -> str:
 
 def _shape(text: str, font: str, size: float, script: str) -> Run:
     if script == "latin":
-        return Run(font, text, stringWidth(text, font, size))
+        return Run(font, text, stringWidth(text, font, size), text)
     shaped = shapeStr(text, font, size)
     if isinstance(shaped, ShapedStr):
         width = sum(sd.x_advance for sd in shaped.__shapeData__) * size / 1000
-        return Run(font, shaped, width)
-    return Run(font, shaped, stringWidth(text, font, size))
+        return Run(font, shaped, width, text)
+    return Run(font, shaped, stringWidth(text, font, size), text)
 
 
 def _scripts(word: str) -> list[str]:
@@ -149,7 +154,12 @@ def layout_lines(
 
 
 def visual_order(line: list[Word], rtl: bool) -> list[Word]:
-    """Order words for display; in RTL text, runs of LTR words (names, numbers) keep order."""
+    """Order words for display; in RTL text, runs of LTR words (names, numbers) keep order.
+
+    A full stop or comma ending such a run belongs to the right-to-left sentence
+    (rule N1/N2 of the UBA), so it is drawn on the run's left: "... 12." reads
+    right to left with the stop after the number.
+    """
     if not rtl:
         return list(line)
     segments: list[list[Word]] = []
@@ -158,7 +168,33 @@ def visual_order(line: list[Word], rtl: bool) -> list[Word]:
             segments[-1].append(word)
         else:
             segments.append([word])
+    for seg in segments:
+        if not seg[0].rtl:
+            stop, seg[-1] = _split_stop(seg[-1])
+            if stop is not None:
+                seg.insert(0, stop)
     return [w for seg in reversed(segments) for w in seg]
+
+
+def _split_stop(word: Word) -> tuple[Word | None, Word]:
+    """A left-to-right word's trailing stop, as its own word to draw left of the run."""
+    core = word.text.rstrip(_TRAILING)
+    if core == word.text or not core or len(word.runs) != 1 or word.runs[0].glyphs != word.text:
+        return None, word
+    run = word.runs[0]
+    tail = word.text[len(core) :]
+    per_point = stringWidth(word.text, run.font, 1) or 1.0
+    size = run.width / per_point
+    tail_width = float(stringWidth(tail, run.font, size))
+    # The stop is read with the word it ends ("10."), not where it stands on the page.
+    # The stop is read at the end of the word it ends ("10."), not where it stands: it
+    # shares one span with the word drawn after it, which reads as that word (draw_line).
+    stop = Word((Run(run.font, tail, tail_width, tail),), False, tail, joined=True)
+    core_run = Run(run.font, core, run.width - tail_width, core)
+    return stop, Word((core_run,), False, core, reads_as=word.text)
+
+
+_TRAILING = ".,:;!?،؛؟"
 
 
 def line_width(line: list[Word], size: float, bold: bool) -> float:
@@ -171,19 +207,101 @@ def draw_line(
 ) -> None:
     """Draw words (already in visual order) from ``x`` rightwards on baseline ``y``."""
     space = stringWidth(" ", face("latin", bold).name, size)
-    for word in words:
-        # Shaped glyphs of Arabic, Urdu and Bengali do not map back to the letters one by
+    spanned = False
+    for n, word in enumerate(words):
+        # Bengali glyphs (pre-base vowels, conjuncts) do not map back to the letters one by
         # one, so the logical word rides along as ActualText for copy, search and readers.
-        actual = _needs_actual_text(word.text)
-        if actual:
-            canvas._code.append(f"/Span <</ActualText {_pdf_text(word.text)}>> BDC")
+        # Arabic and Urdu glyphs do map back (as presentation forms) and extractors put
+        # right-to-left glyphs in logical order themselves; only ligatures and marks
+        # carry their own ActualText (see _draw_rtl_run).
+        # A number or name whose stop moved to its left (see visual_order) reads as written.
+        actual = word.reads_as is not None or (not word.rtl and _needs_actual_text(word.text))
+        if word.joined and n + 1 < len(words):
+            after = words[n + 1]
+            _begin_actual_text(canvas, after.text if after.reads_as is None else after.reads_as)
+            spanned = True
+        elif actual and not spanned:
+            _begin_actual_text(canvas, word.text if word.reads_as is None else word.reads_as)
         for run in word.runs:
             canvas.setFont(run.font, size)
-            canvas.drawString(x, y, run.glyphs)
+            if word.rtl and isinstance(run.glyphs, ShapedStr) and run.text:
+                _draw_rtl_run(canvas, run, x, y, size)
+            else:
+                canvas.drawString(x, y, run.glyphs)
             x += run.width
-        if actual:
+        if spanned and not word.joined:
             canvas._code.append("EMC")
-        x += space
+            spanned = False
+        elif actual and not word.joined:
+            canvas._code.append("EMC")
+        x += 0 if word.joined else space
+
+
+def _begin_actual_text(canvas: Canvas, text: str) -> None:
+    canvas._code.append(f"/Span <</ActualText {_pdf_text(text)}>> BDC")
+
+
+def _is_odd_glyph(char: str, advance: float) -> bool:
+    """A glyph whose own code does not stand for its letters: a ligature or a mark."""
+    return 0xE000 <= ord(char) <= 0xF8FF or advance == 0
+
+
+def _is_mark(char: str, advance: float) -> bool:
+    return advance == 0 and unicodedata.category(char) == "Mn"
+
+
+def _glyph_groups(run: Run) -> list[tuple[int, int, str | None]]:
+    """Slices of a right-to-left run: (start, end, None) plain, or one glyph and its letters.
+
+    A ligature part (its glyph has a private code) or a mark (no advance) gets the
+    letters of its own cluster as ActualText, one glyph at a time: extractors read
+    a span's letters in different orders (poppler visual, pdfium logical), so a
+    span holds one letter wherever it can.
+    """
+    data = run.glyphs.__shapeData__  # type: ignore[attr-defined]
+    starts = sorted({d.cluster for d in data})
+    ends = {a: b for a, b in zip(starts, [*starts[1:], len(run.text)], strict=True)}
+    groups: list[tuple[int, int, str | None]] = []
+    i, n = 0, len(data)
+    while i < n:
+        if _is_mark(run.glyphs[i], data[i].x_advance) and i + 1 < n:
+            # A mark and its base (drawn after it) in one span, logical order: both
+            # extractors keep a span's letters as given when one of them is a mark.
+            groups.append((i + 1, i + 2, None))
+            groups.append((i, i + 1, None))
+            i += 2
+            continue
+        if _is_odd_glyph(run.glyphs[i], data[i].x_advance):
+            groups.append((i, i + 1, run.text[data[i].cluster : ends[data[i].cluster]]))
+            i += 1
+            continue
+        j = i
+        while j < n and not _is_odd_glyph(run.glyphs[j], data[j].x_advance):
+            j += 1
+        groups.append((i, j, None))
+        i = j
+    return groups
+
+
+def _draw_rtl_run(canvas: Canvas, run: Run, x: float, y: float, size: float) -> None:
+    glyphs = run.glyphs
+    data = glyphs.__shapeData__  # type: ignore[attr-defined]
+    lefts = [x]
+    for d in data:
+        lefts.append(lefts[-1] + d.x_advance * size / 1000)
+    if "Nastaliq" in run.font:
+        # Nastaliq cascades a word's glyphs on many heights, so the word goes as one
+        # span in logical order: right for pdfium; poppler still reverses it.
+        _begin_actual_text(canvas, run.text)
+        canvas.drawString(x, y, glyphs)
+        canvas._code.append("EMC")
+        return
+    for start, end, letters in _glyph_groups(run):
+        if letters is not None:
+            _begin_actual_text(canvas, letters)
+        canvas.drawString(lefts[start], y, glyphs[start:end])
+        if letters is not None:
+            canvas._code.append("EMC")
 
 
 def _needs_actual_text(text: str) -> bool:

@@ -261,13 +261,20 @@ def _plans(
         review_on=on + timedelta(days=42),
         this_week="Practise one strategy each day after school.",
     )
-    for position, slug in enumerate(b.rng.sample(slugs, min(len(slugs), b.rng.randint(2, 4)))):
+    # A strategy serves the goal of its own area (a coat strategy for the coat goal),
+    # never a goal picked at random: the handout says which goal each one helps.
+    ids = {goal_id for goal_id, _ in goals}
+    area_goal = {row["area"]: row["id"] for row in b.rows[Goal] if row["id"] in ids}
+    matching = [s for s in slugs if any(s.startswith(a + "-") for a in area_goal)]
+    chosen = b.rng.sample(matching or slugs, min(len(matching or slugs), b.rng.randint(2, 4)))
+    for position, slug in enumerate(chosen):
+        area = next((a for a in area_goal if slug.startswith(a + "-")), None)
         b.add(
             ProgrammeStrategy,
             child_id=child_id,
             programme_id=programme,
             strategy_slug=slug,
-            goal_id=b.pick(goals)[0],
+            goal_id=area_goal[area] if area else None,
             position=position,
             how_often="Every day",
         )

@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
@@ -154,6 +155,8 @@ class PdfPreview(QDialog):
             self.choices.changed.connect(lambda: printer.redraw(self))
             top.addWidget(self.choices)
         top.addStretch(1)
+        if shown.rendered is not None and shown.rendered.english_copy is not None:
+            top.addWidget(QLabel("An English copy for the GP and school prints with it."))
         top.addWidget(self.state)
         buttons = QDialogButtonBox()
         self.print_button = buttons.addButton("&Print…", QDialogButtonBox.ButtonRole.ActionRole)
@@ -162,8 +165,9 @@ class PdfPreview(QDialog):
         )
         buttons.addButton(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
-        self.print_button.clicked.connect(self.open_print_dialog)
-        self.save_button.clicked.connect(self.open_save_dialog)
+        self.print_button.clicked.connect(lambda: self.check_first(self.open_print_dialog))
+        self.save_button.clicked.connect(lambda: self.check_first(self.open_save_dialog))
+        self.warnings: QMessageBox | None = None
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.view)
@@ -190,6 +194,26 @@ class PdfPreview(QDialog):
 
     def page_count(self) -> int:
         return self.document.pageCount()
+
+    def check_first(self, then: Any) -> None:
+        """Show what the pre-print check found (Print anyway / Go back), else go straight on."""
+        rendered = self.shown.rendered
+        found = rendered.warnings if rendered is not None else ()
+        if not found:
+            then()
+            return
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("Before you print")
+        box.setText(f"Please check {len(found)} thing{'s' if len(found) > 1 else ''} first:")
+        box.setInformativeText("\n\n".join(f"• {w.message}" for w in found))
+        box.setAccessibleName("Things to check before printing")
+        anyway = box.addButton("&Print anyway", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("&Go back", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(anyway)
+        box.buttonClicked.connect(lambda button: then() if button is anyway else None)
+        self.warnings = box
+        box.open()
 
     def open_print_dialog(self) -> None:
         """The system's print dialog, window-modal and never blocking; printing starts on OK.
@@ -218,8 +242,14 @@ class PdfPreview(QDialog):
         """
         shown, printers = self.shown, self.printer
 
+        copies = (
+            ()
+            if shown.rendered is None or shown.rendered.english_copy is None
+            else (shown.rendered.english_copy,)
+        )
+
         def paint() -> bool:
-            return paint_pdf(shown.pdf, printer)
+            return paint_pdf(shown.pdf, printer, *copies)
 
         def done(started: bool) -> None:
             if started:
@@ -247,9 +277,10 @@ class PdfPreview(QDialog):
 PRINT_DPI = 300
 
 
-def paint_pdf(pdf: bytes, printer: Any) -> bool:
-    """Paint every page of a PDF onto a printer (any thread); False if it could not start.
+def paint_pdf(pdf: bytes, printer: Any, *more: bytes) -> bool:
+    """Paint every page of one or more PDFs onto a printer (any thread); False if it cannot start.
 
+    ``more`` follow in the same print job: the English copy of a family letter for the GP.
     The documents carry their own margins, so each page is painted on the whole sheet,
     as large as fits with its proportions kept (an A4 letter on Letter paper is scaled,
     never cropped). Pages are rendered at no more than PRINT_DPI: 300 dpi keeps 14 pt
@@ -259,38 +290,46 @@ def paint_pdf(pdf: bytes, printer: Any) -> bool:
     from PySide6.QtPdf import QPdfDocument
     from PySide6.QtPrintSupport import QPrinter
 
-    buffer = QBuffer()
-    buffer.setData(QByteArray(pdf))
-    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-    document = QPdfDocument()
-    document.load(buffer)
+    documents = []
+    for data in (pdf, *more):
+        buffer = QBuffer()
+        buffer.setData(QByteArray(data))
+        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        document = QPdfDocument()
+        document.load(buffer)
+        documents.append((document, buffer))
     printer.setFullPage(True)
     painter = QPainter()
-    if document.pageCount() == 0 or not painter.begin(printer):
-        document.close()
+    if documents[0][0].pageCount() == 0 or not painter.begin(printer):
+        for document, _ in documents:
+            document.close()
         return False
+    first = True
     try:
         sheet = printer.paperRect(QPrinter.Unit.DevicePixel)
         dots_per_point = printer.resolution() / 72
-        for page in range(document.pageCount()):
-            if page:
-                printer.newPage()
-            points = document.pagePointSize(page)
-            fit = min(
-                sheet.width() / (points.width() * dots_per_point),
-                sheet.height() / (points.height() * dots_per_point),
-            )
-            width = points.width() * dots_per_point * fit
-            height = points.height() * dots_per_point * fit
-            target = QRectF((sheet.width() - width) / 2, (sheet.height() - height) / 2,
-                            width, height)  # fmt: skip
-            render_dpi = min(PRINT_DPI, printer.resolution()) * fit
-            size = QSize(round(points.width() * render_dpi / 72),
-                         round(points.height() * render_dpi / 72))  # fmt: skip
-            painter.drawImage(target, document.render(page, size))
+        for document, _ in documents:
+            for page in range(document.pageCount()):
+                if not first:
+                    printer.newPage()
+                first = False
+                points = document.pagePointSize(page)
+                fit = min(
+                    sheet.width() / (points.width() * dots_per_point),
+                    sheet.height() / (points.height() * dots_per_point),
+                )
+                width = points.width() * dots_per_point * fit
+                height = points.height() * dots_per_point * fit
+                target = QRectF((sheet.width() - width) / 2, (sheet.height() - height) / 2,
+                                width, height)  # fmt: skip
+                render_dpi = min(PRINT_DPI, printer.resolution()) * fit
+                size = QSize(round(points.width() * render_dpi / 72),
+                             round(points.height() * render_dpi / 72))  # fmt: skip
+                painter.drawImage(target, document.render(page, size))
     finally:
         painter.end()
-        document.close()
+        for document, _ in documents:
+            document.close()
     return True
 
 

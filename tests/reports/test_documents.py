@@ -96,8 +96,8 @@ def test_equipment_letter_has_nhs_letter_parts() -> None:
         "Functional need",
         "Seat height 31 cm",
         "Alternatives already tried",
-        "Funding: School",
-        "Providing and fitting",
+        "Who pays: School",
+        "Who orders and fits it",
         "Safety and training",
         "I will review this equipment by 1 March 2027.",
         "Priya Shah",
@@ -116,9 +116,9 @@ def test_progress_report_gas_copm_and_vector_chart() -> None:
     assert expected is not None
     assert f"GAS T-score: {expected:.1f}" in text
     assert "+2 Coat on: manages every day and helps a friend." in text
-    assert "Baseline: -2: Coat on: needs full help every time." in text
-    assert "Putting on coat 3 / 7 +4 * 2 / 8 +6 *" in text
-    assert "Using knife and fork 4 / 5 +1 3 / 6 +3 *" in text
+    assert "Baseline (2 March 2026): -2: Coat on: needs full help every time." in text
+    assert "Putting on coat (2 March 3 / 7 +4 * 2 / 8 +6 *" in text  # dates wrap in the cell
+    assert "Using knife and fork (2 4 / 5 +1 3 / 6 +3 *" in text
     assert "Goal 1" in text and "GAS level" in text  # chart labels are text, not an image
     assert not any(p.images for p in pdfcheck.reader(pdf).pages)
 

@@ -141,3 +141,42 @@ def test_unknown_language_is_refused(store: Store) -> None:
             render_for_child(
                 session, DocumentRequest(DocumentKind.HANDOUT, child.id, language="xx"), today=TODAY
             )
+
+
+def test_arabic_discharge_letter_comes_with_an_english_copy_for_the_gp(store: Store) -> None:
+    with store.transaction() as session:
+        child = _visit(session, written_language="ar")
+        episode = factories.make_episode(session, child=child, referral_reason="Slumps on chair")
+        episodes.discharge_episode(
+            session, episode_id=episode.id, reason=DischargeReason.GOALS_MET,
+            summary="Sam now dresses for school by himself.", discharged_on=TODAY,
+        )  # fmt: skip
+        saved = make_document(
+            session, DocumentRequest(DocumentKind.DISCHARGE, child.id), today=TODAY
+        )
+        kept = session.scalars(select(PrintedDocument).order_by(PrintedDocument.language)).all()
+        assert saved.language == "ar" and saved.english_copy_file_name is not None
+        family_pdf = read_pdf(session, saved.file_name)
+        english_pdf = read_pdf(session, saved.english_copy_file_name)
+    assert family_pdf is not None and english_pdf is not None  # both kept in the store
+    family = pdfcheck.flat(family_pdf)
+    english = pdfcheck.flat(english_pdf)
+    assert "English copy for the GP and school. The family has this letter in Arabic." in english
+    assert "Dear " in english and "Date of discharge: 24 November 2026" in english
+    assert "Why Sam was referred Slumps on chair" in english
+    assert not any("\u0600" <= ch <= "\u06ff" for ch in english)  # no Arabic for the GP
+    assert any("\u0600" <= ch <= "\u06ff" for ch in family)
+    assert [(d.language, d.file_name) for d in kept] == [
+        ("ar", saved.file_name),
+        ("en", saved.english_copy_file_name),
+    ]
+
+
+def test_school_documents_are_english_whatever_language_is_asked(store: Store) -> None:
+    with store.transaction() as session:
+        child = _visit(session, written_language="ar")
+        for kind in (DocumentKind.TEACHER, DocumentKind.EQUIPMENT):
+            rendered = render_for_child(
+                session, DocumentRequest(kind, child.id, language="ar"), today=TODAY
+            )
+            assert rendered.language == "en" and rendered.english_copy is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QAbstractButton, QFileDialog, QMessageBox
 from sqlalchemy import select
 
 from otvisit.models import AuditEvent, Episode, PrintedDocument
@@ -107,3 +109,71 @@ def test_no_discharge_letter_before_discharge(visit: Visit) -> None:
     visit.settle()
     assert visit.window.printer.preview is None
     assert "has not been discharged" in visit.window.messages.label.text()
+
+
+def _button(box: QMessageBox, text: str) -> QAbstractButton:
+    return next(b for b in box.buttons() if b.text().replace("&", "") == text)
+
+
+def test_warnings_before_saving_go_back_or_save_anyway(visit: Visit) -> None:
+    from tests.ui.driver import type_into
+
+    find_and_open(visit, "sam")
+    equipment = visit.window.record.equipment
+    open_section(visit, equipment)
+    type_into(equipment.item, "Height-adjustable chair with footrest")
+    type_into(equipment.need, "Feet do not reach the floor; he slumps when writing.")
+    equipment.measure["seat_height"].setValue(31)
+    QTest.mouseClick(equipment.recommend_button, Qt.MouseButton.LeftButton)
+    visit.settle()
+    QTest.mouseClick(equipment.letter_button, Qt.MouseButton.LeftButton)
+    preview = _preview(visit)
+
+    QTest.mouseClick(preview.save_button, Qt.MouseButton.LeftButton)
+    box = preview.warnings
+    assert box is not None and box.isVisible()
+    listed = box.informativeText()
+    assert "no safety or training notes" in listed and "no fitting notes" in listed
+    assert "Seat depth, Footplate height, Table height, Backrest height" in listed
+    QTest.mouseClick(_button(box, "Go back"), Qt.MouseButton.LeftButton)
+    visit.settle()
+    assert not preview.findChildren(QFileDialog)  # went back: nothing asked, nothing kept
+
+    QTest.mouseClick(preview.save_button, Qt.MouseButton.LeftButton)
+    box = preview.warnings
+    assert box is not None and box.isVisible()
+    QTest.mouseClick(_button(box, "Print anyway"), Qt.MouseButton.LeftButton)
+    visit.settle()
+    dialogs = [d for d in preview.findChildren(QFileDialog) if d.isVisible()]
+    assert len(dialogs) == 1  # on to choosing where to save
+    dialogs[0].reject()
+    preview.close()
+
+
+def test_arabic_discharge_letter_prints_with_its_english_copy(visit: Visit, tmp_path: Path) -> None:
+    store = visit.window.context.runner.store
+    with store.transaction() as session:
+        episode = session.scalars(
+            select(Episode.id).where(Episode.child_id == visit.seeded.amira)
+        ).one()
+        episodes.discharge_episode(
+            session, episode_id=episode, reason=DischargeReason.GOALS_MET,
+            summary="Amira dresses herself now.",
+        )  # fmt: skip
+    find_and_open(visit, "amira")
+    discharge = visit.window.record.discharge
+    open_section(visit, discharge)
+    QTest.mouseClick(discharge.letter_button, Qt.MouseButton.LeftButton)
+    preview = _preview(visit)
+    rendered = preview.shown.rendered
+    assert rendered is not None and rendered.language == "ar"
+    assert rendered.english_copy is not None
+    family = len(PdfReader(io.BytesIO(rendered.pdf)).pages)
+    english = len(PdfReader(io.BytesIO(rendered.english_copy)).pages)
+    printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)  # quick: pages are only counted
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    preview.print_to(printer)
+    visit.settle()
+    assert len(PdfReader(tmp_path / "printed.pdf").pages) == family + english
+    preview.close()
