@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -76,23 +75,6 @@ class CaseloadFilter:
     interpreter_only: bool = False
     include_discharged: bool = False
     setting: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class TodayAppointment:
-    """An appointment on the day list, with what the therapist needs to know before leaving."""
-
-    appointment_id: str
-    child_id: str
-    child_name: str
-    starts_at: datetime
-    duration_minutes: int
-    kind: str
-    place: str
-    interpreter_booked: bool
-    interpreter_language: str
-    status: str
-    disrupted: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,48 +224,6 @@ def filter_caseload(rows: list[CaseloadRow], criteria: CaseloadFilter) -> list[C
     return [row for row in rows if matches(row, criteria)]
 
 
-def local_day_bounds(day: date, zone: ZoneInfo | None = None) -> tuple[datetime, datetime]:
-    """The UTC instants a local calendar day starts and ends (appointments are stored in UTC)."""
-    tz = zone or datetime.now().astimezone().tzinfo
-    start = datetime.combine(day, time.min, tzinfo=tz)
-    return start.astimezone(UTC), (start + timedelta(days=1)).astimezone(UTC)
-
-
-def todays_appointments(
-    session: Session, *, day: date, therapist_id: str | None = None
-) -> list[TodayAppointment]:
-    """The appointments on one local day, earliest first, with the child's name and interpreter."""
-    start, end = local_day_bounds(day)
-    query = (
-        select(Appointment, Child)
-        .join(Child, Child.id == Appointment.child_id)
-        .where(
-            Appointment.deleted.is_(False),
-            Appointment.starts_at >= start,
-            Appointment.starts_at < end,
-        )
-        .order_by(Appointment.starts_at)
-    )
-    if therapist_id:
-        query = query.where(Appointment.therapist_id == therapist_id)
-    return [
-        TodayAppointment(
-            appointment_id=appointment.id,
-            child_id=child.id,
-            child_name=child.display_name,
-            starts_at=appointment.starts_at,
-            duration_minutes=appointment.duration_minutes,
-            kind=appointment.kind.value,
-            place=appointment.place.value,
-            interpreter_booked=appointment.interpreter_booked,
-            interpreter_language=appointment.interpreter_language or child.interpreter_language,
-            status=appointment.status.value,
-            disrupted=appointment.disrupted,
-        )
-        for appointment, child in session.execute(query)
-    ]
-
-
 def child_summary(session: Session, *, child_id: str) -> ChildSummary:
     """The overview of one child: contacts, language and interpreter, setting, GP, episode."""
     child = session.get(Child, child_id)
@@ -417,22 +357,6 @@ def is_empty(session: Session) -> bool:
 
 
 @dataclass(frozen=True, slots=True)
-class AppointmentView:
-    appointment_id: str
-    starts_at: datetime
-    duration_minutes: int
-    kind: str
-    place: str
-    status: str
-    reschedule_count: int
-    interpreter_booked: bool
-    interpreter_language: str
-    disrupted: bool
-    family_contacted: bool
-    notes: str
-
-
-@dataclass(frozen=True, slots=True)
 class GoalView:
     goal_id: str
     wording: str
@@ -501,32 +425,6 @@ class EquipmentView:
     status: str
     recommended_on: date
     measurements: dict[str, float]
-
-
-def child_appointments(session: Session, *, child_id: str) -> list[AppointmentView]:
-    """The child's appointments, newest first."""
-    rows = session.scalars(
-        select(Appointment)
-        .where(Appointment.child_id == child_id, Appointment.deleted.is_(False))
-        .order_by(Appointment.starts_at.desc())
-    )
-    return [
-        AppointmentView(
-            a.id,
-            a.starts_at,
-            a.duration_minutes,
-            a.kind.value,
-            a.place.value,
-            a.status.value,
-            a.reschedule_count,
-            a.interpreter_booked,
-            a.interpreter_language,
-            a.disrupted,
-            a.family_contacted,
-            a.notes,
-        )
-        for a in rows
-    ]
 
 
 def child_goals(session: Session, *, child_id: str) -> list[GoalView]:

@@ -7,14 +7,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from pytestqt.modeltest import ModelTester
 
-from otvisit.services.caseload import (
-    AppointmentView,
-    CaseloadFilter,
-    CaseloadRow,
-    GoalView,
-    NoteView,
-    TodayAppointment,
-)
+from otvisit.services.appointment_views import AppointmentView
+from otvisit.services.caseload import CaseloadFilter, CaseloadRow, GoalView, NoteView
+from otvisit.services.today import TodayAppointment
 from otvisit.ui.caseload.models import CaseloadModel, TodayModel
 from otvisit.ui.child.appointment_model import AppointmentsModel
 from otvisit.ui.child.goal_model import GoalsModel

@@ -8,7 +8,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
 
-from otvisit.services.caseload import CaseloadFilter, CaseloadRow, TodayAppointment, matches
+from otvisit.services.caseload import CaseloadFilter, CaseloadRow, matches
+from otvisit.services.today import TodayAppointment
 from otvisit.ui.rows_model import RowsModel
 from otvisit.ui.text import age_text, local_time, place_text, when_text
 

@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from otvisit.services import caseload
-from otvisit.services.caseload import CaseloadFilter, CaseloadRow, TodayAppointment
+from otvisit.services.caseload import CaseloadFilter, CaseloadRow
+from otvisit.services.today import TodayAppointment, todays_appointments
 from otvisit.ui.caseload.models import CHILD_ID_ROLE, CaseloadModel, TodayModel
 from otvisit.ui.context import AppContext
 
@@ -118,7 +119,7 @@ class CaseloadView(QWidget):
         me = self.context.me_id
         self.context.runner.read(caseload.list_caseload, done=self._show_rows, owner=self)
         self.context.runner.read(
-            lambda session: caseload.todays_appointments(session, day=today, therapist_id=me),
+            lambda session: todays_appointments(session, day=today, therapist_id=me),
             done=self._show_today,
             owner=self,
         )

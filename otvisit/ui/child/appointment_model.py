@@ -6,7 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from otvisit.services.caseload import AppointmentView
+from otvisit.services.appointment_views import AppointmentView
 from otvisit.ui.rows_model import RowsModel
 from otvisit.ui.text import label, place_text, when_text
 

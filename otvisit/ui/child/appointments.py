@@ -26,8 +26,8 @@ from sqlalchemy.orm import Session
 from otvisit.models.vocabulary import AppointmentType, DischargeReason, Place
 from otvisit.services import appointments as appointment_service
 from otvisit.services import caseload, disruption
+from otvisit.services.appointment_views import AppointmentView
 from otvisit.services.appointments import DidNotAttendOutcome
-from otvisit.services.caseload import AppointmentView
 from otvisit.ui.child.appointment_model import AppointmentsModel
 from otvisit.ui.child.section import Section
 from otvisit.ui.child.stash import FormStash
