@@ -48,9 +48,10 @@ def test_record_models(qtmodeltester: ModelTester) -> None:
     qtmodeltester.check(today)
     appointments = AppointmentsModel()
     appointments.set_rows([AppointmentView("a", NOW, 45, "initial", "home", "booked", 1, True,
-                                           "Arabic", True, False, "")])  # fmt: skip
+                                           "Arabic", True, False, "", "t", "Jo Adebayo")])  # fmt: skip
     qtmodeltester.check(appointments)
-    assert appointments.index(0, 4).data() == "1 of 2"
+    assert appointments.index(0, 3).data() == "Jo Adebayo"
+    assert appointments.index(0, 5).data() == "1 of 2"
     goals = GoalsModel()
     goals.set_rows([GoalView("g", "Coat on", "dressing", date(2026, 9, 1), "active",
                              ("a", "b", "c", "d", "e"), -1, 1.0, None)])  # fmt: skip

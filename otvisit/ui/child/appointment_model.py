@@ -12,7 +12,7 @@ from otvisit.ui.text import label, place_text, when_text
 
 
 class AppointmentsModel(RowsModel[AppointmentView]):
-    COLUMNS = ("When", "Type", "Where", "Status", "Moved", "Interpreter", "Disruption")
+    COLUMNS = ("When", "Type", "Where", "With", "Status", "Moved", "Interpreter", "Disruption")
 
     def cell(self, appointment: AppointmentView, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -27,6 +27,7 @@ class AppointmentsModel(RowsModel[AppointmentView]):
             f"{when_text(a.starts_at)} ({a.duration_minutes} min)",
             label(a.kind),
             place_text(a.place),
+            a.therapist_name,
             label(a.status),
             f"{a.reschedule_count} of 2" if a.reschedule_count else "",
             f"Booked: {a.interpreter_language}" if a.interpreter_booked else "",

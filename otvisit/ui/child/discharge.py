@@ -28,7 +28,7 @@ from otvisit.ui.text import day_text, label
 
 
 class DischargeSection(Section):
-    title = "Disc&harge"
+    title = "Dis&charge"
 
     def __init__(
         self,
@@ -46,7 +46,7 @@ class DischargeSection(Section):
         self.proposal = QGroupBox("Discharge proposed")
         self.proposal_text = QLabel()
         self.proposal_text.setWordWrap(True)
-        self.confirm_button = QPushButton("&Confirm discharge")
+        self.confirm_button = QPushButton("Conf&irm discharge")
         self.keep_button = QPushButton("&Keep open")
         proposal_buttons = QHBoxLayout()
         proposal_buttons.addWidget(self.confirm_button)
@@ -64,10 +64,10 @@ class DischargeSection(Section):
         self.summary_edit = QPlainTextEdit()
         self.summary_edit.setAccessibleName("Discharge summary")
         self.summary_edit.setTabChangesFocus(True)
-        self.discharge_button = QPushButton("&Discharge")
+        self.discharge_button = QPushButton("Di&scharge")
         form = QFormLayout(self.form)
         form.addRow("&Reason", self.reason)
-        form.addRow("&Summary", self.summary_edit)
+        form.addRow("S&ummary", self.summary_edit)
         form.addRow("", self.discharge_button)
 
         self.letter_button = QPushButton("Discharge &letter…")

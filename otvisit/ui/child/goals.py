@@ -126,18 +126,18 @@ class GoalsSection(Section):
         self.weight = QDoubleSpinBox()
         self.weight.setRange(0.1, 10)
         self.weight.setValue(1.0)
-        self.add_button = QPushButton("&Add goal")
+        self.add_button = QPushButton("Add goa&l")
         form_box = QGroupBox("New goal")
         form = QFormLayout(form_box)
-        form.addRow("Goal in the &family's words", self.wording)
-        form.addRow("A&rea", self.area)
+        form.addRow("Goal in the family's &words", self.wording)
+        form.addRow("Area", self.area)
         for level in LEVELS:
             edit = QLineEdit()
             edit.setAccessibleName(f"GAS level {level:+d}")
             self.level_edits[level] = edit
             form.addRow(LEVEL_WORDS[level], edit)
         form.addRow("&Baseline", self.baseline)
-        form.addRow("&Weight", self.weight)
+        form.addRow("Weigh&t", self.weight)
         form.addRow("", self.add_button)
 
         # COPM
@@ -150,11 +150,11 @@ class GoalsSection(Section):
         for spin, name in ((self.performance, "Performance"), (self.satisfaction, "Satisfaction")):
             spin.setRange(1, 10)
             spin.setAccessibleName(name)
-        self.copm_button = QPushButton("Add &COPM problem")
+        self.copm_button = QPushButton("Add COPM &problem")
         copm_form = QFormLayout(copm_box)
         copm_form.addRow(self.copm_summary)
-        copm_form.addRow("&Occupation", self.occupation)
-        copm_form.addRow("&Performance (1–10)", self.performance)
+        copm_form.addRow("Occ&upation", self.occupation)
+        copm_form.addRow("Performance (1–10)", self.performance)
         copm_form.addRow("&Satisfaction (1–10)", self.satisfaction)
         copm_form.addRow("", self.copm_button)
 

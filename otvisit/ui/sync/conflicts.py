@@ -57,7 +57,7 @@ class ConflictsDialog(QDialog):
         self.merged.setTabChangesFocus(True)
         self.mine_button = QPushButton("Keep &mine")
         self.theirs_button = QPushButton("Take &theirs")
-        self.merge_button = QPushButton("Save &merged")
+        self.merge_button = QPushButton("Save merge&d")
         self.feedback = QLabel()
         self.feedback.setWordWrap(True)
 
