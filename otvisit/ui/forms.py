@@ -52,6 +52,7 @@ class FormDialog(QDialog):
         self.warnings.setAccessibleName("Warnings")
         self.warnings.setStyleSheet("QLabel { background: #fff4d6; padding: 4px; }")
         self.warnings.hide()
+        self.warning_lines: list[str] = []
         layout.addWidget(self.warnings)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -82,6 +83,7 @@ class FormDialog(QDialog):
 
     def warn(self, lines: list[str]) -> None:
         """Show what the therapist should know before confirming (an empty list hides it)."""
+        self.warning_lines = list(lines)
         self.warnings.setText("<br>".join(f"⚠ {escape(line)}" for line in lines))
         self.warnings.setVisible(bool(lines))
 

@@ -48,7 +48,8 @@ def test_record_models(qtmodeltester: ModelTester) -> None:
     qtmodeltester.check(today)
     appointments = AppointmentsModel()
     appointments.set_rows([AppointmentView("a", NOW, 45, "initial", "home", "booked", 1, True,
-                                           "Arabic", True, False, "", "t", "Jo Adebayo")])  # fmt: skip
+                                           "Arabic", True, False, "", "t",
+                                           "Jo Adebayo")])  # fmt: skip
     qtmodeltester.check(appointments)
     assert appointments.index(0, 3).data() == "Jo Adebayo"
     assert appointments.index(0, 5).data() == "1 of 2"

@@ -79,6 +79,7 @@ class AppointmentsSection(Section):
         self.model = AppointmentsModel(self)
         #: The child's interpreter need and the team's therapists, for the booking form.
         self.choices: BookingChoices | None = None
+        self.choices_for: str | None = None
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setAccessibleName("Appointments")
@@ -126,7 +127,12 @@ class AppointmentsSection(Section):
 
     def _show(self, data: tuple[list[AppointmentView], BookingChoices]) -> None:
         rows, self.choices = data
+        self.choices_for = self.child_id
         self.model.set_rows(rows)
+        dialog = self.dialog
+        if dialog is not None and dialog.isVisible() and getattr(dialog, "unfilled", False):
+            self._fill_booking_choices(dialog)  # Ctrl+B before the section had loaded
+            self._check_booking(dialog)
         self.shown()
 
     def reopen(self, form: FormStash) -> FormDialog | None:
@@ -209,9 +215,11 @@ class AppointmentsSection(Section):
         """The signed-in therapist by default (so it is on her Today list), and the child's
         interpreter need ticked in their language; the therapist may change either."""
         choices, me = self.choices, self.context.me_id
-        if choices is None:
+        dialog.unfilled = choices is None or self.choices_for != self.child_id
+        if dialog.unfilled:
             dialog.language.setEnabled(False)
             return
+        assert choices is not None
         for therapist_id, name in choices.therapists:
             dialog.therapist.addItem(name, therapist_id)
         default = me if me in {t for t, _ in choices.therapists} else choices.therapist_id
@@ -261,7 +269,7 @@ class AppointmentsSection(Section):
         therapist_id = dialog.therapist.currentData()
         interpreter = dialog.interpreter.isChecked()
         language = dialog.language.text().strip() if interpreter else ""
-        warned = dialog.warnings.text() if dialog.warnings.isVisible() else ""
+        warned = " ".join(dialog.warning_lines)
 
         def book(session: Session) -> str:
             return appointment_service.book_appointment(
@@ -277,9 +285,7 @@ class AppointmentsSection(Section):
                 actor_id=me,
             )
 
-        booked = "Appointment booked."
-        if warned:
-            booked += " Note: " + " ".join(line.removeprefix("⚠ ") for line in warned.split("<br>"))
+        booked = f"Appointment booked. Note: {warned}" if warned else "Appointment booked."
         self._write(book, booked)
 
     # --- reschedule, attended, cancel ------------------------------------------------------------
