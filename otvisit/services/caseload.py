@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
@@ -14,7 +15,6 @@ from otvisit.models import (
     Carer,
     Child,
     Episode,
-    EquipmentRecommendation,
     GasRating,
     Goal,
     HomeProgramme,
@@ -32,6 +32,8 @@ from otvisit.models.vocabulary import AppointmentStatus, EpisodeStatus
 from otvisit.services.errors import NotFound, ValidationError
 from otvisit.services.nhs_number import format_nhs_number
 
+#: What people put between the digits of an NHS number (spaces, dashes, dots, slashes).
+NHS_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212./_]+")
 #: SyncSetting keys naming who is signed in: the sync login's user (JSON), or a bare id.
 SIGNED_IN_USER_KEY = "user"
 SIGNED_IN_KEY = "therapist_id"
@@ -213,9 +215,9 @@ def matches(row: CaseloadRow, criteria: CaseloadFilter) -> bool:
     text = criteria.text.strip().lower()
     if not text:
         return True
-    digits = text.replace(" ", "")
+    digits = NHS_SEPARATORS.sub("", text)
     if digits.isdigit():
-        # NHS numbers are typed with or without the 3-3-4 spaces.
+        # NHS numbers are typed with any separator: 943 476 5919, 943-476-5919, 943.476.5919.
         return digits in row.nhs_number
     return all(word in row.search_text for word in text.split())
 
@@ -417,16 +419,6 @@ class ProgrammeView:
     review_on: date | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class EquipmentView:
-    recommendation_id: str
-    item: str
-    setting: str
-    status: str
-    recommended_on: date
-    measurements: dict[str, float]
-
-
 def child_goals(session: Session, *, child_id: str) -> list[GoalView]:
     """The child's goals in the order they were set, with each one's latest GAS rating."""
     goals = session.scalars(
@@ -540,21 +532,3 @@ def child_programme(session: Session, *, child_id: str) -> ProgrammeView | None:
         tuple((e.id, e.strategy_slug, e.goal_id) for e in entries),
         programme.review_on,
     )
-
-
-def child_equipment(session: Session, *, child_id: str) -> list[EquipmentView]:
-    """The child's equipment recommendations, newest first."""
-    rows = session.scalars(
-        select(EquipmentRecommendation)
-        .where(
-            EquipmentRecommendation.child_id == child_id,
-            EquipmentRecommendation.deleted.is_(False),
-        )
-        .order_by(EquipmentRecommendation.recommended_on.desc())
-    )
-    return [
-        EquipmentView(
-            r.id, r.item, r.setting.value, r.status.value, r.recommended_on, dict(r.measurements)
-        )
-        for r in rows
-    ]

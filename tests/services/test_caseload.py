@@ -66,7 +66,10 @@ def test_search_matches_nhs_number_with_or_without_spaces(store: Store, seeded: 
     amira = next(row for row in rows if row.name == "Amira Haddad")
     spaced = amira.nhs_display
     assert " " in spaced
-    for typed in (amira.nhs_number, spaced, spaced[:7]):
+    digits = amira.nhs_number
+    dashed = f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"
+    others = (dashed, dashed.replace("-", "."), dashed.replace("-", " / "), f" {dashed}\t")
+    for typed in (amira.nhs_number, spaced, spaced[:7], *others, dashed.replace("-", "–")):
         assert _names(caseload.filter_caseload(rows, CaseloadFilter(text=typed))) == [
             "Amira Haddad"
         ]

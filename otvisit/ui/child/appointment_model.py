@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 
 from otvisit.services.appointment_views import AppointmentView
 from otvisit.ui.rows_model import RowsModel
-from otvisit.ui.text import label, place_text, when_text
+from otvisit.ui.text import label, language_name, place_text, when_text
 
 
 class AppointmentsModel(RowsModel[AppointmentView]):
@@ -30,6 +30,6 @@ class AppointmentsModel(RowsModel[AppointmentView]):
             a.therapist_name,
             label(a.status),
             f"{a.reschedule_count} of 2" if a.reschedule_count else "",
-            f"Booked: {a.interpreter_language}" if a.interpreter_booked else "",
+            f"Booked: {language_name(a.interpreter_language)}" if a.interpreter_booked else "",
             disruption,
         )

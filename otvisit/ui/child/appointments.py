@@ -427,7 +427,7 @@ class AppointmentsSection(Section):
             self,
             "Service disruption",
             lambda: self._disrupt(day, dialog),
-            intro=f"Flag every appointment on {day:%A %d %B} so that families are contacted.",
+            intro=f"Flag every appointment on {day:%A %d %B %Y} so that families are contacted.",
             ok_text="Flag the day",
             name="disruption",
             key=chosen.appointment_id,

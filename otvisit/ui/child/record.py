@@ -26,6 +26,7 @@ from otvisit.ui.child.stash import SectionStash
 from otvisit.ui.context import AppContext
 from otvisit.ui.messages import MessageBar
 from otvisit.ui.printing import Printer
+from otvisit.ui.text import language_name
 
 
 class ChildRecordView(QWidget):
@@ -150,7 +151,7 @@ class ChildRecordView(QWidget):
 
     def _show_header(self, summary: ChildSummary) -> None:
         interpreter = (
-            f" · <b>◆ Interpreter: {summary.interpreter_language or 'needed'}</b>"
+            f" · <b>◆ Interpreter: {language_name(summary.interpreter_language) or 'needed'}</b>"
             if summary.interpreter_needed
             else ""
         )

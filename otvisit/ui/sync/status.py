@@ -33,7 +33,7 @@ def ago(moment: datetime | None, now: datetime | None = None) -> str:
         return "just now"
     if seconds < 3600:
         return f"{seconds // 60} min ago"
-    return moment.astimezone().strftime("%d %b %H:%M")
+    return moment.astimezone().strftime("%d %b %Y %H:%M")
 
 
 NO_SERVER = (
