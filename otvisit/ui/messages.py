@@ -1,7 +1,7 @@
 """A calm message strip at the top of the window instead of pop-up error boxes.
 
-Its room is always kept (two lines of text), so a message appearing never pushes the
-window's content down; a message longer than that makes it grow, once.
+Its room is always kept (a line of text), so a message appearing never pushes the window's
+content down; only a message too long for one line makes it grow.
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ class MessageBar(QFrame):
         super().changeEvent(event)
 
     def _reserve_room(self) -> None:
-        lines = self.fontMetrics().lineSpacing() * 2
+        lines = self.fontMetrics().lineSpacing()
         margins = self.contentsMargins().top() + self.contentsMargins().bottom()
         self.setMinimumHeight(max(lines, self.close_button.sizeHint().height()) + margins + 4)
 

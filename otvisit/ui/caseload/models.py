@@ -27,6 +27,7 @@ CASELOAD_COLUMNS = (
     "Status",
 )
 INTERPRETER_COLUMN = 1
+NAME_COLUMN, AGE_COLUMN, SCHOOL_COLUMN, STATUS_COLUMN = 0, 3, 4, 7
 
 
 class CaseloadModel(QAbstractTableModel):

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -49,6 +50,9 @@ LEVEL_WORDS = {
 def level_combo(name: str) -> QComboBox:
     combo = QComboBox()
     combo.setAccessibleName(name)
+    # Narrow enough for 150 % text at 1366 pixels; the list opens as wide as its words.
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(12)
     for level in LEVELS:
         combo.addItem(LEVEL_WORDS[level], level)
     return combo
@@ -116,6 +120,7 @@ class GoalsSection(Section):
         self.table.setTabKeyNavigation(False)
         self.t_score = QLabel()
         self.t_score.setAccessibleName("GAS T-score")
+        self.t_score.setWordWrap(True)
         self.rating = level_combo("Level reached")
         self.rate_button = QPushButton("&Rate")
         rate_row = QHBoxLayout()
@@ -163,6 +168,9 @@ class GoalsSection(Section):
         self.copm_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.copm_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.copm_table.verticalHeader().hide()
+        self.copm_table.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
         self.copm_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.copm_table.setTabKeyNavigation(False)
         self.occupation = QLineEdit()
@@ -174,33 +182,38 @@ class GoalsSection(Section):
         self.performance = rating_spin("Performance")
         self.satisfaction = rating_spin("Satisfaction")
         self.copm_button = QPushButton("Add COPM &problem")
-        new_problem = QHBoxLayout()
-        for caption, widget in (
-            ("Occ&upation", self.occupation),
-            ("&Importance", self.importance),
-            ("Performance", self.performance),
-            ("Satisfaction", self.satisfaction),
-        ):
-            caption_label = QLabel(caption)
-            caption_label.setBuddy(widget)
-            new_problem.addWidget(caption_label)
-            new_problem.addWidget(widget, 2 if widget is self.occupation else 0)
-        new_problem.addWidget(self.copm_button)
         self.again_performance = rating_spin("Performance at re-assessment")
         self.again_satisfaction = rating_spin("Satisfaction at re-assessment")
         self.reassess_button = QPushButton("&Save re-assessment")
-        again = QHBoxLayout()
-        again.addWidget(QLabel("Re-assessment of the chosen problem: performance"))
-        again.addWidget(self.again_performance)
-        again.addWidget(QLabel("satisfaction"))
-        again.addWidget(self.again_satisfaction)
-        again.addWidget(self.reassess_button)
-        again.addStretch(1)
+        # A grid of short rows, so the section fits a 1366-pixel screen at 150 % text.
+        copm_grid = QGridLayout()
+        for row, cells in enumerate(
+            (
+                (("Occ&upation", self.occupation), ("&Importance", self.importance), None),
+                (
+                    ("Performance", self.performance),
+                    ("Satisfaction", self.satisfaction),
+                    self.copm_button,
+                ),
+                (
+                    ("Re-assessed", self.again_performance),
+                    ("Satisfaction", self.again_satisfaction),
+                    self.reassess_button,
+                ),
+            )
+        ):
+            for pair, (caption, widget) in enumerate(cells[:2]):
+                caption_label = QLabel(caption)
+                caption_label.setBuddy(widget)
+                copm_grid.addWidget(caption_label, row, pair * 2)
+                copm_grid.addWidget(widget, row, pair * 2 + 1)
+            if cells[2] is not None:
+                copm_grid.addWidget(cells[2], row, 4)
+        copm_grid.setColumnStretch(1, 1)
         copm_layout = QVBoxLayout(copm_box)
         copm_layout.addWidget(self.copm_summary)
         copm_layout.addWidget(self.copm_table)
-        copm_layout.addLayout(new_problem)
-        copm_layout.addLayout(again)
+        copm_layout.addLayout(copm_grid)
 
         left = QWidget()
         left_layout = QVBoxLayout(left)

@@ -47,6 +47,7 @@ class ChildRecordView(QWidget):
         self.child_id: str | None = None
         self.header = QLabel()
         self.header.setAccessibleName("Child")
+        self.header.setWordWrap(True)  # a long name and school wrap rather than widen the window
         self.back_button = QPushButton("← Caseload")
         self.back_button.setToolTip("Esc or Alt+Left")
         self.back_button.clicked.connect(self.back)
