@@ -167,7 +167,8 @@ class EquipmentSection(Section):
         splitter = QSplitter()
         splitter.addWidget(left)
         splitter.addWidget(scroll)
-        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(0, 2)  # room for the chosen recommendation's details
+        splitter.setStretchFactor(1, 3)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
         self.forms["recommendation"] = {
