@@ -1,6 +1,9 @@
 """Take the README's screenshots from the real app on the demo caseload (run under Xvfb).
 
+At a laptop's 1366×768, once at the system's text size and once at 150 % (View → Text size):
+
 xvfb-run -a -s "-screen 0 1600x1000x24" python docs/screenshots/take.py
+xvfb-run -a -s "-screen 0 1600x1000x24" python docs/screenshots/take.py --text-size 150
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent
+from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QEvent, QTime
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 from sqlalchemy import func, select
@@ -25,9 +28,9 @@ from otvisit.models import (
     SessionNote,
     SyncConflict,
 )
-from otvisit.services.unlock import set_unlock_password
 from otvisit.ui.app import App
 from otvisit.ui.main_window import MainWindow
+from otvisit.ui.window_settings import TEXT_SIZES
 
 HERE = Path(__file__).resolve().parent
 
@@ -44,9 +47,14 @@ def wait(window: MainWindow, until: Callable[[], bool] | None = None, timeout: f
     raise TimeoutError("the app did not settle")
 
 
+SUFFIX = ""
+
+
 def save(widget: QWidget, name: str) -> None:
-    widget.grab().save(str(HERE / name))
-    print("saved", name)
+    stem, dot, ext = name.rpartition(".")
+    named = f"{stem}{SUFFIX}{dot}{ext}"
+    widget.grab().save(str(HERE / named))
+    print("saved", named, widget.width(), "x", widget.height())
 
 
 def pick_child(window: MainWindow) -> tuple[str, str]:
@@ -85,17 +93,32 @@ def add_conflicts(window: MainWindow, child_id: str) -> None:
 
 
 def main() -> int:
+    global SUFFIX
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--text-size", type=int, default=100, choices=TEXT_SIZES)
+    options = parser.parse_args()
+    SUFFIX = "" if options.text_size == 100 else f"-{options.text_size}"
     os.environ.setdefault("OTVISIT_INSECURE_KEY_FILE", "1")
     qt_app = QApplication.instance() or QApplication(sys.argv[:1])
     with tempfile.TemporaryDirectory(prefix="otvisit-shots-") as folder:
         app = App(argparse.Namespace(data_dir=folder, profile="demo"))
         window = app.open("demo")
-        window.resize(1360, 820)
-        wait(window, lambda: window.caseload.model.total() > 0)
+        window.set_text_size(options.text_size)
+        window.resize(1366, 768)
+        wait(window, lambda: window.caseload.model.total() > 0, timeout=300)
+        window.statusBar().clearMessage()
         window.messages.hide()
         window.caseload.scope.setCurrentIndex(1)
         wait(window)
         save(window, "caseload.png")
+
+        window.lock()  # no unlock password yet: the first lock asks for one
+        wait(window, lambda: window.locker.page.new_password.isVisible())
+        save(window, "first-lock.png")
+        window.locker.page.new_password.setText("made-up demo password")
+        window.locker.page.repeat_password.setText("made-up demo password")
+        window.locker.page.set_button.click()
+        wait(window, lambda: not window.locker.locked)
 
         child_id, note_id = pick_child(window)
         add_conflicts(window, child_id)
@@ -109,6 +132,16 @@ def main() -> int:
         wait(window)
         save(window, "child-goals.png")
 
+        record.open_section(record.appointments)
+        wait(window)
+        dialog = record.appointments.open_book()
+        assert dialog is not None
+        boxing_day = QDateTime(QDate(2026, 12, 28), QTime(10, 0))
+        dialog.when.setDateTime(boxing_day)
+        wait(window, lambda: dialog.warnings.isVisible())
+        save(dialog, "booking.png")
+        dialog.reject()
+
         record.open_section(record.notes)
         wait(window)
         record.notes.open_note(record.notes.model.row_at(record.notes.model.row_of(note_id)))
@@ -117,11 +150,12 @@ def main() -> int:
 
         record.open_section(record.equipment)
         wait(window)
+        save(window, "equipment.png")
         record.equipment.preview_letter()
         wait(window, lambda: window.printer.preview is not None)
         preview = window.printer.preview
         assert preview is not None
-        preview.resize(820, 900)
+        preview.resize(820, 760)
         wait(window, lambda: preview.page_count() > 0)
         save(preview, "equipment-letter-preview.png")
         window.printer.close_preview()
@@ -138,8 +172,6 @@ def main() -> int:
         save(conflicts, "sync-conflicts.png")
         conflicts.close()
 
-        with window.context.runner.store.transaction() as session:
-            set_unlock_password(session, password="made-up demo password")
         window.lock()
         wait(window, lambda: window.locker.page.password.isVisible())
         save(window, "lock-screen.png")

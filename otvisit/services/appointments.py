@@ -70,6 +70,11 @@ def _check_duration(minutes: object) -> int:
     return minutes
 
 
+def _whole_minute(moment: datetime, *, what: str) -> datetime:
+    """Appointments are booked in whole minutes: the clock's seconds never reach the diary."""
+    return check_moment(moment, what=what).replace(second=0, microsecond=0)
+
+
 def _booked(session: Session, appointment_id: str, doing: str) -> Appointment:
     appointment = get_live(session, Appointment, appointment_id, what="appointment")
     if appointment.status is not AppointmentStatus.BOOKED:
@@ -100,7 +105,7 @@ def book_appointment(
     the caller says otherwise (the service offers an interpreter for every appointment).
     """
     child = get_live(session, Child, child_id, what="child")
-    check_moment(starts_at, what="the appointment time")
+    starts_at = _whole_minute(starts_at, what="the appointment time")
     kind = _enum(AppointmentType, kind, "appointment type")
     place = _enum(Place, place, "place")
     minutes = _check_duration(duration_minutes)
@@ -160,7 +165,7 @@ def reschedule_appointment(
     (e.g. around a strike day) does not.
     """
     appointment = _booked(session, appointment_id, "rescheduled")
-    check_moment(new_starts_at, what="the new appointment time")
+    new_starts_at = _whole_minute(new_starts_at, what="the new appointment time")
     if new_starts_at == appointment.starts_at:
         raise ValidationError("The new time is the same as the current one")
     if by_family and appointment.reschedule_count >= FAMILY_RESCHEDULES_ALLOWED:

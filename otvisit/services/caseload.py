@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -15,7 +15,6 @@ from otvisit.models import (
     Carer,
     Child,
     Episode,
-    EquipmentRecommendation,
     GasRating,
     Goal,
     HomeProgramme,
@@ -33,6 +32,8 @@ from otvisit.models.vocabulary import AppointmentStatus, EpisodeStatus
 from otvisit.services.errors import NotFound, ValidationError
 from otvisit.services.nhs_number import format_nhs_number
 
+#: What people put between the digits of an NHS number (spaces, dashes, dots, slashes).
+NHS_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212./_]+")
 #: SyncSetting keys naming who is signed in: the sync login's user (JSON), or a bare id.
 SIGNED_IN_USER_KEY = "user"
 SIGNED_IN_KEY = "therapist_id"
@@ -76,23 +77,6 @@ class CaseloadFilter:
     interpreter_only: bool = False
     include_discharged: bool = False
     setting: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class TodayAppointment:
-    """An appointment on the day list, with what the therapist needs to know before leaving."""
-
-    appointment_id: str
-    child_id: str
-    child_name: str
-    starts_at: datetime
-    duration_minutes: int
-    kind: str
-    place: str
-    interpreter_booked: bool
-    interpreter_language: str
-    status: str
-    disrupted: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,57 +215,15 @@ def matches(row: CaseloadRow, criteria: CaseloadFilter) -> bool:
     text = criteria.text.strip().lower()
     if not text:
         return True
-    digits = text.replace(" ", "")
+    digits = NHS_SEPARATORS.sub("", text)
     if digits.isdigit():
-        # NHS numbers are typed with or without the 3-3-4 spaces.
+        # NHS numbers are typed with any separator: 943 476 5919, 943-476-5919, 943.476.5919.
         return digits in row.nhs_number
     return all(word in row.search_text for word in text.split())
 
 
 def filter_caseload(rows: list[CaseloadRow], criteria: CaseloadFilter) -> list[CaseloadRow]:
     return [row for row in rows if matches(row, criteria)]
-
-
-def local_day_bounds(day: date, zone: ZoneInfo | None = None) -> tuple[datetime, datetime]:
-    """The UTC instants a local calendar day starts and ends (appointments are stored in UTC)."""
-    tz = zone or datetime.now().astimezone().tzinfo
-    start = datetime.combine(day, time.min, tzinfo=tz)
-    return start.astimezone(UTC), (start + timedelta(days=1)).astimezone(UTC)
-
-
-def todays_appointments(
-    session: Session, *, day: date, therapist_id: str | None = None
-) -> list[TodayAppointment]:
-    """The appointments on one local day, earliest first, with the child's name and interpreter."""
-    start, end = local_day_bounds(day)
-    query = (
-        select(Appointment, Child)
-        .join(Child, Child.id == Appointment.child_id)
-        .where(
-            Appointment.deleted.is_(False),
-            Appointment.starts_at >= start,
-            Appointment.starts_at < end,
-        )
-        .order_by(Appointment.starts_at)
-    )
-    if therapist_id:
-        query = query.where(Appointment.therapist_id == therapist_id)
-    return [
-        TodayAppointment(
-            appointment_id=appointment.id,
-            child_id=child.id,
-            child_name=child.display_name,
-            starts_at=appointment.starts_at,
-            duration_minutes=appointment.duration_minutes,
-            kind=appointment.kind.value,
-            place=appointment.place.value,
-            interpreter_booked=appointment.interpreter_booked,
-            interpreter_language=appointment.interpreter_language or child.interpreter_language,
-            status=appointment.status.value,
-            disrupted=appointment.disrupted,
-        )
-        for appointment, child in session.execute(query)
-    ]
 
 
 def child_summary(session: Session, *, child_id: str) -> ChildSummary:
@@ -417,22 +359,6 @@ def is_empty(session: Session) -> bool:
 
 
 @dataclass(frozen=True, slots=True)
-class AppointmentView:
-    appointment_id: str
-    starts_at: datetime
-    duration_minutes: int
-    kind: str
-    place: str
-    status: str
-    reschedule_count: int
-    interpreter_booked: bool
-    interpreter_language: str
-    disrupted: bool
-    family_contacted: bool
-    notes: str
-
-
-@dataclass(frozen=True, slots=True)
 class GoalView:
     goal_id: str
     wording: str
@@ -491,42 +417,6 @@ class ProgrammeView:
     #: (entry id, strategy slug, goal id) in printed order.
     entries: tuple[tuple[str, str, str | None], ...]
     review_on: date | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class EquipmentView:
-    recommendation_id: str
-    item: str
-    setting: str
-    status: str
-    recommended_on: date
-    measurements: dict[str, float]
-
-
-def child_appointments(session: Session, *, child_id: str) -> list[AppointmentView]:
-    """The child's appointments, newest first."""
-    rows = session.scalars(
-        select(Appointment)
-        .where(Appointment.child_id == child_id, Appointment.deleted.is_(False))
-        .order_by(Appointment.starts_at.desc())
-    )
-    return [
-        AppointmentView(
-            a.id,
-            a.starts_at,
-            a.duration_minutes,
-            a.kind.value,
-            a.place.value,
-            a.status.value,
-            a.reschedule_count,
-            a.interpreter_booked,
-            a.interpreter_language,
-            a.disrupted,
-            a.family_contacted,
-            a.notes,
-        )
-        for a in rows
-    ]
 
 
 def child_goals(session: Session, *, child_id: str) -> list[GoalView]:
@@ -642,21 +532,3 @@ def child_programme(session: Session, *, child_id: str) -> ProgrammeView | None:
         tuple((e.id, e.strategy_slug, e.goal_id) for e in entries),
         programme.review_on,
     )
-
-
-def child_equipment(session: Session, *, child_id: str) -> list[EquipmentView]:
-    """The child's equipment recommendations, newest first."""
-    rows = session.scalars(
-        select(EquipmentRecommendation)
-        .where(
-            EquipmentRecommendation.child_id == child_id,
-            EquipmentRecommendation.deleted.is_(False),
-        )
-        .order_by(EquipmentRecommendation.recommended_on.desc())
-    )
-    return [
-        EquipmentView(
-            r.id, r.item, r.setting.value, r.status.value, r.recommended_on, dict(r.measurements)
-        )
-        for r in rows
-    ]

@@ -59,9 +59,8 @@ def _attendees(value: object) -> list[dict[str, str]]:
             "role": str(role),
             "name": optional_text(person.get("name", ""), what="the name", max_length=200),
         }
+        # A draft may name the interpreter before the language: signing asks for it.
         language = optional_text(person.get("language", ""), what="the language", max_length=40)
-        if role == "interpreter" and not language:
-            raise ValidationError("Please say which language the interpreter spoke")
         if language:
             entry["language"] = language
         cleaned.append(entry)
@@ -228,6 +227,11 @@ def sign_note(
     note = _editable(session, note_id, actor_id)
     if not note.body.strip():
         raise ValidationError("An empty note cannot be signed: write what was done first")
+    if any(
+        person.get("role") == "interpreter" and not person.get("language")
+        for person in note.attendees or ()
+    ):
+        raise ValidationError("Please say which language the interpreter spoke")
     note.signed_at = now or utcnow()
     note.signed_by_id = actor_id
     record_change(session, actor_id=actor_id, record=note, detail="signed")

@@ -22,6 +22,7 @@ from otvisit.ui.collector import GuiThreadCollector
 from otvisit.ui.context import AppContext
 from otvisit.ui.main_window import MainWindow
 from otvisit.ui.tasks import TaskRunner
+from otvisit.ui.window_settings import WindowSettings, apply_text_size
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +66,7 @@ class App(QObject):
             lock_after_ms=state.lock_after_minutes * 60_000,
         )
         label = "demo caseload (made-up children)" if profile.is_demo else ""
-        window = MainWindow(context, profile_label=label)
+        window = MainWindow(context, profile_label=label, settings=WindowSettings(profile.root))
         window.demo_wanted.connect(self.open_demo)
         context.changes.setParent(runner)  # goes with the runner, on the GUI thread
         self._replace(window, store, runner)
@@ -106,6 +107,7 @@ class App(QObject):
     def close(self) -> None:
         _discard(self.window, self.store, self.runner)
         self.window, self.store, self.runner = None, None, None
+        apply_text_size(100)  # the next profile opened in this process starts from its own
 
 
 def _discard(window: MainWindow | None, store: Store | None, runner: TaskRunner | None) -> None:

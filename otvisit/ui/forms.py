@@ -1,8 +1,13 @@
-"""Small form dialogs that open without blocking (window-modal), so nothing waits on them."""
+"""Small form dialogs that open without blocking (window-modal), so nothing waits on them.
+
+A dialog opens with the keyboard in its first field, never on the default button: a space
+typed into a date must not press Book.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from html import escape
 
 from PySide6.QtWidgets import (
     QDialog,
@@ -41,6 +46,14 @@ class FormDialog(QDialog):
             text.setWordWrap(True)
             layout.addWidget(text)
         layout.addLayout(self.form)
+        #: Warnings about what is typed (a clash, a bank holiday): shown, never blocking.
+        self.warnings = QLabel()
+        self.warnings.setWordWrap(True)
+        self.warnings.setAccessibleName("Warnings")
+        self.warnings.setStyleSheet("QLabel { background: #fff4d6; padding: 4px; }")
+        self.warnings.hide()
+        self.warning_lines: list[str] = []
+        layout.addWidget(self.warnings)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -58,6 +71,21 @@ class FormDialog(QDialog):
         self.fields[caption.replace("&", "")] = field
         self.form.addRow(caption, field)
         return field
+
+    def open(self) -> None:
+        super().open()
+        self.focus_first_field()
+
+    def focus_first_field(self) -> None:
+        first = next(iter(self.fields.values()), None)
+        if first is not None:
+            first.setFocus()
+
+    def warn(self, lines: list[str]) -> None:
+        """Show what the therapist should know before confirming (an empty list hides it)."""
+        self.warning_lines = list(lines)
+        self.warnings.setText("<br>".join(f"⚠ {escape(line)}" for line in lines))
+        self.warnings.setVisible(bool(lines))
 
     def confirm(self) -> None:
         """Press OK (what Enter does); used by keyboard users and tests alike."""

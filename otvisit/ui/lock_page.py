@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -78,16 +79,22 @@ class LockPage(QWidget):
         self.forms.addWidget(unlock)
         self.forms.addWidget(choose)
         self.unlock_form, self.choose_form = unlock, choose
-        box = QWidget()
-        box.setMaximumWidth(box.fontMetrics().averageCharWidth() * 70)
-        box_layout = QVBoxLayout(box)
+        # A fixed width (from the font) lets the wrapped words take their full height: with
+        # only a maximum, the box was squashed to its narrow size hint at 1366×768.
+        self.box = QWidget()
+        box_layout = QVBoxLayout(self.box)
         box_layout.addWidget(self.heading)
         box_layout.addWidget(self.forms)
         box_layout.addWidget(self.feedback)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.box)
+        row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addStretch(1)
-        layout.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addLayout(row)
         layout.addStretch(2)
+        self._fit_box()
 
         self._wait = QTimer(self)
         self._wait.setInterval(1000)
@@ -97,6 +104,15 @@ class LockPage(QWidget):
         self.password.returnPressed.connect(self._unlock)
         self.set_button.clicked.connect(self._choose)
         self.repeat_password.returnPressed.connect(self._choose)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.FontChange:  # View → Text size
+            self._fit_box()
+        super().changeEvent(event)
+
+    def _fit_box(self) -> None:
+        self.box.setFixedWidth(self.fontMetrics().averageCharWidth() * 64)
+        self.box.setMinimumHeight(self.box.layout().minimumSize().height())
 
     def reset(self) -> None:
         """Back to the blank form; called on every lock (nothing typed before stays)."""

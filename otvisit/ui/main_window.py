@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QStackedWidget,
     QVBoxLayout,
@@ -25,6 +26,7 @@ from otvisit.ui.messages import MessageBar
 from otvisit.ui.printing import Printer
 from otvisit.ui.sync.status import SyncBar
 from otvisit.ui.welcome import WelcomePage
+from otvisit.ui.window_settings import TEXT_SIZES, WindowSettings, apply_text_size
 
 if TYPE_CHECKING:
     from otvisit.ui.child.record import ChildRecordView
@@ -37,9 +39,9 @@ SHORTCUTS = (
     ("Esc / Alt+Left", "Back to the caseload"),
     ("Alt+underlined letter", "Go to a section or press a button"),
     ("Ctrl+Tab / Ctrl+Shift+Tab", "Next / previous section of the record"),
-    ("Ctrl+N", "New session note"),
+    ("Ctrl+N", "New session note (from anywhere in the record)"),
     ("Ctrl+S", "Save the note now (it also saves by itself)"),
-    ("Ctrl+B", "Book an appointment"),
+    ("Ctrl+B", "Book an appointment (from anywhere in the record)"),
     ("Ctrl+P", "Preview the home programme handout"),
     ("F5", "Sync now"),
     ("Ctrl+Shift+K", "Sync conflicts"),
@@ -64,9 +66,17 @@ class PutAway:
 class MainWindow(QMainWindow):
     demo_wanted = Signal()
 
-    def __init__(self, context: AppContext, *, profile_label: str = "") -> None:
+    def __init__(
+        self,
+        context: AppContext,
+        *,
+        profile_label: str = "",
+        settings: WindowSettings | None = None,
+    ) -> None:
         super().__init__()
         self.context = context
+        self.settings = settings or WindowSettings(None)
+        apply_text_size(self.settings.text_size)  # before any widget measures its text
         self.title = f"otvisit{f' — {profile_label}' if profile_label else ''}"
         self.setWindowTitle(self.title)
         self.messages = MessageBar()
@@ -81,10 +91,10 @@ class MainWindow(QMainWindow):
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.addWidget(self.messages)
-        layout.addWidget(self.pages)
+        layout.addWidget(self.pages, 1)
         self.setCentralWidget(central)
         self.sync_bar = SyncBar(context)
-        self.statusBar().addPermanentWidget(self.sync_bar, 1)
+        self.statusBar().addPermanentWidget(self.sync_bar)
         self.locked_label = QLabel("Locked")
         self.statusBar().addWidget(self.locked_label)
         self.locked_label.hide()
@@ -98,6 +108,9 @@ class MainWindow(QMainWindow):
             can_lock=lambda: self.pages.currentWidget() is not self.welcome,  # nothing to hide
         )
 
+        self.caseload.scope.setCurrentIndex(1 if self.settings.whole_team else 0)
+        self.caseload.scope.currentIndexChanged.connect(self._remember_scope)
+        self.pages.currentChanged.connect(lambda _page: self.messages.clear())
         self.caseload.open_child.connect(self.open_child)
         self.caseload.open_waiting_list.connect(self.show_waiting_list)
         self.caseload.open_diary.connect(self.show_diary)
@@ -108,6 +121,7 @@ class MainWindow(QMainWindow):
         self.groups: Any = None  # the Groups screen, built when first opened
         self.surveys: Any = None  # the family surveys screen, built when first opened
         self.sync_bar.open_conflicts.connect(self.show_conflicts)
+        self.sync_bar.said.connect(lambda text: self.statusBar().showMessage(text, 15000))
         self.welcome.demo_wanted.connect(self.demo_wanted)
         self.welcome.signed_in.connect(self._after_sign_in)
         context.runner.error.connect(self.messages.problem)
@@ -115,9 +129,27 @@ class MainWindow(QMainWindow):
         self._fit_to_screen()
 
     def _fit_to_screen(self) -> None:
-        # Sized from the font, so 125–150 % scaling grows the window with the text.
-        metrics = self.fontMetrics()
-        self.resize(metrics.averageCharWidth() * 150, metrics.height() * 42)
+        """Where and how big the therapist left it; the first time, most of the screen."""
+        geometry = self.settings.geometry
+        if geometry is not None and self.restoreGeometry(geometry):
+            return
+        screen = self.screen().availableGeometry()
+        self.resize(int(screen.width() * 0.9), int(screen.height() * 0.9))
+        self.move(
+            screen.x() + (screen.width() - self.width()) // 2,
+            screen.y() + (screen.height() - self.height()) // 2,
+        )
+
+    def _remember_scope(self, index: int) -> None:
+        self.settings.whole_team = index == 1
+
+    def set_text_size(self, percent: int) -> None:
+        """View → Text size: every screen follows the application's font; kept per profile."""
+        self.settings.text_size = percent
+        apply_text_size(percent)
+        for action in self.text_size_actions:
+            action.setChecked(action.data() == percent)
+        self.statusBar().showMessage(f"Text size {percent} %", 5000)
 
     def _action(
         self,
@@ -126,8 +158,7 @@ class MainWindow(QMainWindow):
         keys: str | QKeySequence.StandardKey | list[str],
         slot: object,
     ) -> QAction:
-        menu = self._menus_by_name.get(menu_name) or self.menuBar().addMenu(menu_name)
-        self._menus_by_name[menu_name] = menu
+        menu = self._menu(menu_name)
         action = QAction(text, self)
         if isinstance(keys, list):
             action.setShortcuts([QKeySequence(k) for k in keys])
@@ -138,18 +169,38 @@ class MainWindow(QMainWindow):
         self.addAction(action)
         return action
 
+    def _menu(self, name: str) -> QMenu:
+        menu = self._menus_by_name.get(name)
+        if menu is None:
+            menu = self._menus_by_name[name] = self.menuBar().addMenu(name)
+        return menu
+
     def _menus(self) -> None:
-        self._menus_by_name: dict[str, object] = {}
+        # Menu letters (F, V, Y, H) are kept apart from the record's sections (O, G, A, N,
+        # M, E, D, C): tests/ui/test_keyboard.py walks every page for clashes.
+        self._menus_by_name: dict[str, QMenu] = {}
         self._action("&File", "Open the &demo caseload", [], self.demo_wanted)
         self.lock_action = self._action("&File", "&Lock now", "Ctrl+L", self.lock)
         self.lock_action.setProperty("in_dialogs", True)  # Ctrl+L locks with a form open too
         self._action("&File", "Lock &after…", [], self.choose_lock_time)
         self._action("&File", "&Quit", "Ctrl+Q", self.close)
-        self._action("&Go", "&Find a child", "Ctrl+F", self.find_child)
-        self._action("&Go", "Back to the &caseload", ["Esc", "Alt+Left"], self.show_caseload)
-        self._action("&Go", "&Preview handout", "Ctrl+P", self._preview_handout)
-        self._action("&Sync", "&Sync now", "F5", self.sync_bar.sync_now)
-        self._action("&Sync", "&Conflicts…", "Ctrl+Shift+K", self.show_conflicts)
+        self._action("&View", "&Find a child", "Ctrl+F", self.find_child)
+        self._action("&View", "Back to the &caseload", ["Esc", "Alt+Left"], self.show_caseload)
+        self._action("&View", "&Preview handout", "Ctrl+P", self._preview_handout)
+        sizes = self._menu("&View").addMenu("&Text size")
+        group = QActionGroup(self)
+        self.text_size_actions: list[QAction] = []
+        for percent in TEXT_SIZES:
+            action = QAction(f"&{percent} %" if percent == 100 else f"{percent} %", self)
+            action.setCheckable(True)
+            action.setData(percent)
+            action.setChecked(percent == self.settings.text_size)
+            action.triggered.connect(lambda _checked=False, p=percent: self.set_text_size(p))
+            group.addAction(action)
+            sizes.addAction(action)
+            self.text_size_actions.append(action)
+        self._action("S&ync", "&Sync now", "F5", self.sync_bar.sync_now)
+        self._action("S&ync", "&Conflicts…", "Ctrl+Shift+K", self.show_conflicts)
         self._action("&Help", "&Keyboard shortcuts", "F1", self.show_shortcuts)
 
     # --- pages ------------------------------------------------------------------------------
@@ -210,6 +261,7 @@ class MainWindow(QMainWindow):
         record = self.record_view()
         self.pages.setCurrentWidget(record)
         record.show_child(child_id)
+        record.focus_sections()
 
     def show_groups(self) -> None:
         if self.groups is None:
@@ -346,6 +398,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Save any draft, let the worker finish writing it, then close."""
+        self.settings.geometry = self.saveGeometry()
         if self.record is not None:
             self.record.flush()
         self.locker.stop()

@@ -10,6 +10,7 @@ from otvisit.models import Appointment, Episode
 from otvisit.models.store import Store
 from otvisit.models.vocabulary import AppointmentType, EpisodeStatus, Place
 from otvisit.services import caseload
+from otvisit.services import today as today_views
 from otvisit.services.caseload import CaseloadFilter
 from otvisit.services.errors import NotFound, ValidationError
 from tests.ui.factories import Seeded, seed_team
@@ -65,7 +66,10 @@ def test_search_matches_nhs_number_with_or_without_spaces(store: Store, seeded: 
     amira = next(row for row in rows if row.name == "Amira Haddad")
     spaced = amira.nhs_display
     assert " " in spaced
-    for typed in (amira.nhs_number, spaced, spaced[:7]):
+    digits = amira.nhs_number
+    dashed = f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"
+    others = (dashed, dashed.replace("-", "."), dashed.replace("-", " / "), f" {dashed}\t")
+    for typed in (amira.nhs_number, spaced, spaced[:7], *others, dashed.replace("-", "–")):
         assert _names(caseload.filter_caseload(rows, CaseloadFilter(text=typed))) == [
             "Amira Haddad"
         ]
@@ -88,7 +92,7 @@ def test_filters_my_children_interpreter_and_discharged(store: Store, seeded: Se
 
 def test_todays_appointments_lists_only_that_local_day(store: Store, seeded: Seeded) -> None:
     today = date(2026, 11, 24)
-    start, _ = caseload.local_day_bounds(today)
+    start, _ = today_views.local_day_bounds(today)
     with store.transaction() as session:
         for offset_hours in (9, 30):
             session.add(
@@ -102,8 +106,8 @@ def test_todays_appointments_lists_only_that_local_day(store: Store, seeded: See
                 )
             )
     with store.read_session() as session:
-        day = caseload.todays_appointments(session, day=today)
-        other = caseload.todays_appointments(session, day=today, therapist_id=seeded.colleague)
+        day = today_views.todays_appointments(session, day=today)
+        other = today_views.todays_appointments(session, day=today, therapist_id=seeded.colleague)
     assert [(a.child_name, a.interpreter_language) for a in day] == [("Amira Haddad", "Arabic")]
     assert day[0].starts_at == start + timedelta(hours=9)
     assert other == []

@@ -63,7 +63,6 @@ def test_drafts_check_attendees_goals_and_strategies(session: Session) -> None:
     assert note.goals_addressed == [goal.id]
     assert note.attendees == [{"role": "interpreter", "name": "Mr Rahman", "language": "Bengali"}]
     for fields, message in [
-        ({"attendees": [{"role": "interpreter", "name": "X"}]}, "which language the interpreter"),
         (
             {"attendees": [{"role": "uncle-in-law", "name": "X"}]},
             "role 'uncle-in-law' is not known",
@@ -74,6 +73,21 @@ def test_drafts_check_attendees_goals_and_strategies(session: Session) -> None:
     ]:
         with pytest.raises(ValidationError, match=message):
             notes.save_draft(session, note_id=note.id, actor_id=note.author_id, **fields)  # type: ignore[arg-type]
+
+
+def test_the_interpreter_language_is_asked_for_when_signing_not_while_drafting(
+    session: Session,
+) -> None:
+    note = make_note(session, body="Practised buttons.")
+    unnamed = [{"role": "interpreter", "name": "Mr Rahman"}]
+    notes.save_draft(session, note_id=note.id, actor_id=note.author_id, attendees=unnamed)
+    with pytest.raises(ValidationError, match="which language the interpreter spoke"):
+        notes.sign_note(session, note_id=note.id, actor_id=note.author_id)
+    assert note.signed_at is None
+    named = [{**unnamed[0], "language": "Bengali"}]
+    notes.save_draft(session, note_id=note.id, actor_id=note.author_id, attendees=named)
+    notes.sign_note(session, note_id=note.id, actor_id=note.author_id)
+    assert note.signed_at is not None
 
 
 def test_only_the_author_edits_a_draft(store: Store, refused: Refusal) -> None:

@@ -7,14 +7,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from pytestqt.modeltest import ModelTester
 
-from otvisit.services.caseload import (
-    AppointmentView,
-    CaseloadFilter,
-    CaseloadRow,
-    GoalView,
-    NoteView,
-    TodayAppointment,
-)
+from otvisit.services.appointment_views import AppointmentView
+from otvisit.services.caseload import CaseloadFilter, CaseloadRow, GoalView, NoteView
+from otvisit.services.today import TodayAppointment
 from otvisit.ui.caseload.models import CaseloadModel, TodayModel
 from otvisit.ui.child.appointment_model import AppointmentsModel
 from otvisit.ui.child.goal_model import GoalsModel
@@ -53,9 +48,11 @@ def test_record_models(qtmodeltester: ModelTester) -> None:
     qtmodeltester.check(today)
     appointments = AppointmentsModel()
     appointments.set_rows([AppointmentView("a", NOW, 45, "initial", "home", "booked", 1, True,
-                                           "Arabic", True, False, "")])  # fmt: skip
+                                           "Arabic", True, False, "", "t",
+                                           "Jo Adebayo")])  # fmt: skip
     qtmodeltester.check(appointments)
-    assert appointments.index(0, 4).data() == "1 of 2"
+    assert appointments.index(0, 3).data() == "Jo Adebayo"
+    assert appointments.index(0, 5).data() == "1 of 2"
     goals = GoalsModel()
     goals.set_rows([GoalView("g", "Coat on", "dressing", date(2026, 9, 1), "active",
                              ("a", "b", "c", "d", "e"), -1, 1.0, None)])  # fmt: skip

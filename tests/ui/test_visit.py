@@ -128,9 +128,7 @@ def test_record_a_session_note_sign_it_and_add_an_addendum(visit: Visit) -> None
         assert session.scalars(select(NoteAddendum.text)).one().startswith("Mother reports")
 
 
-def test_signing_a_note_that_cannot_be_saved_signs_nothing_and_keeps_the_words(
-    visit: Visit,
-) -> None:
+def test_signing_a_refused_note_signs_nothing_and_keeps_the_words(visit: Visit) -> None:
     find_and_open(visit, "sam")
     notes = visit.window.record.notes
     open_section(visit, notes)
@@ -140,16 +138,19 @@ def test_signing_a_note_that_cannot_be_saved_signs_nothing_and_keeps_the_words(
     with visit.qtbot.waitSignal(notes.draft_saved, timeout=5000):
         pass
     visit.settle()
-    notes.present.check("interpreter")  # an interpreter with no language: the save is refused
+    notes.present.check("interpreter")  # an interpreter with no language: signing is refused
     type_into(notes.body, " Sam fastened three buttons.")
     QTest.mouseClick(notes.sign_button, Qt.MouseButton.LeftButton)
     visit.settle()
     assert "not signed" in message(visit).lower()
+    assert "language the interpreter spoke" in message(visit)
     assert notes.body.toPlainText() == "First words. Sam fastened three buttons."
     assert not notes.body.isReadOnly()
     with _store(visit).read_session() as session:
         note = session.scalars(select(SessionNote)).one()
-        assert note.signed_at is None and note.body == "First words."
+        # Not signed; the draft keeps every word (drafts are saved, only signing checks).
+        assert note.signed_at is None
+        assert note.body == "First words. Sam fastened three buttons."
 
 
 def test_build_a_home_programme_and_save_the_handout(visit: Visit, tmp_path: Path) -> None:

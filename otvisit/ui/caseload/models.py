@@ -8,9 +8,10 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
 
-from otvisit.services.caseload import CaseloadFilter, CaseloadRow, TodayAppointment, matches
+from otvisit.services.caseload import CaseloadFilter, CaseloadRow, matches
+from otvisit.services.today import TodayAppointment
 from otvisit.ui.rows_model import RowsModel
-from otvisit.ui.text import age_text, local_time, place_text, when_text
+from otvisit.ui.text import age_text, label, language_name, local_time, place_text, when_text
 
 Index = QModelIndex | QPersistentModelIndex
 CHILD_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -26,6 +27,7 @@ CASELOAD_COLUMNS = (
     "Status",
 )
 INTERPRETER_COLUMN = 1
+NAME_COLUMN, AGE_COLUMN, SCHOOL_COLUMN, STATUS_COLUMN = 0, 3, 4, 7
 
 
 class CaseloadModel(QAbstractTableModel):
@@ -84,7 +86,8 @@ class CaseloadModel(QAbstractTableModel):
             return self._display(row, column)
         if role == Qt.ItemDataRole.ToolTipRole and column == INTERPRETER_COLUMN:
             if row.interpreter_needed:
-                return f"Book an interpreter ({row.interpreter_language or 'language not set'})"
+                language = language_name(row.interpreter_language) or "language not set"
+                return f"Book an interpreter ({language})"
             return "No interpreter needed"
         if (
             role == Qt.ItemDataRole.FontRole
@@ -102,7 +105,9 @@ class CaseloadModel(QAbstractTableModel):
         if column == 0:
             return row.name
         if column == INTERPRETER_COLUMN:
-            return f"◆ {row.interpreter_language or 'Yes'}" if row.interpreter_needed else ""
+            if not row.interpreter_needed:
+                return ""
+            return f"◆ {language_name(row.interpreter_language) or 'Yes'}"
         if column == 2:
             return row.nhs_display
         if column == 3:
@@ -115,7 +120,7 @@ class CaseloadModel(QAbstractTableModel):
             return row.therapist_name
         if row.discharge_proposed:
             return "Discharge proposed"
-        return row.episode_status.replace("_", " ").capitalize()
+        return label(row.episode_status)
 
 
 class TodayModel(RowsModel[TodayAppointment]):
@@ -133,6 +138,6 @@ class TodayModel(RowsModel[TodayAppointment]):
             local_time(row.starts_at),
             row.child_name,
             place_text(row.place),
-            f"◆ {row.interpreter_language}" if row.interpreter_booked else "",
-            row.status.replace("_", " ").capitalize() + (" · disrupted" if row.disrupted else ""),
+            f"◆ {language_name(row.interpreter_language)}" if row.interpreter_booked else "",
+            label(row.status) + (" · disrupted" if row.disrupted else ""),
         )

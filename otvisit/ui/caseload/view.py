@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -21,14 +21,15 @@ from PySide6.QtWidgets import (
 )
 
 from otvisit.services import caseload, disruption
-from otvisit.services.caseload import CaseloadFilter, CaseloadRow, TodayAppointment
-from otvisit.ui.caseload.models import CHILD_ID_ROLE, CaseloadModel, TodayModel
+from otvisit.services.caseload import CaseloadFilter, CaseloadRow
+from otvisit.services.today import TodayAppointment, todays_appointments
+from otvisit.ui.caseload.models import CHILD_ID_ROLE, SCHOOL_COLUMN, CaseloadModel, TodayModel
 from otvisit.ui.context import AppContext
 
 MINE, TEAM = 0, 1
 
 
-def _table(model: CaseloadModel | TodayModel, name: str) -> QTableView:
+def _table(model: CaseloadModel | TodayModel, name: str, *, stretch: int) -> QTableView:
     table = QTableView()
     table.setModel(model)
     table.setAccessibleName(name)
@@ -37,9 +38,11 @@ def _table(model: CaseloadModel | TodayModel, name: str) -> QTableView:
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setAlternatingRowColors(True)
     table.verticalHeader().hide()
-    # Sized once to the first rows, not on every keystroke (ResizeToContents measures all rows).
+    # Sized when rows arrive, not on every keystroke (ResizeToContents measures all rows).
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    table.horizontalHeader().setStretchLastSection(True)
+    # The nursery or school takes the room left over, not the short Status column.
+    table.horizontalHeader().setStretchLastSection(False)
+    table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     table.setTabKeyNavigation(False)  # Tab moves on to the next control, arrows move in the table
     return table
 
@@ -107,8 +110,8 @@ class CaseloadView(QWidget):
             service.addWidget(button)
         service.addStretch(1)
 
-        self.table = _table(self.model, "Children on the caseload")
-        self.today_table = _table(self.today_model, "Today's appointments")
+        self.table = _table(self.model, "Children on the caseload", stretch=SCHOOL_COLUMN)
+        self.today_table = _table(self.today_model, "Today's appointments", stretch=1)
         self.today_label = QLabel("<b>Today</b>")
         today_box = QWidget()
         today_layout = QVBoxLayout(today_box)
@@ -159,7 +162,7 @@ class CaseloadView(QWidget):
                 owner=self,
             )
         self.context.runner.read(
-            lambda session: caseload.todays_appointments(session, day=today, therapist_id=me),
+            lambda session: todays_appointments(session, day=today, therapist_id=me),
             done=self._show_today,
             owner=self,
         )
@@ -172,10 +175,8 @@ class CaseloadView(QWidget):
         if self.context.locked:  # a read that finished after the lock
             return
         self.model.today = date.today()
-        first = self.model.total() == 0
         self.model.set_rows(rows)
-        if first:
-            self.table.resizeColumnsToContents()
+        self.table.resizeColumnsToContents()  # names and ages in full, at any text size
         self._update_count()
         self.loaded.emit()
 
@@ -215,6 +216,12 @@ class CaseloadView(QWidget):
 
     def _open_today(self, index: QModelIndex) -> None:
         self.open_child.emit(str(index.data(CHILD_ID_ROLE)))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.FontChange:  # View → Text size: widths follow the text
+            self.table.resizeColumnsToContents()
+            self.today_table.resizeColumnsToContents()
+        super().changeEvent(event)
 
     def put_away(self) -> str:
         """Forget every row (names, NHS numbers) and the search typed; returns the search."""

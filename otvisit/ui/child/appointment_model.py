@@ -6,13 +6,13 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from otvisit.services.caseload import AppointmentView
+from otvisit.services.appointment_views import AppointmentView
 from otvisit.ui.rows_model import RowsModel
-from otvisit.ui.text import label, place_text, when_text
+from otvisit.ui.text import label, language_name, place_text, when_text
 
 
 class AppointmentsModel(RowsModel[AppointmentView]):
-    COLUMNS = ("When", "Type", "Where", "Status", "Moved", "Interpreter", "Disruption")
+    COLUMNS = ("When", "Type", "Where", "With", "Status", "Moved", "Interpreter", "Disruption")
 
     def cell(self, appointment: AppointmentView, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -27,8 +27,9 @@ class AppointmentsModel(RowsModel[AppointmentView]):
             f"{when_text(a.starts_at)} ({a.duration_minutes} min)",
             label(a.kind),
             place_text(a.place),
+            a.therapist_name,
             label(a.status),
             f"{a.reschedule_count} of 2" if a.reschedule_count else "",
-            f"Booked: {a.interpreter_language}" if a.interpreter_booked else "",
+            f"Booked: {language_name(a.interpreter_language)}" if a.interpreter_booked else "",
             disruption,
         )

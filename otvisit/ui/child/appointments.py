@@ -6,7 +6,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import QDateTime, Signal
-from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -24,10 +23,11 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from otvisit.models.vocabulary import AppointmentStatus, AppointmentType, DischargeReason, Place
+from otvisit.services import appointment_views, booking_checks, disruption
 from otvisit.services import appointments as appointment_service
-from otvisit.services import caseload, disruption
-from otvisit.services.appointments import DidNotAttendOutcome
-from otvisit.services.caseload import AppointmentView
+from otvisit.services.appointment_views import AppointmentView, BookingChoices
+from otvisit.services.appointments import LONGEST_MINUTES, SHORTEST_MINUTES, DidNotAttendOutcome
+from otvisit.services.booking_checks import BookingWarning
 from otvisit.ui.child.appointment_model import AppointmentsModel
 from otvisit.ui.child.section import Section
 from otvisit.ui.child.stash import FormStash
@@ -42,7 +42,24 @@ def to_qt(moment: datetime) -> QDateTime:
 
 
 def from_qt(value: QDateTime) -> datetime:
-    return datetime.fromtimestamp(value.toSecsSinceEpoch(), tz=UTC)
+    """The moment in the field, in whole minutes (the field shows no seconds to change)."""
+    moment = datetime.fromtimestamp(value.toSecsSinceEpoch(), tz=UTC)
+    return moment.replace(second=0, microsecond=0)
+
+
+def next_quarter_hour(moment: datetime) -> datetime:
+    """The first quarter hour at or after ``moment``: a booking starts on the clock, not at :06."""
+    whole = moment.replace(second=0, microsecond=0)
+    if whole < moment:
+        whole += timedelta(minutes=1)
+    return whole + timedelta(minutes=-whole.minute % 15)
+
+
+def _when_field(moment: datetime) -> QDateTimeEdit:
+    field = QDateTimeEdit(to_qt(moment))
+    field.setCalendarPopup(True)
+    field.setDisplayFormat("ddd dd MMM yyyy  HH:mm")  # whole minutes, the year always shown
+    return field
 
 
 def _enum_combo(values: type[Any], words: Any = label) -> QComboBox:
@@ -60,6 +77,9 @@ class AppointmentsSection(Section):
     def __init__(self, context: AppContext, messages: MessageBar, parent: QWidget | None = None):
         super().__init__(context, messages, parent)
         self.model = AppointmentsModel(self)
+        #: The child's interpreter need and the team's therapists, for the booking form.
+        self.choices: BookingChoices | None = None
+        self.choices_for: str | None = None
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setAccessibleName("Appointments")
@@ -73,25 +93,23 @@ class AppointmentsSection(Section):
         self.table.setTabKeyNavigation(False)
 
         buttons = QHBoxLayout()
-        self.book_button = self._button(buttons, "&Book…", self.open_book, "Ctrl+B")
+        self.book_button = self._button(buttons, "&Book…", self.open_book)
+        self.book_button.setToolTip("Ctrl+B, from anywhere in the record")
         self.reschedule_button = self._button(buttons, "&Reschedule…", self.open_reschedule)
         self.attended_button = self._button(buttons, "A&ttended", self.mark_attended)
-        self.cancel_button = self._button(buttons, "&Cancel…", self.open_cancel)
+        self.cancel_button = self._button(buttons, "Cancel…", self.open_cancel)
         self.dna_button = self._button(
-            buttons, "&Not brought / not seen…", self.open_did_not_attend
+            buttons, "Not brought / not &seen…", self.open_did_not_attend
         )
-        self.disrupt_button = self._button(buttons, "Flag day &disrupted…", self.open_disruption)
-        self.contacted_button = self._button(buttons, "Family &contacted", self.mark_contacted)
+        self.disrupt_button = self._button(buttons, "Flag day disr&upted…", self.open_disruption)
+        self.contacted_button = self._button(buttons, "Fami&ly contacted", self.mark_contacted)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
         layout.addWidget(self.table)
 
-    def _button(self, row: QHBoxLayout, text: str, slot: Any, shortcut: str = "") -> QPushButton:
+    def _button(self, row: QHBoxLayout, text: str, slot: Any) -> QPushButton:
         button = QPushButton(text)
-        if shortcut:
-            button.setShortcut(QKeySequence(shortcut))
-            button.setToolTip(shortcut)
         button.clicked.connect(slot)
         row.addWidget(button)
         return button
@@ -100,14 +118,23 @@ class AppointmentsSection(Section):
         child_id = self.child_id
         if child_id is None:
             return
-        self.context.runner.read(
-            lambda session: caseload.child_appointments(session, child_id=child_id),
-            done=self._show,
-            owner=self,
-        )
 
-    def _show(self, rows: list[AppointmentView]) -> None:
+        def read(session: Session) -> tuple[list[AppointmentView], BookingChoices]:
+            return (
+                appointment_views.child_appointments(session, child_id=child_id),
+                appointment_views.booking_choices(session, child_id=child_id),
+            )
+
+        self.context.runner.read(read, done=self._show, owner=self)
+
+    def _show(self, data: tuple[list[AppointmentView], BookingChoices]) -> None:
+        rows, self.choices = data
+        self.choices_for = self.child_id
         self.model.set_rows(rows)
+        dialog = self.dialog
+        if dialog is not None and dialog.isVisible() and getattr(dialog, "unfilled", False):
+            self._fill_booking_choices(dialog)  # Ctrl+B before the section had loaded
+            self._check_booking(dialog)
         self.shown()
 
     def reopen(self, form: FormStash) -> FormDialog | None:
@@ -162,21 +189,77 @@ class AppointmentsSection(Section):
         dialog = FormDialog(
             self, "Book an appointment", lambda: self._book(dialog), ok_text="Book", name="book"
         )
-        dialog.when = dialog.add(
-            "&When", QDateTimeEdit(to_qt(datetime.now(UTC) + timedelta(days=7)))
-        )
-        dialog.when.setCalendarPopup(True)
-        dialog.kind = dialog.add("&Type", _enum_combo(AppointmentType))
-        dialog.place = dialog.add("&Where", _enum_combo(Place, place_text))
+        start = next_quarter_hour(datetime.now(UTC) + timedelta(days=7))
+        dialog.when = dialog.add("&When", _when_field(start))
         dialog.minutes = dialog.add("&Minutes", QSpinBox())
-        dialog.minutes.setRange(30, 60)
+        dialog.minutes.setRange(SHORTEST_MINUTES, LONGEST_MINUTES)
         dialog.minutes.setSingleStep(15)
         dialog.minutes.setValue(45)
+        dialog.kind = dialog.add("T&ype", _enum_combo(AppointmentType))
+        dialog.place = dialog.add("W&here", _enum_combo(Place, place_text))
+        dialog.therapist = dialog.add("With &therapist", QComboBox())
         dialog.interpreter = dialog.add("&Interpreter booked", QCheckBox())
         dialog.language = dialog.add("Interpreter &language", QLineEdit())
+        self._fill_booking_choices(dialog)
+        for signal in (
+            dialog.when.dateTimeChanged,
+            dialog.minutes.valueChanged,
+            dialog.therapist.currentIndexChanged,
+        ):
+            signal.connect(lambda *_: self._check_booking(dialog))
+        dialog.interpreter.toggled.connect(dialog.language.setEnabled)
         self.dialog = dialog
         dialog.open()
+        self._check_booking(dialog)
         return dialog
+
+    def _fill_booking_choices(self, dialog: Any) -> None:
+        """The signed-in therapist by default (so it is on her Today list), and the child's
+        interpreter need ticked in their language; the therapist may change either."""
+        choices, me = self.choices, self.context.me_id
+        dialog.unfilled = choices is None or self.choices_for != self.child_id
+        if dialog.unfilled:
+            dialog.language.setEnabled(False)
+            return
+        assert choices is not None
+        for therapist_id, name in choices.therapists:
+            dialog.therapist.addItem(name, therapist_id)
+        default = me if me in {t for t, _ in choices.therapists} else choices.therapist_id
+        dialog.therapist.setCurrentIndex(max(dialog.therapist.findData(default), 0))
+        dialog.interpreter.setChecked(choices.interpreter_needed)
+        dialog.language.setText(choices.interpreter_language)
+        dialog.language.setEnabled(choices.interpreter_needed)
+
+    def _check_booking(self, dialog: Any, moving: str | None = None) -> None:
+        """Ask the booking rules about the time shown; the answer shows in the dialog."""
+        child_id = self.child_id
+        if child_id is None:
+            return
+        asked = (
+            from_qt(dialog.when.dateTime()),
+            dialog.minutes.value() if hasattr(dialog, "minutes") else 45,
+            dialog.therapist.currentData() if hasattr(dialog, "therapist") else None,
+        )
+        dialog.asked = asked
+        if moving is None and hasattr(dialog, "moving"):
+            moving = dialog.moving
+
+        def check(session: Session) -> list[BookingWarning]:
+            starts_at, minutes, therapist_id = asked
+            return booking_checks.check_booking(
+                session,
+                child_id=child_id,
+                starts_at=starts_at,
+                duration_minutes=minutes,
+                therapist_id=therapist_id,
+                moving_appointment_id=moving,
+            )
+
+        def show(warnings: list[BookingWarning]) -> None:
+            if getattr(dialog, "asked", None) == asked:  # not an answer about an older time
+                dialog.warn([warning.message for warning in warnings])
+
+        self.context.runner.read(check, done=show, failed=self._failed, owner=dialog)
 
     def _book(self, dialog: Any) -> None:
         child_id, me = self.child_id, self.context.me_id
@@ -185,8 +268,10 @@ class AppointmentsSection(Section):
         kind = AppointmentType(dialog.kind.currentData())
         place = Place(dialog.place.currentData())
         minutes = dialog.minutes.value()
+        therapist_id = dialog.therapist.currentData()
         interpreter = dialog.interpreter.isChecked()
-        language = dialog.language.text().strip()
+        language = dialog.language.text().strip() if interpreter else ""
+        warned = " ".join(dialog.warning_lines)
 
         def book(session: Session) -> str:
             return appointment_service.book_appointment(
@@ -196,12 +281,14 @@ class AppointmentsSection(Section):
                 kind=kind,
                 place=place,
                 duration_minutes=minutes,
-                interpreter_booked=interpreter or None,
-                interpreter_language=language or None,
+                therapist_id=therapist_id,
+                interpreter_booked=interpreter,
+                interpreter_language=language,
                 actor_id=me,
             )
 
-        self._write(book, "Appointment booked.")
+        booked = f"Appointment booked. Note: {warned}" if warned else "Appointment booked."
+        self._write(book, booked)
 
     # --- reschedule, attended, cancel ------------------------------------------------------------
 
@@ -218,14 +305,18 @@ class AppointmentsSection(Section):
             name="reschedule",
             key=chosen.appointment_id,
         )
-        dialog.when = dialog.add(
-            "New &time", QDateTimeEdit(to_qt(chosen.starts_at + timedelta(days=7)))
-        )
-        dialog.when.setCalendarPopup(True)
+        dialog.when = dialog.add("New &time", _when_field(chosen.starts_at + timedelta(days=7)))
+        dialog.minutes = dialog.add("&Minutes", QSpinBox())
+        dialog.minutes.setRange(SHORTEST_MINUTES, LONGEST_MINUTES)
+        dialog.minutes.setValue(chosen.duration_minutes)
+        dialog.minutes.setEnabled(False)  # moving keeps the length booked
+        dialog.moving = chosen.appointment_id
+        dialog.when.dateTimeChanged.connect(lambda *_: self._check_booking(dialog))
         dialog.by_family = dialog.add("Asked by the &family", QCheckBox())
         dialog.by_family.setChecked(True)
         self.dialog = dialog
         dialog.open()
+        self._check_booking(dialog)
         return dialog
 
     def _reschedule(self, appointment_id: str, dialog: Any) -> None:
@@ -333,8 +424,8 @@ class AppointmentsSection(Section):
             if proposal is None:
                 self.messages.inform("Recorded: the family let us know.")
                 return
-            self.messages.inform(proposal.message)
             self.discharge_proposed.emit(proposal.episode_id, proposal.message)
+            self.messages.inform(proposal.message)  # after the move to Discharge, so it stays
 
         self._write(record, done=show)
 
@@ -349,7 +440,7 @@ class AppointmentsSection(Section):
             self,
             "Service disruption",
             lambda: self._disrupt(day, dialog),
-            intro=f"Flag every appointment on {day:%A %d %B} so that families are contacted.",
+            intro=f"Flag every appointment on {day:%A %d %B %Y} so that families are contacted.",
             ok_text="Flag the day",
             name="disruption",
             key=chosen.appointment_id,

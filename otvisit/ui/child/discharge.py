@@ -31,7 +31,7 @@ from otvisit.ui.text import day_text, label
 
 
 class DischargeSection(Section):
-    title = "Disc&harge"
+    title = "Dis&charge"
 
     def __init__(
         self,
@@ -50,8 +50,8 @@ class DischargeSection(Section):
         self.proposal_text = QLabel()
         self.proposal_text.setWordWrap(True)
         self.safeguarding = SafeguardingForm()
-        self.save_check_button = QPushButton("Save the safeguarding c&heck")
-        self.confirm_button = QPushButton("&Confirm discharge")
+        self.save_check_button = QPushButton("Save &the safeguarding check")
+        self.confirm_button = QPushButton("Conf&irm discharge")
         self.keep_button = QPushButton("&Keep open")
         proposal_buttons = QHBoxLayout()
         proposal_buttons.addWidget(self.save_check_button)
@@ -71,10 +71,10 @@ class DischargeSection(Section):
         self.summary_edit = QPlainTextEdit()
         self.summary_edit.setAccessibleName("Discharge summary")
         self.summary_edit.setTabChangesFocus(True)
-        self.discharge_button = QPushButton("&Discharge")
+        self.discharge_button = QPushButton("Di&scharge")
         form = QFormLayout(self.form)
         form.addRow("&Reason", self.reason)
-        form.addRow("&Summary", self.summary_edit)
+        form.addRow("S&ummary", self.summary_edit)
         form.addRow("", self.discharge_button)
 
         self.letter_button = QPushButton("Discharge &letter…")

@@ -27,8 +27,8 @@ class DocumentsSection(Section):
         self.rows: list[DocumentView] = []
         self.list = QListWidget()
         self.list.setAccessibleName("Documents made for the child")
-        self.open_button = QPushButton("&Open / print again…")
-        self.progress_button = QPushButton("&Progress report…")
+        self.open_button = QPushButton("Open / &print again…")
+        self.progress_button = QPushButton("P&rogress report…")
         self.progress_button.setToolTip("Goals with their GAS levels and the T-score, and COPM")
         self.discharge_button = QPushButton("Discharge &letter…")
         self.discharge_button.setToolTip("Once the child has been discharged")

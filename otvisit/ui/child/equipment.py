@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import QDate
@@ -21,15 +22,17 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSplitter,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 from sqlalchemy.orm import Session
 
 from otvisit.models.vocabulary import EquipmentStatus, Funder, Place
-from otvisit.services import caseload, equipment
-from otvisit.services.caseload import EquipmentView, GoalView
+from otvisit.services import caseload, equipment, equipment_views
+from otvisit.services.caseload import GoalView
 from otvisit.services.equipment import MEASUREMENTS
+from otvisit.services.equipment_views import EquipmentView
 from otvisit.ui.child.section import Section
 from otvisit.ui.context import AppContext
 from otvisit.ui.messages import MessageBar
@@ -44,6 +47,33 @@ def _text(name: str) -> QPlainTextEdit:
     edit.setTabChangesFocus(True)
     edit.setMinimumHeight(edit.fontMetrics().lineSpacing() * 3)
     return edit
+
+
+def details_html(row: EquipmentView) -> str:
+    """Everything recommended for one item, as its details pane reads."""
+    measured = ", ".join(
+        f"{MEASUREMENTS.get(key, label(key)).capitalize()} {value:g} cm"
+        for key, value in row.measurements.items()
+    )
+    lines = [
+        ("Used at", place_text(row.setting)),
+        ("Status", label(row.status)),
+        ("Recommended on", day_text(row.recommended_on)),
+        ("For goal", row.goal_wording),
+        ("Functional need", row.functional_need),
+        ("Measurements", measured),
+        ("Alternatives tried", row.alternatives_tried),
+        ("Funded by", label(row.funder) if row.funder else ""),
+        ("Provided by", row.provider),
+        ("Safety", row.safety_notes),
+        ("Training", row.training_notes),
+        ("Review on", day_text(row.review_on) if row.review_on else ""),
+    ]
+    body = "".join(
+        f"<tr><td><b>{escape(name)}</b></td><td>{escape(value) or '—'}</td></tr>"
+        for name, value in lines
+    )
+    return f"<h3>{escape(row.item)}</h3><table cellspacing='4'>{body}</table>"
 
 
 class EquipmentSection(Section):
@@ -62,12 +92,15 @@ class EquipmentSection(Section):
         self.list = QListWidget()
         self.list.setAccessibleName("Recommendations")
         self.letter_button = QPushButton("Preview &letter…")
-        self.advance_button = QPushButton("Next &status")
+        self.advance_button = QPushButton("Ne&xt status")
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(QLabel("<b>Recommendations</b>"))
         left_layout.addWidget(self.list, 1)
+        self.details = QTextBrowser()
+        self.details.setAccessibleName("Recommendation details")
+        left_layout.addWidget(self.details, 1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.letter_button)
         buttons.addWidget(self.advance_button)
@@ -108,15 +141,15 @@ class EquipmentSection(Section):
         form = QFormLayout(form_box)
         form.addRow("&Item", self.item)
         form.addRow("&Used at", self.setting)
-        form.addRow("For &goal", self.goal)
-        form.addRow("Functional &need", self.need)
-        form.addRow("&Measurements", grid)
-        form.addRow("&Alternatives tried", self.alternatives)
-        form.addRow("&Funded by", self.funder)
+        form.addRow("For goal", self.goal)
+        form.addRow("Func&tional need", self.need)
+        form.addRow("Measurements", grid)
+        form.addRow("Alternatives tried", self.alternatives)
+        form.addRow("Funded &by", self.funder)
         form.addRow("&Provided by", self.provider)
-        form.addRow("Sa&fety", self.safety)
-        form.addRow("&Training", self.training)
-        form.addRow("Re&view on", self.review)
+        form.addRow("&Safety", self.safety)
+        form.addRow("Training", self.training)
+        form.addRow("Revie&w on", self.review)
         form.addRow("", self.recommend_button)
         for caption, widget in (
             ("Item", self.item),
@@ -134,7 +167,8 @@ class EquipmentSection(Section):
         splitter = QSplitter()
         splitter.addWidget(left)
         splitter.addWidget(scroll)
-        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(0, 2)  # room for the chosen recommendation's details
+        splitter.setStretchFactor(1, 3)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
         self.forms["recommendation"] = {
@@ -151,6 +185,7 @@ class EquipmentSection(Section):
             "review on": self.review,
         }
         self.recommend_button.clicked.connect(self.recommend)
+        self.list.currentRowChanged.connect(self._show_details)
         self.letter_button.clicked.connect(self.preview_letter)
         self.advance_button.clicked.connect(self.advance)
 
@@ -161,7 +196,7 @@ class EquipmentSection(Section):
 
         def read(session: Session) -> tuple[list[EquipmentView], list[GoalView]]:
             return (
-                caseload.child_equipment(session, child_id=child_id),
+                equipment_views.child_equipment(session, child_id=child_id),
                 caseload.child_goals(session, child_id=child_id),
             )
 
@@ -177,11 +212,28 @@ class EquipmentSection(Section):
             )
         if self.rows:
             self.list.setCurrentRow(0)
+        self._show_details(self.list.currentRow())
         self.goal.clear()
         self.goal.addItem("(none)", None)
         for goal in goals:
             self.goal.addItem(goal.wording, goal.goal_id)
         self.shown()
+
+    def _show_details(self, row: int) -> None:
+        self.details.setHtml(details_html(self.rows[row]) if 0 <= row < len(self.rows) else "")
+
+    def clear_form(self) -> None:
+        """Ready for the next item: nothing of the last one is carried over."""
+        for edit in (self.item, self.provider):
+            edit.clear()
+        for text in (self.need, self.alternatives, self.safety, self.training):
+            text.clear()
+        for spin in self.measure.values():
+            spin.setValue(0)
+        self.goal.setCurrentIndex(0)
+        self.setting.setCurrentIndex(self.setting.findData(Place.SCHOOL.value))
+        self.funder.setCurrentIndex(0)
+        self.review.setDate(QDate.currentDate().addMonths(3))
 
     def selected(self) -> EquipmentView | None:
         row = self.list.currentRow()
@@ -224,7 +276,7 @@ class EquipmentSection(Section):
 
         def done(_id: str) -> None:
             self.messages.inform("Recommendation recorded. Preview the letter to print it.")
-            self.item.clear()
+            self.clear_form()
             self.changed()
             self.reload()
 

@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from otvisit.services.caseload import GoalView
+from otvisit.services.copm_views import CopmProblemView
 from otvisit.ui.rows_model import RowsModel
 from otvisit.ui.text import label
 
@@ -30,4 +31,21 @@ class GoalsModel(RowsModel[GoalView]):
             latest,
             f"{goal.weight:g}",
             label(goal.status),
+        )
+
+
+class CopmModel(RowsModel[CopmProblemView]):
+    COLUMNS = ("Occupation", "Importance", "Baseline P / S", "Re-assessed P / S")
+
+    def texts(self, problem: CopmProblemView) -> tuple[str, ...]:
+        again = (
+            f"{problem.reassessed_performance} / {problem.reassessed_satisfaction}"
+            if problem.reassessed_performance is not None
+            else "not yet"
+        )
+        return (
+            problem.occupation,
+            "—" if problem.importance is None else str(problem.importance),
+            f"{problem.baseline_performance} / {problem.baseline_satisfaction}",
+            again,
         )

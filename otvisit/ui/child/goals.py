@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -25,11 +26,12 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from otvisit.services import caseload, copm, gas, goals
+from otvisit.services import caseload, copm, copm_views, gas, goals
 from otvisit.services.caseload import GoalView
 from otvisit.services.copm import CopmSummary
+from otvisit.services.copm_views import CopmProblemView
 from otvisit.services.errors import ValidationError
-from otvisit.ui.child.goal_model import GoalsModel
+from otvisit.ui.child.goal_model import CopmModel, GoalsModel
 from otvisit.ui.child.section import Section
 from otvisit.ui.context import AppContext
 from otvisit.ui.messages import MessageBar
@@ -48,6 +50,9 @@ LEVEL_WORDS = {
 def level_combo(name: str) -> QComboBox:
     combo = QComboBox()
     combo.setAccessibleName(name)
+    # Narrow enough for 150 % text at 1366 pixels; the list opens as wide as its words.
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(12)
     for level in LEVELS:
         combo.addItem(LEVEL_WORDS[level], level)
     return combo
@@ -87,6 +92,16 @@ def copm_text(summary: CopmSummary) -> str:
     return "<br>".join(lines)
 
 
+GoalsRead = tuple[list[GoalView], CopmSummary | None, list[CopmProblemView]]
+
+
+def rating_spin(name: str) -> QSpinBox:
+    spin = QSpinBox()
+    spin.setRange(1, 10)
+    spin.setAccessibleName(name)
+    return spin
+
+
 class GoalsSection(Section):
     title = "&Goals"
 
@@ -105,6 +120,7 @@ class GoalsSection(Section):
         self.table.setTabKeyNavigation(False)
         self.t_score = QLabel()
         self.t_score.setAccessibleName("GAS T-score")
+        self.t_score.setWordWrap(True)
         self.rating = level_combo("Level reached")
         self.rate_button = QPushButton("&Rate")
         rate_row = QHBoxLayout()
@@ -126,37 +142,78 @@ class GoalsSection(Section):
         self.weight = QDoubleSpinBox()
         self.weight.setRange(0.1, 10)
         self.weight.setValue(1.0)
-        self.add_button = QPushButton("&Add goal")
+        self.add_button = QPushButton("Add goa&l")
         form_box = QGroupBox("New goal")
         form = QFormLayout(form_box)
-        form.addRow("Goal in the &family's words", self.wording)
-        form.addRow("A&rea", self.area)
+        form.addRow("Goal in the family's &words", self.wording)
+        form.addRow("Area", self.area)
         for level in LEVELS:
             edit = QLineEdit()
             edit.setAccessibleName(f"GAS level {level:+d}")
             self.level_edits[level] = edit
             form.addRow(LEVEL_WORDS[level], edit)
         form.addRow("&Baseline", self.baseline)
-        form.addRow("&Weight", self.weight)
+        form.addRow("Weigh&t", self.weight)
         form.addRow("", self.add_button)
 
-        # COPM
+        # COPM: problems the family named, rated at baseline and again at re-assessment
         copm_box = QGroupBox("COPM")
         self.copm_summary = QLabel()
         self.copm_summary.setWordWrap(True)
+        self.copm_model = CopmModel(self)
+        self.copm_table = QTableView()
+        self.copm_table.setModel(self.copm_model)
+        self.copm_table.setAccessibleName("COPM problems")
+        self.copm_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.copm_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.copm_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.copm_table.verticalHeader().hide()
+        self.copm_table.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
+        self.copm_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.copm_table.setTabKeyNavigation(False)
         self.occupation = QLineEdit()
-        self.performance = QSpinBox()
-        self.satisfaction = QSpinBox()
-        for spin, name in ((self.performance, "Performance"), (self.satisfaction, "Satisfaction")):
-            spin.setRange(1, 10)
-            spin.setAccessibleName(name)
-        self.copm_button = QPushButton("Add &COPM problem")
-        copm_form = QFormLayout(copm_box)
-        copm_form.addRow(self.copm_summary)
-        copm_form.addRow("&Occupation", self.occupation)
-        copm_form.addRow("&Performance (1–10)", self.performance)
-        copm_form.addRow("&Satisfaction (1–10)", self.satisfaction)
-        copm_form.addRow("", self.copm_button)
+        self.occupation.setAccessibleName("Occupation")
+        self.importance = QSpinBox()
+        self.importance.setRange(0, 10)
+        self.importance.setSpecialValueText("not rated")  # 0: the family did not rate it
+        self.importance.setAccessibleName("Importance")
+        self.performance = rating_spin("Performance")
+        self.satisfaction = rating_spin("Satisfaction")
+        self.copm_button = QPushButton("Add COPM &problem")
+        self.again_performance = rating_spin("Performance at re-assessment")
+        self.again_satisfaction = rating_spin("Satisfaction at re-assessment")
+        self.reassess_button = QPushButton("&Save re-assessment")
+        # A grid of short rows, so the section fits a 1366-pixel screen at 150 % text.
+        copm_grid = QGridLayout()
+        for row, cells in enumerate(
+            (
+                (("Occ&upation", self.occupation), ("&Importance", self.importance), None),
+                (
+                    ("Performance", self.performance),
+                    ("Satisfaction", self.satisfaction),
+                    self.copm_button,
+                ),
+                (
+                    ("Re-assessed", self.again_performance),
+                    ("Satisfaction", self.again_satisfaction),
+                    self.reassess_button,
+                ),
+            )
+        ):
+            for pair, (caption, widget) in enumerate(cells[:2]):
+                caption_label = QLabel(caption)
+                caption_label.setBuddy(widget)
+                copm_grid.addWidget(caption_label, row, pair * 2)
+                copm_grid.addWidget(widget, row, pair * 2 + 1)
+            if cells[2] is not None:
+                copm_grid.addWidget(cells[2], row, 4)
+        copm_grid.setColumnStretch(1, 1)
+        copm_layout = QVBoxLayout(copm_box)
+        copm_layout.addWidget(self.copm_summary)
+        copm_layout.addWidget(self.copm_table)
+        copm_layout.addLayout(copm_grid)
 
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -182,12 +239,14 @@ class GoalsSection(Section):
         }
         self.forms["copm"] = {
             "occupation": self.occupation,
+            "importance": self.importance,
             "performance": self.performance,
             "satisfaction": self.satisfaction,
         }
         self.add_button.clicked.connect(self.add_goal)
         self.rate_button.clicked.connect(self.rate_selected)
         self.copm_button.clicked.connect(self.add_copm)
+        self.reassess_button.clicked.connect(self.reassess_copm)
         self.rating.currentIndexChanged.connect(self._update_t_score)
         self.table.selectionModel().currentRowChanged.connect(self._goal_selected)
 
@@ -196,18 +255,28 @@ class GoalsSection(Section):
         if child_id is None:
             return
 
-        def read(session: Session) -> tuple[list[GoalView], CopmSummary | None]:
+        def read(session: Session) -> GoalsRead:
             try:
                 summary: CopmSummary | None = copm.child_copm_summary(session, child_id=child_id)
             except ValidationError:  # no COPM problems recorded yet
                 summary = None
-            return caseload.child_goals(session, child_id=child_id), summary
+            return (
+                caseload.child_goals(session, child_id=child_id),
+                summary,
+                copm_views.child_copm_problems(session, child_id=child_id),
+            )
 
         self.context.runner.read(read, done=self._show, owner=self)
 
-    def _show(self, data: tuple[list[GoalView], CopmSummary | None]) -> None:
-        self.goal_rows, summary = data
+    def _show(self, data: GoalsRead) -> None:
+        self.goal_rows, summary, problems = data
         self.model.set_rows(self.goal_rows)
+        chosen = self.chosen_problem()
+        self.copm_model.set_rows(problems)
+        if chosen is not None:
+            for row, problem in enumerate(problems):
+                if problem.problem_id == chosen.problem_id:
+                    self.copm_table.selectRow(row)
         self.copm_summary.setText(copm_text(summary) if summary else "No COPM problems recorded.")
         self._update_t_score()
         self.shown()
@@ -293,6 +362,13 @@ class GoalsSection(Section):
             return
         occupation = self.occupation.text()
         performance, satisfaction = self.performance.value(), self.satisfaction.value()
+        importance = self.importance.value() or None
+
+        def clear() -> None:
+            self.occupation.clear()
+            for spin in (self.importance, self.performance, self.satisfaction):
+                spin.setValue(spin.minimum())
+
         self._write(
             lambda s: copm.add_copm_problem(
                 s,
@@ -301,8 +377,38 @@ class GoalsSection(Section):
                 baseline_on=date.today(),
                 performance=performance,
                 satisfaction=satisfaction,
+                importance=importance,
                 actor_id=me,
             ),
             "COPM problem added.",
-            self.occupation.clear,
+            clear,
+        )
+
+    def chosen_problem(self) -> CopmProblemView | None:
+        index = self.copm_table.currentIndex()
+        return self.copm_model.row_at(index.row()) if index.isValid() else None
+
+    def reassess_copm(self) -> None:
+        problem, me = self.chosen_problem(), self.context.me_id
+        if problem is None:
+            self.messages.inform("Choose a COPM problem in the list first.")
+            return
+        performance = self.again_performance.value()
+        satisfaction = self.again_satisfaction.value()
+
+        def clear() -> None:
+            for spin in (self.again_performance, self.again_satisfaction):
+                spin.setValue(spin.minimum())
+
+        self._write(
+            lambda s: copm.reassess_copm_problem(
+                s,
+                problem_id=problem.problem_id,
+                reassessed_on=date.today(),
+                performance=performance,
+                satisfaction=satisfaction,
+                actor_id=me,
+            ),
+            f"Re-assessment of {problem.occupation!r} saved.",
+            clear,
         )

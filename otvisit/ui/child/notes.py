@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -84,8 +85,8 @@ class NotesSection(Section):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setTabKeyNavigation(False)
-        self.new_button = QPushButton("&New note")
-        self.new_button.setToolTip("Ctrl+N")
+        self.new_button = QPushButton("New note")
+        self.new_button.setToolTip("Ctrl+N, from anywhere in the record")
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -107,28 +108,34 @@ class NotesSection(Section):
         self.plan = _plain("Plan")
         self.save_state = QLabel("")
         self.save_state.setAccessibleName("Save state")
-        self.save_button = QPushButton("&Save now")
+        self.save_button = QPushButton("Save now")
         self.save_button.setToolTip("Ctrl+S — drafts also save by themselves as you type")
-        self.sign_button = QPushButton("Si&gn note")
-        self.addendum_button = QPushButton("Add a&ddendum…")
+        self.sign_button = QPushButton("S&ign note")
+        self.addendum_button = QPushButton("Add addend&um…")
+        self.discard_button = QPushButton("Disca&rd draft…")
+        self.discard_button.setToolTip("A draft made by mistake; a signed note is never deleted")
+        self.discard_box: QMessageBox | None = None
+        #: The problem the last failed autosave showed (cleared once a save succeeds).
+        self._save_problem = ""
         self.addenda = QTextBrowser()
         self.addenda.setAccessibleName("Addenda")
 
         form = QFormLayout()
-        form.addRow("Seen &on", self.seen_on)
+        form.addRow("&Seen on", self.seen_on)
         form.addRow("&Where", self.place)
         lists = QHBoxLayout()
         lists.addWidget(self.present)
         lists.addWidget(self.goals)
         lists.addWidget(self.strategies)
         form.addRow("Present, goals, strategies", lists)
-        form.addRow("&Interpreter language", self.interpreter_language)
-        form.addRow("What we &did", self.body)
+        form.addRow("Interpreter &language", self.interpreter_language)
+        form.addRow("Wha&t we did", self.body)
         form.addRow("&Plan", self.plan)
         actions = QHBoxLayout()
         actions.addWidget(self.save_button)
         actions.addWidget(self.sign_button)
         actions.addWidget(self.addendum_button)
+        actions.addWidget(self.discard_button)
         actions.addStretch(1)
         actions.addWidget(self.save_state)
         self.editor = QWidget()
@@ -166,9 +173,9 @@ class NotesSection(Section):
         self.save_button.clicked.connect(self.save_now)
         self.sign_button.clicked.connect(self.sign)
         self.addendum_button.clicked.connect(lambda: self.open_addendum())
+        self.discard_button.clicked.connect(self.ask_to_discard)
         self.table.clicked.connect(lambda index: self.open_note(self.model.row_at(index.row())))
         self.table.activated.connect(lambda index: self.open_note(self.model.row_at(index.row())))
-        QShortcut(QKeySequence("Ctrl+N"), self, self.new_note)
         QShortcut(QKeySequence.StandardKey.Save, self, self.save_now)
         self._set_editable(False)
 
@@ -307,6 +314,7 @@ class NotesSection(Section):
             self.strategies,
             self.save_button,
             self.sign_button,
+            self.discard_button,
         ):
             widget.setEnabled(editable)
         for edit in (self.body, self.plan):
@@ -383,14 +391,18 @@ class NotesSection(Section):
             return notes.save_draft(session, note_id=note_id, actor_id=me, **fields)
 
         def saved(_changed: list[str]) -> None:
+            if self._save_problem and self.messages.text() == self._save_problem:
+                self.messages.clear()  # what the failed save said is no longer true
+            self._save_problem = ""
             if not self._dirty:
-                self.save_state.setText(f"Draft saved {date.today():%d %b} at {_now():%H:%M:%S}")
+                self.save_state.setText(f"Draft saved {date.today():%d %b %Y} at {_now():%H:%M}")
             self.draft_saved.emit(note_id)
 
         def failed(error: Exception) -> None:
             self._dirty = True
             self.save_state.setText("Not saved")
-            self.messages.problem(describe_error(error))
+            self._save_problem = describe_error(error)
+            self.messages.problem(self._save_problem)
 
         self.context.runner.write(save, done=saved, failed=failed, owner=self)
 
@@ -423,6 +435,47 @@ class NotesSection(Section):
             self.messages.problem(f"The note was not signed: {describe_error(error)}")
 
         self.context.runner.write(save_and_sign, done=signed, failed=not_signed, owner=self)
+
+    def ask_to_discard(self) -> None:
+        """A draft made by accident goes, once the therapist confirms; signed notes never."""
+        note_id = self.note_id
+        if note_id is None or self.body.isReadOnly():
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Discard the draft",
+            "Discard this draft note? What it says will be deleted. (Signed notes are never "
+            "deleted.)",
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        discard = box.button(QMessageBox.StandardButton.Discard)
+        box.finished.connect(
+            lambda _result: self._discard(note_id) if box.clickedButton() is discard else None
+        )
+        self.discard_box = box
+        box.open()
+
+    def _discard(self, note_id: str) -> None:
+        me = self.context.me_id
+        if me is None or note_id != self.note_id:
+            return
+        self._timer.stop()
+        self._dirty = False
+
+        def discarded(_none: object) -> None:
+            self._clear()
+            self.messages.inform("Draft discarded.")
+            self.changed()
+            self.reload()
+
+        self.context.runner.write(
+            lambda s: notes.delete_draft_note(s, note_id=note_id, actor_id=me),
+            done=discarded,
+            failed=self._failed,
+            owner=self,
+        )
 
     def open_addendum(self, note_id: str | None = None) -> FormDialog | None:
         note_id = note_id or self.note_id

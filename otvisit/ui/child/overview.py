@@ -12,16 +12,23 @@ from otvisit.services.caseload import ChildSummary
 from otvisit.ui.child.section import Section
 from otvisit.ui.context import AppContext
 from otvisit.ui.messages import MessageBar
-from otvisit.ui.text import day_text, label
+from otvisit.ui.text import day_text, label, language_name
 
 
 def _row(name: str, value: str) -> str:
     return f"<tr><td><b>{escape(name)}</b></td><td>{escape(value) or '—'}</td></tr>"
 
 
+def languages_text(summary: ChildSummary) -> str:
+    """``Urdu`` when the family speaks and reads one language, else ``Sylheti / Bengali``."""
+    spoken = language_name(summary.spoken_language)
+    written = language_name(summary.written_language)
+    return spoken if spoken == written else f"{spoken} / {written}"
+
+
 def overview_html(summary: ChildSummary) -> str:
     interpreter = (
-        f"Yes — {summary.interpreter_language or 'language not recorded'}"
+        f"Yes — {language_name(summary.interpreter_language) or 'language not recorded'}"
         if summary.interpreter_needed
         else "No"
     )
@@ -29,9 +36,7 @@ def overview_html(summary: ChildSummary) -> str:
         _row("NHS number", summary.nhs_display),
         _row("Date of birth", day_text(summary.date_of_birth)),
         _row("Address", ", ".join(p for p in (summary.address, summary.postcode) if p)),
-        _row(
-            "Spoken / written language", f"{summary.spoken_language} / {summary.written_language}"
-        ),
+        _row("Spoken / written language", languages_text(summary)),
         _row("Interpreter needed", interpreter),
         _row("Access needs", ", ".join(label(n) for n in summary.access_needs)),
         _row(label(summary.setting_type), summary.setting_name),

@@ -31,7 +31,7 @@ ProgrammeData = tuple[ProgrammeView | None, list[StrategyChoice], list[GoalView]
 
 
 class ProgrammeSection(Section):
-    title = "&Home programme"
+    title = "Ho&me programme"
 
     def __init__(
         self,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 from sqlalchemy.orm import Session
 
@@ -27,6 +28,7 @@ from otvisit.ui.child.stash import SectionStash
 from otvisit.ui.context import AppContext
 from otvisit.ui.messages import MessageBar
 from otvisit.ui.printing import Printer
+from otvisit.ui.text import language_name
 
 
 class ChildRecordView(QWidget):
@@ -43,10 +45,12 @@ class ChildRecordView(QWidget):
     ) -> None:
         super().__init__(parent)
         self.context = context
+        self.messages = messages
         self.child_id: str | None = None
         self.header = QLabel()
         self.header.setAccessibleName("Child")
-        self.back_button = QPushButton("← &Caseload")
+        self.header.setWordWrap(True)  # a long name and school wrap rather than widen the window
+        self.back_button = QPushButton("← Caseload")
         self.back_button.setToolTip("Esc or Alt+Left")
         self.back_button.clicked.connect(self.back)
         top = QHBoxLayout()
@@ -93,10 +97,40 @@ class ChildRecordView(QWidget):
         layout.addWidget(self.prompts)
         layout.addWidget(self.tabs)
         context.changes.child_changed.connect(self._record_changed)
+        self._shortcuts()
+
+    def _shortcuts(self) -> None:
+        """Keys that work wherever the keyboard is in the record, not only on their own tab."""
+        for keys, slot in (
+            ("Ctrl+N", self.new_note),
+            ("Ctrl+B", self.book),
+            ("Ctrl+Tab", lambda: self.step_section(1)),
+            ("Ctrl+Shift+Tab", lambda: self.step_section(-1)),
+            ("Ctrl+Backtab", lambda: self.step_section(-1)),
+        ):
+            QShortcut(QKeySequence(keys), self, slot)
+
+    def new_note(self) -> None:
+        self.open_section(self.notes)
+        self.notes.new_note()
+
+    def book(self) -> None:
+        self.open_section(self.appointments)
+        self.appointments.open_book()
+
+    def step_section(self, step: int) -> None:
+        self.tabs.setCurrentIndex((self.tabs.currentIndex() + step) % self.tabs.count())
+        self.tabs.tabBar().setFocus()
+
+    def focus_sections(self) -> None:
+        """The keyboard starts on the section tabs: arrows, Ctrl+Tab and Alt+letter all work."""
+        self.tabs.tabBar().setFocus()
 
     def show_child(self, child_id: str) -> None:
         """Open a child's record: the opening is audited once (switching sections is not)."""
         self.flush()
+        if child_id != self.child_id:
+            self.messages.clear()
         self.child_id = child_id
         self.header.setText("Loading…")
         me = self.context.me_id
@@ -132,7 +166,7 @@ class ChildRecordView(QWidget):
 
     def _show_header(self, summary: ChildSummary) -> None:
         interpreter = (
-            f" · <b>◆ Interpreter: {summary.interpreter_language or 'needed'}</b>"
+            f" · <b>◆ Interpreter: {language_name(summary.interpreter_language) or 'needed'}</b>"
             if summary.interpreter_needed
             else ""
         )
@@ -152,6 +186,7 @@ class ChildRecordView(QWidget):
         self.tabs.setCurrentWidget(section)
 
     def _section_changed(self, _index: int) -> None:
+        self.messages.clear()  # a message was about the section left, not this one
         for section in self.sections:
             if section is not self.current_section():
                 section.flush()

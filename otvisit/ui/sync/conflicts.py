@@ -16,9 +16,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from otvisit.sync.client.conflicts import ConflictView, list_conflicts, resolve_conflict
+from otvisit.sync.client.status import SyncStatus, sync_status
 from otvisit.ui.context import AppContext
+from otvisit.ui.sync.status import ago
 from otvisit.ui.tasks import describe_error
 from otvisit.ui.text import label
 
@@ -36,6 +39,28 @@ def _readonly(name: str) -> QPlainTextEdit:
     edit.setReadOnly(True)
     edit.setAccessibleName(name)
     return edit
+
+
+def no_conflicts_text(status: SyncStatus) -> str:
+    """What is true when nothing conflicts: agreeing with the server needs a sync to know."""
+    waiting = (
+        f"{status.pending_ops} change{'s' if status.pending_ops != 1 else ''} waiting to be sent"
+        if status.pending_ops
+        else "no changes waiting"
+    )
+    if not status.server_url:
+        return (
+            "No conflicts. This laptop is not connected to a team server and has never "
+            f"synced: {waiting}."
+        )
+    if status.last_success_at is None:
+        return f"No conflicts so far. This laptop has never synced: {waiting}."
+    if status.pending_ops:
+        return f"No conflicts at the last sync ({ago(status.last_success_at)}); {waiting}."
+    return (
+        "No conflicts: everything on this laptop agrees with the server as of the last sync "
+        f"({ago(status.last_success_at)})."
+    )
 
 
 class ConflictsDialog(QDialog):
@@ -57,7 +82,7 @@ class ConflictsDialog(QDialog):
         self.merged.setTabChangesFocus(True)
         self.mine_button = QPushButton("Keep &mine")
         self.theirs_button = QPushButton("Take &theirs")
-        self.merge_button = QPushButton("Save &merged")
+        self.merge_button = QPushButton("Save merge&d")
         self.feedback = QLabel()
         self.feedback.setWordWrap(True)
 
@@ -96,9 +121,13 @@ class ConflictsDialog(QDialog):
         self.merge_button.clicked.connect(lambda: self.resolve("merged"))
 
     def reload(self) -> None:
-        self.context.runner.read(list_conflicts, done=self._show, owner=self)
+        def read(session: Session) -> tuple[list[ConflictView], SyncStatus]:
+            return list_conflicts(session), sync_status(session)
 
-    def _show(self, rows: list[ConflictView]) -> None:
+        self.context.runner.read(read, done=self._show, owner=self)
+
+    def _show(self, data: tuple[list[ConflictView], SyncStatus]) -> None:
+        rows, status = data
         self.rows = rows
         self.list.clear()
         for conflict in rows:
@@ -107,7 +136,7 @@ class ConflictsDialog(QDialog):
         if rows:
             self.list.setCurrentRow(0)
         else:
-            self.what.setText("No conflicts: everything on this laptop agrees with the server.")
+            self.what.setText(no_conflicts_text(status))
             for widget in (self.mine, self.theirs, self.merged):
                 widget.clear()
         for button in (self.mine_button, self.theirs_button, self.merge_button):

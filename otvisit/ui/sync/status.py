@@ -33,7 +33,13 @@ def ago(moment: datetime | None, now: datetime | None = None) -> str:
         return "just now"
     if seconds < 3600:
         return f"{seconds // 60} min ago"
-    return moment.astimezone().strftime("%d %b %H:%M")
+    return moment.astimezone().strftime("%d %b %Y %H:%M")
+
+
+NO_SERVER = (
+    "Nothing to sync with: this laptop is not connected to a team server. "
+    "Your changes are kept here and wait for the first sync."
+)
 
 
 def connection_text(status: SyncStatus) -> str:
@@ -52,6 +58,8 @@ class SyncBar(QWidget):
     """Always visible at the bottom of the window; F5 syncs now."""
 
     open_conflicts = Signal()
+    #: Something the therapist asked for could not happen, and why (for the status bar).
+    said = Signal(str)
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -127,6 +135,10 @@ class SyncBar(QWidget):
 
     def sync_now(self) -> None:
         if self.syncing:
+            self.said.emit("A sync is already running.")
+            return
+        if self.status is not None and not self.status.server_url:
+            self.said.emit(NO_SERVER)
             return
         self.syncing = True
         self.sync_button.setEnabled(False)
@@ -142,6 +154,12 @@ class SyncBar(QWidget):
 
     def _synced(self, report: Any) -> None:
         self.syncing = False
+        if report.failure == "auth" and self.status is not None and not self.status.server_url:
+            self.said.emit(NO_SERVER)
+        elif report.failure:
+            self.said.emit(f"Not synced: {report.error or report.failure}")
+        else:
+            self.said.emit("Synced.")
         self.context.changes.sync_state_changed.emit()
         if report.pulled or report.removed_children:
             self.context.changes.child_changed.emit("")  # the caseload may have changed
@@ -149,4 +167,5 @@ class SyncBar(QWidget):
     def _sync_failed(self, error: Exception) -> None:
         self.syncing = False
         self.error.setText(f"Last problem: {describe_error(error)}")
+        self.said.emit(f"Not synced: {describe_error(error)}")
         self.refresh()
