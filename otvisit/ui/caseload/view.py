@@ -95,7 +95,7 @@ class CaseloadView(QWidget):
         self.waiting_list_button.clicked.connect(self.open_waiting_list)
         self.groups_button = QPushButton("Gro&ups…")
         self.groups_button.clicked.connect(self.open_groups)
-        self.surveys_button = QPushButton("Family sur&veys…")
+        self.surveys_button = QPushButton("Family &surveys…")
         self.surveys_button.clicked.connect(self.open_surveys)
         self.contact_button = QPushButton("Families to &phone…")
         self.contact_button.setToolTip("Families to contact about a disrupted (strike) day")

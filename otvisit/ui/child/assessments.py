@@ -49,7 +49,8 @@ class AssessmentsModel(RowsModel[AssessmentView]):
 
 
 class AssessmentsSection(Section):
-    title = "Assess&ments"
+    #: No Alt letter: every letter of the name is taken on some page (Ctrl+Tab reaches it).
+    title = "Assessments"
 
     def __init__(self, context: AppContext, messages: MessageBar, parent: QWidget | None = None):
         super().__init__(context, messages, parent)

@@ -52,7 +52,7 @@ class DischargeSection(Section):
         self.safeguarding = SafeguardingForm()
         self.save_check_button = QPushButton("Save &the safeguarding check")
         self.confirm_button = QPushButton("Conf&irm discharge")
-        self.keep_button = QPushButton("&Keep open")
+        self.keep_button = QPushButton("Kee&p open")
         proposal_buttons = QHBoxLayout()
         proposal_buttons.addWidget(self.save_check_button)
         proposal_buttons.addWidget(self.confirm_button)

@@ -16,7 +16,8 @@ from otvisit.ui.text import when_text
 
 
 class GroupEntriesSection(Section):
-    title = "Gro&ups"
+    #: No Alt letter: every letter of the name is taken on some page (Ctrl+Tab reaches it).
+    title = "Groups"
 
     def __init__(self, context: AppContext, messages: MessageBar, parent: QWidget | None = None):
         super().__init__(context, messages, parent)
