@@ -486,12 +486,16 @@ class Printer(QObject):
         )
         return Path(documents) if documents and Path(documents).is_dir() else Path.cwd()
 
+    def remember_export_folder(self, folder: Path) -> None:
+        """The next export (a PDF, a FHIR record) opens in the folder chosen this time."""
+        settings = self._settings()
+        settings.setValue(EXPORT_FOLDER_KEY, str(folder))
+        settings.sync()
+
     def save_copy(self, shown: Shown, target: Path) -> None:
         """Keep the document, then export a plain copy where the therapist chose (audited)."""
         me = self.context.me_id
-        settings = self._settings()
-        settings.setValue(EXPORT_FOLDER_KEY, str(target.parent))
-        settings.sync()
+        self.remember_export_folder(target.parent)
 
         def export(session: Session) -> str:
             from otvisit.reports.printing import export_document

@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QPushButton, QVB
 
 from otvisit.services import caseload
 from otvisit.services.caseload import DocumentView
+from otvisit.ui.child.record_export import RecordExport
 from otvisit.ui.child.section import Section
 from otvisit.ui.context import AppContext
 from otvisit.ui.messages import MessageBar
@@ -32,18 +33,25 @@ class DocumentsSection(Section):
         self.progress_button.setToolTip("Goals with their GAS levels and the T-score, and COPM")
         self.discharge_button = QPushButton("Discharge &letter…")
         self.discharge_button.setToolTip("Once the child has been discharged")
+        self.export_button = QPushButton("E&xport record (FHIR)…")
+        self.export_button.setToolTip(
+            "The record as FHIR R4 (UK Core) for the trust's main record, to a file you choose"
+        )
+        self.record_export = RecordExport(context, messages, printer)
         buttons = QHBoxLayout()
         buttons.addWidget(self.open_button)
         buttons.addStretch(1)
         buttons.addWidget(QLabel("Make:"))
         buttons.addWidget(self.progress_button)
         buttons.addWidget(self.discharge_button)
+        buttons.addWidget(self.export_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.list)
         layout.addLayout(buttons)
         self.open_button.clicked.connect(self.open_selected)
         self.progress_button.clicked.connect(lambda: self.make("progress"))
         self.discharge_button.clicked.connect(lambda: self.make("discharge"))
+        self.export_button.clicked.connect(self.export_record)
         self.list.itemActivated.connect(lambda _item: self.open_selected())
         printer.made.connect(self._made)
 
@@ -75,6 +83,10 @@ class DocumentsSection(Section):
     def clear(self) -> None:
         self.rows = []
         self.list.clear()
+
+    def export_record(self) -> None:
+        if self.child_id is not None:
+            self.record_export.open_dialog(self.child_id, self)
 
     def make(self, kind: str) -> None:
         """A new progress report (English) or discharge letter (the family's language)."""
