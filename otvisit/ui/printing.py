@@ -91,7 +91,7 @@ class PrintChoices(QWidget):
         for code in available_languages():
             self.language.addItem(LANGUAGE_NAMES.get(code, code), code)
         self.large_print = QCheckBox("&Large print")
-        caption = QLabel("&Language")
+        caption = QLabel("Lan&guage")
         caption.setBuddy(self.language)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

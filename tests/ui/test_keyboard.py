@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 from sqlalchemy import select
 
 from otvisit.models import SessionNote, SyncConflict
-from otvisit.services import appointments, notes
+from otvisit.services import appointments, goals, notes
+from tests.factories import LEVELS
 from tests.ui.driver import Visit, find_and_open, open_section, type_into
 from tests.ui.keys import clashes, press, stray_ampersands, visible_mnemonics
 
@@ -92,6 +93,19 @@ def test_no_two_visible_mnemonics_share_a_letter_on_any_page_or_dialog(visit: Vi
     assert window.conflicts is not None and window.conflicts.list.count() == 1
     _assert_clear("the conflicts", window.conflicts)
     window.conflicts.close()
+
+    with window.context.runner.store.transaction() as session:  # a report to preview
+        goals.create_goal(
+            session, child_id=visit.seeded.sam, wording="Sam will put his coat on",
+            levels=LEVELS, set_on=date(2026, 10, 1), baseline=-2,
+        )  # fmt: skip
+    open_section(visit, record.documents)  # the print preview: language and large print
+    record.documents.make("progress")
+    visit.settle()
+    preview = window.printer.preview
+    assert preview is not None and preview.choices is not None
+    _assert_clear("the print preview", preview)
+    preview.reject()
 
 
 def test_ctrl_tab_moves_section_straight_after_opening_a_record(visit: Visit) -> None:
