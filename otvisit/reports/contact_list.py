@@ -99,12 +99,12 @@ def contact_list_pdf(session: Session, *, day: date, team_id: str) -> bytes:
 def save_contact_list(
     session: Session, *, day: date, team_id: str, path: Path, actor_id: str | None
 ) -> Path:
-    """Write the day's list to ``path`` and audit it (it names families and phone numbers)."""
+    """Write the day's list to ``path``, an export audited as one (it names families and phones)."""
     written = write_pdf(contact_list_pdf(session, day=day, team_id=team_id), path)
     record_access(
         session,
         actor_id=actor_id,
-        action=AuditAction.PRINT,
+        action=AuditAction.EXPORT,
         entity="disruption_contact",
         record_id=None,
         child_id=None,

@@ -333,6 +333,25 @@ def paint_pdf(pdf: bytes, printer: Any, *more: bytes) -> bool:
     return True
 
 
+def _settings(profile_dir: Path) -> QSettings:
+    return QSettings(str(profile_dir / SETTINGS_FILE), QSettings.Format.IniFormat)
+
+
+def export_folder(profile_dir: Path) -> Path:
+    """Where exports go or their dialogs open: the folder chosen last, else Documents."""
+    remembered = _settings(profile_dir).value(EXPORT_FOLDER_KEY, "", type=str)
+    if remembered and Path(remembered).is_dir():
+        return Path(remembered)
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return Path(documents) if documents and Path(documents).is_dir() else Path.cwd()
+
+
+def remember_export_folder(profile_dir: Path, folder: Path) -> None:
+    settings = _settings(profile_dir)
+    settings.setValue(EXPORT_FOLDER_KEY, str(folder))
+    settings.sync()
+
+
 class Printer(QObject):
     """Renders, previews and keeps documents; every step runs in the task runner."""
 
@@ -473,24 +492,13 @@ class Printer(QObject):
             self._audit(shown, AuditAction.PRINT, "printed again")
         self._keep(shown, lambda: self.messages.inform(f"Sent {shown.title} to the printer."))
 
-    def _settings(self) -> QSettings:
-        return QSettings(str(self.context.profile_dir / SETTINGS_FILE), QSettings.Format.IniFormat)
-
     def export_folder(self) -> Path:
         """Where Save as PDF… opens: the folder chosen last time, else the Documents folder."""
-        remembered = self._settings().value(EXPORT_FOLDER_KEY, "", type=str)
-        if remembered and Path(remembered).is_dir():
-            return Path(remembered)
-        documents = QStandardPaths.writableLocation(
-            QStandardPaths.StandardLocation.DocumentsLocation
-        )
-        return Path(documents) if documents and Path(documents).is_dir() else Path.cwd()
+        return export_folder(self.context.profile_dir)
 
     def remember_export_folder(self, folder: Path) -> None:
         """The next export (a PDF, a FHIR record) opens in the folder chosen this time."""
-        settings = self._settings()
-        settings.setValue(EXPORT_FOLDER_KEY, str(folder))
-        settings.sync()
+        remember_export_folder(self.context.profile_dir, folder)
 
     def save_copy(self, shown: Shown, target: Path) -> None:
         """Keep the document, then export a plain copy where the therapist chose (audited)."""

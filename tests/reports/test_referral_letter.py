@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -14,6 +13,7 @@ from otvisit.models.vocabulary import AuditAction, ReferralSource
 from otvisit.reports.printing import DocumentRequest, make_document
 from otvisit.reports.render import DocumentKind
 from otvisit.services import referrals
+from otvisit.services.document_files import read_pdf
 from otvisit.services.errors import NotFound
 from tests import factories
 from tests.reports import pdfcheck
@@ -23,7 +23,7 @@ WHY = "Zofia's needs are about behaviour at home; we have passed the referral to
 
 
 def test_a_declined_referral_prints_a_letter_to_the_referrer_copied_to_family_and_gp(
-    store: Store, tmp_path: Path
+    store: Store,
 ) -> None:
     with store.transaction() as session:
         therapist = factories.make_therapist(session, phone="020 3049 8100")
@@ -51,15 +51,15 @@ def test_a_declined_referral_prints_a_letter_to_the_referrer_copied_to_family_an
         )
         request = DocumentRequest(DocumentKind.REFERRAL_DECLINED, received.child_id)
         with pytest.raises(NotFound, match="no declined referral"):
-            make_document(session, request, documents_dir=tmp_path, today=TODAY)
+            make_document(session, request, today=TODAY)
         referrals.decline_referral(
             session, referral_id=received.referral_id, declined_on=TODAY, reason=WHY,
             actor_id=therapist.id,
         )  # fmt: skip
-        saved = make_document(
-            session, request, documents_dir=tmp_path, today=TODAY, actor_id=therapist.id
-        )
-    text = pdfcheck.flat(saved.path.read_bytes())
+        saved = make_document(session, request, today=TODAY, actor_id=therapist.id)
+        pdf = read_pdf(session, saved.file_name)
+    assert pdf is not None  # kept in the encrypted store
+    text = pdfcheck.flat(pdf)
     for expected in (
         "Dear Dr A. Okoye,",
         "Bankside Medical Centre",
@@ -80,7 +80,7 @@ def test_a_declined_referral_prints_a_letter_to_the_referrer_copied_to_family_an
 
 
 def test_the_discharge_after_a_child_was_not_brought_is_copied_to_the_referrer(
-    store: Store, tmp_path: Path
+    store: Store,
 ) -> None:
     from datetime import UTC, datetime
 
@@ -130,10 +130,11 @@ def test_the_discharge_after_a_child_was_not_brought_is_copied_to_the_referrer(
         saved = make_document(
             session,
             DocumentRequest(DocumentKind.DISCHARGE, received.child_id, language="en"),
-            documents_dir=tmp_path,
             today=TODAY,
         )
-    text = pdfcheck.flat(saved.path.read_bytes())
+        pdf = read_pdf(session, saved.file_name)
+    assert pdf is not None
+    text = pdfcheck.flat(pdf)
     copies = text[text.index("Copy to") :]
     assert "Dr A. Okoye" in copies and "Jo Bell, health visitor" in copies
     assert "Bankside Health Centre" in copies

@@ -19,7 +19,7 @@ from tests.ui.driver import Visit
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
-def test_make_the_list_tick_a_family_and_save_the_pdf(visit: Visit) -> None:
+def test_make_the_list_tick_a_family_and_save_the_pdf(visit: Visit, tmp_path: Path) -> None:
     strike = date.today() + timedelta(days=10)
     store = visit.window.context.runner.store
     with store.transaction() as session:
@@ -81,8 +81,11 @@ def test_make_the_list_tick_a_family_and_save_the_pdf(visit: Visit) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     window.grab().save(str(SCREENSHOTS / "strike-day-contacts.png"))
 
+    exports = tmp_path / "exports"  # the folder the therapist exported to last
+    exports.mkdir()
+    visit.window.printer.remember_export_folder(exports)
     QTest.mouseClick(window.save_button, Qt.MouseButton.LeftButton)
     visit.settle()
-    saved = visit.window.context.documents_dir / f"{strike.isoformat()}-families-to-contact.pdf"
+    saved = exports / f"{strike.isoformat()}-families-to-contact.pdf"
     assert saved.read_bytes().startswith(b"%PDF-")
     assert str(saved) in window.messages.label.text()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from sqlalchemy import select
@@ -65,11 +67,12 @@ def test_enter_paper_surveys_and_read_the_teams_results(visit: Visit) -> None:
         assert len(surveys) == 2 and all(event.child_id is None for event in audit)
 
 
-def test_make_a_blank_survey_in_the_familys_language(visit: Visit) -> None:
+def test_make_a_blank_survey_in_the_familys_language(visit: Visit, tmp_path: Path) -> None:
+    visit.window.printer.remember_export_folder(tmp_path)  # where the therapist exports to
     view = _open(visit)
     view.blank_language.setCurrentIndex(view.blank_language.findData("ur"))
     _click(view.blank_button)
     visit.settle()
     assert "Blank survey in Urdu saved" in message(visit)
-    assert view.last_blank is not None and view.last_blank.name == "family-survey-ur.pdf"
+    assert view.last_blank == tmp_path / "family-survey-ur.pdf"
     assert view.last_blank.read_bytes().startswith(b"%PDF")

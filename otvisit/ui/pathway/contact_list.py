@@ -28,6 +28,7 @@ from otvisit.services import disruption
 from otvisit.services.disruption import FamilyContact
 from otvisit.ui.context import AppContext
 from otvisit.ui.messages import MessageBar
+from otvisit.ui.printing import export_folder
 from otvisit.ui.rows_model import RowsModel
 from otvisit.ui.tasks import describe_error
 
@@ -182,7 +183,10 @@ class ContactListWindow(QDialog):
         team, day, me = self._team(), self.chosen_day(), self.context.me_id
         if team is None:
             return
-        path = self.context.documents_dir / f"{day.isoformat()}-families-to-contact.pdf"
+        # Names and phone numbers: an export to the therapist's export folder, audited.
+        path = (
+            export_folder(self.context.profile_dir) / f"{day.isoformat()}-families-to-contact.pdf"
+        )
 
         def save(session: Session) -> Path:
             return save_contact_list(session, day=day, team_id=team, path=path, actor_id=me)

@@ -29,7 +29,7 @@ from otvisit.services.feedback import QUESTIONS
 from otvisit.services.survey_results import SurveyResults, results_table, survey_results
 from otvisit.ui.context import AppContext
 from otvisit.ui.messages import MessageBar
-from otvisit.ui.printing import LANGUAGE_NAMES
+from otvisit.ui.printing import LANGUAGE_NAMES, export_folder
 from otvisit.ui.tasks import describe_error
 from otvisit.ui.text import day_text
 
@@ -213,7 +213,7 @@ class SurveysView(QWidget):
             self.messages.inform("Sign in to your team first.")
             return
         code = str(self.blank_language.currentData())
-        folder = self.context.documents_dir / "surveys"
+        folder = export_folder(self.context.profile_dir)  # a blank form: nothing of a family
 
         def render(session: Session) -> Path:
             from otvisit.reports.pdfbuild import write_pdf
@@ -221,7 +221,6 @@ class SurveysView(QWidget):
 
             team = survey_team(session, team_id=me.team_id)
             pdf = render_family_survey(team, language=code)
-            folder.mkdir(parents=True, exist_ok=True)
             return write_pdf(pdf, folder / f"family-survey-{code}.pdf")
 
         def done(path: Path) -> None:
