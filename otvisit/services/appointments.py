@@ -243,17 +243,43 @@ def mark_did_not_attend(
     )
     appointment.notes = f"{appointment.notes}\n{line}".strip()
     record_change(session, actor_id=actor_id, record=appointment, detail=line)
-    if notice_given or appointment.episode_id is None:
+    if notice_given:
         return DidNotAttendOutcome(appointment.id, notice_given, None)
-    episode = session.get(Episode, appointment.episode_id)
-    if episode is None or episode.deleted or episode.status is EpisodeStatus.DISCHARGED:
-        return DidNotAttendOutcome(appointment.id, notice_given, None)
-    episode.discharge_proposed_reason = DischargeReason.DID_NOT_ATTEND
-    record_change(
-        session, actor_id=actor_id, record=episode, detail="discharge proposed: did not attend"
-    )
     child = session.get(Child, appointment.child_id)
     name = child.display_name if child is not None else "This child"
+    return _propose_discharge(
+        session,
+        appointment,
+        name=name,
+        detail="discharge proposed: did not attend",
+        message=(
+            f"{name} did not attend on {appointment.starts_at:%d %B %Y} and the family did not "
+            "let us know. The service's policy is to discharge. Confirm the discharge, or "
+            "withdraw it if there is a reason to keep the child open."
+        ),
+        actor_id=actor_id,
+    )
+
+
+def _propose_discharge(
+    session: Session,
+    appointment: Appointment,
+    *,
+    name: str,
+    detail: str,
+    message: str,
+    actor_id: str | None,
+) -> DidNotAttendOutcome:
+    """A missed appointment without notice proposes discharge on the child's open episode.
+
+    The proposal is stored on the episode (every device sees it) and returned for the
+    screen; nothing is discharged until the therapist confirms.
+    """
+    episode = session.get(Episode, appointment.episode_id) if appointment.episode_id else None
+    if episode is None or episode.deleted or episode.status is EpisodeStatus.DISCHARGED:
+        return DidNotAttendOutcome(appointment.id, False, None)
+    episode.discharge_proposed_reason = DischargeReason.DID_NOT_ATTEND
+    record_change(session, actor_id=actor_id, record=episode, detail=detail)
     proposal = DischargeProposal(
         episode_id=episode.id,
         child_id=appointment.child_id,
@@ -261,13 +287,9 @@ def mark_did_not_attend(
         appointment_id=appointment.id,
         missed_at=appointment.starts_at,
         reason=DischargeReason.DID_NOT_ATTEND,
-        message=(
-            f"{name} did not attend on {appointment.starts_at:%d %B %Y} and the family did not "
-            "let us know. The service's policy is to discharge. Confirm the discharge, or "
-            "withdraw it if there is a reason to keep the child open."
-        ),
+        message=message,
     )
-    return DidNotAttendOutcome(appointment.id, notice_given, proposal)
+    return DidNotAttendOutcome(appointment.id, False, proposal)
 
 
 #: The outcomes worded for a child: children do not "fail to attend", they are not brought.
@@ -307,22 +329,15 @@ def mark_not_brought(
     appointment.status = outcome
     appointment.notes = f"{appointment.notes}\n{name} {words}.".strip()
     record_change(session, actor_id=actor_id, record=appointment, detail=words)
-    episode = session.get(Episode, appointment.episode_id) if appointment.episode_id else None
-    if episode is None or episode.deleted or episode.status is EpisodeStatus.DISCHARGED:
-        return DidNotAttendOutcome(appointment.id, False, None)
-    episode.discharge_proposed_reason = DischargeReason.DID_NOT_ATTEND
-    record_change(session, actor_id=actor_id, record=episode, detail=f"discharge proposed: {words}")
-    proposal = DischargeProposal(
-        episode_id=episode.id,
-        child_id=appointment.child_id,
-        child_name=name,
-        appointment_id=appointment.id,
-        missed_at=appointment.starts_at,
-        reason=DischargeReason.DID_NOT_ATTEND,
+    return _propose_discharge(
+        session,
+        appointment,
+        name=name,
+        detail=f"discharge proposed: {words}",
         message=(
             f"{name} {words} on {appointment.starts_at:%d %B %Y}, and the family did not let us "
             "know. The service's policy is to discharge: complete the safeguarding check "
             "first, then confirm the discharge, or keep the child open."
         ),
+        actor_id=actor_id,
     )
-    return DidNotAttendOutcome(appointment.id, False, proposal)
