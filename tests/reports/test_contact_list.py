@@ -58,6 +58,6 @@ def test_the_contact_list_pdf_names_each_family_once_with_phone_language_and_out
     with store.read_session() as session:
         assert session.scalars(
             select(AuditEvent).where(
-                AuditEvent.action == AuditAction.PRINT, AuditEvent.entity == "disruption_contact"
+                AuditEvent.action == AuditAction.EXPORT, AuditEvent.entity == "disruption_contact"
             )
         ).all()
