@@ -79,6 +79,9 @@ APPOINTMENT_STATUS: Final[dict[AppointmentStatus, str]] = {
     AppointmentStatus.CANCELLED: "cancelled",
     AppointmentStatus.RESCHEDULED: "cancelled",
     AppointmentStatus.DID_NOT_ATTEND: "noshow",
+    # Children are not brought, or nobody answers at a home visit: FHIR's no-show.
+    AppointmentStatus.WAS_NOT_BROUGHT: "noshow",
+    AppointmentStatus.NO_ACCESS: "noshow",
 }
 
 #: Where a contact took place → the v3 ActCode encounter class.

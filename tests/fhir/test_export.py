@@ -155,3 +155,47 @@ def test_the_committed_example_bundle_is_valid_and_made_up() -> None:
     ]
     assert len(patients) == 1
     assert patients[0].identifier[0].value.startswith("999"), "only test-range NHS numbers in docs"
+
+
+@pytest.mark.parametrize(
+    ("vocabulary", "mapping"),
+    [
+        ("AppointmentStatus", "APPOINTMENT_STATUS"),
+        ("Place", "ENCOUNTER_CLASS"),
+        ("GoalStatus", "GOAL_LIFECYCLE"),
+        ("EquipmentStatus", "DEVICE_REQUEST_STATUS"),
+    ],
+)
+def test_every_value_of_the_service_has_a_fhir_mapping(vocabulary: str, mapping: str) -> None:
+    """A new outcome (was not brought, no access) must never make an export fail."""
+    from otvisit.models import vocabulary as words
+
+    assert set(getattr(words, vocabulary)) == set(getattr(codes, mapping))
+
+
+def test_was_not_brought_and_no_access_are_exported_as_noshow(
+    store: Store, full_record: FullRecord
+) -> None:
+    from datetime import timedelta
+
+    from otvisit.models import Appointment
+    from otvisit.models.base import utcnow
+    from otvisit.models.vocabulary import AppointmentStatus
+
+    with store.transaction() as session:
+        for status in (AppointmentStatus.WAS_NOT_BROUGHT, AppointmentStatus.NO_ACCESS):
+            session.add(
+                Appointment(
+                    child_id=full_record.child_id, kind="intervention", place="home",
+                    starts_at=utcnow() - timedelta(days=3), status=status,
+                )
+            )  # fmt: skip
+    bundle = _export(store, full_record)
+    shown = [
+        (e["resource"]["status"], ext["valueCode"])
+        for e in bundle["entry"]
+        if e["resource"]["resourceType"] == "Appointment"
+        for ext in e["resource"]["extension"]
+        if ext["url"].endswith("appointment-status")
+    ]
+    assert ("noshow", "was_not_brought") in shown and ("noshow", "no_access") in shown
