@@ -22,21 +22,18 @@ class WindowSettings:
     """One profile's window settings; unreadable or odd values fall back to the defaults."""
 
     def __init__(self, folder: Path | None) -> None:
-        if folder is None:  # nowhere to keep them: remembered for this run only
-            self._settings = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope)
-            self._memory_only = True
-        else:
+        self._settings: QSettings | None = None
+        if folder is not None:  # else nowhere to keep them: remembered for this run only
             self._settings = QSettings(str(folder / FILE_NAME), QSettings.Format.IniFormat)
-            self._memory_only = False
         self._memory: dict[str, object] = {}
 
     def _get(self, key: str) -> object:
-        if self._memory_only:
+        if self._settings is None:
             return self._memory.get(key)
         return self._settings.value(key)
 
     def _set(self, key: str, value: object) -> None:
-        if self._memory_only:
+        if self._settings is None:
             self._memory[key] = value
             return
         self._settings.setValue(key, value)
