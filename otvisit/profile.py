@@ -61,8 +61,10 @@ class Profile:
         self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
         return self
 
-    def open_store(self) -> Store:
+    def open_store(self, *, check_in_background: bool = False) -> Store:
         """Open this profile's store, encrypted with its key; a plain one is encrypted first.
+
+        ``check_in_background``: see Store.open (the desktop app's start uses it).
 
         PDFs an earlier version kept beside it as plain files are moved into the store
         (encrypted like every record) and the plain files deleted.
@@ -75,7 +77,7 @@ class Profile:
         key = database_key(self.root, synthetic=self.is_demo)
         if is_plain_sqlite(self.database_path):
             encrypt_in_place(self.database_path, key)
-        store = Store.open(self.database_path, key=key)
+        store = Store.open(self.database_path, key=key, check_in_background=check_in_background)
         if self.plain_documents_dir.is_dir():
             self._move_plain_documents_in(store)
         return store

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import logging
 import shutil
 import sqlite3
+import threading
 from collections.abc import Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -125,6 +128,8 @@ class Store:
         self.engine = engine
         self.encrypted = key is not None
         self._key = key
+        #: SQLite's page check of an existing file, when it runs beside the start (see open).
+        self.integrity: Future[None] | None = None
         self._sessions = sessionmaker(bind=engine, class_=LocalSession, expire_on_commit=False)
         self._read_sessions = sessionmaker(
             bind=engine.execution_options(sqlite_begin="DEFERRED"),
@@ -133,10 +138,17 @@ class Store:
         )
 
     @classmethod
-    def open(cls, path: Path, *, key: str | None = None) -> Store:
+    def open(cls, path: Path, *, key: str | None = None, check_in_background: bool = False) -> Store:
         """Open (or create) the store at path and bring its schema up to date.
 
         With a key the file is SQLCipher-encrypted; a wrong key is a StoreKeyError.
+
+        The page check of an existing file reads every page (a quarter of a second for a
+        caseload, more for years of records). With ``check_in_background`` it runs on its own
+        thread while the app builds its window (SQLite leaves Python's lock while it reads),
+        and every write waits for it: a damaged store is still never written. Reads may start
+        before it ends; ``integrity`` tells the result. A store that needs a migration is
+        always checked first.
         """
         path.parent.mkdir(parents=True, exist_ok=True)
         existed = path.exists()
@@ -148,7 +160,9 @@ class Store:
         engine = create_sqlite_engine(path, key)
         store = cls(path, engine, key)
         try:
-            if existed:
+            if existed and check_in_background and store.current_revision() == SCHEMA_REVISION:
+                store._check_beside()
+            elif existed:
                 store.check_integrity()
             store.migrate()
         except StoreDamaged:
@@ -156,15 +170,19 @@ class Store:
             raise
         except Exception as error:
             engine.dispose()
-            if "file is not a database" in str(error):
-                raise StoreKeyError(
-                    f"{path.name} cannot be opened: it is encrypted with another key, "
-                    "or it is damaged, or it is not an otvisit store"
-                ) from None
-            if isinstance(error, sqlalchemy.exc.DatabaseError):
-                raise _damaged(path, str(error.orig).splitlines()[0][:120]) from None
-            raise
+            raise store._refusal(error) from None
         return store
+
+    def _refusal(self, error: Exception) -> Exception:
+        """What opening or checking the file failed with, as the therapist's message."""
+        if "file is not a database" in str(error):
+            return StoreKeyError(
+                f"{self.path.name} cannot be opened: it is encrypted with another key, "
+                "or it is damaged, or it is not an otvisit store"
+            )
+        if isinstance(error, sqlalchemy.exc.DatabaseError):
+            return _damaged(self.path, str(error.orig).splitlines()[0][:120])
+        return error
 
     def check_integrity(self) -> None:
         """SQLite's quick check of every page; a failing store is StoreDamaged (a copy kept)."""
@@ -172,6 +190,25 @@ class Store:
             found = [str(row[0]) for row in connection.exec_driver_sql("PRAGMA quick_check(5)")]
         if found != ["ok"]:
             raise _damaged(self.path, f"check failed: {'; '.join(found)[:160]}")
+
+    def _check_beside(self) -> None:
+        checked: Future[None] = Future()
+
+        def check() -> None:
+            try:
+                self.check_integrity()
+            except Exception as error:  # noqa: BLE001  (handed to whoever waits on it)
+                checked.set_exception(error if isinstance(error, StoreDamaged) else self._refusal(error))
+            else:
+                checked.set_result(None)
+
+        self.integrity = checked
+        threading.Thread(target=check, name="store-page-check", daemon=True).start()
+
+    def _checked(self) -> None:
+        """Wait for the page check started beside the start (it raises if the file is damaged)."""
+        if self.integrity is not None:
+            self.integrity.result()
 
     def current_revision(self) -> str | None:
         """The schema revision recorded in the file (None for a new, empty store)."""
@@ -219,6 +256,7 @@ class Store:
 
     def session(self) -> Session:
         """A new session whose transactions take the write lock when they begin."""
+        self._checked()
         return self._sessions()
 
     def read_session(self) -> Session:
@@ -228,8 +266,11 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """One unit of work: committed on success, rolled back on any error."""
+        self._checked()
         with self._sessions() as session, session.begin():
             yield session
 
     def close(self) -> None:
+        if self.integrity is not None:
+            concurrent.futures.wait([self.integrity])  # the check's connection goes first
         self.engine.dispose()

@@ -6,9 +6,11 @@ import argparse
 import logging
 import sys
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject
+import sqlalchemy.exc
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlalchemy.orm import Session
 
@@ -35,28 +37,52 @@ class StartState:
 
 
 def read_start_state(store: Store) -> StartState:
-    with store.read_session() as session:
-        return StartState(
-            caseload.is_empty(session),
-            caseload.signed_in_therapist(session),
-            caseload.lock_after_minutes(session),
-        )
+    try:
+        with store.read_session() as session:
+            return StartState(
+                caseload.is_empty(session),
+                caseload.signed_in_therapist(session),
+                caseload.lock_after_minutes(session),
+            )
+    except sqlalchemy.exc.DatabaseError:
+        store.close()  # waits for the page check, which says what is wrong if it can
+        if store.integrity is not None:
+            store.integrity.result()
+        raise
+
+
+class PageCheckWatch(QObject):
+    """Carries the result of the store's page check (run on its own thread) to the GUI thread."""
+
+    damaged = Signal(str)
+
+    def report(self, checked: Future[None]) -> None:
+        problem = checked.exception()
+        if problem is not None:
+            self.damaged.emit(str(problem))  # queued: the slot runs on the GUI thread
 
 
 class App(QObject):
     """One open profile: its store, task runner and window (switching profile replaces them)."""
 
-    def __init__(self, args: argparse.Namespace, *, runner_class: type[TaskRunner] = TaskRunner):
+    def __init__(
+        self,
+        args: argparse.Namespace,
+        *,
+        runner_class: type[TaskRunner] = TaskRunner,
+        tell: Callable[[str], None] | None = None,
+    ):
         super().__init__()
         self.args = args
         self.runner_class = runner_class
+        self.tell = tell or _tell
         self.window: MainWindow | None = None
         self.store: Store | None = None
         self.runner: TaskRunner | None = None
 
     def open(self, profile_name: str) -> MainWindow:
         profile = Profile.locate(profile_name, self.args.data_dir).ensure()
-        store = profile.open_store()
+        store = profile.open_store(check_in_background=True)
         state = read_start_state(store)  # three indexed reads: fast enough before the first paint
         runner = self.runner_class(store)
         context = AppContext(
@@ -71,6 +97,7 @@ class App(QObject):
         context.changes.setParent(runner)  # goes with the runner, on the GUI thread
         self._replace(window, store, runner)
         window.show()
+        self._watch_page_check(store)
         if state.empty and profile.is_demo:
             self._build_demo(window, runner)
         else:
@@ -95,6 +122,19 @@ class App(QObject):
 
         window.messages.inform("Making the demo caseload (made-up children)…")
         runner.write(build, done=built)
+
+    def _watch_page_check(self, store: Store) -> None:
+        """A store found damaged after the window opened: say so and close it (nothing written)."""
+        if store.integrity is None:
+            return
+        watch = PageCheckWatch(self)
+        watch.damaged.connect(lambda message: self._store_damaged(store, message))
+        store.integrity.add_done_callback(watch.report)
+
+    def _store_damaged(self, store: Store, message: str) -> None:
+        if store is self.store:  # not a profile already switched away from
+            self.tell(_refused(message))
+            self.close()
 
     def _replace(self, window: MainWindow, store: Store, runner: TaskRunner) -> None:
         old = (self.window, self.store, self.runner)
@@ -147,8 +187,12 @@ def open_first(
             return app.open(DEMO_PROFILE)
         return None
     except StoreKeyError as error:
-        tell(f"{error}. Nothing has been changed. Ask IT for help before going on.")
+        tell(_refused(str(error)))
         return None
+
+
+def _refused(problem: str) -> str:
+    return f"{problem}. Nothing has been changed. Ask IT for help before going on."
 
 
 def _offer_demo(reason: str) -> bool:

@@ -82,13 +82,15 @@ class TaskRunner(QObject):
         self.store = store
         self._ids = itertools.count(1)
         self._jobs: dict[int, _Job] = {}
-        self._relay = _Relay(self)
-        self._relay.finished.connect(self._finish)
+        # The pools are made first so that Qt deletes them first: a pool's deletion waits for
+        # the work still running on it, whose result goes through the relay, still alive then.
         self._pools: dict[str, QThreadPool] = {}
         for lane in (DB_LANE, SLOW_LANE):
             pool = QThreadPool(self)
             pool.setMaxThreadCount(1)
             self._pools[lane] = pool
+        self._relay = _Relay(self)
+        self._relay.finished.connect(self._finish)
 
     @property
     def pending(self) -> int:

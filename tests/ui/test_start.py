@@ -61,7 +61,11 @@ def test_a_store_that_its_key_cannot_open_is_reported_and_left_alone(tmp_path: P
     assert (profile_dir / "otvisit.db").read_bytes() == before
 
 
-def test_a_damaged_store_is_reported_once_and_never_written(tmp_path: Path) -> None:
+@pytest.mark.parametrize("first_page", [8, -4], ids=["early pages", "last pages"])
+def test_a_damaged_store_is_reported_once_and_never_written(
+    qtbot: QtBot, tmp_path: Path, first_page: int
+) -> None:
+    """Refused before the window opens, or by the page check beside the start: one message."""
     from datetime import date
 
     from otvisit.models import Child
@@ -73,16 +77,23 @@ def test_a_damaged_store_is_reported_once_and_never_written(tmp_path: Path) -> N
             child = Child(team_id="t", given_name=f"Child {n}", family_name="Okafor",
                           date_of_birth=date(2019, 3, 14), nhs_number="9434765919")  # fmt: skip
             session.add(child)
+        for n in range(3000):
+            session.add(Child(team_id="t", given_name=f"Later {n}", family_name="Adeyemi",
+                              date_of_birth=date(2020, 1, 2), nhs_number="9434765919"))  # fmt: skip
     store.close()
     path = tmp_path / "main" / "otvisit.db"
+    pages = path.stat().st_size // 4096
     with path.open("r+b") as handle:  # a few pages zeroed, as a failing disk leaves them
-        handle.seek(4096 * 8)
+        handle.seek(4096 * (first_page % pages))
         handle.write(b"\0" * 4096 * 3)
     before = path.read_bytes()
-    app = App(argparse.Namespace(data_dir=str(tmp_path), profile="main"))
     told: list[str] = []
-    window = open_first(app, "main", offer_demo=lambda _r: True, tell=told.append)
-    assert window is None and len(told) == 1
+    app = App(argparse.Namespace(data_dir=str(tmp_path), profile="main"), tell=told.append)
+    open_first(app, "main", offer_demo=lambda _r: True, tell=told.append)
+    qtbot.waitUntil(lambda: bool(told), timeout=30000)
+    qtbot.waitUntil(lambda: app.window is None, timeout=30000)  # the window, if one opened, closed
+    qtbot.wait(200)
+    assert len(told) == 1
     assert "damaged" in told[0] and "A copy was kept" in told[0] and "Ask IT" in told[0]
     assert path.read_bytes() == before
     assert list((tmp_path / "main").glob("otvisit.damaged-*.db"))
