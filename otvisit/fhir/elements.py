@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from functools import lru_cache
 from typing import Any
 
 from fhir.resources.R4B.codeableconcept import CodeableConcept
@@ -27,10 +28,18 @@ def derived_id(*parts: str) -> str:
     return str(uuid.uuid5(_DERIVED, "/".join(parts)))
 
 
+# Validating an element costs far more than building it, and an export repeats the same few
+# thousand (the child's and the therapist's references, the code systems' codings): those are
+# built and validated once per process and shared. Nothing changes an element once built.
+_SHARED = 4096
+
+
+@lru_cache(maxsize=_SHARED)
 def ref(record_id: str, display: str | None = None) -> Reference:
     return Reference(reference=full_url(record_id), display=display or None)
 
 
+@lru_cache(maxsize=_SHARED)
 def coding(system: str, code: str, display: str | None = None) -> Coding:
     return Coding(system=system, code=code, display=display or None)
 
@@ -39,11 +48,13 @@ def concept(*codings: Coding, text: str | None = None) -> CodeableConcept:
     return CodeableConcept(coding=list(codings) or None, text=text or None)
 
 
+@lru_cache(maxsize=_SHARED)
 def own_concept(system_name: str, code: str, text: str | None = None) -> CodeableConcept:
     """A concept in one of otvisit's own code systems."""
     return concept(coding(codes.own_system(system_name), code, text), text=text)
 
 
+@lru_cache(maxsize=_SHARED)
 def snomed(code_display: tuple[str, str]) -> CodeableConcept:
     code, display = code_display
     return concept(coding(codes.SNOMED, code, display), text=display)
@@ -54,9 +65,22 @@ def record_identifier(record_id: str) -> Identifier:
     return Identifier(system=codes.own_identifier("record"), value=record_id)
 
 
+#: Extensions whose value is a code or a number repeat across records: built once, shared.
+_SHARED_VALUES = frozenset({"valueCode", "valueBoolean", "valueInteger", "valueDecimal"})
+
+
 def ext(name: str, **value: Any) -> Extension:
     """One of otvisit's own extensions with a single ``value[x]``."""
+    if len(value) == 1:
+        [(kind, item)] = value.items()
+        if kind in _SHARED_VALUES:
+            return _shared_ext(name, kind, item)
     return Extension(url=codes.own_extension(name), **value)
+
+
+@lru_cache(maxsize=_SHARED)
+def _shared_ext(name: str, kind: str, item: Any) -> Extension:
+    return Extension(url=codes.own_extension(name), **{kind: item})
 
 
 def ext_value(extensions: list[Extension] | None, name: str, kind: str) -> Any:

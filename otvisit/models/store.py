@@ -138,7 +138,9 @@ class Store:
         )
 
     @classmethod
-    def open(cls, path: Path, *, key: str | None = None, check_in_background: bool = False) -> Store:
+    def open(
+        cls, path: Path, *, key: str | None = None, check_in_background: bool = False
+    ) -> Store:
         """Open (or create) the store at path and bring its schema up to date.
 
         With a key the file is SQLCipher-encrypted; a wrong key is a StoreKeyError.
@@ -197,8 +199,9 @@ class Store:
         def check() -> None:
             try:
                 self.check_integrity()
-            except Exception as error:  # noqa: BLE001  (handed to whoever waits on it)
-                checked.set_exception(error if isinstance(error, StoreDamaged) else self._refusal(error))
+            except Exception as error:  # handed to whoever waits on the check
+                refusal = error if isinstance(error, StoreDamaged) else self._refusal(error)
+                checked.set_exception(refusal)
             else:
                 checked.set_result(None)
 
