@@ -149,8 +149,10 @@ def _clean_image(data: bytes, *, kind: AttachmentKind, name: str) -> CleanFile:
         upright.thumbnail(
             (MAX_LONG_SIDE, MAX_LONG_SIDE), Image.Resampling.BILINEAR, reducing_gap=2.0
         )
-    # A new image carries pixels only: no EXIF, GPS, XMP, ICC profile or comments.
-    clean = Image.frombytes(upright.mode, upright.size, upright.tobytes())
+    # The re-encoded image carries pixels only: no EXIF, GPS, XMP, ICC profile or comments
+    # (exif_transpose made a new image; its info dict is what the encoders would copy).
+    clean = upright if upright is not image else upright.copy()
+    clean.info = {}
     out = io.BytesIO()
     if photo:
         clean.save(out, format="JPEG", quality=JPEG_QUALITY, optimize=False)

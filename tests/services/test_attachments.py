@@ -368,7 +368,7 @@ def test_the_photo_is_encrypted_at_rest_and_no_temporary_file_is_written(
             )  # fmt: skip
         with store.read_session() as session:
             kept = _stored(session, photo_id)
-            summary, viewed = open_attachment(session, attachment_id=photo_id, actor_id="t-1")
+            _summary, viewed = open_attachment(session, attachment_id=photo_id, actor_id="t-1")
             assert viewed == kept
     finally:
         store.close()
