@@ -79,7 +79,10 @@ def record_consent(session: Session, *, details: ConsentDetails, actor_id: str |
 
 
 def current_consent(session: Session, *, child_id: str) -> PhotoConsent | None:
-    """The child's consent in force (recorded, not withdrawn): the newest on every laptop."""
+    """The child's consent in force (recorded, not withdrawn), the latest given if several.
+
+    New photos go under it; each photo keeps the consent (and its use) it was taken under.
+    """
     found = session.scalars(
         select(PhotoConsent)
         .where(
@@ -87,7 +90,7 @@ def current_consent(session: Session, *, child_id: str) -> PhotoConsent | None:
             PhotoConsent.deleted.is_(False),
             PhotoConsent.withdrawn_on.is_(None),
         )
-        .order_by(*agreed_order(PhotoConsent))
+        .order_by(PhotoConsent.given_on, PhotoConsent.created_at, *agreed_order(PhotoConsent))
     ).all()
     return found[-1] if found else None
 
