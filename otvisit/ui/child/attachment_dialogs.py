@@ -71,7 +71,7 @@ class DetailsDialog(FormDialog):
         self.kind.setCurrentIndex(self.kind.findData(kind))
         self.subject = QComboBox()
         for subject_kind, subject_id, words in subjects:
-            self.subject.addItem(words, (subject_kind, subject_id))
+            self.subject.addItem(words, f"{subject_kind.value}|{subject_id}")
         self.caption = QLineEdit()
         self.caption.setMaxLength(300)
         self.caption.setPlaceholderText("What it shows, for the record and the letter")
@@ -82,13 +82,13 @@ class DetailsDialog(FormDialog):
         self.add("&Taken on", self.taken_on)
 
     def choose_subject(self, subject_kind: AttachmentSubject, subject_id: str) -> bool:
-        index = self.subject.findData((subject_kind, subject_id))
+        index = self.subject.findData(f"{subject_kind.value}|{subject_id}")
         if index >= 0:
             self.subject.setCurrentIndex(index)
         return index >= 0
 
     def values(self) -> dict[str, object]:
-        subject_kind, subject_id = self.subject.currentData()
+        subject_kind, _bar, subject_id = str(self.subject.currentData()).partition("|")
         return {
             "kind": self.kind.currentData(),
             "subject_kind": subject_kind,
