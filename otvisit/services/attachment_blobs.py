@@ -41,15 +41,20 @@ def has_blob(session: Session, sha256: str) -> bool:
 def wanted_blobs(session: Session) -> list[str]:
     """Hashes of live attachments whose bytes this laptop lacks, newest attachment first."""
     held = exists().where(AttachmentBlob.sha256 == Attachment.sha256)
-    rows = session.execute(
-        select(Attachment.sha256, Attachment.taken_on, Attachment.created_at)
+    # Newest by the day it was taken, then by the server's order (a pulled record's
+    # created_at is only when it arrived here).
+    rows = session.scalars(
+        select(Attachment.sha256)
         .where(Attachment.deleted.is_(False), ~held)
-        .order_by(Attachment.created_at.desc(), Attachment.taken_on.desc(), Attachment.id)
+        .order_by(
+            Attachment.taken_on.desc(),
+            Attachment.server_seq.is_(None).desc(),
+            Attachment.server_seq.desc(),
+            Attachment.created_at.desc(),
+            Attachment.id,
+        )
     ).all()
-    seen: dict[str, None] = {}
-    for row in rows:
-        seen.setdefault(row.sha256, None)
-    return list(seen)
+    return list(dict.fromkeys(rows))
 
 
 def unsent_blobs(session: Session) -> list[str]:

@@ -317,7 +317,14 @@ def test_blobs_wanted_are_those_of_live_attachments_missing_here_newest_first(
         )
     )  # fmt: skip
     session.flush()
-    assert blobs.wanted_blobs(session) == ["b" * 64, "a" * 64]
+    newer.server_seq = 5
+    same_day_later = Attachment(
+        child_id=child.id, subject_id=child.id, sha256="d" * 64, media_type="image/jpeg",
+        byte_size=10, kind="photo", taken_on=date(2026, 2, 1), server_seq=9,
+    )  # fmt: skip
+    session.add(same_day_later)
+    session.flush()
+    assert blobs.wanted_blobs(session) == ["d" * 64, "b" * 64, "a" * 64]
     assert blobs.has_blob(session, held) and not blobs.has_blob(session, "a" * 64)
     assert blobs.blob_bytes(session, held) == b"bytes already here"
     assert blobs.blob_bytes(session, "a" * 64) is None
