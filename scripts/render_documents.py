@@ -12,6 +12,7 @@ from otvisit.reports import render_document, samples
 OUT = Path(__file__).resolve().parent.parent / "docs" / "documents"
 DOCUMENTS = {
     "equipment-letter": ("equipment", samples.equipment_letter()),
+    "equipment-letter-photos": ("equipment", samples.equipment_letter_with_photos()),
     "progress-report": ("progress", samples.progress_report()),
     "discharge-letter": ("discharge", samples.discharge_letter()),
     "discharge-letter-ar": ("discharge", samples.discharge_letter()),

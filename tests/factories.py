@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from otvisit.models import (
     Appointment,
+    AttachmentBlob,
     AuditEvent,
     Base,
     Carer,
@@ -291,7 +292,7 @@ def make_programme(
 
 def counts(session: Session) -> Mapping[str, int]:
     """Rows in each synced table, the outbox and the audit log (to prove nothing moved)."""
-    models: list[type[Base]] = [*SYNCED_MODELS, OutboxOp, AuditEvent]
+    models: list[type[Base]] = [*SYNCED_MODELS, OutboxOp, AuditEvent, AttachmentBlob]
     return {
         model.__tablename__: session.scalar(select(func.count()).select_from(model)) or 0
         for model in models

@@ -1,5 +1,6 @@
 """Typed SQLAlchemy models of the therapy domain, the local store and the outbox."""
 
+from otvisit.models.attachments import Attachment, AttachmentBlob, PhotoConsent
 from otvisit.models.audit import AuditEvent
 from otvisit.models.base import Base, SyncedRecord, new_id, utcnow
 from otvisit.models.care import Appointment, Episode
@@ -22,6 +23,8 @@ __all__ = [
     "SYNCED_MODELS",
     "Appointment",
     "Assessment",
+    "Attachment",
+    "AttachmentBlob",
     "AuditEvent",
     "Base",
     "Carer",
@@ -41,6 +44,7 @@ __all__ = [
     "LibraryStrategy",
     "NoteAddendum",
     "OutboxOp",
+    "PhotoConsent",
     "PrintedDocument",
     "ProgrammeCopm",
     "ProgrammeStrategy",

@@ -10,6 +10,7 @@ from typing import Any, cast
 from sqlalchemy import JSON, Boolean, Date, Float, Integer, String, Table, Text
 from sqlalchemy.sql.schema import Column
 
+from otvisit.models.attachments import Attachment, PhotoConsent
 from otvisit.models.base import SYNC_COLUMNS, StrEnumType, SyncedRecord, UTCDateTime
 from otvisit.models.care import Appointment, Episode
 from otvisit.models.child import Carer, Child
@@ -50,6 +51,9 @@ SYNCED_MODELS: tuple[type[SyncedRecord], ...] = (
     Referral,
     SafeguardingCheck,
     DisruptionContact,
+    # Photos and attachments (issue 16): the consent first, so it arrives before its photos.
+    PhotoConsent,
+    Attachment,
 )
 
 ENTITIES: dict[str, type[SyncedRecord]] = {model.__entity__: model for model in SYNCED_MODELS}

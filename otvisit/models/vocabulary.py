@@ -130,3 +130,35 @@ class ContactOutcome(enum.StrEnum):
     REBOOKED = "rebooked"
     CALL_BACK = "call_back"
     NO_ANSWER = "no_answer"
+
+
+# --- Photos and attachments (issue 16) ---
+
+
+class AttachmentSubject(enum.StrEnum):
+    """What an attachment belongs to: the child's record, or one record under it."""
+
+    CHILD = "child"
+    NOTE = "note"
+    EQUIPMENT = "equipment"
+    GOAL = "goal"
+    ASSESSMENT = "assessment"
+
+
+class AttachmentKind(enum.StrEnum):
+    PHOTO = "photo"
+    SCAN = "scan"
+    DOCUMENT = "document"
+
+
+class AttachmentMediaType(enum.StrEnum):
+    JPEG = "image/jpeg"
+    PNG = "image/png"
+    PDF = "application/pdf"
+
+
+class ConsentUse(enum.StrEnum):
+    """What a family agreed photos may be used for."""
+
+    RECORD = "record"
+    RECORD_AND_LETTERS = "record_and_letters"

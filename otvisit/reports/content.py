@@ -151,6 +151,18 @@ class Measurement:
 
 
 @dataclass(frozen=True)
+class AttachedPicture:
+    """A photo or scan from the child's record placed in a document, with its caption."""
+
+    attachment_id: str
+    caption: str
+    taken_on: date
+    data: bytes = field(repr=False)
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
 class EquipmentLetter:
     """A seating or equipment recommendation to a nursery or school."""
 
@@ -171,6 +183,8 @@ class EquipmentLetter:
     training_notes: tuple[str, ...]
     review_date: date | None
     copy_to: tuple[CopyRecipient, ...] = ()
+    #: Photos of the set-up that consent lets go in letters (issue 16).
+    photos: tuple[AttachedPicture, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -186,6 +200,8 @@ class ProgressReport:
     gas_t_score: float | None = None
     summary: str = ""
     assessments: tuple[AssessmentView, ...] = ()  # issue 14: newest first
+    #: Handwriting samples: the earliest and the latest (issue 16).
+    samples: tuple[AttachedPicture, ...] = ()
 
 
 @dataclass(frozen=True)

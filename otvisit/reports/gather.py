@@ -36,6 +36,7 @@ from otvisit.reports.strategy_library import (
     bundled_library,
     strategy_from_record,
 )
+from otvisit.services import attachment_prints
 from otvisit.services.assessment_views import child_assessments
 from otvisit.services.errors import NotFound, ValidationError
 from otvisit.services.goals import child_gas_score
@@ -182,6 +183,15 @@ def programme_content(
     )
 
 
+def _pictures(
+    found: tuple[attachment_prints.PrintedPicture, ...],
+) -> tuple[content.AttachedPicture, ...]:
+    return tuple(
+        content.AttachedPicture(p.attachment_id, p.caption, p.taken_on, p.data, p.width, p.height)
+        for p in found
+    )
+
+
 def _goal(goal: Goal) -> content.Goal:
     return content.Goal(goal.id, goal.wording)
 
@@ -219,6 +229,7 @@ def equipment_content(
         training_notes=_lines(item.training_notes),
         review_date=item.review_on,
         copy_to=_copies(child, item.copy_to or ("family", "gp")),
+        photos=_pictures(attachment_prints.equipment_photos(session, recommendation_id=item.id)),
     )
 
 
@@ -256,6 +267,7 @@ def progress_content(
         copm=_copm(session, child.id),
         gas_t_score=score.t_score if score.rated_goals else None,
         assessments=tuple(child_assessments(session, child_id=child.id)),
+        samples=_pictures(attachment_prints.handwriting_samples(session, child_id=child.id)),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from reportlab.platypus import Flowable
 
 from otvisit.models.vocabulary import DischargeReason
+from otvisit.reports.attached_pictures import equipment_photos
 from otvisit.reports.common import (
     Writer,
     about_block,
@@ -47,6 +48,7 @@ def render_equipment_letter(
             *letter.alternatives_tried,
             *letter.safety_notes,
             *letter.training_notes,
+            *(photo.caption for photo in letter.photos),
         ),
     )
     lang = load_language(language)
@@ -111,6 +113,7 @@ def render_equipment_letter(
     story += _section(
         w, "safety_heading", letter.safety_notes + letter.training_notes, "none_recorded"
     )
+    story += equipment_photos(w, letter.photos)
     story.append(w.heading("review_heading"))
     if letter.review_date:
         story.append(w.t("review_date_line", date=lang.date(letter.review_date)))

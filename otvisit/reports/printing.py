@@ -19,6 +19,7 @@ from otvisit.reports.letters import render_discharge_letter
 from otvisit.reports.pdfbuild import write_pdf
 from otvisit.reports.preflight import PrintWarning, check_document
 from otvisit.reports.render import DocumentKind, render_document
+from otvisit.services.attachments import record_attachments_printed
 from otvisit.services.audit import record_access
 from otvisit.services.document_files import keep_pdf
 from otvisit.services.errors import NotFound, ValidationError
@@ -73,6 +74,8 @@ class RenderedDocument:
     warnings: tuple[PrintWarning, ...] = ()
     #: A family letter in another language: the English copy for the GP and school.
     english_copy: bytes | None = None
+    #: Photos and scans placed in the document: each is audited as printed when it is kept.
+    attachment_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -197,7 +200,13 @@ def render_for_child(
         pdf=pdf,
         warnings=check_document(data, today=today, library=library),
         english_copy=english_copy,
+        attachment_ids=_attachment_ids(data),
     )
+
+
+def _attachment_ids(data: Any) -> tuple[str, ...]:
+    pictures = (*getattr(data, "photos", ()), *getattr(data, "samples", ()))
+    return tuple(picture.attachment_id for picture in pictures)
 
 
 def file_name_for(rendered: RenderedDocument, *, today: date, document_id: str) -> str:
@@ -237,6 +246,13 @@ def save_rendered(
         title=rendered.title,
         language=rendered.language,
         actor_id=actor_id,
+    )
+    record_attachments_printed(
+        session,
+        attachment_ids=rendered.attachment_ids,
+        child_id=rendered.request.child_id,
+        actor_id=actor_id,
+        document=rendered.title,
     )
     return SavedDocument(
         document_id=document.id,

@@ -12,6 +12,7 @@ from reportlab.platypus import Flowable, KeepTogether
 
 from otvisit.reports import styles
 from otvisit.reports.assessments_section import assessments_flowables
+from otvisit.reports.attached_pictures import handwriting_samples
 from otvisit.reports.common import Writer, about_block, check_all, content_width, grid
 from otvisit.reports.content import CopmScore, GoalProgress, ProgressReport
 from otvisit.reports.errors import DocumentError
@@ -155,7 +156,7 @@ def render_progress_report(
             "report. Set goals with the family first."
         )
     check_all("goal", (g.goal.wording for g in report.goals))
-    check_all("summary", (report.summary,))
+    check_all("summary", (report.summary, *(s.caption for s in report.samples)))
     lang = load_language(language)
     sheet = stylesheet(large_print=large_print, script=lang.script)
     w = Writer(lang, sheet)
@@ -170,6 +171,7 @@ def render_progress_report(
     story += [w.heading("chart_heading"), chart(report, label_pt=sheet.chart_label_pt)]
     story += _copm(w, report.copm)
     story += assessments_flowables(w, report.assessments)
+    story += handwriting_samples(w, report.samples)
     story += [
         w.spacer(0.5),
         w.p(report.therapist.name, sheet.subheading),

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import replace
 from datetime import date
 
+from PIL import Image, ImageDraw
+
 from otvisit.models.vocabulary import DischargeReason
 from otvisit.reports.content import (
+    AttachedPicture,
     ChildSummary,
     CopmScore,
     CopyRecipient,
@@ -251,3 +255,33 @@ def referral_declined_letter() -> ReferralDeclinedLetter:
         "service.",
         copy_to=(CopyRecipient("Grace Okafor", ("12 Example Road", "London SE15 4AB")),),
     )
+
+
+def setup_photo(width: int = 1600, height: int = 1200) -> AttachedPicture:
+    """A drawn stand-in for a photo of the chair set at the table (no child in it)."""
+    image = Image.new("RGB", (width, height), (232, 226, 214))
+    draw = ImageDraw.Draw(image)
+    u = width / 16
+    draw.rectangle((0, height * 0.78, width, height), fill=(176, 150, 120))  # floor
+    draw.rectangle((7 * u, 4.4 * u, 15 * u, 4.9 * u), fill=(120, 86, 52))  # table top
+    draw.rectangle((14.2 * u, 4.9 * u, 14.6 * u, height * 0.78), fill=(120, 86, 52))
+    draw.rectangle((3 * u, 5.6 * u, 6.6 * u, 6.0 * u), fill=(0, 94, 184))  # seat
+    draw.rectangle((3 * u, 2.4 * u, 3.4 * u, 6.0 * u), fill=(0, 94, 184))  # back
+    draw.rectangle((3.2 * u, 6.0 * u, 3.5 * u, height * 0.78), fill=(60, 60, 60))
+    draw.rectangle((6.1 * u, 6.0 * u, 6.4 * u, height * 0.78), fill=(60, 60, 60))
+    draw.rectangle((4.4 * u, 8.0 * u, 7.0 * u, 8.3 * u), fill=(255, 184, 28))  # footrest
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=85)
+    return AttachedPicture(
+        "sample-photo",
+        "Chair at the writing table: feet flat on the footrest, elbows level with the table top",
+        date(2026, 11, 20),
+        out.getvalue(),
+        width,
+        height,
+    )
+
+
+def equipment_letter_with_photos() -> EquipmentLetter:
+    """The sample equipment letter with a photo of the set-up (consent for letters given)."""
+    return replace(equipment_letter(), photos=(setup_photo(),))

@@ -21,6 +21,11 @@ TEXT = colors.HexColor("#212B32")
 NOTICE_BG = colors.HexColor("#FFF9C4")
 RULE = colors.HexColor("#768692")
 
+#: A photo or scan in a document: full text width, its aspect kept, never taller than this
+#: (a portrait photo at full width would leave no room for its caption on the page).
+PICTURE_MAX_HEIGHT = 115 * mm
+PICTURE_GAP = 2 * mm
+
 DEFAULT_BODY_PT = 14.0
 LARGE_PRINT_BODY_PT = 18.0
 MIN_BODY_PT = 12.0

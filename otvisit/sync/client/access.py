@@ -7,8 +7,16 @@ from collections.abc import Sequence
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from otvisit.models import DocumentFile, OutboxOp, SetAsideEdit, SyncConflict, SyncSetting
+from otvisit.models import (
+    AttachmentBlob,
+    DocumentFile,
+    OutboxOp,
+    SetAsideEdit,
+    SyncConflict,
+    SyncSetting,
+)
 from otvisit.models.registry import SYNCED_MODELS
+from otvisit.services.attachment_blobs import forget_unused_blobs
 from otvisit.sync.client import settings
 from otvisit.sync.client.apply import plan_for
 
@@ -64,6 +72,7 @@ def remove_children(session: Session, child_ids: Sequence[str]) -> int:
             table.c.id.in_(ids) if model.__entity__ == "child" else table.c.child_id.in_(ids)
         )
         session.execute(delete(table).where(condition))
+    forget_unused_blobs(session)  # photos and scans of children no longer here
     return set_aside
 
 
@@ -80,5 +89,6 @@ def wipe_synced_data(session: Session, *, reason: str) -> None:
     session.execute(delete(SyncConflict))
     session.execute(delete(SetAsideEdit))
     session.execute(delete(DocumentFile))  # the PDFs kept on this laptop
+    session.execute(delete(AttachmentBlob))  # photos and scans
     session.execute(delete(SyncSetting).where(SyncSetting.key != settings.SERVER_URL))
     settings.set_settings(session, {settings.WIPED_REASON: reason})

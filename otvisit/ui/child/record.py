@@ -15,6 +15,7 @@ from otvisit.services.audit import record_access
 from otvisit.services.caseload import ChildSummary
 from otvisit.ui.child.appointments import AppointmentsSection
 from otvisit.ui.child.assessments import AssessmentsSection
+from otvisit.ui.child.attachments import AttachmentsSection
 from otvisit.ui.child.discharge import DischargeSection
 from otvisit.ui.child.documents import DocumentsSection
 from otvisit.ui.child.equipment import EquipmentSection
@@ -73,6 +74,7 @@ class ChildRecordView(QWidget):
         self.discharge = DischargeSection(context, messages, printer)
         self.assessments = AssessmentsSection(context, messages)  # issue 14
         self.group_entries = GroupEntriesSection(context, messages)  # issue 14
+        self.attachments = AttachmentsSection(context, messages)  # issue 16
         self.sections: list[Section] = [
             self.overview,
             self.goals,
@@ -84,6 +86,7 @@ class ChildRecordView(QWidget):
             self.discharge,
             self.assessments,
             self.group_entries,
+            self.attachments,
         ]
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Sections of the record")

@@ -1,0 +1,83 @@
+"""The bytes of attachments on this laptop: stored once per SHA-256 inside the encrypted store."""
+
+from __future__ import annotations
+
+import hashlib
+
+from sqlalchemy import delete, exists, select, update
+from sqlalchemy.orm import Session
+
+from otvisit.models import Attachment, AttachmentBlob, utcnow
+
+
+def sha256_of(data: bytes) -> str:
+    """The content address of these bytes (lower-case hex)."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def store_blob(session: Session, data: bytes) -> str:
+    """Keep these bytes (once: the same bytes twice keep one row) and return their SHA-256."""
+    digest = sha256_of(data)
+    if session.get(AttachmentBlob, digest) is None:
+        session.add(
+            AttachmentBlob(
+                sha256=digest, byte_size=len(data), data=data, stored_at=utcnow(), sent=False
+            )
+        )
+        session.flush()
+    return digest
+
+
+def blob_bytes(session: Session, sha256: str) -> bytes | None:
+    """The bytes with this hash, or None when this laptop does not hold them (yet)."""
+    return session.scalar(select(AttachmentBlob.data).where(AttachmentBlob.sha256 == sha256))
+
+
+def has_blob(session: Session, sha256: str) -> bool:
+    """Whether this laptop holds the bytes with this hash."""
+    return bool(session.scalar(select(exists().where(AttachmentBlob.sha256 == sha256))))
+
+
+def wanted_blobs(session: Session) -> list[str]:
+    """Hashes of live attachments whose bytes this laptop lacks, newest attachment first."""
+    held = exists().where(AttachmentBlob.sha256 == Attachment.sha256)
+    # Newest by the day it was taken, then by the server's order (a pulled record's
+    # created_at is only when it arrived here).
+    rows = session.scalars(
+        select(Attachment.sha256)
+        .where(Attachment.deleted.is_(False), ~held)
+        .order_by(
+            Attachment.taken_on.desc(),
+            Attachment.server_seq.is_(None).desc(),
+            Attachment.server_seq.desc(),
+            Attachment.created_at.desc(),
+            Attachment.id,
+        )
+    ).all()
+    return list(dict.fromkeys(rows))
+
+
+def unsent_blobs(session: Session) -> list[str]:
+    """Hashes of bytes this laptop holds that the server has not confirmed, oldest first."""
+    return list(
+        session.scalars(
+            select(AttachmentBlob.sha256)
+            .where(AttachmentBlob.sent.is_(False))
+            .order_by(AttachmentBlob.stored_at, AttachmentBlob.sha256)
+        )
+    )
+
+
+def mark_blob_sent(session: Session, sha256: str) -> None:
+    """Record that the team's server confirmed it holds these bytes."""
+    session.execute(update(AttachmentBlob).where(AttachmentBlob.sha256 == sha256).values(sent=True))
+
+
+def forget_unused_blobs(session: Session) -> int:
+    """Remove bytes no attachment on this laptop refers to (e.g. after a child left); a count."""
+    used = select(Attachment.sha256).where(Attachment.deleted.is_(False))
+    result = session.execute(
+        delete(AttachmentBlob).where(AttachmentBlob.sha256.not_in(used)),
+        execution_options={"synchronize_session": False},
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -1,0 +1,187 @@
+"""Photos and files: attached through the real button and file dialog, seen in the letter."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+
+import pypdf
+import pytest
+from PIL import Image
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QLineEdit, QMessageBox
+from sqlalchemy import select
+
+from otvisit.models import Attachment, AuditEvent
+from otvisit.models.vocabulary import AttachmentSubject, AuditAction, ConsentUse, Place
+from otvisit.services import equipment
+from otvisit.ui.child.attachment_dialogs import ConsentDialog, DetailsDialog
+from otvisit.ui.printing import PdfPreview
+from tests.services.pictures import CAMERA_MAKER, camera_photo
+from tests.ui.driver import Visit, find_and_open, message, open_section, type_into
+
+pytestmark = pytest.mark.gui
+
+
+def _recommend_chair(visit: Visit) -> str:
+    with visit.window.context.runner.store.transaction() as session:
+        return equipment.recommend_equipment(
+            session, child_id=visit.seeded.sam, item="Height-adjustable chair with footrest",
+            setting=Place.SCHOOL, functional_need="Sits with feet supported to write",
+            recommended_on=date.today(),
+            measurements={"seat_height": 31.0, "footplate_height": 18.5, "table_height": 53.0},
+        )  # fmt: skip
+
+
+def _choose_file(visit: Visit, path: Path) -> None:
+    section = visit.window.record.attachments
+    QTest.mouseClick(section.add_button, Qt.MouseButton.LeftButton)
+    visit.qtbot.waitUntil(lambda: any(d.isVisible() for d in section.findChildren(QFileDialog)))
+    dialog = next(d for d in section.findChildren(QFileDialog) if d.isVisible())
+    name = dialog.findChild(QLineEdit, "fileNameEdit")
+    assert name is not None
+    name.setText(str(path))
+    buttons = dialog.findChild(QDialogButtonBox, "buttonBox")
+    assert buttons is not None
+    open_button = buttons.button(QDialogButtonBox.StandardButton.Open)
+    assert open_button is not None
+    QTest.mouseClick(open_button, Qt.MouseButton.LeftButton)
+    visit.qtbot.waitUntil(lambda: isinstance(section.dialog, DetailsDialog))
+
+
+def _describe_and_attach(
+    visit: Visit, caption: str, subject: tuple[AttachmentSubject, str]
+) -> None:
+    dialog = visit.window.record.attachments.dialog
+    assert isinstance(dialog, DetailsDialog) and dialog.isVisible()
+    type_into(dialog.caption, caption)
+    assert dialog.choose_subject(*subject)
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert ok is not None and ok.text() == "Attach"
+    QTest.mouseClick(ok, Qt.MouseButton.LeftButton)
+    visit.settle()
+
+
+def _record_consent(visit: Visit) -> None:
+    section = visit.window.record.attachments
+    QTest.mouseClick(section.consent_button, Qt.MouseButton.LeftButton)
+    dialog = section.dialog
+    assert isinstance(dialog, ConsentDialog) and dialog.isVisible()
+    type_into(dialog.given_by, "Grace Okafor")
+    type_into(dialog.relationship, "mother")
+    dialog.use.setCurrentIndex(dialog.use.findData(ConsentUse.RECORD_AND_LETTERS))
+    QTest.mouseClick(
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton
+    )
+    visit.settle()
+
+
+def test_a_photo_attached_through_the_file_dialog_is_in_the_equipment_letter_preview(
+    visit: Visit, tmp_path: Path
+) -> None:
+    chair = _recommend_chair(visit)
+    photo = tmp_path / "IMG_2041.jpg"
+    photo.write_bytes(camera_photo(1600, 1200))
+    find_and_open(visit, "sam")
+    section = visit.window.record.attachments
+    open_section(visit, section)
+    assert "No photo consent recorded" in section.consent_label.text()
+
+    # Without consent the photo is refused, and the therapist is told why.
+    _choose_file(visit, photo)
+    _describe_and_attach(visit, "Chair at the table", (AttachmentSubject.EQUIPMENT, chair))
+    assert "needs recorded consent" in message(visit)
+    assert section.list.count() == 0
+
+    _record_consent(visit)
+    assert "Photo consent from Grace Okafor (mother)" in section.consent_label.text()
+    _choose_file(visit, photo)
+    _describe_and_attach(
+        visit, "Feet flat on the footrest at the table", (AttachmentSubject.EQUIPMENT, chair)
+    )
+    assert "Photo attached" in message(visit)
+    assert section.list.count() == 1
+    assert not section.list.item(0).icon().isNull()  # the thumbnail
+    assert "Feet flat on the footrest" in section.list.item(0).text()
+
+    store = visit.window.context.runner.store
+    with store.read_session() as session:
+        kept = session.scalars(select(Attachment)).one()
+        assert kept.subject_id == chair and kept.created_by == visit.seeded.me
+
+    record = visit.window.record
+    open_section(visit, record.equipment)
+    QTest.mouseClick(record.equipment.letter_button, Qt.MouseButton.LeftButton)
+    visit.settle()
+    preview = visit.window.printer.preview
+    assert isinstance(preview, PdfPreview)
+    visit.qtbot.waitUntil(lambda: preview.page_count() >= 1)
+    reader = pypdf.PdfReader(io.BytesIO(preview.shown.pdf))
+    pages = [page for page in reader.pages if "/XObject" in page["/Resources"] and page.images]
+    assert len(pages) == 1
+    with Image.open(io.BytesIO(pages[0].images[0].data)) as shown:
+        assert shown.size == (1600, 1200)
+    words = " ".join(pages[0].extract_text().split())
+    assert "Feet flat on the footrest at the table (photo taken" in words
+    assert CAMERA_MAKER.encode() not in preview.shown.pdf
+    preview.reject()
+
+
+def test_take_photo_says_when_there_is_no_camera_and_the_file_route_still_works(
+    visit: Visit, tmp_path: Path
+) -> None:
+    from otvisit.ui.child.camera import cameras
+
+    if cameras():
+        pytest.skip("this machine has a camera")
+    find_and_open(visit, "sam")
+    section = visit.window.record.attachments
+    open_section(visit, section)
+    QTest.mouseClick(section.camera_button, Qt.MouseButton.LeftButton)
+    assert message(visit) == "No camera found on this laptop — use Add from file."
+    scan = tmp_path / "report.pdf"
+    from tests.services.pictures import one_page_pdf
+
+    scan.write_bytes(one_page_pdf())
+    _choose_file(visit, scan)
+    _describe_and_attach(visit, "School report", (AttachmentSubject.CHILD, visit.seeded.sam))
+    assert "Document attached" in message(visit) and section.list.count() == 1
+
+
+def test_withdrawing_consent_through_the_confirm_deletes_the_photos(
+    visit: Visit, tmp_path: Path
+) -> None:
+    photo = tmp_path / "chair.jpg"
+    photo.write_bytes(camera_photo(800, 600))
+    find_and_open(visit, "sam")
+    section = visit.window.record.attachments
+    open_section(visit, section)
+    _record_consent(visit)
+    _choose_file(visit, photo)
+    _describe_and_attach(visit, "Chair", (AttachmentSubject.CHILD, visit.seeded.sam))
+    assert section.list.count() == 1
+
+    QTest.mouseClick(section.view_button, Qt.MouseButton.LeftButton)
+    visit.settle()
+    assert section.viewer is not None and section.viewer.isVisible()
+    section.viewer.reject()
+
+    QTest.mouseClick(section.withdraw_button, Qt.MouseButton.LeftButton)
+    box = section.confirm
+    assert isinstance(box, QMessageBox) and box.isVisible()
+    assert "deletes the 1 photo(s)" in box.text()
+    withdraw = next(b for b in box.buttons() if "Withdraw" in b.text())
+    QTest.mouseClick(withdraw, Qt.MouseButton.LeftButton)
+    visit.settle()
+    assert "1 photo(s) deleted" in message(visit)
+    assert section.list.count() == 0
+    assert "No photo consent recorded" in section.consent_label.text()
+    with visit.window.context.runner.store.read_session() as session:
+        actions = set(
+            session.scalars(
+                select(AuditEvent.action).where(AuditEvent.entity == "attachment")
+            ).all()
+        )
+    assert {AuditAction.CREATE, AuditAction.VIEW, AuditAction.DELETE} <= actions
