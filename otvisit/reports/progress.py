@@ -39,7 +39,7 @@ def _gas(w: Writer, report: ProgressReport) -> list[Flowable]:
     out: list[Flowable] = [w.heading("gas_heading")]
     width = content_width()
     for n, goal in enumerate(report.goals, start=1):
-        out.append(w.p(f"{n}. {goal.goal.wording}", sheet.subheading))
+        out.append(w.p(f"{n}. {goal.goal.in_language(lang.code)}", sheet.subheading))
         rows = [
             [w.p(f"{lvl.score:+d}", sheet.small), w.p(lvl.description, sheet.small)]
             for lvl in sorted(goal.levels, key=lambda lvl: lvl.score)
