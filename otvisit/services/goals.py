@@ -83,7 +83,7 @@ def family_wording_values(wording: object, language: object) -> dict[str, str]:
     if not text:
         return {"family_wording": "", "family_language": ""}
     code = optional_text(language, what="the family's language", max_length=16).lower()
-    if not code or code == "en" or not code.replace("-", "").isalpha():
+    if not code or code == "en" or not all(c.isalpha() or c in " -_" for c in code):
         raise ValidationError(
             "Say which language the family's wording is in (the family's written language "
             "on the child's record)"

@@ -243,7 +243,7 @@ def test_a_goal_keeps_the_familys_wording_in_their_language_and_its_setting(
     [
         ({"family_wording": "سام", "family_language": ""}, "Say which language"),
         ({"family_wording": "Sam", "family_language": "en"}, "Say which language"),
-        ({"family_wording": "سام", "family_language": "a r"}, "Say which language"),
+        ({"family_wording": "سام", "family_language": "ar1"}, "Say which language"),
         ({"setting": "garden"}, "home, nursery, school or all"),
     ],
 )
