@@ -255,7 +255,10 @@ def test_bad_family_wording_or_setting_writes_nothing(
     values: dict[str, object] = {"wording": "Sam will eat with a fork", "levels": LEVELS}
     refused(
         lambda s: goals.create_goal(
-            s, child_id=child.id, set_on=TODAY, **{**values, **overrides}  # type: ignore[arg-type]
+            s,
+            child_id=child.id,
+            set_on=TODAY,
+            **{**values, **overrides},  # type: ignore[arg-type]
         ),
         ValidationError,
         message,
