@@ -111,6 +111,10 @@ def test_the_equipment_letter_says_what_to_order_and_from_whom() -> None:
     ):
         assert needed in text, needed
     unknown = pdfcheck.flat(
-        render_document("equipment", samples.equipment_letter(), reproducible=True)
+        render_document(
+            "equipment",
+            replace(samples.equipment_letter(), product_code="", supplier=""),
+            reproducible=True,
+        )
     )
     assert "No product code or supplier recorded" in unknown
