@@ -21,6 +21,9 @@ class EquipmentRecommendation(SyncedRecord):
     therapist_id: Mapped[str | None] = mapped_column(String(36), default=None)
     goal_id: Mapped[str | None] = mapped_column(String(36), default=None)
     item: Mapped[str] = mapped_column(String(200))
+    #: What exactly to order: the supplier's product code and the supplier.
+    product_code: Mapped[str] = mapped_column(String(80), default="")
+    supplier: Mapped[str] = mapped_column(String(200), default="")
     setting: Mapped[Place] = mapped_column(StrEnumType(Place))
     functional_need: Mapped[str] = clinical_text(type_=Text, default="")
     #: Centimetres: {"seat_height": 30.0, "seat_depth": 26.0, "footplate_height": 18.0, …}

@@ -8,7 +8,7 @@ from sqlalchemy import Date, Float, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from otvisit.models.base import StrEnumType, SyncedRecord, clinical_text
-from otvisit.models.vocabulary import GoalStatus
+from otvisit.models.vocabulary import GoalSetting, GoalStatus
 
 
 class Goal(SyncedRecord):
@@ -21,6 +21,12 @@ class Goal(SyncedRecord):
     episode_id: Mapped[str | None] = mapped_column(String(36), index=True, default=None)
     #: The goal as the child and family said it.
     wording: Mapped[str] = clinical_text(type_=Text)
+    #: The goal in the family's written language, entered with the interpreter ("" if none).
+    family_wording: Mapped[str] = clinical_text(type_=Text, default="")
+    #: The language code of ``family_wording`` (e.g. "ar"), "" when there is none.
+    family_language: Mapped[str] = mapped_column(String(16), default="")
+    #: Where the goal is worked on; a school's letter carries school goals and "all" goals.
+    setting: Mapped[GoalSetting] = mapped_column(StrEnumType(GoalSetting), default=GoalSetting.ALL)
     area: Mapped[str] = mapped_column(String(80), default="")
     set_on: Mapped[date] = mapped_column(Date)
     status: Mapped[GoalStatus] = mapped_column(StrEnumType(GoalStatus), default=GoalStatus.ACTIVE)

@@ -68,6 +68,15 @@ class GoalStatus(enum.StrEnum):
     STOPPED = "stopped"
 
 
+class GoalSetting(enum.StrEnum):
+    """Where a goal is worked on: letters to a nursery or school carry only theirs (and "all")."""
+
+    HOME = "home"
+    NURSERY = "nursery"
+    SCHOOL = "school"
+    ALL = "all"
+
+
 class EquipmentStatus(enum.StrEnum):
     RECOMMENDED = "recommended"
     ORDERED = "ordered"

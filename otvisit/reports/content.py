@@ -42,6 +42,8 @@ class SettingContact:
     address: tuple[str, ...] = ()
     phone: str | None = None
     email: str | None = None
+    #: "nursery" or "school" (advice for the setting carries its goals and "all" goals).
+    kind: str = "school"
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,26 @@ class Goal:
 
     goal_id: str
     wording: str
+    #: The goal in the family's written language, entered with the interpreter ("" if none).
+    family_wording: str = ""
+    #: The language code of ``family_wording`` (e.g. "ar").
+    family_language: str = ""
+    #: Where it is worked on: "home", "nursery", "school" or "all".
+    setting: str = "all"
+
+    def in_language(self, code: str) -> str:
+        """The wording for a document in ``code``: the family's where it is written in it."""
+        if self.family_wording and self.family_language == code:
+            return self.family_wording
+        return self.wording
+
+
+@dataclass(frozen=True)
+class GasPoint:
+    """One dated GAS rating of a goal."""
+
+    rated_on: date
+    level: int
 
 
 @dataclass(frozen=True)
@@ -101,6 +123,8 @@ class GoalProgress:
     weight: float = 1.0
     set_on: date | None = None
     rated_on: date | None = None
+    #: Every rating, oldest first (the chart draws them over time).
+    history: tuple[GasPoint, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -185,6 +209,9 @@ class EquipmentLetter:
     copy_to: tuple[CopyRecipient, ...] = ()
     #: Photos of the set-up that consent lets go in letters (issue 16).
     photos: tuple[AttachedPicture, ...] = ()
+    #: Exactly what to order: the supplier's product code and the supplier.
+    product_code: str = ""
+    supplier: str = ""
 
 
 @dataclass(frozen=True)
@@ -233,3 +260,5 @@ class DischargeLetter:
     equipment_left: tuple[EquipmentInPlace, ...] = ()
     #: What the GP is asked to do; empty means the letter says "None".
     gp_actions: tuple[str, ...] = ()
+    #: The goals achieved, printed in the letter's language where the family's wording is.
+    achieved_goals: tuple[Goal, ...] = ()

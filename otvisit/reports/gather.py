@@ -14,6 +14,7 @@ from otvisit.models import (
     CopmProblem,
     Episode,
     EquipmentRecommendation,
+    GasRating,
     Goal,
     HomeProgramme,
     LibraryStrategy,
@@ -22,12 +23,14 @@ from otvisit.models import (
     Team,
     Therapist,
 )
+from otvisit.models.base import agreed_order
 from otvisit.models.vocabulary import (
     EpisodeStatus,
     EquipmentStatus,
     Funder,
     GoalStatus,
     ReferralStatus,
+    SettingType,
 )
 from otvisit.reports import content
 from otvisit.reports.referral_letter import ReferralDeclinedLetter
@@ -122,6 +125,7 @@ def setting_contact(child: Child) -> content.SettingContact | None:
         address=_lines(child.setting_address),
         phone=child.setting_contact_phone or None,
         email=child.setting_contact_email or None,
+        kind="nursery" if child.setting_type is SettingType.NURSERY else "school",
     )
 
 
@@ -166,7 +170,7 @@ def programme_content(
         child=child_summary(session, child),
         therapist=therapist_contact(session, child, signer_id),
         team=team_contact(session, child),
-        goals=tuple(content.Goal(goal.id, goal.wording) for goal in served),
+        goals=tuple(_goal(goal) for goal in served),
         strategies=tuple(
             content.StrategyChoice(
                 entry.strategy_slug,
@@ -193,7 +197,13 @@ def _pictures(
 
 
 def _goal(goal: Goal) -> content.Goal:
-    return content.Goal(goal.id, goal.wording)
+    return content.Goal(
+        goal.id,
+        goal.wording,
+        family_wording=goal.family_wording,
+        family_language=goal.family_language,
+        setting=goal.setting.value,
+    )
 
 
 def _measurement_label(name: str) -> str:
@@ -216,7 +226,7 @@ def equipment_content(
         letter_date=today,
         item=item.item,
         functional_need=item.functional_need,
-        goal=content.Goal(goal.id, goal.wording) if goal and not goal.deleted else None,
+        goal=_goal(goal) if goal and not goal.deleted else None,
         measurements=tuple(
             content.Measurement(_measurement_label(name), f"{value:g} cm")
             for name, value in item.measurements.items()
@@ -230,6 +240,8 @@ def equipment_content(
         review_date=item.review_on,
         copy_to=_copies(child, item.copy_to or ("family", "gp")),
         photos=_pictures(attachment_prints.equipment_photos(session, recommendation_id=item.id)),
+        product_code=item.product_code,
+        supplier=item.supplier,
     )
 
 
@@ -242,12 +254,13 @@ def progress_content(
     goals = {
         goal.id: goal for goal in session.scalars(select(Goal).where(Goal.child_id == child.id))
     }
+    history = _gas_history(session, child.id)
     progress = []
     for attained in score.goals:
         goal = goals[attained.goal_id]
         progress.append(
             content.GoalProgress(
-                goal=content.Goal(goal.id, goal.wording),
+                goal=_goal(goal),
                 levels=tuple(
                     content.GasLevel(level, text) for level, text in goal.gas_levels().items()
                 ),
@@ -256,6 +269,7 @@ def progress_content(
                 weight=attained.weight,
                 set_on=goal.set_on,
                 rated_on=attained.rated_on,
+                history=tuple(history.get(goal.id, ())),
             )
         )
     return content.ProgressReport(
@@ -269,6 +283,21 @@ def progress_content(
         assessments=tuple(child_assessments(session, child_id=child.id)),
         samples=_pictures(attachment_prints.handwriting_samples(session, child_id=child.id)),
     )
+
+
+def _gas_history(session: Session, child_id: str) -> dict[str, list[content.GasPoint]]:
+    """Every live rating per goal, oldest first (same order as the latest-rating rule)."""
+    ratings = session.scalars(
+        select(GasRating)
+        .where(GasRating.child_id == child_id, GasRating.deleted.is_(False))
+        .order_by(GasRating.rated_on, *agreed_order(GasRating))
+    )
+    history: dict[str, list[content.GasPoint]] = {}
+    for rating in ratings:
+        history.setdefault(rating.goal_id, []).append(
+            content.GasPoint(rating.rated_on, rating.level)
+        )
+    return history
 
 
 def discharge_content(
@@ -292,9 +321,11 @@ def discharge_content(
     if episode is None or episode.discharge_reason is None:
         raise NotFound(f"{child.display_name} has not been discharged, so there is no letter yet")
     achieved = session.scalars(
-        select(Goal.wording).where(
+        select(Goal)
+        .where(
             Goal.child_id == child.id, Goal.deleted.is_(False), Goal.status == GoalStatus.ACHIEVED
         )
+        .order_by(Goal.set_on, Goal.created_at)
     ).all()
     worked_on = session.scalars(
         select(Goal)
@@ -313,7 +344,8 @@ def discharge_content(
         letter_date=today,
         reason=episode.discharge_reason,
         reason_detail=episode.discharge_summary,
-        achievements=tuple(achieved),
+        achievements=tuple(goal.wording for goal in achieved),
+        achieved_goals=tuple(_goal(goal) for goal in achieved),
         copy_to=_copies(child, ("gp", "setting")) + _referrer_copy(session, episode.id),
         discharged_on=episode.discharged_on,
         referral_reason=episode.referral_reason,

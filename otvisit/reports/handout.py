@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from dataclasses import field as dc_field
 from typing import Any
 
@@ -28,12 +28,13 @@ def _check(programme: HomeProgramme) -> None:
             "Choose at least one strategy before printing."
         )
     check_all("goal", (g.wording for g in programme.goals))
+    check_all("goal in the family's language", (g.family_wording for g in programme.goals))
     check_all("what to try this week", programme.this_week)
     check_all("strategy note", (c.note or "" for c in programme.strategies))
 
 
-def _goal_names(goals: tuple[Goal, ...], ids: tuple[str, ...]) -> list[str]:
-    by_id = {g.goal_id: g.wording for g in goals}
+def _goal_names(goals: tuple[Goal, ...], ids: tuple[str, ...], code: str) -> list[str]:
+    by_id = {g.goal_id: g.in_language(code) for g in goals}
     return [by_id[i] for i in ids if i in by_id]
 
 
@@ -143,7 +144,7 @@ def _strategy_block(
         text.append(how_often)
     if choice.note:
         text.append(w.p(choice.note))
-    goals = _goal_names(programme.goals, choice.goal_ids)
+    goals = _goal_names(programme.goals, choice.goal_ids, w.lang.code)
     if goals:
         text.append(w.p(w.lang.t("helps_with", goals="; ".join(goals)), w.sheet.small))
     picture = (
@@ -210,7 +211,7 @@ def _tick_days(w: Writer) -> list[Flowable]:
 def _goals(w: Writer, programme: HomeProgramme, key: str) -> list[Flowable]:
     out: list[Flowable] = [w.heading(key)]
     if programme.goals:
-        out.extend(w.bullets([g.wording for g in programme.goals]))
+        out.extend(w.bullets([g.in_language(w.lang.code) for g in programme.goals]))
     else:
         out.append(w.t("goals_none"))
     return out
@@ -280,6 +281,29 @@ def render_handout(
     return build_pdf(story, meta=meta, lang=lang, sheet=sheet, reproducible=reproducible)
 
 
+def for_setting(programme: HomeProgramme) -> HomeProgramme:
+    """Only what the nursery or school works on: its own goals and goals for every setting.
+
+    A strategy tied only to goals of another setting (e.g. home) is left out too; one tied
+    to no goal, or to a goal the setting shares, stays.
+    """
+    setting = programme.setting
+    kinds = {setting.kind} if setting is not None else {"nursery", "school"}
+    shown = tuple(g for g in programme.goals if g.setting in kinds | {"all"})
+    elsewhere = {g.goal_id for g in programme.goals} - {g.goal_id for g in shown}
+    strategies = tuple(
+        c for c in programme.strategies if not c.goal_ids or not set(c.goal_ids) <= elsewhere
+    )
+    if not strategies:
+        where = setting.name if setting is not None else "the nursery or school"
+        raise DocumentError(
+            f"Every strategy in {programme.child.first_name}'s programme is for goals worked on "
+            f"at home, so there is no advice for {where}. Link a strategy to a school or "
+            "nursery goal (or one for all settings) first."
+        )
+    return replace(programme, goals=shown, strategies=strategies)
+
+
 def render_teacher_advice(
     programme: HomeProgramme,
     *,
@@ -295,6 +319,7 @@ def render_teacher_advice(
             "Advice for school or nursery staff is always in English; the family's "
             "language is for the handout and family letters."
         )
+    programme = for_setting(programme)
     lib = library or bundled_library()
     lang = load_language(language)
     sheet = stylesheet(large_print=large_print, script=lang.script)

@@ -44,6 +44,8 @@ def render_equipment_letter(
             letter.functional_need,
             letter.funding_responsibility,
             letter.provision_responsibility,
+            letter.product_code,
+            letter.supplier,
             *letter.fitting_notes,
             *letter.alternatives_tried,
             *letter.safety_notes,
@@ -84,11 +86,16 @@ def render_equipment_letter(
     ]
     if letter.goal is not None:
         story += [w.heading("goal_heading"), w.p(check_length("goal", letter.goal.wording))]
-    story += [
-        w.heading("item_heading"),
-        w.p(letter.item, sheet.subheading),
-        w.heading("measurements_heading"),
-    ]
+    story += [w.heading("item_heading"), w.p(letter.item, sheet.subheading)]
+    if letter.product_code or letter.supplier:
+        order = [(lang.t("product_code_label"), letter.product_code),
+                 (lang.t("supplier_label"), letter.supplier)]  # fmt: skip
+        rows = [[w.p(label, sheet.small), w.p(value or lang.t("not_given"), sheet.small)]
+                for label, value in order]  # fmt: skip
+        story.append(grid(rows, [content_width() * 0.45, content_width() * 0.55], lines=True))
+    else:
+        story.append(w.notice(lang.t("product_code_missing")))
+    story.append(w.heading("measurements_heading"))
     missing = missing_measurements(letter.item, letter.measurements)
     if letter.measurements or missing:
         width = content_width()
@@ -207,6 +214,7 @@ def render_discharge_letter(
             *letter.achievements,
             *letter.gp_actions,
             *(g.wording for g in letter.worked_on),
+            *(g.family_wording for g in letter.worked_on + letter.achieved_goals),
         ),
     )
     lang = load_language(language)
@@ -233,12 +241,17 @@ def render_discharge_letter(
     story += _reason(w, letter)
     if letter.referral_reason:
         story += [w.heading("referral_heading", first_name=first_name), w.p(letter.referral_reason)]
+    code = lang.code
     if letter.worked_on:
-        story += [w.heading("worked_on_heading"), *w.bullets([g.wording for g in letter.worked_on])]
-    if letter.achievements:
+        story += [
+            w.heading("worked_on_heading"),
+            *w.bullets([g.in_language(code) for g in letter.worked_on]),
+        ]
+    achieved = [g.in_language(code) for g in letter.achieved_goals] or list(letter.achievements)
+    if achieved:
         story += [
             w.heading("achievements_heading", first_name=first_name),
-            *w.bullets(letter.achievements),
+            *w.bullets(achieved),
         ]
     story += _outcomes(w, letter)
     story += _equipment_left(w, letter)

@@ -1,24 +1,19 @@
-"""Goal progress report: GAS levels and T-score, COPM before/after, and a vector chart."""
+"""Goal progress report: GAS levels and T-score, GAS over time and COPM charts with tables."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from reportlab.graphics.charts.barcharts import VerticalBarChart
-from reportlab.graphics.charts.legends import Legend
-from reportlab.graphics.shapes import Drawing, String
-from reportlab.lib import colors
 from reportlab.platypus import Flowable, KeepTogether
 
-from otvisit.reports import styles
 from otvisit.reports.assessments_section import assessments_flowables
 from otvisit.reports.attached_pictures import handwriting_samples
 from otvisit.reports.common import Writer, about_block, check_all, content_width, grid
 from otvisit.reports.content import CopmScore, GoalProgress, ProgressReport
 from otvisit.reports.errors import DocumentError
-from otvisit.reports.fonts import face
 from otvisit.reports.i18n import Language, load_language
 from otvisit.reports.pdfbuild import DocumentMeta, build_pdf
+from otvisit.reports.progress_charts import copm_chart, gas_history_chart, gas_points
 from otvisit.reports.styles import stylesheet
 
 COPM_IMPORTANT_CHANGE = 2
@@ -40,7 +35,7 @@ def _gas(w: Writer, report: ProgressReport) -> list[Flowable]:
     out: list[Flowable] = [w.heading("gas_heading")]
     width = content_width()
     for n, goal in enumerate(report.goals, start=1):
-        out.append(w.p(f"{n}. {goal.goal.wording}", sheet.subheading))
+        out.append(w.p(f"{n}. {goal.goal.in_language(lang.code)}", sheet.subheading))
         rows = [
             [w.p(f"{lvl.score:+d}", sheet.small), w.p(lvl.description, sheet.small)]
             for lvl in sorted(goal.levels, key=lambda lvl: lvl.score)
@@ -109,37 +104,34 @@ def _copm(w: Writer, scores: tuple[CopmScore, ...]) -> list[Flowable]:
     return out
 
 
-def chart(report: ProgressReport, *, label_pt: float) -> Drawing:
-    """Bar chart of GAS baseline and current rating per goal (vector graphics)."""
-    width, height = content_width(), 230.0
-    font = face("latin", False).name
-    drawing = Drawing(width, height, initialFontName=font)
-    bars = VerticalBarChart()
-    bars.x, bars.y, bars.width, bars.height = 50, 50, width - 70, height - 90
-    bars.data = [
-        [float(g.baseline or 0) for g in report.goals],
-        [float(g.current or 0) for g in report.goals],
-    ]
-    bars.valueAxis.valueMin, bars.valueAxis.valueMax, bars.valueAxis.valueStep = -2, 2, 1
-    bars.categoryAxis.categoryNames = [f"Goal {n}" for n in range(1, len(report.goals) + 1)]
-    for axis in (bars.valueAxis, bars.categoryAxis):
-        axis.labels.fontName, axis.labels.fontSize = font, label_pt
-    bars.categoryAxis.labels.boxAnchor = "n"
-    bars.categoryAxis.labelAxisMode = "low"
-    bars.bars[0].fillColor = colors.HexColor("#AEB7BD")
-    bars.bars[1].fillColor = styles.NHS_BLUE
-    drawing.add(bars)
-    legend = Legend()
-    legend.x, legend.y = 60, height - 12
-    legend.fontName, legend.fontSize = font, label_pt
-    legend.alignment, legend.columnMaximum, legend.deltax = "right", 1, 120
-    legend.colorNamePairs = [
-        (bars.bars[0].fillColor, "Baseline"),
-        (bars.bars[1].fillColor, "Current"),
-    ]
-    drawing.add(legend)
-    drawing.add(String(0, 25, "GAS level", fontName=font, fontSize=label_pt))
-    return drawing
+def _gas_history(w: Writer, report: ProgressReport) -> list[Flowable]:
+    """Each goal's ratings over time as a line chart, and the same numbers in a table."""
+    sheet, lang = w.sheet, w.lang
+    width = content_width()
+    drawing = gas_history_chart(report.goals, width=width, label_pt=sheet.chart_label_pt)
+    rows = [[w.p(h, sheet.small) for h in ("Goal", "Date", "GAS level")]]
+    for n, goal in enumerate(report.goals, start=1):
+        for point in gas_points(goal):
+            baseline = " (baseline)" if point.rated_on == goal.set_on else ""
+            rows.append(
+                [
+                    w.p(f"Goal {n}", sheet.small),
+                    w.p(lang.date(point.rated_on), sheet.small),
+                    w.p(
+                        f"{point.level:+d}{baseline}" if point.level else f"0{baseline}",
+                        sheet.small,
+                    ),
+                ]
+            )
+    table = grid(rows, [width * f for f in (0.25, 0.4, 0.35)], lines=True)
+    return [KeepTogether([w.heading("chart_heading"), drawing]), table]
+
+
+def _copm_chart(w: Writer, scores: tuple[CopmScore, ...]) -> list[Flowable]:
+    if not scores:
+        return []
+    drawing = copm_chart(scores, width=content_width(), label_pt=w.sheet.chart_label_pt)
+    return [KeepTogether([w.heading("chart_copm_heading"), drawing])]
 
 
 def render_progress_report(
@@ -168,15 +160,20 @@ def render_progress_report(
     if report.summary:
         story += [w.heading("summary_heading"), w.p(report.summary)]
     story += _gas(w, report)
-    story += [w.heading("chart_heading"), chart(report, label_pt=sheet.chart_label_pt)]
+    story += _gas_history(w, report)
     story += _copm(w, report.copm)
+    story += _copm_chart(w, report.copm)
     story += assessments_flowables(w, report.assessments)
     story += handwriting_samples(w, report.samples)
     story += [
         w.spacer(0.5),
-        w.p(report.therapist.name, sheet.subheading),
-        w.p(report.therapist.role),
-        w.t("team_phone_line", phone=report.team.phone),
+        KeepTogether(  # the name never ends a page without the role and phone
+            [
+                w.p(report.therapist.name, sheet.subheading),
+                w.p(report.therapist.role),
+                w.t("team_phone_line", phone=report.team.phone),
+            ]
+        ),
     ]
     meta = DocumentMeta(
         title=f"{lang.t('progress_title')} - {report.child.full_name}",

@@ -18,6 +18,7 @@ from otvisit.reports.content import (
     EquipmentInPlace,
     EquipmentLetter,
     GasLevel,
+    GasPoint,
     Goal,
     GoalProgress,
     HomeProgramme,
@@ -137,6 +138,11 @@ def progress_report() -> ProgressReport:
                 current=1,
                 set_on=date(2026, 3, 2),
                 rated_on=date(2026, 11, 10),
+                history=(
+                    GasPoint(date(2026, 5, 11), -1),
+                    GasPoint(date(2026, 7, 13), 0),
+                    GasPoint(date(2026, 11, 10), 1),
+                ),
             ),
             GoalProgress(
                 g[1],
@@ -145,8 +151,22 @@ def progress_report() -> ProgressReport:
                 current=0,
                 set_on=date(2026, 3, 2),
                 rated_on=date(2026, 11, 10),
+                history=(
+                    GasPoint(date(2026, 5, 11), -1),
+                    GasPoint(date(2026, 7, 13), -1),
+                    GasPoint(date(2026, 11, 10), 0),
+                ),
             ),
-            GoalProgress(g[2], _levels("Writing name"), baseline=-2, current=-1, weight=2.0),
+            GoalProgress(
+                g[2],
+                _levels("Writing name"),
+                baseline=-2,
+                current=-1,
+                weight=2.0,
+                set_on=date(2026, 5, 11),
+                rated_on=date(2026, 11, 10),
+                history=(GasPoint(date(2026, 11, 10), -1),),
+            ),
         ),
         copm=(
             CopmScore("Putting on coat", 3, 2, 7, 8, date(2026, 3, 2), date(2026, 11, 10)),
@@ -166,6 +186,8 @@ def equipment_letter() -> EquipmentLetter:
         setting=school(),
         letter_date=TODAY,
         item="Height-adjustable classroom chair with footrest",
+        product_code="KS-200-3 (size 3, seat 28-36 cm)",
+        supplier="Kidsafe Seating Ltd",
         functional_need=(
             "Sam's feet do not reach the floor on the standard chair. He slumps and "
             "holds the table to stay upright, so his hands are not free for writing."

@@ -370,6 +370,11 @@ class GoalView:
     weight: float
     #: The latest GAS rating (None: not rated yet, the goal counts at its baseline).
     latest_level: int | None
+    #: Where the goal is worked on (home, nursery, school or all).
+    setting: str = "all"
+    #: The goal in the family's written language and that language's code ("" if none).
+    family_wording: str = ""
+    family_language: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -445,6 +450,9 @@ def child_goals(session: Session, *, child_id: str) -> list[GoalView]:
             g.gas_baseline,
             g.gas_weight,
             latest.get(g.id),
+            g.setting.value,
+            g.family_wording,
+            g.family_language,
         )
         for g in goals
     ]

@@ -52,6 +52,8 @@ EDITABLE_FIELDS = frozenset(
         "measurements",
         "funder",
         "provider",
+        "product_code",
+        "supplier",
         "review_on",
         "goal_id",
         "copy_to",
@@ -98,6 +100,12 @@ def _values(
             ) from None
     if "provider" in fields:
         values["provider"] = optional_text(fields["provider"], what="the provider", max_length=200)
+    if "product_code" in fields:
+        values["product_code"] = optional_text(
+            fields["product_code"], what="the product code", max_length=80
+        )
+    if "supplier" in fields:
+        values["supplier"] = optional_text(fields["supplier"], what="the supplier", max_length=200)
     if fields.get("review_on") is not None:
         review = check_date(fields["review_on"], what="the review date")
         if review < recommended_on:
@@ -135,6 +143,8 @@ def recommend_equipment(
     goal_id: str | None = None,
     funder: Funder = Funder.SCHOOL,
     provider: str = "",
+    product_code: str = "",
+    supplier: str = "",
     alternatives_tried: str = "",
     fitting_notes: str = "",
     safety_notes: str = "",
@@ -157,6 +167,8 @@ def recommend_equipment(
             "measurements": dict(measurements or {}),
             "funder": funder,
             "provider": provider,
+            "product_code": product_code,
+            "supplier": supplier,
             "review_on": review_on,
             "goal_id": goal_id,
             "copy_to": list(copy_to),

@@ -24,6 +24,8 @@ class EquipmentView:
     alternatives_tried: str = ""
     funder: str = ""
     provider: str = ""
+    product_code: str = ""
+    supplier: str = ""
     safety_notes: str = ""
     training_notes: str = ""
     review_on: date | None = None
@@ -56,6 +58,8 @@ def child_equipment(session: Session, *, child_id: str) -> list[EquipmentView]:
             alternatives_tried=r.alternatives_tried,
             funder=r.funder.value,
             provider=r.provider,
+            product_code=r.product_code,
+            supplier=r.supplier,
             safety_notes=r.safety_notes,
             training_notes=r.training_notes,
             review_on=r.review_on,

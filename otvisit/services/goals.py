@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from otvisit.models import Child, Episode, GasRating, Goal, new_id
 from otvisit.models.base import agreed_order
-from otvisit.models.vocabulary import GoalStatus
+from otvisit.models.vocabulary import GoalSetting, GoalStatus
 from otvisit.services.audit import record_change
 from otvisit.services.errors import ValidationError
 from otvisit.services.gas import check_level, check_weight, gas_t_score
@@ -20,7 +20,10 @@ from otvisit.services.records import check_date, get_live, optional_text, requir
 
 _LEVEL_FIELDS = {-2: "gas_minus2", -1: "gas_minus1", 0: "gas_zero", 1: "gas_plus1", 2: "gas_plus2"}
 _LEVEL_WORDS = {-2: "-2", -1: "-1", 0: "0 (the expected outcome)", 1: "+1", 2: "+2"}
-EDITABLE_FIELDS = frozenset({"wording", "area", "status", "levels", "baseline", "weight"})
+EDITABLE_FIELDS = frozenset(
+    {"wording", "family_wording", "area", "setting", "status", "levels", "baseline", "weight"}
+)
+_SETTING_WORDS = "home, nursery, school or all settings"
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,31 @@ def _levels(levels: Mapping[int, str]) -> dict[str, str]:
     }
 
 
+def check_setting(value: object) -> GoalSetting:
+    """Home, nursery, school or all, or ValidationError."""
+    try:
+        return GoalSetting(value)
+    except ValueError:
+        raise ValidationError(f"A goal is worked on at {_SETTING_WORDS}") from None
+
+
+def family_wording_values(wording: object, language: object) -> dict[str, str]:
+    """The goal in the family's written language and that language's code ("" and "" for none).
+
+    The wording is clinical text as the English is: the interpreter's words, kept as typed.
+    """
+    text = optional_text(wording, what="the goal in the family's language")
+    if not text:
+        return {"family_wording": "", "family_language": ""}
+    code = optional_text(language, what="the family's language", max_length=16).lower()
+    if not code or code == "en" or not all(c.isalpha() or c in " -_" for c in code):
+        raise ValidationError(
+            "Say which language the family's wording is in (the family's written language "
+            "on the child's record)"
+        )
+    return {"family_wording": text, "family_language": code}
+
+
 def create_goal(
     session: Session,
     *,
@@ -73,6 +101,9 @@ def create_goal(
     baseline: int = -1,
     weight: float = 1.0,
     area: str = "",
+    setting: GoalSetting | str = GoalSetting.ALL,
+    family_wording: str = "",
+    family_language: str = "",
     episode_id: str | None = None,
     actor_id: str | None = None,
 ) -> str:
@@ -85,6 +116,8 @@ def create_goal(
         "gas_weight": check_weight(weight),
         "area": optional_text(area, what="the area", max_length=80),
         "set_on": check_date(set_on, what="the date the goal was set"),
+        "setting": check_setting(setting),
+        **family_wording_values(family_wording, family_language),
     }
     if episode_id is not None:
         episode = get_live(session, Episode, episode_id, what="episode of care")
@@ -99,9 +132,12 @@ def create_goal(
 def update_goal(
     session: Session, *, goal_id: str, changes: Mapping[str, Any], actor_id: str | None = None
 ) -> list[str]:
-    """Change wording, levels, baseline, weight, area or status; returns the fields changed."""
+    """Change wording, levels, baseline, weight, area, setting or status; returns fields changed.
+
+    ``family_wording`` comes with ``family_language`` (the language it is written in).
+    """
     goal = get_live(session, Goal, goal_id, what="goal")
-    unknown = sorted(set(changes) - EDITABLE_FIELDS)
+    unknown = sorted(set(changes) - EDITABLE_FIELDS - {"family_language"})
     if unknown:
         raise ValidationError(f"The detail {unknown[0]!r} cannot be changed on a goal")
     values: dict[str, Any] = {}
@@ -109,6 +145,12 @@ def update_goal(
         values["wording"] = required_text(
             changes["wording"], what="the goal, in the family's words"
         )
+    if "family_wording" in changes:
+        values.update(
+            family_wording_values(changes["family_wording"], changes.get("family_language", ""))
+        )
+    if "setting" in changes:
+        values["setting"] = check_setting(changes["setting"])
     if "levels" in changes:
         values.update(_levels(changes["levels"]))
     if "baseline" in changes:

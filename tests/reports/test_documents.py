@@ -123,6 +123,40 @@ def test_progress_report_gas_copm_and_vector_chart() -> None:
     assert not any(p.images for p in pdfcheck.reader(pdf).pages)
 
 
+def test_progress_report_charts_gas_over_time_and_copm_with_the_numbers_in_tables() -> None:
+    pdf = render_document("progress", samples.progress_report(), reproducible=True)
+    text = pdfcheck.flat(pdf)
+    # The line chart: dated axis, named goals, and 0 drawn and named as the expected outcome.
+    assert "GAS ratings over time" in text and "0 = expected outcome" in text
+    assert "2 Mar 2026" in text and "10 Nov 2026" in text
+    assert "Goal 1: Sam will put his coat on by himself before outdoor play" in text
+    # The same numbers in a table, searchable: every dated rating of goal 1.
+    for row in (
+        "Goal 1 2 March 2026 -2 (baseline)",
+        "Goal 1 11 May 2026 -1",
+        "Goal 1 13 July 2026 0",
+        "Goal 1 10 November 2026 +1",
+    ):
+        assert row in text, row
+    # COPM bars with their values written on them, and the legend.
+    assert "COPM before and after" in text and "Satisfaction after" in text
+    assert "Score (1–10)" in text
+    words = {w["text"] for w in _chart_words(pdf)}
+    assert {"Performance", "before", "after"} <= words
+    # The reference line at 0 is a real stroke: a horizontal line across the plot.
+    page = pdfcheck.reader(pdf).pages[1].get_contents().get_data().decode("latin-1")
+    assert " l" in page and "1.5 w" in page
+
+
+def _chart_words(pdf: bytes) -> list[dict[str, object]]:
+    import io
+
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        return [w for page in doc.pages for w in page.extract_words()]
+
+
 def test_progress_report_prints_the_score_it_is_given_or_says_it_is_missing() -> None:
     given = replace(samples.progress_report(), gas_t_score=61.2)
     assert "GAS T-score: 61.2" in pdfcheck.flat(render_document("progress", given))
@@ -214,7 +248,7 @@ def test_absurdly_long_text_is_refused() -> None:
 
 def test_goal_progress_without_ratings() -> None:
     report = samples.progress_report()
-    unrated = tuple(replace(g, current=None) for g in report.goals)
+    unrated = tuple(replace(g, current=None, rated_on=None, history=()) for g in report.goals)
     goals: tuple[GoalProgress, ...] = unrated
     text = pdfcheck.flat(
         render_document("progress", replace(report, goals=goals, gas_t_score=None))

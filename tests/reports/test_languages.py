@@ -18,6 +18,7 @@ if they were glyphs); pdfplumber and pypdf ignore ActualText.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import unicodedata
 from dataclasses import replace
@@ -54,6 +55,56 @@ def test_at_least_nine_languages_with_every_family_key() -> None:
         assert not missing, (code, missing)
         assert "{language_line}" in lang.texts["language_line_text"]
         assert "020" not in "".join(lang.texts[k] for k in handout_keys)  # numbers from data
+
+
+#: Texts only ever printed in English: letters to schools and GPs, the progress report,
+#: the teacher's return slip, and the note on the English copy of a family letter.
+ENGLISH_ONLY_PREFIXES = (
+    "teacher_", "equipment_", "progress_", "gas_", "copm_", "chart_", "return_slip_",
+)  # fmt: skip
+ENGLISH_ONLY = {
+    "english_copy_for", "dear_colleague", "need_heading", "goal_heading", "item_heading",
+    "product_code_label", "supplier_label", "not_given", "product_code_missing",
+    "measurements_heading", "measurements_none", "measurement_missing", "order_contact_line",
+    "fitting_heading", "alternatives_heading", "alternatives_none", "responsibility_heading",
+    "funding_line", "provision_line", "safety_heading", "review_heading", "review_date_line",
+    "review_date_missing", "none_recorded", "summary_heading", "signature_block",
+}  # fmt: skip
+
+
+def _family_keys() -> set[str]:
+    english = load_language("en")
+    return {
+        k
+        for k in english.texts
+        # equipment_left_*: the discharge letter's "equipment left in place" is the family's
+        if (k.startswith("equipment_left_") or not k.startswith(ENGLISH_ONLY_PREFIXES))
+        and k not in ENGLISH_ONLY
+    }
+
+
+def test_the_discharge_letters_keys_are_family_facing() -> None:
+    """The keys added for the discharge letter are counted as family-facing."""
+    assert {
+        "discharge_date_line", "outcome_gas_line", "outcome_copm_line", "gp_actions_none",
+        "equipment_left_dated", "worked_on_heading", "name_label", "contact_line",
+    } <= _family_keys()  # fmt: skip
+
+
+@pytest.mark.parametrize("code", FAMILY_LANGUAGES)
+def test_every_family_facing_key_is_in_every_language_file_with_its_placeholders(
+    code: str,
+) -> None:
+    """A key added to en.toml for a family document must be translated (machine draft at
+    least, as [meta] review_status says) or declared English-only above."""
+    english, lang = load_language("en"), load_language(code)
+    missing = sorted(_family_keys() - lang.translated_keys)
+    assert not missing, (code, missing)
+    assert lang.review_status in {"machine-drafted", "checked"}
+    for key in _family_keys():
+        wanted = set(re.findall(r"{(\w+)}", english.texts[key]))
+        # A translation may leave a name out, never ask for a value the letter does not give.
+        assert set(re.findall(r"{(\w+)}", lang.texts[key])) <= wanted, (code, key)
 
 
 @pytest.mark.parametrize("code", FAMILY_LANGUAGES)

@@ -180,3 +180,41 @@ def test_school_documents_are_english_whatever_language_is_asked(store: Store) -
                 session, DocumentRequest(kind, child.id, language="ar"), today=TODAY
             )
             assert rendered.language == "en" and rendered.english_copy is None
+
+
+def test_a_goal_in_the_familys_words_reaches_their_letter_and_not_the_gps_copy(
+    store: Store,
+) -> None:
+    from tests.reports.test_extraction import _words, poppler
+
+    arabic = "سام سيلبس ملابس المدرسة بنفسه"
+    with store.transaction() as session:
+        child = _visit(session, written_language="ar")
+        episode = factories.make_episode(session, child=child, referral_reason="Dressing")
+        factories.make_goal(
+            session,
+            child=child,
+            episode_id=episode.id,
+            wording="Sam will dress for school by himself",
+            family_wording=arabic,
+            family_language="ar",
+            setting="home",
+        )
+        episodes.discharge_episode(
+            session, episode_id=episode.id, reason=DischargeReason.GOALS_MET,
+            summary="Sam now dresses for school by himself.", discharged_on=TODAY,
+        )  # fmt: skip
+        rendered = render_for_child(
+            session, DocumentRequest(DocumentKind.DISCHARGE, child.id), today=TODAY
+        )
+        advice = render_for_child(
+            session, DocumentRequest(DocumentKind.TEACHER, child.id), today=TODAY
+        )
+    assert rendered.english_copy is not None
+    assert _words(arabic) in _words(poppler(rendered.pdf))
+    english = pdfcheck.flat(rendered.english_copy)
+    assert "Sam will dress for school by himself" in english and "سام" not in english
+    # A home goal is not the school's: the advice keeps the "all settings" goal only.
+    school = pdfcheck.flat(advice.pdf)
+    assert "dress for school by himself" not in school
+    assert "Sam will put his coat on by himself before outdoor play" in school

@@ -121,6 +121,24 @@ def test_updating_equipment(session: Session) -> None:
         )
 
 
+def test_product_code_and_supplier_are_kept_and_checked(store: Store, refused: Refusal) -> None:
+    with store.transaction() as session:
+        rec = make_equipment(session, product_code=" KS-200-3 ", supplier="Kidsafe Seating Ltd")
+        assert (rec.product_code, rec.supplier) == ("KS-200-3", "Kidsafe Seating Ltd")
+        changed = equipment.update_equipment(
+            session, recommendation_id=rec.id, changes={"product_code": "KS-200-4"}
+        )
+        assert changed == ["product_code"]
+        rec_id = rec.id
+    refused(
+        lambda s: equipment.update_equipment(
+            s, recommendation_id=rec_id, changes={"product_code": "X" * 81}
+        ),
+        ValidationError,
+        "product code is too long",
+    )
+
+
 def test_programme_strategies_are_added_removed_and_reordered(session: Session) -> None:
     child = make_child(session)
     team = session.get(Team, child.team_id)

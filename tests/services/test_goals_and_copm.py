@@ -211,3 +211,55 @@ def test_copm_mean_change_of_exactly_two_is_clinically_important() -> None:
     ]
     mean = copm.summarise_copm(problems).mean_change
     assert mean.performance_change == 2 and mean.clinically_important
+
+
+def test_a_goal_keeps_the_familys_wording_in_their_language_and_its_setting(
+    session: Session,
+) -> None:
+    goal = make_goal(
+        session,
+        family_wording="  سام سيلبس معطفه بنفسه قبل اللعب في الخارج ",
+        family_language="AR",
+        setting="school",
+    )
+    assert goal.family_wording == "سام سيلبس معطفه بنفسه قبل اللعب في الخارج"
+    assert goal.family_language == "ar"
+    assert goal.setting.value == "school"
+    changed = goals.update_goal(
+        session,
+        goal_id=goal.id,
+        changes={"family_wording": "سام يلبس معطفه", "family_language": "ar", "setting": "home"},
+    )
+    assert changed == ["family_wording", "setting"]
+    # Clearing the wording clears its language: no orphan language code is kept.
+    goals.update_goal(session, goal_id=goal.id, changes={"family_wording": ""})
+    assert (goal.family_wording, goal.family_language) == ("", "")
+    plain = make_goal(session)
+    assert (plain.setting.value, plain.family_wording) == ("all", "")
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"family_wording": "سام", "family_language": ""}, "Say which language"),
+        ({"family_wording": "Sam", "family_language": "en"}, "Say which language"),
+        ({"family_wording": "سام", "family_language": "ar1"}, "Say which language"),
+        ({"setting": "garden"}, "home, nursery, school or all"),
+    ],
+)
+def test_bad_family_wording_or_setting_writes_nothing(
+    store: Store, refused: Refusal, overrides: dict[str, object], message: str
+) -> None:
+    with store.transaction() as session:
+        child = make_child(session)
+    values: dict[str, object] = {"wording": "Sam will eat with a fork", "levels": LEVELS}
+    refused(
+        lambda s: goals.create_goal(
+            s,
+            child_id=child.id,
+            set_on=TODAY,
+            **{**values, **overrides},  # type: ignore[arg-type]
+        ),
+        ValidationError,
+        message,
+    )

@@ -65,6 +65,8 @@ def details_html(row: EquipmentView) -> str:
         ("Alternatives tried", row.alternatives_tried),
         ("Funded by", label(row.funder) if row.funder else ""),
         ("Provided by", row.provider),
+        ("Product code", row.product_code),
+        ("Supplier", row.supplier),
         ("Safety", row.safety_notes),
         ("Training", row.training_notes),
         ("Review on", day_text(row.review_on) if row.review_on else ""),
@@ -131,6 +133,11 @@ class EquipmentSection(Section):
         for funder in Funder:
             self.funder.addItem(label(funder.value), funder.value)
         self.provider = QLineEdit()
+        # What a SENCO orders: the supplier's product code and the supplier.
+        self.product_code = QLineEdit()
+        self.product_code.setMaxLength(80)
+        self.supplier = QLineEdit()
+        self.supplier.setMaxLength(200)
         self.safety = _text("Safety notes")
         self.training = _text("Training notes")
         self.review = QDateEdit(QDate.currentDate().addMonths(3))
@@ -140,6 +147,8 @@ class EquipmentSection(Section):
         form_box = QGroupBox("New recommendation")
         form = QFormLayout(form_box)
         form.addRow("&Item", self.item)
+        form.addRow("Product code", self.product_code)
+        form.addRow("Supplier", self.supplier)
         form.addRow("&Used at", self.setting)
         form.addRow("For goal", self.goal)
         form.addRow("Func&tional need", self.need)
@@ -153,6 +162,8 @@ class EquipmentSection(Section):
         form.addRow("", self.recommend_button)
         for caption, widget in (
             ("Item", self.item),
+            ("Product code", self.product_code),
+            ("Supplier", self.supplier),
             ("Used at", self.setting),
             ("For goal", self.goal),
             ("Funded by", self.funder),
@@ -173,6 +184,8 @@ class EquipmentSection(Section):
         layout.addWidget(splitter)
         self.forms["recommendation"] = {
             "item": self.item,
+            "product code": self.product_code,
+            "supplier": self.supplier,
             "used at": self.setting,
             "goal": self.goal,
             "need": self.need,
@@ -224,7 +237,7 @@ class EquipmentSection(Section):
 
     def clear_form(self) -> None:
         """Ready for the next item: nothing of the last one is carried over."""
-        for edit in (self.item, self.provider):
+        for edit in (self.item, self.product_code, self.supplier, self.provider):
             edit.clear()
         for text in (self.need, self.alternatives, self.safety, self.training):
             text.clear()
@@ -252,6 +265,8 @@ class EquipmentSection(Section):
             "goal_id": self.goal.currentData(),
             "funder": Funder(self.funder.currentData()),
             "provider": self.provider.text(),
+            "product_code": self.product_code.text(),
+            "supplier": self.supplier.text(),
             "alternatives_tried": self.alternatives.toPlainText(),
             "safety_notes": self.safety.toPlainText(),
             "training_notes": self.training.toPlainText(),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -36,6 +37,7 @@ from otvisit.ui.child.section import Section
 from otvisit.ui.context import AppContext
 from otvisit.ui.messages import MessageBar
 from otvisit.ui.tasks import describe_error
+from otvisit.ui.text import language_name
 
 LEVELS = (2, 1, 0, -1, -2)
 LEVEL_WORDS = {
@@ -92,7 +94,27 @@ def copm_text(summary: CopmSummary) -> str:
     return "<br>".join(lines)
 
 
-GoalsRead = tuple[list[GoalView], CopmSummary | None, list[CopmProblemView]]
+GoalsRead = tuple[list[GoalView], CopmSummary | None, list[CopmProblemView], str]
+
+SETTINGS = (
+    ("all", "All settings"),
+    ("home", "Home"),
+    ("nursery", "Nursery"),
+    ("school", "School"),
+)
+
+
+def family_language_code(written_language: str) -> str:
+    """The family's written language as the code documents use (``Arabic`` stays a name)."""
+    return written_language.strip().replace("_", "-").lower()
+
+
+def text_direction(code: str) -> Qt.LayoutDirection:
+    """Right to left for Arabic, Urdu and the like, from the language's locale."""
+    base = code.split("-")[0]
+    if not (base.isascii() and base.isalpha() and 2 <= len(base) <= 3):
+        return Qt.LayoutDirection.LeftToRight
+    return QLocale(base).textDirection()
 
 
 def rating_spin(name: str) -> QSpinBox:
@@ -135,6 +157,19 @@ class GoalsSection(Section):
             "e.g. Sam will put his coat on by himself before outdoor play"
         )
         self.wording.setTabChangesFocus(True)
+        # The same goal in the family's written language, typed with the interpreter.
+        self.family_language = ""
+        self.family_wording = QPlainTextEdit()
+        self.family_wording.setAccessibleName("Goal in the family's language")
+        self.family_wording.setTabChangesFocus(True)
+        self.family_wording.setMaximumHeight(self.wording.sizeHint().height())
+        # No Alt+letter: every letter of the label is taken on this page; Tab follows the wording.
+        self.family_label = QLabel("Family's language")
+        self.family_label.setBuddy(self.family_wording)
+        self.setting = QComboBox()
+        self.setting.setAccessibleName("Where the goal is worked on")
+        for value, words in SETTINGS:
+            self.setting.addItem(words, value)
         self.area = QLineEdit()
         self.level_edits: dict[int, QLineEdit] = {}
         self.baseline = level_combo("Baseline level")
@@ -146,6 +181,8 @@ class GoalsSection(Section):
         form_box = QGroupBox("New goal")
         form = QFormLayout(form_box)
         form.addRow("Goal in the family's &words", self.wording)
+        form.addRow(self.family_label, self.family_wording)
+        form.addRow("Worked on at", self.setting)
         form.addRow("Area", self.area)
         for level in LEVELS:
             edit = QLineEdit()
@@ -232,6 +269,8 @@ class GoalsSection(Section):
 
         self.forms["new goal"] = {
             "wording": self.wording,
+            "family wording": self.family_wording,
+            "setting": self.setting,
             "area": self.area,
             **{f"level {level:+d}": edit for level, edit in self.level_edits.items()},
             "baseline": self.baseline,
@@ -264,12 +303,14 @@ class GoalsSection(Section):
                 caseload.child_goals(session, child_id=child_id),
                 summary,
                 copm_views.child_copm_problems(session, child_id=child_id),
+                caseload.child_summary(session, child_id=child_id).written_language,
             )
 
         self.context.runner.read(read, done=self._show, owner=self)
 
     def _show(self, data: GoalsRead) -> None:
-        self.goal_rows, summary, problems = data
+        self.goal_rows, summary, problems, written = data
+        self._family_language(family_language_code(written))
         self.model.set_rows(self.goal_rows)
         chosen = self.chosen_problem()
         self.copm_model.set_rows(problems)
@@ -280,6 +321,25 @@ class GoalsSection(Section):
         self.copm_summary.setText(copm_text(summary) if summary else "No COPM problems recorded.")
         self._update_t_score()
         self.shown()
+
+    def _family_language(self, code: str) -> None:
+        """Name the family's language on the form and type in its direction (Arabic: RTL)."""
+        self.family_language = code
+        english = code in ("", "en") or code.startswith("en-")
+        name = language_name(code) if not english else "English"
+        self.family_label.setText(f"Family's language: {name}")
+        self.family_wording.setEnabled(not english)
+        self.family_wording.setAccessibleName(f"Goal in {name}")
+        self.family_wording.setPlaceholderText(
+            "The family reads English: no second wording is needed"
+            if english
+            else f"The goal in {name}, as the interpreter writes it"
+        )
+        direction = text_direction(code)
+        self.family_wording.setLayoutDirection(direction)
+        option = self.family_wording.document().defaultTextOption()
+        option.setTextDirection(direction)
+        self.family_wording.document().setDefaultTextOption(option)
 
     def selected(self) -> GoalView | None:
         index = self.table.currentIndex()
@@ -315,6 +375,10 @@ class GoalsSection(Section):
         if child_id is None:
             return
         wording = self.wording.toPlainText()
+        family_wording = (
+            self.family_wording.toPlainText() if self.family_wording.isEnabled() else ""
+        )
+        family_language, setting = self.family_language, str(self.setting.currentData())
         levels = {level: edit.text() for level, edit in self.level_edits.items()}
         baseline, weight, area = (
             int(self.baseline.currentData()),
@@ -332,11 +396,16 @@ class GoalsSection(Section):
                 baseline=baseline,
                 weight=weight,
                 area=area,
+                setting=setting,
+                family_wording=family_wording,
+                family_language=family_language,
                 actor_id=me,
             )
 
         def clear() -> None:
             self.wording.clear()
+            self.family_wording.clear()
+            self.setting.setCurrentIndex(0)
             self.area.clear()
             for edit in self.level_edits.values():
                 edit.clear()
