@@ -1,7 +1,7 @@
 """Photos and attachments: photo_consent and attachment (synced), attachment_blob (local bytes).
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 Create Date: 2026-12-01 00:10:00
 """
 
