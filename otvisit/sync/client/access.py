@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Sequence
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, inspect, select, text
 from sqlalchemy.orm import Session
 
 from otvisit.models import DocumentFile, OutboxOp, SetAsideEdit, SyncConflict, SyncSetting
@@ -80,5 +81,24 @@ def wipe_synced_data(session: Session, *, reason: str) -> None:
     session.execute(delete(SyncConflict))
     session.execute(delete(SetAsideEdit))
     session.execute(delete(DocumentFile))  # the PDFs kept on this laptop
+    forget_attachment_bytes(session)
     session.execute(delete(SyncSetting).where(SyncSetting.key != settings.SERVER_URL))
     settings.set_settings(session, {settings.WIPED_REASON: reason})
+
+
+def forget_attachment_bytes(session: Session) -> None:
+    """Drop every attachment's bytes (photos, scans) held on this laptop.
+
+    Through ``otvisit.services.attachment_blobs.forget_all`` where that service
+    exists; otherwise straight from its ``attachment_blob`` table, if there is one.
+    """
+    try:
+        service = importlib.import_module("otvisit.services.attachment_blobs")
+    except ModuleNotFoundError:
+        service = None
+    forget = getattr(service, "forget_all", None)
+    if callable(forget):
+        forget(session)
+        return
+    if inspect(session.connection()).has_table("attachment_blob"):
+        session.execute(text("DELETE FROM attachment_blob"))

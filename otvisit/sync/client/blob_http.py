@@ -1,0 +1,103 @@
+"""The attachment-bytes calls to the team's server: start, pieces, commit, ranged download."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import httpx
+
+from otvisit.sync import blob_protocol as wire
+from otvisit.sync.blob_protocol import BlobStart, BlobState
+from otvisit.sync.client.errors import OfflineError, SyncError
+from otvisit.sync.client.transport import DEFAULT_TIMEOUT, _describe, _parse, _tls_context
+from otvisit.sync.protocol import SCHEMA_HEADER, SCHEMA_VERSION
+
+#: Bytes per upload piece: small enough to resend cheaply after a cut, large enough to be fast.
+CHUNK_BYTES = 1024 * 1024
+
+
+class NotOnServer(SyncError):
+    """The team's server holds no such attachment (yet): another laptop has not sent it."""
+
+
+@dataclass
+class BlobClient:
+    """One device's attachment calls; one connection pool, shared by the download threads."""
+
+    base_url: str
+    token: str
+    timeout: httpx.Timeout = field(default_factory=lambda: DEFAULT_TIMEOUT)
+    http_transport: httpx.BaseTransport | None = None
+    _client: httpx.Client | None = field(default=None, init=False, repr=False)
+
+    @property
+    def client(self) -> httpx.Client:
+        if self._client is None:
+            self._client = httpx.Client(
+                base_url=self.base_url.rstrip("/"),
+                timeout=self.timeout,
+                headers={
+                    SCHEMA_HEADER: str(SCHEMA_VERSION),
+                    "Authorization": f"Bearer {self.token}",
+                },
+                transport=self.http_transport,
+                verify=_tls_context(),
+                limits=httpx.Limits(max_connections=16, max_keepalive_connections=16),
+            )
+        return self._client
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+    def _request(self, method: str, path: str, **kwargs: object) -> httpx.Response:
+        try:
+            return self.client.request(method, path, **kwargs)  # type: ignore[arg-type]
+        except httpx.TransportError as error:
+            raise OfflineError(
+                f"The team's server could not be reached ({_describe(error)})."
+            ) from error
+
+    def start(self, sha256: str, byte_size: int) -> BlobState:
+        body = BlobStart(byte_size=byte_size).model_dump(mode="json")
+        answer = self._request("POST", wire.BLOB_UPLOAD_PATH.format(sha256=sha256), json=body)
+        return _parse(answer, BlobState)
+
+    def send_piece(self, sha256: str, offset: int, data: bytes) -> BlobState:
+        headers = {
+            wire.UPLOAD_OFFSET_HEADER: str(offset),
+            "Content-Type": wire.CHUNK_MEDIA_TYPE,
+        }
+        answer = self._request(
+            "PATCH", wire.BLOB_UPLOAD_PATH.format(sha256=sha256), content=data, headers=headers
+        )
+        return _parse(answer, BlobState)
+
+    def commit(self, sha256: str) -> BlobState:
+        return _parse(self._request("POST", wire.BLOB_COMMIT_PATH.format(sha256=sha256)), BlobState)
+
+    def fetch(self, sha256: str, *, start: int = 0) -> Iterator[bytes]:
+        """The attachment's bytes from ``start`` on (a cut connection raises OfflineError)."""
+        headers = {"Range": f"bytes={start}-"} if start else {}
+        request = self.client.build_request(
+            "GET", wire.BLOB_PATH.format(sha256=sha256), headers=headers
+        )
+        try:
+            answer = self.client.send(request, stream=True)
+        except httpx.TransportError as error:
+            raise OfflineError(
+                f"The team's server could not be reached ({_describe(error)})."
+            ) from error
+        try:
+            if answer.status_code == 404:
+                raise NotOnServer("The team's server does not hold this attachment yet.")
+            if answer.status_code >= 400:
+                answer.read()
+                _parse(answer, BlobState)  # raises the error the status stands for
+            yield from answer.iter_bytes()
+        except httpx.TransportError as error:
+            raise OfflineError(f"The download was cut ({_describe(error)}).") from error
+        finally:
+            answer.close()
