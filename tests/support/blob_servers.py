@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -46,6 +46,8 @@ class BlobServer:
     process: ServerProcess
     store: str
     blob_dir: Path
+    #: Devices made by the tests, closed when the server stops.
+    devices: list[BlobClient] = field(default_factory=list)
 
     @property
     def url(self) -> str:
@@ -59,7 +61,14 @@ class BlobServer:
         api = ApiClient(self.url).login(account.username, account.password)
         api.close()
         assert api.token is not None
-        return BlobClient(url or self.url, api.token)
+        client = BlobClient(url or self.url, api.token)
+        self.devices.append(client)
+        return client
+
+    def close_devices(self) -> None:
+        for client in self.devices:
+            client.close()
+        self.devices.clear()
 
     def held(self, team_id: str) -> dict[str, int]:
         """Bytes kept per stored sha256 of a team, every copy counted."""
@@ -141,10 +150,14 @@ def _serve(
     if backend == "postgresql":
         require_postgres()
         with fresh_postgres_schema() as url, ServerProcess(url, env=env) as server:
-            yield BlobServer(server, store, folder / "blobs")
+            running = BlobServer(server, store, folder / "blobs")
+            yield running
+            running.close_devices()
     else:
         with ServerProcess(sqlite_url(folder), env=env) as server:
-            yield BlobServer(server, store, folder / "blobs")
+            running = BlobServer(server, store, folder / "blobs")
+            yield running
+            running.close_devices()
 
 
 def photo(seed: int, size: int = 300 * 1024) -> bytes:

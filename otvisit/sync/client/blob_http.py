@@ -9,8 +9,14 @@ import httpx
 
 from otvisit.sync import blob_protocol as wire
 from otvisit.sync.blob_protocol import BlobStart, BlobState
-from otvisit.sync.client.errors import OfflineError, SyncError
-from otvisit.sync.client.transport import DEFAULT_TIMEOUT, _describe, _parse, _tls_context
+from otvisit.sync.client.errors import OfflineError, RequestRefused, SyncError
+from otvisit.sync.client.transport import (
+    DEFAULT_TIMEOUT,
+    _describe,
+    _error_detail,
+    _parse,
+    _tls_context,
+)
 from otvisit.sync.protocol import SCHEMA_HEADER, SCHEMA_VERSION
 
 #: Bytes per upload piece: small enough to resend cheaply after a cut, large enough to be fast.
@@ -29,6 +35,8 @@ class BlobClient:
     token: str
     timeout: httpx.Timeout = field(default_factory=lambda: DEFAULT_TIMEOUT)
     http_transport: httpx.BaseTransport | None = None
+    #: Bytes per upload piece (at most ``blob_protocol.MAX_CHUNK_BYTES``).
+    chunk_bytes: int = CHUNK_BYTES
     _client: httpx.Client | None = field(default=None, init=False, repr=False)
 
     @property
@@ -63,6 +71,9 @@ class BlobClient:
     def start(self, sha256: str, byte_size: int) -> BlobState:
         body = BlobStart(byte_size=byte_size).model_dump(mode="json")
         answer = self._request("POST", wire.BLOB_UPLOAD_PATH.format(sha256=sha256), json=body)
+        if answer.status_code == 507:  # the team's space is full: no retry will help
+            code, message = _error_detail(answer)
+            raise RequestRefused(message, code=code, status=507)
         return _parse(answer, BlobState)
 
     def send_piece(self, sha256: str, offset: int, data: bytes) -> BlobState:

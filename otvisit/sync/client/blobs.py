@@ -21,7 +21,7 @@ from typing import Literal, Protocol
 from sqlalchemy.orm import Session
 
 from otvisit.sync import blob_protocol as wire
-from otvisit.sync.client.blob_http import CHUNK_BYTES, BlobClient, NotOnServer
+from otvisit.sync.client.blob_http import BlobClient, NotOnServer
 from otvisit.sync.client.errors import (
     AuthError,
     OfflineError,
@@ -167,7 +167,7 @@ def upload_one(
                 return True
             first = False
             while not state.stored and state.received < len(data):
-                piece = data[state.received : state.received + CHUNK_BYTES]
+                piece = data[state.received : state.received + client.chunk_bytes]
                 state = client.send_piece(sha256, state.received, piece)
             if not state.stored:
                 client.commit(sha256)
