@@ -25,7 +25,7 @@ from table import Row, format_table  # noqa: E402
 from otvisit.sync.blob_protocol import BLOB_PATH  # noqa: E402
 from otvisit.sync.client import HttpTransport, sync_once  # noqa: E402
 from otvisit.sync.client.blob_http import BlobClient  # noqa: E402
-from otvisit.sync.client.blobs import transfer_blobs  # noqa: E402
+from otvisit.sync.client.blobs import FETCH_GROUP, transfer_blobs  # noqa: E402
 from otvisit.sync.client.credentials import load_credentials  # noqa: E402
 from otvisit.sync.protocol import SCHEMA_HEADER, SCHEMA_VERSION  # noqa: E402
 from otvisit.sync.server.blobs import open_blob_store  # noqa: E402
@@ -39,7 +39,7 @@ from tests.support.server_process import ServerProcess, seed_team, sqlite_url  #
 PHOTOS = 1000
 PHOTO_BYTES = 300 * 1024
 LARGE_BYTES = 24 * 1024 * 1024
-WORKERS = 6
+WORKERS = 3
 
 
 def _put(store: BlobStore, team_id: str, data: bytes) -> str:
@@ -79,6 +79,18 @@ def _raw_bandwidth(base_url: str, token: str, sha: str) -> float:
     return best
 
 
+def _fetched_and_checked(client: BlobClient, photos: list[str]) -> float:
+    """Bytes per second of the photos through the laptop's fetch and hash check (one answer
+    at a time), before anything is written to the laptop's store."""
+    start = time.perf_counter()
+    size = 0
+    for at in range(0, len(photos), FETCH_GROUP):
+        for sha, data in client.fetch_many(photos[at : at + FETCH_GROUP]):
+            assert hashlib.sha256(data).hexdigest() == sha
+            size += len(data)
+    return size / (time.perf_counter() - start)
+
+
 def _one_store(kind: str, folder: Path) -> list[Row]:
     url = sqlite_url(folder)
     env = {"OTVISIT_SERVER_BLOB_STORE": kind, "OTVISIT_SERVER_BLOB_DIR": str(folder / "blobs")}
@@ -99,22 +111,32 @@ def _one_store(kind: str, folder: Path) -> list[Row]:
         rows.append(Row(f"{kind}: records usable ({report.pulled:,}), blobs still to come",
                         records_usable, "s", target=5.0))  # fmt: skip
         raw = _raw_bandwidth(server.base_url, credentials.token, large)
+        client = BlobClient(server.base_url, credentials.token)
+        network = _fetched_and_checked(client, photos)
+        rows.append(Row(f"{kind}: photos fetched and hash-checked / loopback", 100 * network / raw,
+                        "%", target=80.0, lower_is_better=False,
+                        note=f"{network / 1e6:.0f} MB/s, {FETCH_GROUP} per answer"))  # fmt: skip
         table = BlobTable(folder / "blobs.db")
         with table.transaction() as session:
             for sha in photos:  # the attachment records the pull brought, oldest first
                 table.want(session, sha)
-        client = BlobClient(server.base_url, credentials.token)
         start = time.perf_counter()
         moved = transfer_blobs(table.transaction, table, client, workers=WORKERS)
         elapsed = time.perf_counter() - start
         client.close()
         assert len(moved.downloaded) == PHOTOS and not moved.failed, moved.error
         rate = PHOTOS * PHOTO_BYTES / elapsed
-        rows.append(Row(f"{kind}: {PHOTOS:,} photos of 300 KB downloaded", elapsed, "s",
-                        note=f"{rate / 1e6:.0f} MB/s, {WORKERS} at once, hash checked"))
+        rows.append(
+            Row(
+                f"{kind}: {PHOTOS:,} photos of 300 KB downloaded and kept",
+                elapsed,
+                "s",
+                note=f"{rate / 1e6:.0f} MB/s into the SQLite stand-in (tests/support)",
+            )
+        )
         rows.append(Row(f"{kind}: loopback bandwidth (one {LARGE_BYTES >> 20} MiB file)",
                         raw / 1e6, "MB/s", lower_is_better=False))  # fmt: skip
-        rows.append(Row(f"{kind}: photos' rate / loopback bandwidth", 100 * rate / raw, "%",
+        rows.append(Row(f"{kind}: photos downloaded and kept / loopback", 100 * rate / raw, "%",
                         target=80.0, lower_is_better=False))  # fmt: skip
         table.close()
         laptop.close()

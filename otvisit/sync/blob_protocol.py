@@ -9,6 +9,8 @@ from), then commit, which checks the SHA-256. Download is a plain GET with
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field
 
 from otvisit.sync.protocol import WireModel
@@ -17,6 +19,12 @@ SHA256_PATTERN = r"^[0-9a-f]{64}$"
 BLOB_PATH = "/api/v1/blobs/{sha256}"
 BLOB_UPLOAD_PATH = "/api/v1/blobs/{sha256}/upload"
 BLOB_COMMIT_PATH = "/api/v1/blobs/{sha256}/commit"
+#: Many small files in one answer: frames of ``FRAME_HEAD`` then the file's bytes.
+BLOB_FETCH_PATH = "/api/v1/blobs/fetch"
+#: Most files asked for in one fetch.
+MAX_FETCH = 256
+#: Each frame of a fetch answer starts with ``"<sha256> <size, 12 digits>\n"`` (78 bytes).
+FRAME_HEAD_BYTES = 78
 #: The byte position a piece of an upload starts at (request), or the bytes held (answer).
 UPLOAD_OFFSET_HEADER = "Upload-Offset"
 #: Pieces larger than this are refused (they must also fit the server's max_body_bytes).
@@ -49,3 +57,23 @@ class BlobState(WireModel):
     byte_size: int
     received: int
     stored: bool
+
+
+class BlobFetch(WireModel):
+    """Several of the team's files in one answer (the ones it does not hold are left out)."""
+
+    sha256s: list[Annotated[str, Field(pattern=SHA256_PATTERN)]] = Field(
+        min_length=1, max_length=MAX_FETCH
+    )
+
+
+def frame_head(sha256: str, byte_size: int) -> bytes:
+    return f"{sha256} {byte_size:012d}\n".encode()
+
+
+def read_frame_head(head: bytes) -> tuple[str, int]:
+    """(sha256, size) of a frame head; ValueError when it is not one."""
+    text = head.decode("ascii")
+    if len(head) != FRAME_HEAD_BYTES or text[64] != " " or text[-1] != "\n":
+        raise ValueError("not a frame head")
+    return text[:64], int(text[65:77])

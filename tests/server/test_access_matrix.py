@@ -145,6 +145,10 @@ def _commit_own(w: World, c: ApiClient) -> httpx.Response:
     return _upload(c, uuid.uuid4().bytes, commit=True)
 
 
+def _fetch_own(w: World, c: ApiClient) -> httpx.Response:
+    return c.post(wire.BLOB_FETCH_PATH, json={"sha256s": [w.a_blob]})
+
+
 def _commit_other(w: World, c: ApiClient) -> httpx.Response:
     return c.post(wire.BLOB_COMMIT_PATH.format(sha256=w.b_blob))
 
@@ -187,6 +191,8 @@ MATRIX: dict[tuple[str, str], Endpoint] = {
     ("PATCH", wire.BLOB_UPLOAD_PATH): Endpoint(
         _piece_own, _piece_other, other_team_answer=NOT_HERE
     ),
+    # Another team's files are left out of a fetch (tests/server/test_blobs.py), not refused.
+    ("POST", wire.BLOB_FETCH_PATH): Endpoint(_fetch_own, None),
     ("POST", wire.BLOB_COMMIT_PATH): Endpoint(
         _commit_own, _commit_other, other_team_answer=NOT_HERE
     ),

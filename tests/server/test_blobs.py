@@ -244,3 +244,21 @@ def test_without_a_token_nothing_moves(blob_server: BlobServer) -> None:
     assert answer.status_code == 401
     assert answer.json()["error"]["code"] == "not_signed_in"
     anonymous.close()
+
+
+def test_many_files_come_in_one_answer_and_another_teams_are_left_out(
+    blob_server: BlobServer,
+) -> None:
+    ours, theirs = blob_server.team(), blob_server.team()
+    laptop, stranger = blob_server.device(ours), blob_server.device(theirs)
+    mine = [photo(30 + n, 1000 * (n + 1)) for n in range(3)]
+    for data in mine:
+        _send(laptop, data)
+    foreign = photo(40, 5000)
+    _send(stranger, foreign)
+    asked = [_sha(mine[2]), _sha(foreign), "f" * 64, _sha(mine[0]), _sha(mine[2])]
+    assert list(laptop.fetch_many(asked)) == [(_sha(mine[2]), mine[2]), (_sha(mine[0]), mine[0])]
+    answer = laptop.client.post(wire.BLOB_FETCH_PATH, json={"sha256s": [_sha(foreign)]})
+    assert answer.status_code == 200 and answer.content == b""
+    too_many = laptop.client.post(wire.BLOB_FETCH_PATH, json={"sha256s": ["a" * 64] * 257})
+    assert too_many.status_code == 422

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import httpx
 
 from otvisit.sync import blob_protocol as wire
-from otvisit.sync.blob_protocol import BlobStart, BlobState
+from otvisit.sync.blob_protocol import BlobFetch, BlobStart, BlobState
 from otvisit.sync.client.errors import OfflineError, RequestRefused, SyncError
 from otvisit.sync.client.transport import (
     DEFAULT_TIMEOUT,
@@ -25,6 +25,14 @@ CHUNK_BYTES = 1024 * 1024
 
 class NotOnServer(SyncError):
     """The team's server holds no such attachment (yet): another laptop has not sent it."""
+
+
+class CutFetch(OfflineError):
+    """A fetch of many files was cut; ``partial`` is the file it was in the middle of."""
+
+    def __init__(self, message: str, *, partial: tuple[str, bytes] | None) -> None:
+        super().__init__(message)
+        self.partial = partial
 
 
 @dataclass
@@ -112,3 +120,67 @@ class BlobClient:
             raise OfflineError(f"The download was cut ({_describe(error)}).") from error
         finally:
             answer.close()
+
+    def fetch_many(self, sha256s: list[str]) -> Iterator[tuple[str, bytes]]:
+        """(sha256, bytes) of each file the team holds, as they arrive; a cut raises CutFetch."""
+        body = BlobFetch(sha256s=sha256s).model_dump(mode="json")
+        request = self.client.build_request("POST", wire.BLOB_FETCH_PATH, json=body)
+        try:
+            answer = self.client.send(request, stream=True)
+        except httpx.TransportError as error:
+            raise OfflineError(
+                f"The team's server could not be reached ({_describe(error)})."
+            ) from error
+        frames = _Frames()
+        try:
+            if answer.status_code >= 400:
+                answer.read()
+                _parse(answer, BlobState)
+            for piece in answer.iter_raw():
+                yield from frames.feed(piece)
+            if frames.current is not None or frames.held:
+                raise httpx.RemoteProtocolError("the answer ended inside a file")
+        except httpx.TransportError as error:
+            partial = frames.partial()
+            raise CutFetch(
+                f"The download was cut ({_describe(error)}).", partial=partial
+            ) from error
+        except ValueError as error:
+            raise CutFetch("The download arrived garbled.", partial=None) from error
+        finally:
+            answer.close()
+
+
+class _Frames:
+    """Cuts a fetch answer into files; pieces are joined once per file, not once per piece."""
+
+    def __init__(self) -> None:
+        self.parts: list[bytes] = []
+        self.held = 0
+        self.current: tuple[str, int] | None = None
+
+    def _take(self, size: int) -> bytes:
+        joined = self.parts[0] if len(self.parts) == 1 else b"".join(self.parts)
+        rest = joined[size:]
+        self.parts = [rest] if rest else []
+        self.held = len(rest)
+        return joined[:size] if rest else joined
+
+    def feed(self, piece: bytes) -> Iterator[tuple[str, bytes]]:
+        self.parts.append(piece)
+        self.held += len(piece)
+        while True:
+            if self.current is None:
+                if self.held < wire.FRAME_HEAD_BYTES:
+                    return
+                self.current = wire.read_frame_head(self._take(wire.FRAME_HEAD_BYTES))
+            sha256, size = self.current
+            if self.held < size:
+                return
+            self.current = None
+            yield sha256, self._take(size)
+
+    def partial(self) -> tuple[str, bytes] | None:
+        if self.current is None:
+            return None
+        return self.current[0], b"".join(self.parts)

@@ -9,6 +9,7 @@ server holds (upload) or the bytes already received (download, ``Range``).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import time
@@ -21,7 +22,7 @@ from typing import Literal, Protocol
 from sqlalchemy.orm import Session
 
 from otvisit.sync import blob_protocol as wire
-from otvisit.sync.client.blob_http import BlobClient, NotOnServer
+from otvisit.sync.client.blob_http import BlobClient, CutFetch, NotOnServer
 from otvisit.sync.client.errors import (
     AuthError,
     OfflineError,
@@ -94,6 +95,8 @@ class Patience:
 
 
 Progress = Callable[[BlobProgress], None]
+#: Files asked for in one fetch (about 10 MB of photos).
+FETCH_GROUP = 32
 #: Downloaded bytes kept per local transaction.
 BATCH_BYTES = 8 * 1024 * 1024
 _STOPPING = (AuthError, UpdateRequired)
@@ -105,7 +108,7 @@ def transfer_blobs(
     client: BlobClient,
     *,
     progress: Progress | None = None,
-    workers: int = 6,
+    workers: int = 3,
     patience: Patience | None = None,
 ) -> BlobReport:
     """Send the unsent bytes, then fetch the wanted ones; never raises a SyncError."""
@@ -187,29 +190,73 @@ def upload_one(
         patience.pause(cuts)
 
 
-def fetch_one(client: BlobClient, sha256: str, patience: Patience) -> tuple[bytes, int]:
-    """One file's bytes, checked against its SHA-256; (bytes, times resumed)."""
-    received = bytearray()
+def fetch_one(
+    client: BlobClient, sha256: str, patience: Patience, *, received: bytes = b""
+) -> tuple[bytes, int]:
+    """One file's bytes (after the ``received`` ones), resumed with Range after cuts;
+    (bytes, times resumed). The hash is checked by the caller."""
+    held = bytearray(received)
     cuts = 0
     while True:
         try:
-            for piece in client.fetch(sha256, start=len(received)):
-                received += piece
-            break
+            for piece in client.fetch(sha256, start=len(held)):
+                held += piece
+            return bytes(held), cuts
         except (OfflineError, ServerError):
             cuts += 1
             if cuts >= patience.attempts:
                 raise
             patience.pause(cuts)
-    data = bytes(received)
-    if hashlib.sha256(data).hexdigest() != sha256:
-        raise RequestRefused(
-            "The attachment arrived damaged (its SHA-256 does not match); it will be fetched "
-            "again at the next sync.",
-            code=wire.HASH_MISMATCH,
-            status=422,
-        )
-    return data, cuts
+
+
+@dataclass
+class GroupResult:
+    """What one fetch of several files brought: their bytes, or why not, and the cuts met."""
+
+    arrived: dict[str, bytes] = field(default_factory=dict)
+    failed: dict[str, str] = field(default_factory=dict)
+    cuts: int = 0
+
+
+def fetch_group(client: BlobClient, group: list[str], patience: Patience) -> GroupResult:
+    """Several small files in one answer; after a cut, the rest is asked again and the file cut
+    in the middle is finished with a ranged download from where it stopped."""
+    result = GroupResult()
+    problem = ""
+    while remaining := [sha for sha in group if sha not in result.arrived]:
+        try:
+            for sha256, whole in client.fetch_many(remaining):
+                result.arrived[sha256] = whole
+            break
+        except CutFetch as cut:
+            result.cuts += 1
+            problem = str(cut)
+            if cut.partial is not None:
+                sha256, received = cut.partial
+                with contextlib.suppress(OfflineError, ServerError, NotOnServer):
+                    finished, _ = fetch_one(client, sha256, patience, received=received)
+                    result.arrived[sha256] = finished
+        except (OfflineError, ServerError) as error:
+            result.cuts += 1
+            problem = str(error)
+        if result.cuts >= patience.attempts:
+            break
+        patience.pause(result.cuts)
+    for sha256 in group:
+        data = result.arrived.get(sha256)
+        if data is None:
+            result.failed[sha256] = (
+                problem
+                if result.cuts >= patience.attempts
+                else ("The team's server does not hold this attachment yet.")
+            )
+        elif hashlib.sha256(data).hexdigest() != sha256:
+            del result.arrived[sha256]
+            result.failed[sha256] = (
+                "The attachment arrived damaged (its SHA-256 does not match); it will be "
+                "fetched again at the next sync."
+            )
+    return result
 
 
 def download_all(
@@ -222,26 +269,32 @@ def download_all(
     *,
     workers: int,
 ) -> None:
-    """Fetch the wanted files newest first, ``workers`` at a time; store them in batches."""
+    """Fetch the wanted files newest first, a group per answer, ``workers`` answers at once;
+    keep them in batches."""
     with sessions() as session:
         wanted = source.wanted_blobs(session)
     if not wanted:
         return
+    groups = [wanted[at : at + FETCH_GROUP] for at in range(0, len(wanted), FETCH_GROUP)]
     batch: list[bytes] = []
     done_bytes = 0
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="blob-fetch") as pool:
         try:
-            for sha256, outcome in _in_flight(pool, wanted, client, patience, window=workers * 2):
+            for group, outcome in _in_flight(pool, groups, client, patience, window=workers * 2):
                 if isinstance(outcome, _STOPPING):
                     raise outcome
                 if isinstance(outcome, BaseException):
-                    report.failed[sha256] = str(outcome)
+                    report.failed.update(dict.fromkeys(group, str(outcome)))
                     continue
-                data, cuts = outcome
-                report.resumed += cuts
-                report.downloaded.append(sha256)
-                batch.append(data)
-                done_bytes += len(data)
+                report.resumed += outcome.cuts
+                report.failed.update(outcome.failed)
+                for sha256 in group:  # newest first within the group too
+                    data = outcome.arrived.get(sha256)
+                    if data is None:
+                        continue
+                    report.downloaded.append(sha256)
+                    batch.append(data)
+                    done_bytes += len(data)
                 if sum(len(item) for item in batch) >= BATCH_BYTES:
                     _keep(sessions, source, batch)
                 if progress is not None:
@@ -261,30 +314,25 @@ def _keep(sessions: Sessions, source: BlobSource, batch: list[bytes]) -> None:
     batch.clear()
 
 
-def _in_flight(
-    pool: ThreadPoolExecutor,
-    wanted: list[str],
-    client: BlobClient,
-    patience: Patience,
-    *,
-    window: int,
-) -> Iterator[tuple[str, tuple[bytes, int] | BaseException]]:
-    """Results as they come, at most ``window`` files in memory at once, newest asked first."""
-    queue = iter(wanted)
-    running: dict[Future[tuple[bytes, int]], str] = {}
-    for sha256 in queue:
-        running[pool.submit(fetch_one, client, sha256, patience)] = sha256
+def _in_flight(pool: ThreadPoolExecutor, groups: list[list[str]], client: BlobClient,
+               patience: Patience, *, window: int) -> Iterator[
+                   tuple[list[str], GroupResult | BaseException]]:  # fmt: skip
+    """Results as they come, at most ``window`` groups in memory at once, newest asked first."""
+    queue = iter(groups)
+    running: dict[Future[GroupResult], list[str]] = {}
+    for group in queue:
+        running[pool.submit(fetch_group, client, group, patience)] = group
         if len(running) >= window:
             break
     while running:
         finished, _ = wait(running, return_when=FIRST_COMPLETED)
         for future in finished:
-            sha256 = running.pop(future)
+            group = running.pop(future)
             error = future.exception()
-            yield sha256, (error if error is not None else future.result())
+            yield group, (error if error is not None else future.result())
             following = next(queue, None)
             if following is not None:
-                running[pool.submit(fetch_one, client, following, patience)] = following
+                running[pool.submit(fetch_group, client, following, patience)] = following
 
 
 __all__ = ["BlobClient", "BlobSource", "NotOnServer", "transfer_blobs"]

@@ -7,6 +7,7 @@ that does not exist. Uploads and downloads are audited.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Annotated, Any
 
 from fastapi import FastAPI, Header, Path, Request
@@ -14,7 +15,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from otvisit.sync import blob_protocol as wire
-from otvisit.sync.blob_protocol import BlobStart, BlobState
+from otvisit.sync.blob_protocol import BlobFetch, BlobStart, BlobState
 from otvisit.sync.protocol import ErrorBody
 from otvisit.sync.server.audit import AuditQueue, write_audit
 from otvisit.sync.server.auth import Caller
@@ -144,6 +145,33 @@ def add_blob_routes(
             headers=headers,
             media_type="application/octet-stream",
         )
+
+    def frames(who: Caller, sha256s: list[str]) -> Iterator[bytes]:
+        for sha256 in dict.fromkeys(sha256s):
+            state = store.state(who.team_id, sha256)
+            body = store.open(who.team_id, sha256) if state is not None and state.stored else None
+            if state is None or body is None:
+                continue
+            reads.add([who.audit("attachment_download", entity="attachment",
+                                 detail=f"{sha256} (in a fetch)")])  # fmt: skip
+            yield wire.frame_head(sha256, state.byte_size)
+            yield from body
+
+    @app.post(
+        wire.BLOB_FETCH_PATH,
+        responses={
+            **_errors(),
+            200: {
+                "content": {"application/octet-stream": {"schema": {"type": "string"}}},
+                "description": "For each file held: a 78-byte head (sha256, space, 12-digit "
+                "size, newline), then its bytes. Files the team does not hold are left out.",
+            },
+        },
+        response_class=Response,
+    )
+    def fetch_blobs(body: BlobFetch, who: CallerDep) -> Response:
+        """Many small attachments in one answer (a cut answer: ask again for the rest)."""
+        return StreamingResponse(frames(who, body.sha256s), media_type="application/octet-stream")
 
     @app.get(wire.BLOB_UPLOAD_PATH, response_model=BlobState, responses=_errors(404))
     def upload_state(sha256: Sha256, who: CallerDep) -> BlobState:
