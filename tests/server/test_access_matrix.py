@@ -10,6 +10,7 @@ the other team's names, ids or field values.
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -20,10 +21,11 @@ import pytest
 from sqlalchemy import func, select, update
 
 from otvisit.models.base import utcnow
+from otvisit.sync import blob_protocol as wire
 from otvisit.sync import protocol
 from otvisit.sync.server import admin
 from otvisit.sync.server.database import Database
-from otvisit.sync.server.schema import AuditEntry, Device
+from otvisit.sync.server.schema import AuditEntry, BlobChunk, BlobUpload, Device, StoredBlob
 from tests.server.dbcheck import counts, execute
 from tests.support.api import ApiClient, audit_event, child_fields
 from tests.support.server_process import Account, SeededTeam, ServerProcess, seed_team
@@ -43,12 +45,14 @@ class World:
     b_child: str
     b_goal: str
     clients: dict[str, ApiClient]
+    a_blob: str = ""
+    b_blob: str = ""
 
     def secrets(self) -> list[str]:
         names = [acc.username for acc in self.b.therapists + self.b.leads]
         names += [acc.full_name for acc in self.b.therapists + self.b.leads]
         return [SECRET_GIVEN, SECRET_FAMILY, SECRET_NHS, self.b.name, self.b.team_id,
-                self.b_child, self.b_goal, *names]  # fmt: skip
+                self.b_child, self.b_goal, self.b_blob, *names]  # fmt: skip
 
 
 Call = Callable[[World, ApiClient], httpx.Response]
@@ -91,6 +95,68 @@ def _duplicates(w: World, c: ApiClient) -> httpx.Response:
     return c.get(protocol.DUPLICATES_PATH)
 
 
+def _upload(
+    c: ApiClient, data: bytes, *, piece: bool = True, commit: bool = False
+) -> httpx.Response:
+    """Start an upload of ``data``, then send it whole and commit, as far as asked."""
+    sha = hashlib.sha256(data).hexdigest()
+    path = wire.BLOB_UPLOAD_PATH.format(sha256=sha)
+    answer = c.post(path, json={"byte_size": len(data)})
+    if piece:
+        answer = c.http.patch(path, content=data, headers={
+            **c._auth(), wire.UPLOAD_OFFSET_HEADER: "0", "Content-Type": wire.CHUNK_MEDIA_TYPE,
+        })  # fmt: skip
+    if commit:
+        answer = c.post(wire.BLOB_COMMIT_PATH.format(sha256=sha))
+    return answer
+
+
+def _blob_own(w: World, c: ApiClient) -> httpx.Response:
+    return c.get(wire.BLOB_PATH.format(sha256=w.a_blob))
+
+
+def _blob_other(w: World, c: ApiClient) -> httpx.Response:
+    return c.get(wire.BLOB_PATH.format(sha256=w.b_blob), headers={"Range": "bytes=0-"})
+
+
+def _upload_state_own(w: World, c: ApiClient) -> httpx.Response:
+    return c.get(wire.BLOB_UPLOAD_PATH.format(sha256=w.a_blob))
+
+
+def _upload_state_other(w: World, c: ApiClient) -> httpx.Response:
+    return c.get(wire.BLOB_UPLOAD_PATH.format(sha256=w.b_blob))
+
+
+def _start_own(w: World, c: ApiClient) -> httpx.Response:
+    return _upload(c, uuid.uuid4().bytes, piece=False)
+
+
+def _piece_own(w: World, c: ApiClient) -> httpx.Response:
+    return _upload(c, uuid.uuid4().bytes)
+
+
+def _piece_other(w: World, c: ApiClient) -> httpx.Response:
+    return c.http.patch(wire.BLOB_UPLOAD_PATH.format(sha256=w.b_blob), content=b"x", headers={
+        **c._auth(), wire.UPLOAD_OFFSET_HEADER: "0", "Content-Type": wire.CHUNK_MEDIA_TYPE,
+    })  # fmt: skip
+
+
+def _commit_own(w: World, c: ApiClient) -> httpx.Response:
+    return _upload(c, uuid.uuid4().bytes, commit=True)
+
+
+def _fetch_own(w: World, c: ApiClient) -> httpx.Response:
+    return c.post(wire.BLOB_FETCH_PATH, json={"sha256s": [w.a_blob]})
+
+
+def _commit_other(w: World, c: ApiClient) -> httpx.Response:
+    return c.post(wire.BLOB_COMMIT_PATH.format(sha256=w.b_blob))
+
+
+#: Another team's attachment is answered as one that does not exist.
+NOT_HERE = (404, {wire.ATTACHMENT_NOT_FOUND, wire.UPLOAD_NOT_STARTED})
+
+
 @dataclass(frozen=True)
 class Endpoint:
     call: Call
@@ -100,6 +166,8 @@ class Endpoint:
     lead_only: bool = False
     #: Public (login): no token situations apply; tested with a wrong password instead.
     public: bool = False
+    #: The answer to the other team's record (status, codes).
+    other_team_answer: tuple[int, set[str]] = (403, {protocol.OTHER_TEAM})
 
 
 def _login(w: World, c: ApiClient) -> httpx.Response:
@@ -114,6 +182,20 @@ MATRIX: dict[tuple[str, str], Endpoint] = {
     ("POST", protocol.AUDIT_PATH): Endpoint(_audit_own, _audit_other),
     ("GET", protocol.AUDIT_CHILD_PATH): Endpoint(_trail_own, _trail_other, lead_only=True),
     ("GET", protocol.DUPLICATES_PATH): Endpoint(_duplicates, None, lead_only=True),
+    ("GET", wire.BLOB_PATH): Endpoint(_blob_own, _blob_other, other_team_answer=NOT_HERE),
+    ("GET", wire.BLOB_UPLOAD_PATH): Endpoint(
+        _upload_state_own, _upload_state_other, other_team_answer=NOT_HERE
+    ),
+    # Starting an upload names no other team's anything: a team's uploads are its own.
+    ("POST", wire.BLOB_UPLOAD_PATH): Endpoint(_start_own, None),
+    ("PATCH", wire.BLOB_UPLOAD_PATH): Endpoint(
+        _piece_own, _piece_other, other_team_answer=NOT_HERE
+    ),
+    # Another team's files are left out of a fetch (tests/server/test_blobs.py), not refused.
+    ("POST", wire.BLOB_FETCH_PATH): Endpoint(_fetch_own, None),
+    ("POST", wire.BLOB_COMMIT_PATH): Endpoint(
+        _commit_own, _commit_other, other_team_answer=NOT_HERE
+    ),
 }
 
 #: situation -> (which client, expected status, expected error codes)
@@ -160,10 +242,14 @@ def world(live_server: ServerProcess) -> Iterator[World]:
                              "set_on": "2026-11-24"}, record_id=b_goal),
     ])  # fmt: skip
     assert b_device.upload_audit_response([audit_event(child_id=b_child)]).status_code == 200
+    b_photo = f"{SECRET_GIVEN}'s seating at nursery".encode()
+    assert _upload(b_device, b_photo, commit=True).json()["stored"] is True
     b_device.close()
     a_child = str(uuid.uuid4())
     lead = _device(url, a.leads[0], tag="a lead")
     lead.push([lead.op("child", child_fields(a.team_id), record_id=a_child)])
+    a_photo = b"a handwriting sample"
+    assert _upload(lead, a_photo, commit=True).json()["stored"] is True
     clients = {
         "therapist": _device(url, a.therapists[0], tag="a"),
         "lead": lead,
@@ -187,7 +273,8 @@ def world(live_server: ServerProcess) -> Iterator[World]:
             admin.revoke_device(session, device_id=clients["revoked"].device_id)  # type: ignore[arg-type]
     finally:
         database.dispose()
-    yield World(live_server, a, b, a_child, b_child, b_goal, clients)
+    blobs = hashlib.sha256(a_photo).hexdigest(), hashlib.sha256(b_photo).hexdigest()
+    yield World(live_server, a, b, a_child, b_child, b_goal, clients, *blobs)
     for client in clients.values():
         client.close()
 
@@ -204,6 +291,10 @@ def _written(database_url: str) -> dict[str, int]:
                     .where(AuditEntry.origin == "device")
                 ).scalar_one()
             )
+            for table in (BlobUpload, BlobChunk, StoredBlob):
+                found[table.__tablename__] = int(
+                    session.execute(select(func.count()).select_from(table)).scalar_one()
+                )
     finally:
         database.dispose()
     return found
@@ -231,7 +322,7 @@ def test_refused_and_nothing_leaked(world: World, method, path, situation) -> No
     elif situation == "other team":
         # The caller has every right but the team: a lead of team A, about team B's records.
         client, call = clients["lead"], endpoint.other_team
-        status, codes = 403, {protocol.OTHER_TEAM}
+        status, codes = endpoint.other_team_answer
     elif situation == "wrong role":
         client, call, status, codes = clients["therapist"], endpoint.call, 403, {"not_team_lead"}
     else:  # login with a wrong password

@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from schemathesis import GenerationMode, checks
 
 from otvisit.sync import protocol
+from otvisit.sync.blob_protocol import CHUNK_MEDIA_TYPE
 from otvisit.sync.protocol import PullResponse
 from otvisit.sync.server.app import create_app
 from otvisit.sync.server.config import ServerSettings
@@ -30,6 +31,8 @@ from tests.support.api import ApiClient, audit_event, child_fields, note_fields
 from tests.support.server_process import ServerProcess, seed_team
 
 _UUID = re.compile(protocol.UUID_PATTERN)
+# The pieces of an attachment upload are plain bytes (tus's media type).
+schemathesis.serializer.alias(CHUNK_MEDIA_TYPE, "application/octet-stream")
 CHECKS = [
     checks.not_a_server_error,
     checks.status_code_conformance,

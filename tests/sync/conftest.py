@@ -9,6 +9,7 @@ import pytest
 from argon2 import PasswordHasher
 
 from otvisit.sync.server import auth
+from tests.support.blob_servers import blob_server  # noqa: F401  (fixture)
 from tests.support.server_process import ServerProcess, sqlite_url
 from tests.sync.laptop import Laptop
 from tests.sync.server_harness import TeamAccounts

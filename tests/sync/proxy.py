@@ -7,6 +7,8 @@ has fully processed it: the "hotspot died just as the server replied" case.
 
 from __future__ import annotations
 
+import contextlib
+import random
 import socket
 import socketserver
 import threading
@@ -131,3 +133,101 @@ class FaultProxy:
         answer_head, _, answer_body = answer.partition(b"\r\n\r\n")
         client.sendall(_with_close(answer_head) + b"\r\n\r\n" + answer_body)
         client.close()
+
+
+@dataclass
+class CuttingProxy:
+    """A byte pump to ``upstream_port`` that cuts connections at random points of the traffic.
+
+    Each connection gets, with probability ``chance``, a budget of bytes (drawn up to
+    ``reach``) in either direction; when the budget runs out mid-request or mid-answer,
+    both sides are closed at once: the laptop sees a dropped connection, the server a
+    half-received body or an answer nobody reads. ``cuts`` counts them.
+    """
+
+    upstream_port: int
+    seed: int = 1
+    chance: float = 0.5
+    reach: int = 400_000
+    cuts: int = 0
+    _random: random.Random = field(init=False)
+    _server: socketserver.ThreadingTCPServer | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        self._random = random.Random(self.seed)
+
+    @property
+    def url(self) -> str:
+        assert self._server is not None
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    def start(self) -> CuttingProxy:
+        proxy = self
+
+        class Handler(socketserver.BaseRequestHandler):
+            def handle(self) -> None:
+                proxy._pump(self.request)
+
+        socketserver.ThreadingTCPServer.allow_reuse_address = True
+        self._server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def _budget(self) -> int | None:
+        with self._lock:
+            if self._random.random() >= self.chance:
+                return None
+            return self._random.randrange(1, self.reach)
+
+    def _pump(self, client: socket.socket) -> None:
+        try:
+            upstream = socket.create_connection(("127.0.0.1", self.upstream_port), timeout=30)
+        except OSError:
+            client.close()
+            return
+        budget = [self._budget()]
+        done = threading.Event()
+
+        def cut() -> None:
+            with self._lock:
+                if done.is_set():
+                    return
+                done.set()
+                self.cuts += 1
+            for side in (client, upstream):
+                with contextlib.suppress(OSError):
+                    side.shutdown(socket.SHUT_RDWR)
+
+        def copy(source: socket.socket, target: socket.socket) -> None:
+            try:
+                while data := source.recv(65536):
+                    with self._lock:
+                        left = budget[0]
+                        if left is not None:
+                            budget[0] = left - len(data)
+                    if left is not None and left <= len(data):
+                        with contextlib.suppress(OSError):
+                            target.sendall(data[:left])
+                        cut()
+                        return
+                    target.sendall(data)
+            except OSError:
+                pass
+            finally:
+                with contextlib.suppress(OSError):
+                    target.shutdown(socket.SHUT_WR)
+
+        back = threading.Thread(target=copy, args=(upstream, client), daemon=True)
+        back.start()
+        copy(client, upstream)
+        back.join(timeout=60)
+        client.close()
+        upstream.close()

@@ -89,6 +89,11 @@ def wipe_synced_data(session: Session, *, reason: str) -> None:
     session.execute(delete(SyncConflict))
     session.execute(delete(SetAsideEdit))
     session.execute(delete(DocumentFile))  # the PDFs kept on this laptop
-    session.execute(delete(AttachmentBlob))  # photos and scans
+    forget_attachment_bytes(session)
     session.execute(delete(SyncSetting).where(SyncSetting.key != settings.SERVER_URL))
     settings.set_settings(session, {settings.WIPED_REASON: reason})
+
+
+def forget_attachment_bytes(session: Session) -> None:
+    """Drop every attachment's bytes (photos, scans) held on this laptop."""
+    session.execute(delete(AttachmentBlob))

@@ -39,6 +39,8 @@ from otvisit.sync.server.auth import (
     reserve_attempt,
     touch_device,
 )
+from otvisit.sync.server.blob_routes import add_blob_routes
+from otvisit.sync.server.blobs import BlobStore, open_blob_store
 from otvisit.sync.server.config import ServerSettings
 from otvisit.sync.server.database import Database
 from otvisit.sync.server.deps import CallerDep, Credentials, client_address, token_of
@@ -73,7 +75,9 @@ def _describe_validation(error: RequestValidationError) -> tuple[str, str]:
     return "invalid_request", "; ".join(parts) + more + "."
 
 
-def create_app(settings: ServerSettings, *, database: Database | None = None) -> FastAPI:
+def create_app(
+    settings: ServerSettings, *, database: Database | None = None, blobs: BlobStore | None = None
+) -> FastAPI:
     """The app on a database (migrated by the caller: ``otvisit-server serve`` does it on start)."""
     db = database or Database(settings.database_url)
 
@@ -216,6 +220,9 @@ def create_app(settings: ServerSettings, *, database: Database | None = None) ->
             return DuplicateChildren(groups=duplicate_children(session, team_id=who.team_id))
 
     add_audit_routes(app, db=db, reads=reads)
+    store = blobs or open_blob_store(settings, db)
+    app.state.blobs = store
+    add_blob_routes(app, db=db, reads=reads, store=store, settings=settings)
     return app
 
 

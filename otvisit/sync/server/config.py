@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -24,3 +26,11 @@ class ServerSettings(BaseSettings):
     login_window_seconds: int = Field(default=300, ge=1)
     #: Password checks (argon2, 64 MiB and ~50 ms each) run at once per process; others wait.
     login_hashes_at_once: int = Field(default=2, ge=1)
+    #: Where attachments' bytes live: ``database`` (tables of this database, in its dump) or
+    #: ``filesystem`` (files under ``blob_dir``). See docs/server.md, "Attachments".
+    blob_store: Literal["database", "filesystem"] = "database"
+    blob_dir: str = "./otvisit-blobs"
+    #: The largest attachment accepted (413 above it).
+    max_attachment_bytes: int = Field(default=25 * 1024 * 1024, ge=1)
+    #: Attachment bytes a team may hold, uploads in progress included (507 beyond it).
+    team_attachment_quota_bytes: int = Field(default=20 * 1024**3, ge=0)

@@ -84,7 +84,7 @@ class ApiGuard:
                 body = await self._read_body(receive)
                 if body is None:
                     refusal = self._too_large()
-                elif b"\\u0000" in body and _JSON_NUL.search(body):
+                elif _may_be_json(headers) and b"\\u0000" in body and _JSON_NUL.search(body):
                     refusal = error_response(
                         422,
                         "invalid_request",
@@ -120,6 +120,12 @@ class ApiGuard:
             chunks.append(chunk)
             if not message.get("more_body", False):
                 return b"".join(chunks)
+
+
+def _may_be_json(headers: dict[bytes, bytes]) -> bool:
+    """Bytes of an attachment are not JSON: a NUL escape in them is just data."""
+    kind = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
+    return kind not in (b"application/offset+octet-stream", b"application/octet-stream")
 
 
 def _replay(body: bytes, upstream: Receive) -> Receive:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, Index, Integer, MetaData, String, Text
+from sqlalchemy import BigInteger, Boolean, Index, Integer, LargeBinary, MetaData, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from otvisit.models.base import NAMING_CONVENTION, UTCDateTime
@@ -185,3 +185,37 @@ class AuditEntry(ServerBase):
     #: The laptop's clock as it said, when that was not believable (outside 2000–2099):
     #: ``at`` is then the time the server received the event.
     device_clock: Mapped[str | None] = mapped_column(String(40), default=None)
+
+
+class BlobUpload(ServerBase):
+    """An attachment's bytes on their way in (database blob store): declared size, bytes so far."""
+
+    __tablename__ = "blob_upload"
+
+    team_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    byte_size: Mapped[int] = mapped_column(BigInteger)
+    received: Mapped[int] = mapped_column(BigInteger, default=0)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class BlobChunk(ServerBase):
+    """One piece of an attachment's bytes (database blob store), at its offset in the file."""
+
+    __tablename__ = "blob_chunk"
+
+    team_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    offset: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class StoredBlob(ServerBase):
+    """An attachment whose bytes arrived whole with the right SHA-256 (database blob store)."""
+
+    __tablename__ = "stored_blob"
+
+    team_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    byte_size: Mapped[int] = mapped_column(BigInteger)
+    stored_at: Mapped[datetime] = mapped_column(UTCDateTime())

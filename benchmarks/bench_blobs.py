@@ -1,0 +1,159 @@
+"""Attachments after the records: a team's 50,000 records, then 1,000 photos of 300 KB fetched
+from a real server process on loopback, against the loopback bandwidth measured in the same run
+(one large attachment streamed from the same server); both blob stores."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import random
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))
+
+import httpx  # noqa: E402
+import keyring  # noqa: E402
+from bench_sync import _laptop, _seed  # noqa: E402
+from table import Row, format_table  # noqa: E402
+
+from otvisit.sync.blob_protocol import BLOB_PATH  # noqa: E402
+from otvisit.sync.client import HttpTransport, sync_once  # noqa: E402
+from otvisit.sync.client.blob_http import BlobClient  # noqa: E402
+from otvisit.sync.client.blobs import FETCH_GROUP, transfer_blobs  # noqa: E402
+from otvisit.sync.client.credentials import load_credentials  # noqa: E402
+from otvisit.sync.protocol import SCHEMA_HEADER, SCHEMA_VERSION  # noqa: E402
+from otvisit.sync.server.blobs import open_blob_store  # noqa: E402
+from otvisit.sync.server.blobs.store import BlobStore  # noqa: E402
+from otvisit.sync.server.config import ServerSettings  # noqa: E402
+from otvisit.sync.server.database import Database  # noqa: E402
+from tests.fakes import MemoryKeyring  # noqa: E402
+from tests.support.blob_table import BlobTable  # noqa: E402
+from tests.support.server_process import ServerProcess, seed_team, sqlite_url  # noqa: E402
+
+PHOTOS = 1000
+PHOTO_BYTES = 300 * 1024
+LARGE_BYTES = 24 * 1024 * 1024
+WORKERS = 3
+
+
+def _put(store: BlobStore, team_id: str, data: bytes) -> str:
+    sha = hashlib.sha256(data).hexdigest()
+    store.begin(team_id, sha, byte_size=len(data), quota=2**62)
+    for at in range(0, len(data), 4 * 1024 * 1024):
+        store.put_chunk(team_id, sha, offset=at, data=data[at : at + 4 * 1024 * 1024])
+    store.commit(team_id, sha)
+    return sha
+
+
+def _seed_blobs(settings: ServerSettings, team_id: str) -> tuple[list[str], str]:
+    """The team's photos and one large file, straight into the server's store (not timed)."""
+    database = Database(settings.database_url)
+    try:
+        store = open_blob_store(settings, database)
+        shapes = random.Random(16)
+        photos = [_put(store, team_id, shapes.randbytes(PHOTO_BYTES)) for _ in range(PHOTOS)]
+        large = _put(store, team_id, os.urandom(LARGE_BYTES))
+    finally:
+        database.dispose()
+    return photos, large
+
+
+def _raw_bandwidth(base_url: str, token: str, sha: str) -> float:
+    """Bytes per second of one large attachment streamed and thrown away (best of three)."""
+    headers = {SCHEMA_HEADER: str(SCHEMA_VERSION), "Authorization": f"Bearer {token}"}
+    best = 0.0
+    with httpx.Client(base_url=base_url, headers=headers, timeout=60) as client:
+        for _ in range(3):
+            start = time.perf_counter()
+            size = 0
+            with client.stream("GET", BLOB_PATH.format(sha256=sha)) as answer:
+                for piece in answer.iter_raw():
+                    size += len(piece)
+            best = max(best, size / (time.perf_counter() - start))
+    return best
+
+
+def _fetched_and_checked(client: BlobClient, photos: list[str]) -> float:
+    """Bytes per second of the photos through the laptop's fetch and hash check (one answer
+    at a time), before anything is written to the laptop's store."""
+    start = time.perf_counter()
+    size = 0
+    for at in range(0, len(photos), FETCH_GROUP):
+        for sha, data in client.fetch_many(photos[at : at + FETCH_GROUP]):
+            assert hashlib.sha256(data).hexdigest() == sha
+            size += len(data)
+    return size / (time.perf_counter() - start)
+
+
+def _one_store(kind: str, folder: Path) -> list[Row]:
+    url = sqlite_url(folder)
+    env = {"OTVISIT_SERVER_BLOB_STORE": kind, "OTVISIT_SERVER_BLOB_DIR": str(folder / "blobs")}
+    settings = ServerSettings(database_url=url, blob_store=kind, blob_dir=str(folder / "blobs"))
+    rows: list[Row] = []
+    with ServerProcess(url, env=env) as server:
+        team = seed_team(url, therapists=1)
+        therapist = team.therapists[0]
+        _seed(url, team.team_id, therapist.user_id)
+        photos, large = _seed_blobs(settings, team.team_id)
+        laptop = _laptop(folder / "laptop.db", server, therapist.username, therapist.password)
+        with laptop.read_session() as session:
+            credentials = load_credentials(session)
+        start = time.perf_counter()
+        report = sync_once(laptop, transport=HttpTransport(server.base_url))
+        records_usable = time.perf_counter() - start
+        assert not report.failure, report.error
+        rows.append(Row(f"{kind}: records usable ({report.pulled:,}), blobs still to come",
+                        records_usable, "s", target=5.0))  # fmt: skip
+        raw = _raw_bandwidth(server.base_url, credentials.token, large)
+        client = BlobClient(server.base_url, credentials.token)
+        network = _fetched_and_checked(client, photos)
+        rows.append(Row(f"{kind}: photos fetched and hash-checked / loopback", 100 * network / raw,
+                        "%", target=80.0, lower_is_better=False,
+                        note=f"{network / 1e6:.0f} MB/s, {FETCH_GROUP} per answer"))  # fmt: skip
+        table = BlobTable(folder / "blobs.db")
+        with table.transaction() as session:
+            for sha in photos:  # the attachment records the pull brought, oldest first
+                table.want(session, sha)
+        start = time.perf_counter()
+        moved = transfer_blobs(table.transaction, table, client, workers=WORKERS)
+        elapsed = time.perf_counter() - start
+        client.close()
+        assert len(moved.downloaded) == PHOTOS and not moved.failed, moved.error
+        rate = PHOTOS * PHOTO_BYTES / elapsed
+        rows.append(
+            Row(
+                f"{kind}: {PHOTOS:,} photos of 300 KB downloaded and kept",
+                elapsed,
+                "s",
+                note=f"{rate / 1e6:.0f} MB/s into the SQLite stand-in (tests/support)",
+            )
+        )
+        rows.append(Row(f"{kind}: loopback bandwidth (one {LARGE_BYTES >> 20} MiB file)",
+                        raw / 1e6, "MB/s", lower_is_better=False))  # fmt: skip
+        rows.append(Row(f"{kind}: photos downloaded and kept / loopback", 100 * rate / raw, "%",
+                        target=80.0, lower_is_better=False))  # fmt: skip
+        table.close()
+        laptop.close()
+    return rows
+
+
+def run() -> list[Row]:
+    keyring.set_keyring(MemoryKeyring())
+    rows: list[Row] = []
+    for kind in ("filesystem", "database"):
+        folder = Path(tempfile.mkdtemp(prefix=f"otvisit-bench-blobs-{kind}-"))
+        try:
+            rows += _one_store(kind, folder)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+    return rows
+
+
+if __name__ == "__main__":
+    print(format_table(run(), title="attachments after the records (loopback server, SQLite)"))
