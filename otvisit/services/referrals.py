@@ -14,7 +14,6 @@ from otvisit.models.vocabulary import ReferralPriority, ReferralSource, Referral
 from otvisit.services import children, episodes
 from otvisit.services.audit import record_change
 from otvisit.services.errors import RuleRefused, ValidationError
-from otvisit.services.nhs_number import validate_nhs_number
 from otvisit.services.records import check_date, get_live, optional_text, required_text
 
 SOURCE_WORDS = {
@@ -49,6 +48,23 @@ class ReferralDetails:
     priority: ReferralPriority | str = ReferralPriority.ROUTINE
     referrer_name: str = ""
     referrer_address: str = ""
+    #: The parents' or carers' agreement to the referral: True recorded, False refused,
+    #: None not asked (a referral imported from another system).
+    family_consent: bool | None = None
+
+
+@dataclass(frozen=True)
+class CheckedReferral:
+    """A referral's details once every rule has passed, ready to be written."""
+
+    received_on: date
+    source: ReferralSource
+    priority: ReferralPriority
+    reason: str
+    referrer_name: str
+    referrer_address: str
+    family_consent: bool | None
+    nhs_number: str
 
 
 @dataclass(frozen=True)
@@ -67,6 +83,50 @@ def _choice(kind: type[Any], value: object, what: str) -> Any:
         raise ValidationError(f"The {what} must be one of: {choices}") from None
 
 
+def check_referral(details: ReferralDetails, *, today: date) -> CheckedReferral:
+    """Every rule of a new referral that needs no database, in the order of the form.
+
+    The referral form checks with it before saving, so the therapist sees the first problem
+    (a wrong NHS number, no consent) with the form still open; receive_referral checks again.
+    """
+    child = children.check_child(
+        {
+            "given_name": details.child.given_name,
+            "family_name": details.child.family_name,
+            "date_of_birth": details.child.date_of_birth,
+            "nhs_number": str(details.child.nhs_number or ""),
+            **details.child.details,
+        },
+        today=today,
+    )
+    received_on = check_date(details.received_on, what="the date the referral was received")
+    if received_on > today:
+        raise ValidationError("The referral cannot be received in the future")
+    source = _choice(ReferralSource, details.source, "referral source")
+    priority = _choice(ReferralPriority, details.priority, "priority")
+    reason = required_text(details.reason, what="the reason for referral")
+    referrer = optional_text(details.referrer_name, what="the referrer's name", max_length=200)
+    address = optional_text(details.referrer_address, what="the referrer's address")
+    consent = details.family_consent
+    if consent is not None and not isinstance(consent, bool):
+        raise ValidationError("The family's consent must be yes or no")
+    if consent is False:
+        raise ValidationError(
+            "The parents or carers have not agreed to the referral, so it cannot be recorded. "
+            "Ask the referrer to talk to the family first"
+        )
+    return CheckedReferral(
+        received_on=received_on,
+        source=source,
+        priority=priority,
+        reason=reason,
+        referrer_name=referrer,
+        referrer_address=address,
+        family_consent=consent,
+        nhs_number=child["nhs_number"],
+    )
+
+
 def receive_referral(
     session: Session,
     *,
@@ -81,15 +141,8 @@ def receive_referral(
     """
     get_live(session, Team, team_id, what="team")
     today = today or date.today()
-    received_on = check_date(details.received_on, what="the date the referral was received")
-    if received_on > today:
-        raise ValidationError("The referral cannot be received in the future")
-    source = _choice(ReferralSource, details.source, "referral source")
-    priority = _choice(ReferralPriority, details.priority, "priority")
-    reason = required_text(details.reason, what="the reason for referral")
-    referrer = optional_text(details.referrer_name, what="the referrer's name", max_length=200)
-    address = optional_text(details.referrer_address, what="the referrer's address")
-    nhs_number = validate_nhs_number(str(details.child.nhs_number or ""))
+    checked = check_referral(details, today=today)
+    nhs_number = checked.nhs_number
     existing = session.scalars(
         select(Child).where(
             Child.team_id == team_id, Child.nhs_number == nhs_number, Child.deleted.is_(False)
@@ -125,12 +178,13 @@ def receive_referral(
     referral = Referral(
         id=new_id(),
         child_id=child_id,
-        received_on=received_on,
-        source=source,
-        referrer_name=referrer,
-        referrer_address=address,
-        reason=reason,
-        priority=priority,
+        received_on=checked.received_on,
+        source=checked.source,
+        referrer_name=checked.referrer_name,
+        referrer_address=checked.referrer_address,
+        reason=checked.reason,
+        priority=checked.priority,
+        family_consent=checked.family_consent,
     )
     session.add(referral)
     record_change(session, actor_id=actor_id, record=referral, created=True)

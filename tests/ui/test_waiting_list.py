@@ -1,4 +1,4 @@
-"""The waiting list window, opened from the caseload: accept and decline referrals."""
+"""The waiting list window, opened from the caseload: new referrals, accept and decline."""
 
 from __future__ import annotations
 
@@ -8,13 +8,18 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
+from sqlalchemy import select
 
-from otvisit.models import Referral
+from otvisit.models import Child, Referral
 from otvisit.models.vocabulary import ReferralPriority, ReferralSource, ReferralStatus
 from otvisit.services import referrals
+from otvisit.ui.pathway.new_referral import NewReferralDialog
 from otvisit.ui.pathway.waiting_list import WaitingListWindow
 from tests.ui.driver import Visit, type_into
 from tests.ui.factories import nhs_number
+from tests.ui.keys import clashes, press, stray_ampersands
+
+CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
@@ -103,3 +108,119 @@ def test_the_waiting_list_closes_when_the_app_locks(visit: Visit) -> None:
     visit.settle()
     assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, WaitingListWindow)
                 and w.isVisible()]  # fmt: skip
+
+
+def _fill_referral(visit: Visit, dialog: NewReferralDialog, *, nhs: str) -> None:
+    """Fill the form with the keyboard, field after field with Tab, as a therapist does."""
+    qtbot = visit.qtbot
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    assert QApplication.focusWidget() is dialog.given_name  # the form opens in its first field
+
+    def typed(text: str) -> None:
+        QTest.keyClicks(QApplication.focusWidget(), text)
+
+    def tab() -> None:
+        QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+
+    typed("Amira")
+    tab()
+    typed("Haddad")
+    tab()
+    assert QApplication.focusWidget() is dialog.born
+    typed("09042019")  # dd MM yyyy: each part moves on by itself
+    tab()
+    typed(nhs)
+    tab()
+    assert QApplication.focusWidget() is dialog.language
+    typed("Arabic")  # a combo box finds the language by its first letters
+    tab()
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Space)  # interpreter needed
+    tab()
+    assert QApplication.focusWidget() is dialog.received
+    typed(f"{date.today():%d%m%Y}")  # received today (a date's own Tab walks its parts)
+    tab()
+    assert QApplication.focusWidget() is dialog.source
+    typed("Health")
+    tab()
+    typed("Jo Mensah, health visitor")
+    tab()
+    typed("Northside Children's Centre, 4 Mill Lane")
+    tab()
+    typed("Not yet feeding herself with a spoon; upset at mealtimes")
+    tab()
+    assert QApplication.focusWidget() is dialog.priority
+    typed("Urgent")
+    tab()
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Space)  # the family agreed
+
+
+def test_a_new_referral_typed_in_the_form_is_in_the_referrals_to_decide(visit: Visit) -> None:
+    window = _open(visit)
+    assert window.decide.rowCount() == 0
+    QTest.mouseClick(window.new_referral_button, Qt.MouseButton.LeftButton)
+    dialog = window.dialog
+    assert isinstance(dialog, NewReferralDialog) and dialog.isVisible()
+    assert clashes(dialog) == {} and stray_ampersands(dialog) == []
+    _fill_referral(visit, dialog, nhs="943 476 5919")
+    QTest.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    visit.settle()
+    assert not dialog.isVisible()
+    assert "Amira Haddad" in window.messages.label.text()
+    assert window.decide.rowCount() == 1
+    row = window.decide.texts(window.decide.row_at(0))
+    assert row[1:5] == ("Amira Haddad", "943 476 5919", "Health visitor: Jo Mensah, health visitor",
+                        "Urgent")  # fmt: skip
+    with visit.window.context.runner.store.read_session() as session:
+        (referral,) = session.scalars(select(Referral)).all()
+        child = session.get(Child, referral.child_id)
+        assert child is not None
+        assert (child.date_of_birth, child.written_language, child.interpreter_language) == (
+            date(2019, 4, 9), "ar", "Arabic",
+        )  # fmt: skip
+        assert referral.family_consent is True
+        assert referral.priority is ReferralPriority.URGENT
+        assert referral.received_on == date.today()
+
+
+def test_a_wrong_nhs_number_is_refused_in_the_form_and_nothing_is_written(visit: Visit) -> None:
+    window = _open(visit)
+    with visit.window.context.runner.store.read_session() as session:
+        children_before = len(session.scalars(select(Child)).all())
+    dialog = window.open_new_referral()
+    _fill_referral(visit, dialog, nhs="943 476 5918")  # the check digit is 9
+    QTest.keyClick(dialog.ok_button, Qt.Key.Key_Space)
+    visit.settle()
+    assert dialog.isVisible()  # still open with everything typed
+    assert "check digit is wrong" in dialog.problem.text() and dialog.problem.isVisible()
+    assert QApplication.focusWidget() is dialog.nhs_number
+    assert dialog.given_name.text() == "Amira"
+    with visit.window.context.runner.store.read_session() as session:
+        assert session.scalars(select(Referral)).all() == []
+        assert len(session.scalars(select(Child)).all()) == children_before
+    # put right with the keyboard, the same form keeps it
+    dialog.nhs_number.selectAll()
+    QTest.keyClicks(dialog.nhs_number, "9434765919")
+    dialog.confirm()
+    visit.settle()
+    assert not dialog.isVisible() and window.decide.rowCount() == 1
+
+
+def test_without_the_familys_consent_the_referral_is_not_kept(visit: Visit) -> None:
+    window = _open(visit)
+    dialog = window.open_new_referral()
+    _fill_referral(visit, dialog, nhs="943 476 5919")
+    dialog.consent.setChecked(False)
+    dialog.confirm()
+    visit.settle()
+    assert dialog.isVisible() and "not agreed" in dialog.problem.text()
+    with visit.window.context.runner.store.read_session() as session:
+        assert session.scalars(select(Referral)).all() == []
+
+
+def test_file_new_referral_opens_the_form_over_the_waiting_list(visit: Visit) -> None:
+    press(visit.qtbot, visit.window, Qt.Key.Key_R, CTRL_SHIFT)
+    visit.settle()
+    (window,) = [w for w in QApplication.topLevelWidgets() if isinstance(w, WaitingListWindow)]
+    assert isinstance(window.dialog, NewReferralDialog) and window.dialog.isVisible()
+    window.dialog.reject()
