@@ -6,11 +6,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from otvisit.models import Child, Referral, Team, new_id
-from otvisit.models.vocabulary import ReferralPriority, ReferralSource, ReferralStatus
+from otvisit.models import Child, Episode, Referral, SessionNote, Team, new_id
+from otvisit.models.vocabulary import (
+    DischargeReason,
+    EpisodeStatus,
+    ReferralPriority,
+    ReferralSource,
+    ReferralStatus,
+)
 from otvisit.services import children, episodes
 from otvisit.services.audit import record_change
 from otvisit.services.errors import RuleRefused, ValidationError
@@ -298,3 +304,67 @@ def referrals_to_decide(session: Session, *, team_id: str | None = None) -> list
         )
         for referral, child in session.execute(query).all()
     ]
+
+
+#: How an episode closed because its referral ended up declined is summed up.
+DECLINED_SUMMARY = (
+    "Closed without treatment: the referral was declined. Two laptops decided it differently "
+    "and the team's decision was to decline."
+)
+
+
+def close_declined_episodes(
+    session: Session,
+    *,
+    referral_id: str,
+    episode_ids: tuple[str, ...] = (),
+    actor_id: str | None = None,
+    today: date | None = None,
+) -> list[str]:
+    """After a referral's decision is settled as declined, close what an accept opened.
+
+    ``episode_ids`` are episodes an accept on another laptop (or this one) may have opened,
+    beyond the one the referral names. Each still open is discharged (reason other, booked
+    appointments cancelled); nothing in it is deleted: its notes stay, counted in the summary,
+    and the child's record shows a prompt. Returns the ids of the episodes closed.
+    """
+    referral = session.get(Referral, referral_id)
+    if referral is None or referral.deleted or referral.status is not ReferralStatus.DECLINED:
+        return []
+    closed: list[str] = []
+    named = {referral.episode_id} if referral.episode_id else set()
+    for episode_id in sorted(named | set(episode_ids)):
+        episode = session.get(Episode, episode_id)
+        if (
+            episode is None
+            or episode.deleted
+            or episode.child_id != referral.child_id
+            or episode.status is EpisodeStatus.DISCHARGED
+        ):
+            continue
+        written = session.scalars(
+            select(func.count(SessionNote.id)).where(
+                SessionNote.episode_id == episode_id, SessionNote.deleted.is_(False)
+            )
+        ).one()
+        summary = DECLINED_SUMMARY
+        if written:
+            summary += (
+                f" {written} session note{'s' if written != 1 else ''} written in this episode "
+                "are kept in the child's record."
+            )
+        on = max(referral.decided_on or today or date.today(), episode.referred_on)
+        episodes.discharge_episode(
+            session,
+            episode_id=episode_id,
+            reason=DischargeReason.OTHER,
+            summary=summary,
+            actor_id=actor_id,
+            discharged_on=on,
+        )
+        closed.append(episode_id)
+    if referral.episode_id is None and closed:
+        # The referral keeps the link to what its accept opened: where those notes came from.
+        referral.episode_id = closed[0]
+        record_change(session, actor_id=actor_id, record=referral, detail="episode closed")
+    return closed

@@ -5,11 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from otvisit.models import Appointment, Episode, SafeguardingCheck, new_id, utcnow
-from otvisit.models.vocabulary import AppointmentStatus, EpisodeStatus
+from otvisit.models import (
+    Appointment,
+    Episode,
+    Referral,
+    SafeguardingCheck,
+    SessionNote,
+    new_id,
+    utcnow,
+)
+from otvisit.models.vocabulary import AppointmentStatus, EpisodeStatus, ReferralStatus
 from otvisit.services.audit import record_change
 from otvisit.services.errors import RuleRefused, ValidationError
 from otvisit.services.records import check_date, get_live, optional_text
@@ -183,4 +191,28 @@ def record_prompts(session: Session, *, child_id: str, now: datetime | None = No
             f"{in_a_row} appointments missed in a row (not brought, no access or did not "
             "attend). Consider a safeguarding discussion and contact the GP and the referrer."
         )
+    prompts += _declined_with_notes(session, child_id=child_id)
     return prompts
+
+
+def _declined_with_notes(session: Session, *, child_id: str) -> list[str]:
+    """A referral declined after a colleague had already seen the child under it."""
+    rows = session.execute(
+        select(Episode.id, func.count(SessionNote.id))
+        .join(Referral, Referral.episode_id == Episode.id)
+        .join(SessionNote, SessionNote.episode_id == Episode.id)
+        .where(
+            Episode.child_id == child_id,
+            Episode.deleted.is_(False),
+            Referral.deleted.is_(False),
+            Referral.status == ReferralStatus.DECLINED,
+            SessionNote.deleted.is_(False),
+        )
+        .group_by(Episode.id)
+    ).all()
+    return [
+        f"The referral was declined after work had begun: {count} session "
+        f"note{'s' if count != 1 else ''} written under it {'are' if count != 1 else 'is'} kept. "
+        "Check with the team and tell the family and the referrer."
+        for _episode, count in rows
+    ]
