@@ -130,3 +130,13 @@ class ContactOutcome(enum.StrEnum):
     REBOOKED = "rebooked"
     CALL_BACK = "call_back"
     NO_ANSWER = "no_answer"
+
+
+class SurveyArrival(enum.StrEnum):
+    """How a family's experience survey reached the team."""
+
+    POST = "post"
+    CLINIC = "clinic"
+    #: Filled in online, often from the QR code on the printed survey.
+    ONLINE = "online"
+    PHONE = "phone"
