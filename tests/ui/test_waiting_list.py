@@ -18,6 +18,7 @@ from otvisit.ui.pathway.waiting_list import WaitingListWindow
 from tests.ui.driver import Visit, type_into
 from tests.ui.factories import nhs_number
 from tests.ui.keys import clashes, press, stray_ampersands
+from tests.ui.shots import save_screenshot
 
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 
@@ -163,6 +164,7 @@ def test_a_new_referral_typed_in_the_form_is_in_the_referrals_to_decide(visit: V
     assert isinstance(dialog, NewReferralDialog) and dialog.isVisible()
     assert clashes(dialog) == {} and stray_ampersands(dialog) == []
     _fill_referral(visit, dialog, nhs="943 476 5919")
+    save_screenshot(dialog, "new-referral.png")
     QTest.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     visit.settle()
     assert not dialog.isVisible()

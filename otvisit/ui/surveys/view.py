@@ -77,7 +77,7 @@ class SurveysView(QWidget):
         top.addWidget(self.blank_language)
         top.addWidget(self.blank_button)
 
-        entry = QGroupBox("Enter a paper survey (anonymous: no name or NHS number)")
+        entry = QGroupBox("Enter a survey (anonymous: no name or NHS number)")
         form = QFormLayout(entry)
         self.received = QDateEdit(QDate.currentDate())
         self.received.setCalendarPopup(True)
