@@ -184,3 +184,10 @@ def test_the_waiting_list_and_its_forms_have_no_clashes(visit: Visit) -> None:
     )
     dialog.reject()
     window.close()
+    visit.settle()
+    press(visit.qtbot, visit.window, Qt.Key.Key_R, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    visit.settle()  # File → New referral: the waiting list opens with the form in front
+    (window,) = [w for w in QApplication.topLevelWidgets()
+                 if isinstance(w, WaitingListWindow) and w.isVisible()]  # fmt: skip
+    assert window.dialog is not None and window.dialog.windowTitle() == "New referral"
+    window.dialog.reject()

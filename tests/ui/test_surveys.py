@@ -38,7 +38,7 @@ def _enter(
     for key, answer in answers.items():
         view.answers[key].setCurrentIndex(answer)
     view.language.setCurrentIndex(view.language.findData(lang))
-    view.arrival.setCurrentIndex(view.arrival.findData(arrived))
+    view.arrival.setCurrentIndex(0 if arrived is None else view.arrival.findData(arrived))
     if comment:
         type_into(view.comments, comment)
     _click(view.save_button)

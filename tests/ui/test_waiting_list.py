@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 from sqlalchemy import select
 
 from otvisit.models import Child, Referral
@@ -17,10 +17,8 @@ from otvisit.ui.pathway.new_referral import NewReferralDialog
 from otvisit.ui.pathway.waiting_list import WaitingListWindow
 from tests.ui.driver import Visit, type_into
 from tests.ui.factories import nhs_number
-from tests.ui.keys import clashes, press, stray_ampersands
+from tests.ui.keys import clashes, stray_ampersands
 from tests.ui.shots import save_screenshot
-
-CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
@@ -113,47 +111,31 @@ def test_the_waiting_list_closes_when_the_app_locks(visit: Visit) -> None:
 
 def _fill_referral(visit: Visit, dialog: NewReferralDialog, *, nhs: str) -> None:
     """Fill the form with the keyboard, field after field with Tab, as a therapist does."""
-    qtbot = visit.qtbot
     dialog.activateWindow()
-    qtbot.waitUntil(dialog.isActiveWindow)
-    assert QApplication.focusWidget() is dialog.given_name  # the form opens in its first field
+    visit.qtbot.waitUntil(dialog.isActiveWindow)
 
-    def typed(text: str) -> None:
-        QTest.keyClicks(QApplication.focusWidget(), text)
+    def field(widget: QWidget, keys: str = "", *, space: bool = False) -> None:
+        assert widget.hasFocus(), widget.accessibleName()  # Tab brought the keyboard here
+        if keys:
+            QTest.keyClicks(widget, keys)
+        if space:
+            QTest.keyClick(widget, Qt.Key.Key_Space)
+        QTest.keyClick(widget, Qt.Key.Key_Tab)
 
-    def tab() -> None:
-        QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
-
-    typed("Amira")
-    tab()
-    typed("Haddad")
-    tab()
-    assert QApplication.focusWidget() is dialog.born
-    typed("09042019")  # dd MM yyyy: each part moves on by itself
-    tab()
-    typed(nhs)
-    tab()
-    assert QApplication.focusWidget() is dialog.language
-    typed("Arabic")  # a combo box finds the language by its first letters
-    tab()
-    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Space)  # interpreter needed
-    tab()
-    assert QApplication.focusWidget() is dialog.received
-    typed(f"{date.today():%d%m%Y}")  # received today (a date's own Tab walks its parts)
-    tab()
-    assert QApplication.focusWidget() is dialog.source
-    typed("Health")
-    tab()
-    typed("Jo Mensah, health visitor")
-    tab()
-    typed("Northside Children's Centre, 4 Mill Lane")
-    tab()
-    typed("Not yet feeding herself with a spoon; upset at mealtimes")
-    tab()
-    assert QApplication.focusWidget() is dialog.priority
-    typed("Urgent")
-    tab()
-    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Space)  # the family agreed
+    field(dialog.given_name, "Amira")  # the form opens in its first field
+    field(dialog.family_name, "Haddad")
+    field(dialog.born, "09042019")  # dd MM yyyy: each part moves on by itself
+    field(dialog.nhs_number, nhs)
+    field(dialog.language, "Arabic")  # a combo box finds the language by its first letters
+    field(dialog.interpreter, space=True)  # interpreter needed
+    field(dialog.received, f"{date.today():%d%m%Y}")  # a date's own Tab walks its parts
+    field(dialog.source, "Health")
+    field(dialog.referrer, "Jo Mensah, health visitor")
+    field(dialog.referrer_address, "Northside Children's Centre, 4 Mill Lane")
+    field(dialog.reason, "Not yet feeding herself with a spoon; upset at mealtimes")
+    field(dialog.priority, "Urgent")
+    assert dialog.consent.hasFocus()
+    QTest.keyClick(dialog.consent, Qt.Key.Key_Space)  # the family agreed
 
 
 def test_a_new_referral_typed_in_the_form_is_in_the_referrals_to_decide(visit: Visit) -> None:
@@ -167,7 +149,7 @@ def test_a_new_referral_typed_in_the_form_is_in_the_referrals_to_decide(visit: V
     save_screenshot(dialog, "new-referral.png")
     QTest.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     visit.settle()
-    assert not dialog.isVisible()
+    assert window.dialog is None  # closed and deleted once kept
     assert "Amira Haddad" in window.messages.label.text()
     assert window.decide.rowCount() == 1
     row = window.decide.texts(window.decide.row_at(0))
@@ -185,7 +167,9 @@ def test_a_new_referral_typed_in_the_form_is_in_the_referrals_to_decide(visit: V
         assert referral.received_on == date.today()
 
 
-def test_a_wrong_nhs_number_is_refused_in_the_form_and_nothing_is_written(visit: Visit) -> None:
+def test_a_wrong_nhs_number_or_no_consent_is_refused_and_nothing_is_written(
+    visit: Visit,
+) -> None:
     window = _open(visit)
     with visit.window.context.runner.store.read_session() as session:
         children_before = len(session.scalars(select(Child)).all())
@@ -195,34 +179,21 @@ def test_a_wrong_nhs_number_is_refused_in_the_form_and_nothing_is_written(visit:
     visit.settle()
     assert dialog.isVisible()  # still open with everything typed
     assert "check digit is wrong" in dialog.problem.text() and dialog.problem.isVisible()
-    assert QApplication.focusWidget() is dialog.nhs_number
+    assert dialog.nhs_number.hasFocus()
     assert dialog.given_name.text() == "Amira"
     with visit.window.context.runner.store.read_session() as session:
         assert session.scalars(select(Referral)).all() == []
         assert len(session.scalars(select(Child)).all()) == children_before
-    # put right with the keyboard, the same form keeps it
+    # put right with the keyboard; without the family's consent it is still not kept
     dialog.nhs_number.selectAll()
     QTest.keyClicks(dialog.nhs_number, "9434765919")
-    dialog.confirm()
-    visit.settle()
-    assert not dialog.isVisible() and window.decide.rowCount() == 1
-
-
-def test_without_the_familys_consent_the_referral_is_not_kept(visit: Visit) -> None:
-    window = _open(visit)
-    dialog = window.open_new_referral()
-    _fill_referral(visit, dialog, nhs="943 476 5919")
-    dialog.consent.setChecked(False)
+    QTest.keyClick(dialog.consent, Qt.Key.Key_Space)  # untick: the family did not agree
     dialog.confirm()
     visit.settle()
     assert dialog.isVisible() and "not agreed" in dialog.problem.text()
     with visit.window.context.runner.store.read_session() as session:
         assert session.scalars(select(Referral)).all() == []
-
-
-def test_file_new_referral_opens_the_form_over_the_waiting_list(visit: Visit) -> None:
-    press(visit.qtbot, visit.window, Qt.Key.Key_R, CTRL_SHIFT)
+    QTest.keyClick(dialog.consent, Qt.Key.Key_Space)  # they did agree after all
+    dialog.confirm()
     visit.settle()
-    (window,) = [w for w in QApplication.topLevelWidgets() if isinstance(w, WaitingListWindow)]
-    assert isinstance(window.dialog, NewReferralDialog) and window.dialog.isVisible()
-    window.dialog.reject()
+    assert window.dialog is None and window.decide.rowCount() == 1

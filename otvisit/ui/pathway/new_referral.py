@@ -13,12 +13,10 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QDialog,
     QDialogButtonBox,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QVBoxLayout,
     QWidget,
 )
 from sqlalchemy.orm import Session
@@ -39,7 +37,9 @@ DATE_FORMAT = "dd/MM/yyyy"
 def _date_edit(day: QDate) -> QDateEdit:
     edit = QDateEdit(day)
     edit.setDisplayFormat(DATE_FORMAT)
-    edit.setCalendarPopup(True)
+    # Typed, not picked: dates come from a letter. (With a calendar popup on these typed-into
+    # edits, PySide6 6.12 aborted at interpreter exit in the GUI tests: a bool refcount error.)
+    edit.setCalendarPopup(False)
     return edit
 
 
@@ -115,10 +115,11 @@ class NewReferralDialog(FormDialog):
         self.problem.setAccessibleName("Problem")
         self.problem.setStyleSheet("QLabel { color: #a00; font-weight: bold; }")
         self.problem.hide()
-        layout = self.layout()
-        assert isinstance(layout, QVBoxLayout)
-        layout.insertWidget(layout.count() - 1, self.problem)
+        self.form.addRow(self.problem)
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        # OK checks and keeps first; the form closes (accept) only once it is written.
+        self.buttons.accepted.disconnect(self.accept)
+        self.buttons.accepted.connect(self.submit)
 
     def details(self) -> ReferralDetails:
         """What is typed, as the referral service's input (checked by check_referral)."""
@@ -150,7 +151,11 @@ class NewReferralDialog(FormDialog):
         self.problem.setText(text)
         self.problem.setVisible(bool(text))
 
-    def accept(self) -> None:
+    def confirm(self) -> None:
+        """What Enter or the OK button does: check, then keep."""
+        self.submit()
+
+    def submit(self) -> None:
         """Check, then keep it; the form closes only once the referral is written."""
         me, today = self.context.me, self.today
         if me is None:
@@ -180,7 +185,7 @@ class NewReferralDialog(FormDialog):
             )
 
         def done(_received: ReceivedReferral) -> None:
-            QDialog.accept(self)
+            self.accept()
             self.saved.emit(name)
 
         def failed(error: BaseException) -> None:

@@ -223,9 +223,15 @@ class WaitingListWindow(QDialog):
             self.reload()
 
         dialog.saved.connect(kept)
+        # Gone once closed (nothing of a child left in memory); the window forgets it then.
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(self._form_closed)
         self.dialog = dialog
         dialog.open()
         return dialog
+
+    def _form_closed(self) -> None:
+        self.dialog = None
 
     def _decline(self, chosen: ReferralToDecide, dialog: Any) -> None:
         why, me, today = dialog.reason.toPlainText(), self.context.me_id, self.today

@@ -87,7 +87,7 @@ class SurveysView(QWidget):
         form.addRow("&Language filled in", self.language)
         self.arrival = QComboBox()
         self.arrival.setAccessibleName("How it arrived")
-        self.arrival.addItem("Choose…", None)
+        self.arrival.addItem("Choose…")  # no data: nothing chosen yet
         for way, words in ARRIVAL_WORDS.items():
             self.arrival.addItem(words, way.value)
         form.addRow("How it &arrived", self.arrival)
