@@ -117,9 +117,6 @@ class NewReferralDialog(FormDialog):
         self.problem.hide()
         self.form.addRow(self.problem)
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        # OK checks and keeps first; the form closes (accept) only once it is written.
-        self.buttons.accepted.disconnect(self.accept)
-        self.buttons.accepted.connect(self.submit)
 
     def details(self) -> ReferralDetails:
         """What is typed, as the referral service's input (checked by check_referral)."""
@@ -151,8 +148,8 @@ class NewReferralDialog(FormDialog):
         self.problem.setText(text)
         self.problem.setVisible(bool(text))
 
-    def confirm(self) -> None:
-        """What Enter or the OK button does: check, then keep."""
+    def accept(self) -> None:
+        """What Enter or the OK button does: check, then keep; it closes once written."""
         self.submit()
 
     def submit(self) -> None:
@@ -185,7 +182,7 @@ class NewReferralDialog(FormDialog):
             )
 
         def done(_received: ReceivedReferral) -> None:
-            self.accept()
+            FormDialog.accept(self)
             self.saved.emit(name)
 
         def failed(error: BaseException) -> None:
