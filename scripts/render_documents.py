@@ -17,14 +17,19 @@ DOCUMENTS = {
     "discharge-letter": ("discharge", samples.discharge_letter()),
     "discharge-letter-ar": ("discharge", samples.discharge_letter()),
     "teacher-advice": ("teacher", samples.programme()),
+    "referral-declined-ar": ("referral-declined", samples.referral_declined_letter()),
+    "referral-declined-ur": ("referral-declined", samples.referral_declined_letter()),
 }
+#: Names ending in one of these are rendered in that language (the family's copy).
+FAMILY_LANGUAGES = ("ar", "ur")
 
 
 def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         for name, (kind, data) in DOCUMENTS.items():
-            language = "ar" if name.endswith("-ar") else "en"
+            suffix = name.rsplit("-", 1)[1]
+            language = suffix if suffix in FAMILY_LANGUAGES else "en"
             pdf = Path(tmp) / f"{name}.pdf"
             pdf.write_bytes(render_document(kind, data, language=language, reproducible=True))
             for old in OUT.glob(f"{name}-p*.png"):

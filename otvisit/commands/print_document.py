@@ -65,6 +65,7 @@ def run(args: argparse.Namespace) -> int:
     from otvisit.models import new_id
     from otvisit.reports.errors import DocumentError
     from otvisit.reports.printing import (
+        ENGLISH_COPY_FOR,
         FAMILY_DOCUMENTS,
         DocumentRequest,
         english_copy_name,
@@ -124,5 +125,5 @@ def run(args: argparse.Namespace) -> int:
     large = ", large print" if saved.large_print else ""
     print(f"{saved.title} ({saved.language}{large}) written to {written}")
     if english is not None:
-        print(f"English copy for the GP and school written to {english}")
+        print(f"English copy for {ENGLISH_COPY_FOR[kind]} written to {english}")
     return 0

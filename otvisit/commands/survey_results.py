@@ -27,12 +27,17 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--since", type=_day, help="first day received (YYYY-MM-DD)")
     parser.add_argument("--until", type=_day, help="last day received (YYYY-MM-DD)")
     parser.add_argument("--csv", action="store_true", help="the table as CSV, without comments")
+    parser.add_argument(
+        "--by-arrival",
+        action="store_true",
+        help="with --csv: the counts by how the surveys arrived (post, clinic, online, phone)",
+    )
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from otvisit.services.errors import DomainError
-    from otvisit.services.survey_results import results_table, survey_results
+    from otvisit.services.survey_results import arrival_table, results_table, survey_results
 
     profile = Profile.locate(args.profile, args.data_dir)
     if not profile.database_path.exists():
@@ -48,6 +53,9 @@ def run(args: argparse.Namespace) -> int:
     finally:
         store.close()
     rows = results_table(results)
+    if args.csv and args.by_arrival:
+        csv.writer(sys.stdout, lineterminator="\n").writerows(arrival_table(results))
+        return 0
     if args.csv:
         csv.writer(sys.stdout, lineterminator="\n").writerows(rows)
         return 0
@@ -62,6 +70,7 @@ def run(args: argparse.Namespace) -> int:
     for row in rows:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
     print("Languages: " + ", ".join(f"{code} {n}" for code, n in results.languages))
+    print("How they arrived: " + ", ".join(f"{way} {n}" for way, n in results.arrivals))
     print(f"Comments ({len(results.comments)}):")
     for comment in results.comments:
         print(f"- {comment.received_on:%d %b %Y} ({comment.language}): {comment.text}")

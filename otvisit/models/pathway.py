@@ -42,6 +42,9 @@ class Referral(SyncedRecord):
     decided_on: Mapped[date | None] = mapped_column(Date, default=None, info=DECISION)
     decided_by_id: Mapped[str | None] = mapped_column(String(36), default=None, info=DECISION)
     decline_reason: Mapped[str] = clinical_text(type_=Text, default="", info=DECISION)
+    #: The parents' or carers' agreement to the referral: None when it was not asked
+    #: (imported, or received before the form asked).
+    family_consent: Mapped[bool | None] = mapped_column(Boolean, default=None)
     #: The episode of care opened when the referral was accepted.
     episode_id: Mapped[str | None] = mapped_column(
         String(36), index=True, default=None, info=DECISION

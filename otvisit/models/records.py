@@ -9,7 +9,7 @@ from sqlalchemy import JSON, Boolean, Date, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from otvisit.models.base import StrEnumType, SyncedRecord, clinical_text
-from otvisit.models.vocabulary import AssessmentKind
+from otvisit.models.vocabulary import AssessmentKind, SurveyArrival
 
 
 class Assessment(SyncedRecord):
@@ -43,6 +43,10 @@ class FeedbackSurvey(SyncedRecord):
     ratings: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
     comments: Mapped[str] = mapped_column(Text, default="")
     language: Mapped[str] = mapped_column(String(40), default="en")
+    #: Post, clinic, online (QR code) or phone; None for surveys entered before it was asked.
+    arrived_by: Mapped[SurveyArrival | None] = mapped_column(
+        StrEnumType(SurveyArrival), default=None
+    )
 
 
 class PrintedDocument(SyncedRecord):

@@ -171,3 +171,13 @@ class ConsentUse(enum.StrEnum):
 
     RECORD = "record"
     RECORD_AND_LETTERS = "record_and_letters"
+
+
+class SurveyArrival(enum.StrEnum):
+    """How a family's experience survey reached the team."""
+
+    POST = "post"
+    CLINIC = "clinic"
+    #: Filled in online, often from the QR code on the printed survey.
+    ONLINE = "online"
+    PHONE = "phone"

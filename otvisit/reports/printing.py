@@ -18,6 +18,7 @@ from otvisit.reports.i18n import available_languages
 from otvisit.reports.letters import render_discharge_letter
 from otvisit.reports.pdfbuild import write_pdf
 from otvisit.reports.preflight import PrintWarning, check_document
+from otvisit.reports.referral_letter import render_referral_declined_letter
 from otvisit.reports.render import DocumentKind, render_document
 from otvisit.services.attachments import record_attachments_printed
 from otvisit.services.audit import record_access
@@ -42,7 +43,14 @@ LANGUAGE_NAMES = {
 }  # fmt: skip
 
 #: Documents written for the family: these follow the family's written language.
-FAMILY_DOCUMENTS = frozenset({DocumentKind.HANDOUT, DocumentKind.DISCHARGE})
+FAMILY_DOCUMENTS = frozenset(
+    {DocumentKind.HANDOUT, DocumentKind.DISCHARGE, DocumentKind.REFERRAL_DECLINED}
+)
+#: Family letters whose English copy goes to others, and who those others are.
+ENGLISH_COPY_FOR = {
+    DocumentKind.DISCHARGE: "the GP and school",
+    DocumentKind.REFERRAL_DECLINED: "the referrer and the GP",
+}
 
 
 @dataclass(frozen=True)
@@ -183,9 +191,14 @@ def render_for_child(
         library=library,
     )
     english_copy = None
-    if request.kind is DocumentKind.DISCHARGE and language != "en":
-        # The GP and school get their own English copy, never the family's Arabic one.
-        english_copy = render_discharge_letter(
+    if request.kind in ENGLISH_COPY_FOR and language != "en":
+        # The GP, school or referrer get their own English copy, never the family's Arabic one.
+        render_english = (
+            render_discharge_letter
+            if request.kind is DocumentKind.DISCHARGE
+            else render_referral_declined_letter
+        )
+        english_copy = render_english(
             data,
             language="en",
             reproducible=reproducible,
@@ -233,7 +246,7 @@ def save_rendered(
             rendered,
             file_name=english_name,
             pdf=rendered.english_copy,
-            title=f"{rendered.title} (English copy for the GP and school)",
+            title=f"{rendered.title} (English copy for {ENGLISH_COPY_FOR[rendered.request.kind]})",
             language="en",
             actor_id=actor_id,
         )

@@ -145,6 +145,15 @@ def _refuse_duplicate(
             )
 
 
+def check_child(values: Mapping[str, Any], *, today: date) -> dict[str, Any]:
+    """Every field of a new child checked without the database (a form checks before saving)."""
+    required = {"given_name", "family_name", "date_of_birth", "nhs_number"}
+    unknown = sorted(set(values) - EDITABLE_FIELDS - required)
+    if unknown:
+        raise ValidationError(f"A child has no detail called {unknown[0]!r}")
+    return _clean(values, today=today)
+
+
 def create_child(
     session: Session,
     *,

@@ -16,6 +16,7 @@ from otvisit.models.groups import (
     place_id,
     programme_copm_id,
 )
+from otvisit.models.vocabulary import SurveyArrival
 from otvisit.services.feedback import QUESTIONS
 
 FAMILIES = 8
@@ -143,7 +144,10 @@ def add_coaching_group(b: Rows, *, team_id: str, therapist_id: str) -> None:
 
 def add_surveys(b: Rows, *, team_id: str) -> None:
     """Filled-in paper surveys over the last months, in the families' languages."""
-    for _ in range(SURVEYS):
+    # How they arrived, in turn (no draw from the generator: the rest of the demo stays the same).
+    arrivals = (SurveyArrival.CLINIC, SurveyArrival.POST, SurveyArrival.ONLINE,
+                SurveyArrival.CLINIC, SurveyArrival.PHONE)  # fmt: skip
+    for number in range(SURVEYS):
         ratings = {
             key: b.rng.choice((3, 4, 4, 5, 5, 5)) if key != "language_needs_met"
             else b.rng.choice((2, 3, 4, 5, 5))
@@ -154,6 +158,7 @@ def add_surveys(b: Rows, *, team_id: str) -> None:
             FeedbackSurvey, team_id=team_id,
             received_on=b.today - timedelta(days=b.rng.randint(1, 200)),
             ratings=ratings, comments=b.rng.choice(COMMENTS), language=b.rng.choice(LANGUAGES),
+            arrived_by=arrivals[number % len(arrivals)],
         )  # fmt: skip
 
 

@@ -6,15 +6,20 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from otvisit.models import Child, Referral, Team, new_id
-from otvisit.models.vocabulary import ReferralPriority, ReferralSource, ReferralStatus
+from otvisit.models import Child, Episode, Referral, SessionNote, Team, new_id
+from otvisit.models.vocabulary import (
+    DischargeReason,
+    EpisodeStatus,
+    ReferralPriority,
+    ReferralSource,
+    ReferralStatus,
+)
 from otvisit.services import children, episodes
 from otvisit.services.audit import record_change
 from otvisit.services.errors import RuleRefused, ValidationError
-from otvisit.services.nhs_number import validate_nhs_number
 from otvisit.services.records import check_date, get_live, optional_text, required_text
 
 SOURCE_WORDS = {
@@ -49,6 +54,23 @@ class ReferralDetails:
     priority: ReferralPriority | str = ReferralPriority.ROUTINE
     referrer_name: str = ""
     referrer_address: str = ""
+    #: The parents' or carers' agreement to the referral: True recorded, False refused,
+    #: None not asked (a referral imported from another system).
+    family_consent: bool | None = None
+
+
+@dataclass(frozen=True)
+class CheckedReferral:
+    """A referral's details once every rule has passed, ready to be written."""
+
+    received_on: date
+    source: ReferralSource
+    priority: ReferralPriority
+    reason: str
+    referrer_name: str
+    referrer_address: str
+    family_consent: bool | None
+    nhs_number: str
 
 
 @dataclass(frozen=True)
@@ -67,6 +89,50 @@ def _choice(kind: type[Any], value: object, what: str) -> Any:
         raise ValidationError(f"The {what} must be one of: {choices}") from None
 
 
+def check_referral(details: ReferralDetails, *, today: date) -> CheckedReferral:
+    """Every rule of a new referral that needs no database, in the order of the form.
+
+    The referral form checks with it before saving, so the therapist sees the first problem
+    (a wrong NHS number, no consent) with the form still open; receive_referral checks again.
+    """
+    child = children.check_child(
+        {
+            "given_name": details.child.given_name,
+            "family_name": details.child.family_name,
+            "date_of_birth": details.child.date_of_birth,
+            "nhs_number": str(details.child.nhs_number or ""),
+            **details.child.details,
+        },
+        today=today,
+    )
+    received_on = check_date(details.received_on, what="the date the referral was received")
+    if received_on > today:
+        raise ValidationError("The referral cannot be received in the future")
+    source = _choice(ReferralSource, details.source, "referral source")
+    priority = _choice(ReferralPriority, details.priority, "priority")
+    reason = required_text(details.reason, what="the reason for referral")
+    referrer = optional_text(details.referrer_name, what="the referrer's name", max_length=200)
+    address = optional_text(details.referrer_address, what="the referrer's address")
+    consent = details.family_consent
+    if consent is not None and not isinstance(consent, bool):
+        raise ValidationError("The family's consent must be yes or no")
+    if consent is False:
+        raise ValidationError(
+            "The parents or carers have not agreed to the referral, so it cannot be recorded. "
+            "Ask the referrer to talk to the family first"
+        )
+    return CheckedReferral(
+        received_on=received_on,
+        source=source,
+        priority=priority,
+        reason=reason,
+        referrer_name=referrer,
+        referrer_address=address,
+        family_consent=consent,
+        nhs_number=child["nhs_number"],
+    )
+
+
 def receive_referral(
     session: Session,
     *,
@@ -81,15 +147,8 @@ def receive_referral(
     """
     get_live(session, Team, team_id, what="team")
     today = today or date.today()
-    received_on = check_date(details.received_on, what="the date the referral was received")
-    if received_on > today:
-        raise ValidationError("The referral cannot be received in the future")
-    source = _choice(ReferralSource, details.source, "referral source")
-    priority = _choice(ReferralPriority, details.priority, "priority")
-    reason = required_text(details.reason, what="the reason for referral")
-    referrer = optional_text(details.referrer_name, what="the referrer's name", max_length=200)
-    address = optional_text(details.referrer_address, what="the referrer's address")
-    nhs_number = validate_nhs_number(str(details.child.nhs_number or ""))
+    checked = check_referral(details, today=today)
+    nhs_number = checked.nhs_number
     existing = session.scalars(
         select(Child).where(
             Child.team_id == team_id, Child.nhs_number == nhs_number, Child.deleted.is_(False)
@@ -125,12 +184,13 @@ def receive_referral(
     referral = Referral(
         id=new_id(),
         child_id=child_id,
-        received_on=received_on,
-        source=source,
-        referrer_name=referrer,
-        referrer_address=address,
-        reason=reason,
-        priority=priority,
+        received_on=checked.received_on,
+        source=checked.source,
+        referrer_name=checked.referrer_name,
+        referrer_address=checked.referrer_address,
+        reason=checked.reason,
+        priority=checked.priority,
+        family_consent=checked.family_consent,
     )
     session.add(referral)
     record_change(session, actor_id=actor_id, record=referral, created=True)
@@ -244,3 +304,67 @@ def referrals_to_decide(session: Session, *, team_id: str | None = None) -> list
         )
         for referral, child in session.execute(query).all()
     ]
+
+
+#: How an episode closed because its referral ended up declined is summed up.
+DECLINED_SUMMARY = (
+    "Closed without treatment: the referral was declined. Two laptops decided it differently "
+    "and the team's decision was to decline."
+)
+
+
+def close_declined_episodes(
+    session: Session,
+    *,
+    referral_id: str,
+    episode_ids: tuple[str, ...] = (),
+    actor_id: str | None = None,
+    today: date | None = None,
+) -> list[str]:
+    """After a referral's decision is settled as declined, close what an accept opened.
+
+    ``episode_ids`` are episodes an accept on another laptop (or this one) may have opened,
+    beyond the one the referral names. Each still open is discharged (reason other, booked
+    appointments cancelled); nothing in it is deleted: its notes stay, counted in the summary,
+    and the child's record shows a prompt. Returns the ids of the episodes closed.
+    """
+    referral = session.get(Referral, referral_id)
+    if referral is None or referral.deleted or referral.status is not ReferralStatus.DECLINED:
+        return []
+    closed: list[str] = []
+    named = {referral.episode_id} if referral.episode_id else set()
+    for episode_id in sorted(named | set(episode_ids)):
+        episode = session.get(Episode, episode_id)
+        if (
+            episode is None
+            or episode.deleted
+            or episode.child_id != referral.child_id
+            or episode.status is EpisodeStatus.DISCHARGED
+        ):
+            continue
+        written = session.scalars(
+            select(func.count(SessionNote.id)).where(
+                SessionNote.episode_id == episode_id, SessionNote.deleted.is_(False)
+            )
+        ).one()
+        summary = DECLINED_SUMMARY
+        if written:
+            summary += (
+                f" {written} session note{'s' if written != 1 else ''} written in this episode "
+                "are kept in the child's record."
+            )
+        on = max(referral.decided_on or today or date.today(), episode.referred_on)
+        episodes.discharge_episode(
+            session,
+            episode_id=episode_id,
+            reason=DischargeReason.OTHER,
+            summary=summary,
+            actor_id=actor_id,
+            discharged_on=on,
+        )
+        closed.append(episode_id)
+    if referral.episode_id is None and closed:
+        # The referral keeps the link to what its accept opened: where those notes came from.
+        referral.episode_id = closed[0]
+        record_change(session, actor_id=actor_id, record=referral, detail="episode closed")
+    return closed

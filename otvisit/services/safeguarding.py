@@ -5,11 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from otvisit.models import Appointment, Episode, SafeguardingCheck, new_id, utcnow
-from otvisit.models.vocabulary import AppointmentStatus, EpisodeStatus
+from otvisit.models import (
+    Appointment,
+    Episode,
+    Referral,
+    SafeguardingCheck,
+    SessionNote,
+    new_id,
+    utcnow,
+)
+from otvisit.models.groups import GroupPlace, GroupSession, PlaceStatus
+from otvisit.models.vocabulary import AppointmentStatus, EpisodeStatus, ReferralStatus
 from otvisit.services.audit import record_change
 from otvisit.services.errors import RuleRefused, ValidationError
 from otvisit.services.records import check_date, get_live, optional_text
@@ -149,7 +158,7 @@ def record_prompts(session: Session, *, child_id: str, now: datetime | None = No
     """Prompts for the child's record: many family reschedules, or missed visits in a row."""
     moment = now or utcnow()
     rows = session.execute(
-        select(Appointment.status, Appointment.reschedule_count)
+        select(Appointment.starts_at, Appointment.status, Appointment.reschedule_count)
         .where(
             Appointment.child_id == child_id,
             Appointment.deleted.is_(False),
@@ -165,22 +174,79 @@ def record_prompts(session: Session, *, child_id: str, now: datetime | None = No
         )
     ).all()
     prompts: list[str] = []
-    requests = sum(int(count or 0) for _, count in rows) + sum(int(c or 0) for c in future_moves)
+    requests = sum(int(count or 0) for *_, count in rows) + sum(int(c or 0) for c in future_moves)
     if requests >= RESCHEDULES_PROMPT:
         prompts.append(
             f"The family has asked to reschedule {requests} times. Talk with them about what "
             "would make appointments easier (time, place, virtual, interpreter)."
         )
-    # Only what happened counts: attended or missed (not cancelled, not booked and unrecorded).
-    outcomes = [s for s, _ in rows if s is AppointmentStatus.ATTENDED or s in MISSED]
-    in_a_row = 0
-    for status in reversed(outcomes):
-        if status not in MISSED:
-            break
-        in_a_row += 1
+    in_a_row = _missed_in_a_row(
+        session, child_id=child_id, moment=moment, appointments=[(at, s) for at, s, _ in rows]
+    )
     if in_a_row >= MISSED_IN_A_ROW_PROMPT:
         prompts.append(
             f"{in_a_row} appointments missed in a row (not brought, no access or did not "
             "attend). Consider a safeguarding discussion and contact the GP and the referrer."
         )
+    prompts += _declined_with_notes(session, child_id=child_id)
     return prompts
+
+
+def _missed_in_a_row(
+    session: Session,
+    *,
+    child_id: str,
+    moment: datetime,
+    appointments: list[tuple[datetime, AppointmentStatus]],
+) -> int:
+    """Missed contacts at the end of the child's history, individual and group alike.
+
+    Only what happened counts: attended or missed, in the order they took place (cancelled,
+    moved, and booked-but-unmarked places or appointments are skipped). A family marked not
+    brought on a group register missed a contact just as at an individual appointment.
+    """
+    group_marks = session.execute(
+        select(GroupSession.starts_at, GroupPlace.status)
+        .join(GroupSession, GroupSession.id == GroupPlace.group_session_id)
+        .where(
+            GroupPlace.child_id == child_id,
+            GroupPlace.deleted.is_(False),
+            GroupSession.deleted.is_(False),
+            GroupSession.cancelled.is_(False),
+            GroupSession.starts_at <= moment,
+            GroupPlace.status.in_((PlaceStatus.ATTENDED, PlaceStatus.NOT_BROUGHT)),
+        )
+    ).all()
+    history = [(at, status in MISSED) for at, status in appointments
+               if status is AppointmentStatus.ATTENDED or status in MISSED]  # fmt: skip
+    history += [(at, status is PlaceStatus.NOT_BROUGHT) for at, status in group_marks]
+    history.sort(key=lambda contact: contact[0])
+    in_a_row = 0
+    for _at, missed in reversed(history):
+        if not missed:
+            break
+        in_a_row += 1
+    return in_a_row
+
+
+def _declined_with_notes(session: Session, *, child_id: str) -> list[str]:
+    """A referral declined after a colleague had already seen the child under it."""
+    rows = session.execute(
+        select(Episode.id, func.count(SessionNote.id))
+        .join(Referral, Referral.episode_id == Episode.id)
+        .join(SessionNote, SessionNote.episode_id == Episode.id)
+        .where(
+            Episode.child_id == child_id,
+            Episode.deleted.is_(False),
+            Referral.deleted.is_(False),
+            Referral.status == ReferralStatus.DECLINED,
+            SessionNote.deleted.is_(False),
+        )
+        .group_by(Episode.id)
+    ).all()
+    return [
+        f"The referral was declined after work had begun: {count} session "
+        f"note{'s' if count != 1 else ''} written under it {'are' if count != 1 else 'is'} kept. "
+        "Check with the team and tell the family and the referrer."
+        for _episode, count in rows
+    ]

@@ -15,8 +15,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from otvisit.models import FeedbackSurvey
+from otvisit.models.vocabulary import SurveyArrival
 from otvisit.services.errors import ValidationError
-from otvisit.services.feedback import QUESTIONS
+from otvisit.services.feedback import ARRIVAL_WORDS, QUESTIONS
+
+#: The line for surveys entered before the form asked how they arrived.
+NOT_RECORDED = "Not recorded"
 
 SCALE = (1, 2, 3, 4, 5)
 
@@ -29,6 +33,8 @@ class SurveyAnswers:
     ratings: Mapping[str, int]
     comments: str
     language: str
+    #: post, clinic, online or phone; None when it was not recorded.
+    arrived_by: str | None = None
 
 
 def answers_from_fields(fields: Mapping[str, object]) -> SurveyAnswers:
@@ -46,6 +52,7 @@ def answers_from_fields(fields: Mapping[str, object]) -> SurveyAnswers:
         ratings={str(k): v for k, v in ratings.items() if isinstance(v, int)},
         comments=str(fields.get("comments") or ""),
         language=str(fields.get("language") or "en"),
+        arrived_by=str(fields["arrived_by"]) if fields.get("arrived_by") else None,
     )
 
 
@@ -79,6 +86,8 @@ class SurveyResults:
     comments: tuple[SurveyComment, ...]
     #: Surveys by the language they were filled in, most first.
     languages: tuple[tuple[str, int], ...]
+    #: Surveys by how they arrived, in the form's order (words, count); "Not recorded" last.
+    arrivals: tuple[tuple[str, int], ...] = ()
 
 
 def summarise_surveys(surveys: Iterable[SurveyAnswers]) -> SurveyResults:
@@ -98,6 +107,11 @@ def summarise_surveys(surveys: Iterable[SurveyAnswers]) -> SurveyResults:
     )
     languages = Counter(s.language for s in kept).most_common()
     days = [s.received_on for s in kept]
+    by_arrival = Counter(s.arrived_by for s in kept)
+    arrivals = [(ARRIVAL_WORDS[way], by_arrival[way.value]) for way in SurveyArrival]
+    unknown = sum(n for way, n in by_arrival.items() if way not in set(SurveyArrival))
+    if unknown:
+        arrivals.append((NOT_RECORDED, unknown))
     return SurveyResults(
         surveys=len(kept),
         first_received=min(days) if days else None,
@@ -105,6 +119,7 @@ def summarise_surveys(surveys: Iterable[SurveyAnswers]) -> SurveyResults:
         questions=tuple(questions),
         comments=comments,
         languages=tuple(sorted(languages, key=lambda pair: (-pair[1], pair[0]))),
+        arrivals=tuple(arrivals),
     )
 
 
@@ -120,7 +135,13 @@ def survey_results(
     if until is not None:
         query = query.where(FeedbackSurvey.received_on <= until)
     return summarise_surveys(
-        SurveyAnswers(row.received_on, dict(row.ratings), row.comments, row.language)
+        SurveyAnswers(
+            row.received_on,
+            dict(row.ratings),
+            row.comments,
+            row.language,
+            row.arrived_by.value if row.arrived_by else None,
+        )
         for row in session.scalars(query)
     )
 
@@ -132,3 +153,8 @@ def results_table(results: SurveyResults) -> list[list[str]]:
         mean = "" if q.mean is None else f"{q.mean:.2f}"
         rows.append([q.question, str(q.answered), *(str(n) for n in q.counts), mean])
     return rows
+
+
+def arrival_table(results: SurveyResults) -> list[list[str]]:
+    """How the surveys arrived, as rows (a header first): way, surveys."""
+    return [["How it arrived", "Surveys"], *([way, str(n)] for way, n in results.arrivals)]

@@ -43,6 +43,7 @@ SHORTCUTS = (
     ("Ctrl+S", "Save the note now (it also saves by itself)"),
     ("Ctrl+B", "Book an appointment (from anywhere in the record)"),
     ("Ctrl+P", "Preview the home programme handout"),
+    ("Ctrl+Shift+R", "New referral (opens the waiting list with the form)"),
     ("F5", "Sync now"),
     ("Ctrl+Shift+K", "Sync conflicts"),
     ("Ctrl+L", "Lock now (your password unlocks)"),
@@ -180,6 +181,7 @@ class MainWindow(QMainWindow):
         # M, E, D, C): tests/ui/test_keyboard.py walks every page for clashes.
         self._menus_by_name: dict[str, QMenu] = {}
         self._action("&File", "Open the &demo caseload", [], self.demo_wanted)
+        self._action("&File", "New &referral…", "Ctrl+Shift+R", self.new_referral)
         self.lock_action = self._action("&File", "&Lock now", "Ctrl+L", self.lock)
         self.lock_action.setProperty("in_dialogs", True)  # Ctrl+L locks with a form open too
         self._action("&File", "Lock &after…", [], self.choose_lock_time)
@@ -359,6 +361,12 @@ class MainWindow(QMainWindow):
         window.reload()
         window.show()
         return window
+
+    def new_referral(self) -> Any:
+        """File → New referral: the waiting list opens with the referral form in front."""
+        if self.pages.currentWidget() is self.welcome or self.locker.locked:
+            return None
+        return self.show_waiting_list().open_new_referral()
 
     def show_diary(self) -> Any:
         from otvisit.ui.diary import DiaryWindow

@@ -73,6 +73,13 @@ LANGUAGE_NAMES = {
 }
 
 
+def _english_copy_for(shown: Any) -> str:
+    """Who the English copy of a family letter is for (the GP and school, the referrer…)."""
+    from otvisit.reports.printing import ENGLISH_COPY_FOR  # loaded: a document was just made
+
+    return ENGLISH_COPY_FOR.get(shown.rendered.request.kind, "the GP and school")
+
+
 def _load_reports() -> None:
     import otvisit.reports.printing  # noqa: F401  (reportlab, fonts: the slow first import)
 
@@ -156,7 +163,7 @@ class PdfPreview(QDialog):
             top.addWidget(self.choices)
         top.addStretch(1)
         if shown.rendered is not None and shown.rendered.english_copy is not None:
-            top.addWidget(QLabel("An English copy for the GP and school prints with it."))
+            top.addWidget(QLabel(f"An English copy for {_english_copy_for(shown)} prints with it."))
         top.addWidget(self.state)
         buttons = QDialogButtonBox()
         self.print_button = buttons.addButton("&Print…", QDialogButtonBox.ButtonRole.ActionRole)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 
+import pypdfium2
 import pytest
 from sqlalchemy import select
 
@@ -138,3 +140,118 @@ def test_the_discharge_after_a_child_was_not_brought_is_copied_to_the_referrer(
     copies = text[text.index("Copy to") :]
     assert "Dr A. Okoye" in copies and "Jo Bell, health visitor" in copies
     assert "Bankside Health Centre" in copies
+
+
+def _declined_in(store: Store, language: str) -> tuple[bytes, bytes, object]:
+    """A referral declined for a family who reads ``language``: the family's and English PDFs."""
+    with store.transaction() as session:
+        therapist = factories.make_therapist(session, phone="020 3049 8100")
+        received = referrals.receive_referral(
+            session,
+            team_id=therapist.team_id,
+            details=referrals.ReferralDetails(
+                received_on=date(2026, 11, 2),
+                source=ReferralSource.HEALTH_VISITOR,
+                reason="Not yet feeding herself with a spoon",
+                referrer_name="Jo Bell",
+                referrer_address="Bankside Health Centre\nLondon SE1 9AA",
+                child=referrals.NewChild(
+                    given_name="Lina", family_name="Haddad", date_of_birth=date(2022, 5, 2),
+                    nhs_number=factories.next_nhs_number(),
+                    details={"written_language": language, "spoken_language": language,
+                             "gp_name": "Dr A. Okoye", "address": "4 Mill Lane, London"},
+                ),
+            ),
+            today=TODAY,
+        )  # fmt: skip
+        factories.make_carer(
+            session, child=session.get(factories.Child, received.child_id), full_name="Sara Haddad"
+        )
+        referrals.decline_referral(
+            session, referral_id=received.referral_id, declined_on=TODAY, reason=WHY,
+            actor_id=therapist.id,
+        )  # fmt: skip
+        saved = make_document(
+            session,
+            DocumentRequest(DocumentKind.REFERRAL_DECLINED, received.child_id),
+            today=TODAY,
+            actor_id=therapist.id,
+        )
+        assert saved.language == language and saved.english_copy_file_name is not None
+        family = read_pdf(session, saved.file_name)
+        english = read_pdf(session, saved.english_copy_file_name)
+        kept = sorted((d.language, d.title) for d in session.scalars(select(PrintedDocument)).all())
+    assert family is not None and english is not None
+    return family, english, kept
+
+
+def _family_text(pdf: bytes, language: str) -> str:
+    """The letter's text in logical order, by the extraction that reads that script back."""
+    if language == "ar":
+        return "\n".join(pdfcheck.logical_rtl(line) for line in pdfcheck.text(pdf).splitlines())
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        text = " ".join(page.get_textpage().get_text_range() for page in document)
+    finally:
+        document.close()
+    marks = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+    return " ".join(
+        unicodedata.normalize("NFC", "".join(c for c in text if c not in marks)).split()
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "name", "phrases"),
+    [
+        # Arabic read back by pdfplumber (lam-alef ligatures do not come back: none here)
+        ("ar", "Arabic", ("ماذا سيحدث بعد ذلك", "السبب أدناه مكتوب باللغة")),
+        # Urdu (Nastaliq) read back through its ActualText by pdfium
+        ("ur", "Urdu", ("ہم یہ ریفرل کیوں قبول نہیں کر سکتے", "آگے کیا ہوگا")),
+    ],
+)
+def test_the_family_reads_the_decline_in_their_language_and_the_referrer_in_english(
+    store: Store, language: str, name: str, phrases: tuple[str, ...]
+) -> None:
+    family_pdf, english_pdf, kept = _declined_in(store, language)
+    family_text = _family_text(family_pdf, language)
+    for phrase in phrases:
+        assert phrase in family_text, phrase
+    family = pdfcheck.flat(family_pdf)
+    assert "Sara Haddad" in family and "4 Mill Lane" in family  # addressed to the family
+    assert "Jo Bell" in family  # the copy list names the referrer
+    english = pdfcheck.flat(english_pdf)
+    assert f"English copy for the referrer and the GP. The family has this letter in {name}." in (
+        english
+    )
+    assert "Dear Jo Bell," in english and WHY in english
+    assert not any("\u0600" <= ch <= "\u06ff" for ch in english)  # no Arabic script for the GP
+    assert sorted(language_ for language_, _title in kept) == sorted(["en", language])
+    assert "English copy for the referrer and the GP" in dict(kept)["en"]
+
+
+def test_a_family_language_without_templates_gets_the_english_letter_alone(
+    store: Store,
+) -> None:
+    with store.transaction() as session:
+        therapist = factories.make_therapist(session)
+        received = referrals.receive_referral(
+            session,
+            team_id=therapist.team_id,
+            details=referrals.ReferralDetails(
+                received_on=date(2026, 11, 2), source=ReferralSource.PARENT,
+                reason="Handwriting", referrer_name="Mrs K. Tran",
+                child=referrals.NewChild(
+                    given_name="Minh", family_name="Tran", date_of_birth=date(2018, 1, 5),
+                    nhs_number=factories.next_nhs_number(), details={"written_language": "vi"},
+                ),
+            ),
+            today=TODAY,
+        )  # fmt: skip
+        referrals.decline_referral(
+            session, referral_id=received.referral_id, declined_on=TODAY, reason=WHY
+        )
+        saved = make_document(
+            session, DocumentRequest(DocumentKind.REFERRAL_DECLINED, received.child_id),
+            today=TODAY,
+        )  # fmt: skip
+    assert saved.language == "en" and saved.english_copy_file_name is None

@@ -50,6 +50,7 @@ def test_the_demo_coaching_group_has_every_screen_something_to_show(store: Store
         results = survey_results(session)
         assert results.surveys >= 24 and results.comments
         assert len(results.languages) > 3
+        assert all(n for way, n in results.arrivals if way != "Not recorded")  # every way shows
 
 
 @pytest.mark.parametrize("children", [1, 5])

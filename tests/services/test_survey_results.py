@@ -5,13 +5,17 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from otvisit.models import FeedbackSurvey
+from otvisit.models.store import Store
 from otvisit.services import feedback
 from otvisit.services.errors import ValidationError
 from otvisit.services.survey_results import (
     SurveyAnswers,
     answers_from_fields,
+    arrival_table,
     results_table,
     summarise_surveys,
     survey_results,
@@ -76,3 +80,40 @@ def test_the_server_can_summarise_the_records_it_holds() -> None:
         answers_from_fields({"received_on": "yesterday", "ratings": {}})
     with pytest.raises(ValidationError, match="date received and its ratings"):
         answers_from_fields({"ratings": {}})
+
+
+def test_surveys_are_counted_by_how_they_arrived(session: Session) -> None:
+    team = make_team(session)
+    for day, way in ((1, "post"), (2, "clinic"), (3, "online"), (4, "online"), (5, None)):
+        feedback.record_feedback(
+            session, team_id=team.id, received_on=date(2026, 10, day),
+            ratings={"felt_listened_to": 4}, arrived_by=way,
+        )  # fmt: skip
+    results = survey_results(session)
+    assert results.arrivals == (
+        ("By post", 1), ("In clinic", 1), ("Online or QR code", 2), ("By phone", 0),
+        ("Not recorded", 1),
+    )  # fmt: skip
+    assert arrival_table(results)[0] == ["How it arrived", "Surveys"]
+    assert arrival_table(results)[3] == ["Online or QR code", "2"]
+    in_october = survey_results(session, since=date(2026, 10, 3), until=date(2026, 10, 4))
+    assert in_october.arrivals == (
+        ("By post", 0), ("In clinic", 0), ("Online or QR code", 2), ("By phone", 0),
+    )  # fmt: skip
+    server_side = answers_from_fields(
+        {"received_on": "2026-10-06", "ratings": {}, "comments": "", "arrived_by": "phone"}
+    )
+    assert summarise_surveys([server_side]).arrivals[3] == ("By phone", 1)
+
+
+def test_an_unknown_way_of_arriving_is_refused_and_nothing_is_kept(store: Store) -> None:
+    with store.transaction() as session:
+        team_id = make_team(session).id
+    refused = pytest.raises(ValidationError, match="how the survey arrived")
+    with refused, store.transaction() as session:
+        feedback.record_feedback(
+            session, team_id=team_id, received_on=date(2026, 10, 1),
+            ratings={"felt_listened_to": 4}, arrived_by="carrier pigeon",
+        )  # fmt: skip
+    with store.read_session() as session:
+        assert session.scalars(select(FeedbackSurvey)).all() == []

@@ -8,10 +8,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from otvisit.models import Appointment, AuditEvent, Episode, SafeguardingCheck
+from otvisit.models import Appointment, AuditEvent, Child, Episode, SafeguardingCheck
+from otvisit.models.groups import PlaceStatus, place_id
 from otvisit.models.store import Store
 from otvisit.models.vocabulary import AppointmentStatus, EpisodeStatus, Place
-from otvisit.services import appointments, episodes, safeguarding
+from otvisit.services import appointments, episodes, groups, safeguarding
 from otvisit.services.errors import RuleRefused, ValidationError
 from otvisit.services.safeguarding import SafeguardingAnswers
 from tests.factories import make_appointment, make_child
@@ -156,3 +157,78 @@ def test_two_missed_in_a_row_or_a_third_reschedule_raise_a_prompt(session: Sessi
     )
     (prompt,) = safeguarding.record_prompts(session, child_id=other.id, now=NOW)
     assert "reschedule 3 times" in prompt
+
+
+def _group_mark(session: Session, child: Child, *, at: datetime, mark: PlaceStatus) -> None:
+    """A parent-coaching group the child's family was booked into, its register marked."""
+    group_id = groups.book_group_session(
+        session,
+        booking=groups.check_booking(
+            {
+                "team_id": child.team_id,
+                "title": "Parent coaching: mealtimes",
+                "starts_at": at,
+                "place": Place.CLINIC,
+                "location": "Riverside Health Centre, Room 3",
+                "child_ids": (child.id,),
+            }
+        ),
+    )
+    groups.mark_register(
+        session, place_id=place_id(group_id, child.id), mark=mark, now=at + timedelta(hours=1)
+    )
+
+
+def _missed_prompt(session: Session, child: Child) -> list[str]:
+    prompts = safeguarding.record_prompts(session, child_id=child.id, now=NOW)
+    return [p for p in prompts if "missed in a row" in p]
+
+
+def test_not_brought_to_a_group_then_to_an_appointment_raises_the_two_missed_prompt(
+    session: Session,
+) -> None:
+    child = make_child(session)
+    seen = make_appointment(session, child=child, starts_at=NOW - timedelta(days=21))
+    appointments.mark_attended(session, appointment_id=seen.id, now=NOW)
+    _group_mark(session, child, at=NOW - timedelta(days=14), mark=PlaceStatus.NOT_BROUGHT)
+    assert _missed_prompt(session, child) == []  # one missed contact is not a pattern
+    missed = make_appointment(session, child=child, starts_at=NOW - timedelta(days=7))
+    appointments.mark_not_brought(
+        session, appointment_id=missed.id, outcome=AppointmentStatus.WAS_NOT_BROUGHT, now=NOW
+    )
+    (prompt,) = _missed_prompt(session, child)
+    assert "2 appointments missed in a row" in prompt
+
+
+def test_not_brought_to_an_appointment_then_to_a_group_raises_the_two_missed_prompt(
+    session: Session,
+) -> None:
+    child = make_child(session)
+    missed = make_appointment(session, child=child, starts_at=NOW - timedelta(days=14))
+    appointments.mark_not_brought(
+        session, appointment_id=missed.id, outcome=AppointmentStatus.WAS_NOT_BROUGHT, now=NOW
+    )
+    assert _missed_prompt(session, child) == []
+    _group_mark(session, child, at=NOW - timedelta(days=7), mark=PlaceStatus.NOT_BROUGHT)
+    (prompt,) = _missed_prompt(session, child)
+    assert "2 appointments missed in a row" in prompt
+
+
+def test_a_family_at_the_group_breaks_the_run_and_a_cancelled_place_is_skipped(
+    session: Session,
+) -> None:
+    child = make_child(session)
+    missed = make_appointment(session, child=child, starts_at=NOW - timedelta(days=21))
+    appointments.mark_did_not_attend(session, appointment_id=missed.id, notice_given=False,
+                                     now=NOW)  # fmt: skip
+    _group_mark(session, child, at=NOW - timedelta(days=14), mark=PlaceStatus.ATTENDED)
+    again = make_appointment(session, child=child, starts_at=NOW - timedelta(days=7))
+    appointments.mark_not_brought(
+        session, appointment_id=again.id, outcome=AppointmentStatus.NO_ACCESS, now=NOW
+    )
+    assert _missed_prompt(session, child) == []  # they came to the group in between
+    _group_mark(session, child, at=NOW - timedelta(days=3), mark=PlaceStatus.CANCELLED)
+    assert _missed_prompt(session, child) == []  # a cancelled place is not a missed contact
+    _group_mark(session, child, at=NOW - timedelta(days=2), mark=PlaceStatus.NOT_BROUGHT)
+    (prompt,) = _missed_prompt(session, child)
+    assert "2 appointments missed in a row" in prompt

@@ -5,9 +5,15 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from otvisit.models import Referral
-from otvisit.models.vocabulary import ReferralSource, ReferralStatus
-from otvisit.services import referrals
+from otvisit.models import Episode, Referral, SessionNote
+from otvisit.models.vocabulary import (
+    DischargeReason,
+    EpisodeStatus,
+    Place,
+    ReferralSource,
+    ReferralStatus,
+)
+from otvisit.services import episodes, notes, referrals, safeguarding, waiting_list
 from otvisit.sync.client import list_conflicts, resolve_conflict
 from tests.support.server_process import ServerProcess
 from tests.sync.conftest import sign_in
@@ -101,3 +107,69 @@ def test_the_same_decision_on_the_other_laptop_after_syncing_is_refused_locally(
     with b.store.read_session() as session:
         assert list_conflicts(session) == []
     assert b.get(Referral, referral_id).status is ReferralStatus.DECLINED
+
+
+def _resolve_all(laptop: Laptop, choice: str) -> None:
+    with laptop.store.transaction() as session:
+        for conflict in list_conflicts(session):
+            resolve_conflict(session, conflict_id=conflict.id, choice=choice)  # type: ignore[arg-type]
+
+
+def test_a_conflict_resolved_as_declined_closes_the_episode_the_accept_opened_on_both(
+    server: ServerProcess, laptops: list[Laptop], tmp_path: Path
+) -> None:
+    a, b, referral_id = _referral_on_both(server, laptops, tmp_path)
+    with a.store.transaction() as session:
+        episode_id = referrals.accept_referral(
+            session, referral_id=referral_id, accepted_on=date(2026, 11, 24)
+        )
+    with b.store.transaction() as session:
+        referrals.decline_referral(
+            session, referral_id=referral_id, declined_on=date(2026, 11, 25), reason=DECLINE_WHY
+        )
+    assert a.sync().exit_code == 0
+    b.sync()
+    _resolve_all(b, "mine")  # the team keeps B's decline
+    assert b.sync().exit_code == 0 and a.sync().exit_code == 0
+    for laptop in (a, b):
+        referral = laptop.get(Referral, referral_id)
+        assert referral.status is ReferralStatus.DECLINED
+        episode = laptop.get(Episode, episode_id)
+        assert episode.status is EpisodeStatus.DISCHARGED, laptop
+        assert episode.discharge_reason is DischargeReason.OTHER
+        assert "referral was declined" in episode.discharge_summary
+        with laptop.store.read_session() as session:
+            assert episodes.current_episode(session, child_id=referral.child_id) is None
+            assert waiting_list.waiting_list(session, today=date(2026, 11, 26)) == []
+
+
+def test_declined_after_notes_were_written_keeps_the_notes_and_flags_the_record(
+    server: ServerProcess, laptops: list[Laptop], tmp_path: Path
+) -> None:
+    a, b, referral_id = _referral_on_both(server, laptops, tmp_path)
+    with b.store.transaction() as session:  # B declines first and syncs
+        referrals.decline_referral(
+            session, referral_id=referral_id, declined_on=date(2026, 11, 24), reason=DECLINE_WHY
+        )
+    with a.store.transaction() as session:  # A, offline, accepts and sees the child at school
+        episode_id = referrals.accept_referral(
+            session, referral_id=referral_id, accepted_on=date(2026, 11, 24)
+        )
+        child_id = session.get(Referral, referral_id).child_id
+        note_id = notes.create_note(
+            session, child_id=child_id, author_id=a.user_id, seen_on=date(2026, 11, 25),
+            place=Place.SCHOOL, episode_id=episode_id, body="Watched PE changing; needs help.",
+        )  # fmt: skip
+    assert b.sync().exit_code == 0
+    a.sync()  # A's accept is the conflict; its episode and note reached the server
+    _resolve_all(a, "theirs")  # A talks to B and the decline stands
+    assert a.sync().exit_code == 0 and b.sync().exit_code == 0
+    for laptop in (a, b):
+        episode = laptop.get(Episode, episode_id)
+        assert episode.status is EpisodeStatus.DISCHARGED, laptop
+        note = laptop.get(SessionNote, note_id)
+        assert note.body == "Watched PE changing; needs help." and not note.deleted
+        assert "1 session note" in episode.discharge_summary
+        with laptop.store.read_session() as session:
+            prompts = safeguarding.record_prompts(session, child_id=child_id)
+        assert any("declined after work had begun" in p for p in prompts), prompts

@@ -165,3 +165,29 @@ def test_f5_without_a_server_says_why_in_the_status_bar(visit: Visit) -> None:
     visit.settle()
     assert "not connected to a team server" in window.statusBar().currentMessage()
     QTest.qWait(10)
+
+
+def test_the_waiting_list_and_its_forms_have_no_clashes(visit: Visit) -> None:
+    from otvisit.ui.pathway.waiting_list import WaitingListWindow
+
+    QTest.mouseClick(visit.window.caseload.waiting_list_button, Qt.MouseButton.LeftButton)
+    visit.settle()
+    (window,) = [w for w in QApplication.topLevelWidgets() if isinstance(w, WaitingListWindow)]
+    _assert_clear("the waiting list", window)
+    press(visit.qtbot, window, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)  # New referral…
+    visit.qtbot.waitUntil(lambda: window.dialog is not None)  # a mnemonic animates the click
+    dialog = window.dialog
+    assert dialog is not None and dialog.isVisible() and dialog.windowTitle() == "New referral"
+    _assert_clear("the new referral form", dialog)
+    assert {"f", "y", "b", "n", "l", "i", "v", "o", "m", "d", "s", "p", "g", "k"} <= set(
+        visible_mnemonics(dialog)
+    )
+    dialog.reject()
+    window.close()
+    visit.settle()
+    press(visit.qtbot, visit.window, Qt.Key.Key_R, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    visit.settle()  # File → New referral: the waiting list opens with the form in front
+    (window,) = [w for w in QApplication.topLevelWidgets()
+                 if isinstance(w, WaitingListWindow) and w.isVisible()]  # fmt: skip
+    assert window.dialog is not None and window.dialog.windowTitle() == "New referral"
+    window.dialog.reject()

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from otvisit.models import AuditEvent, FeedbackSurvey
 from otvisit.ui.surveys.view import SurveysView
 from tests.ui.driver import Visit, message, type_into
+from tests.ui.keys import clashes
 from tests.ui.shots import save_screenshot
 
 
@@ -27,11 +28,17 @@ def _open(visit: Visit) -> SurveysView:
 
 
 def _enter(
-    visit: Visit, view: SurveysView, answers: dict[str, int], comment: str, lang: str
+    visit: Visit,
+    view: SurveysView,
+    answers: dict[str, int],
+    comment: str,
+    lang: str,
+    arrived: str | None = "post",
 ) -> None:
     for key, answer in answers.items():
         view.answers[key].setCurrentIndex(answer)
     view.language.setCurrentIndex(view.language.findData(lang))
+    view.arrival.setCurrentIndex(0 if arrived is None else view.arrival.findData(arrived))
     if comment:
         type_into(view.comments, comment)
     _click(view.save_button)
@@ -40,13 +47,21 @@ def _enter(
 
 def test_enter_paper_surveys_and_read_the_teams_results(visit: Visit) -> None:
     view = _open(visit)
+    assert clashes(visit.window) == {}  # "How it &arrived" takes a letter of its own
     assert "No surveys received" in view.count.text()
     _enter(visit, view, {}, "", "en")  # nothing ticked, nothing written: refused
     assert "no answers and no comments" in message(visit)
     _enter(visit, view, {"felt_listened_to": 5, "would_recommend": 4}, "Very kind.", "en")
     assert "Survey saved (anonymous)" in message(visit)
     assert view.answers["felt_listened_to"].currentIndex() == 0  # the form is ready for the next
-    _enter(visit, view, {"felt_listened_to": 4, "language_needs_met": 2}, "No interpreter.", "ur")
+    _enter(visit, view, {"goals_mattered": 3}, "", "en", arrived=None)  # how did it arrive?
+    assert "Say how the survey arrived" in message(visit)
+    assert view.answers["goals_mattered"].currentIndex() == 3  # what was typed is kept
+    view.answers["goals_mattered"].setCurrentIndex(0)
+    _enter(
+        visit, view, {"felt_listened_to": 4, "language_needs_met": 2}, "No interpreter.", "ur",
+        arrived="online",
+    )  # fmt: skip
     assert "2 survey(s)" in view.count.text() and "Urdu 1" in view.count.text()
     cells = {
         view.table.item(r, 0).text(): [view.table.item(r, c).text() for c in range(1, 8)]
@@ -55,6 +70,13 @@ def test_enter_paper_surveys_and_read_the_teams_results(visit: Visit) -> None:
     assert cells["We felt listened to"] == ["2", "0", "0", "0", "1", "1", "4.50"]
     assert cells["Our language needs were met"][-1] == "2.00"
     assert cells["Things were explained clearly"] == ["0", "0", "0", "0", "0", "0", ""]
+    arrivals = {
+        view.arrivals.item(r, 0).text(): view.arrivals.item(r, 1).text()
+        for r in range(view.arrivals.rowCount())
+    }
+    assert arrivals == {
+        "By post": "1", "In clinic": "0", "Online or QR code": "1", "By phone": "0",
+    }  # fmt: skip
     comments = [view.comments_list.item(i).text() for i in range(view.comments_list.count())]
     assert any(c.endswith("(Urdu): No interpreter.") for c in comments)
     visit.window.resize(1250, 760)
@@ -65,6 +87,7 @@ def test_enter_paper_surveys_and_read_the_teams_results(visit: Visit) -> None:
         surveys = session.scalars(select(FeedbackSurvey)).all()
         audit = session.scalars(select(AuditEvent).where(AuditEvent.entity == "feedback_survey"))
         assert len(surveys) == 2 and all(event.child_id is None for event in audit)
+        assert sorted(str(s.arrived_by) for s in surveys) == ["online", "post"]
 
 
 def test_make_a_blank_survey_in_the_familys_language(visit: Visit, tmp_path: Path) -> None:

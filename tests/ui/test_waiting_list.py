@@ -1,4 +1,4 @@
-"""The waiting list window, opened from the caseload: accept and decline referrals."""
+"""The waiting list window, opened from the caseload: new referrals, accept and decline."""
 
 from __future__ import annotations
 
@@ -7,14 +7,18 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
+from sqlalchemy import select
 
-from otvisit.models import Referral
+from otvisit.models import Child, Referral
 from otvisit.models.vocabulary import ReferralPriority, ReferralSource, ReferralStatus
 from otvisit.services import referrals
+from otvisit.ui.pathway.new_referral import NewReferralDialog
 from otvisit.ui.pathway.waiting_list import WaitingListWindow
 from tests.ui.driver import Visit, type_into
 from tests.ui.factories import nhs_number
+from tests.ui.keys import clashes, stray_ampersands
+from tests.ui.shots import save_screenshot
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
@@ -103,3 +107,93 @@ def test_the_waiting_list_closes_when_the_app_locks(visit: Visit) -> None:
     visit.settle()
     assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, WaitingListWindow)
                 and w.isVisible()]  # fmt: skip
+
+
+def _fill_referral(visit: Visit, dialog: NewReferralDialog, *, nhs: str) -> None:
+    """Fill the form with the keyboard, field after field with Tab, as a therapist does."""
+    dialog.activateWindow()
+    visit.qtbot.waitUntil(dialog.isActiveWindow)
+
+    def field(widget: QWidget, keys: str = "", *, space: bool = False) -> None:
+        assert widget.hasFocus(), widget.accessibleName()  # Tab brought the keyboard here
+        if keys:
+            QTest.keyClicks(widget, keys)
+        if space:
+            QTest.keyClick(widget, Qt.Key.Key_Space)
+        QTest.keyClick(widget, Qt.Key.Key_Tab)
+
+    field(dialog.given_name, "Amira")  # the form opens in its first field
+    field(dialog.family_name, "Haddad")
+    field(dialog.born, "09042019")  # dd MM yyyy: each part moves on by itself
+    field(dialog.nhs_number, nhs)
+    field(dialog.language, "Arabic")  # a combo box finds the language by its first letters
+    field(dialog.interpreter, space=True)  # interpreter needed
+    field(dialog.received, f"{date.today():%d%m%Y}")  # a date's own Tab walks its parts
+    field(dialog.source, "Health")
+    field(dialog.referrer, "Jo Mensah, health visitor")
+    field(dialog.referrer_address, "Northside Children's Centre, 4 Mill Lane")
+    field(dialog.reason, "Not yet feeding herself with a spoon; upset at mealtimes")
+    field(dialog.priority, "Urgent")
+    assert dialog.consent.hasFocus()
+    QTest.keyClick(dialog.consent, Qt.Key.Key_Space)  # the family agreed
+
+
+def test_a_new_referral_typed_in_the_form_is_in_the_referrals_to_decide(visit: Visit) -> None:
+    window = _open(visit)
+    assert window.decide.rowCount() == 0
+    QTest.mouseClick(window.new_referral_button, Qt.MouseButton.LeftButton)
+    dialog = window.dialog
+    assert isinstance(dialog, NewReferralDialog) and dialog.isVisible()
+    assert clashes(dialog) == {} and stray_ampersands(dialog) == []
+    _fill_referral(visit, dialog, nhs="943 476 5919")
+    save_screenshot(dialog, "new-referral.png")
+    QTest.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    visit.settle()
+    assert window.dialog is None  # closed and deleted once kept
+    assert "Amira Haddad" in window.messages.label.text()
+    assert window.decide.rowCount() == 1
+    row = window.decide.texts(window.decide.row_at(0))
+    assert row[1:5] == ("Amira Haddad", "943 476 5919", "Health visitor: Jo Mensah, health visitor",
+                        "Urgent")  # fmt: skip
+    with visit.window.context.runner.store.read_session() as session:
+        (referral,) = session.scalars(select(Referral)).all()
+        child = session.get(Child, referral.child_id)
+        assert child is not None
+        assert (child.date_of_birth, child.written_language, child.interpreter_language) == (
+            date(2019, 4, 9), "ar", "Arabic",
+        )  # fmt: skip
+        assert referral.family_consent is True
+        assert referral.priority is ReferralPriority.URGENT
+        assert referral.received_on == date.today()
+
+
+def test_a_wrong_nhs_number_or_no_consent_is_refused_and_nothing_is_written(
+    visit: Visit,
+) -> None:
+    window = _open(visit)
+    with visit.window.context.runner.store.read_session() as session:
+        children_before = len(session.scalars(select(Child)).all())
+    dialog = window.open_new_referral()
+    _fill_referral(visit, dialog, nhs="943 476 5918")  # the check digit is 9
+    QTest.keyClick(dialog.ok_button, Qt.Key.Key_Space)
+    visit.settle()
+    assert dialog.isVisible()  # still open with everything typed
+    assert "check digit is wrong" in dialog.problem.text() and dialog.problem.isVisible()
+    assert dialog.nhs_number.hasFocus()
+    assert dialog.given_name.text() == "Amira"
+    with visit.window.context.runner.store.read_session() as session:
+        assert session.scalars(select(Referral)).all() == []
+        assert len(session.scalars(select(Child)).all()) == children_before
+    # put right with the keyboard; without the family's consent it is still not kept
+    dialog.nhs_number.selectAll()
+    QTest.keyClicks(dialog.nhs_number, "9434765919")
+    QTest.keyClick(dialog.consent, Qt.Key.Key_Space)  # untick: the family did not agree
+    dialog.confirm()
+    visit.settle()
+    assert dialog.isVisible() and "not agreed" in dialog.problem.text()
+    with visit.window.context.runner.store.read_session() as session:
+        assert session.scalars(select(Referral)).all() == []
+    QTest.keyClick(dialog.consent, Qt.Key.Key_Space)  # they did agree after all
+    dialog.confirm()
+    visit.settle()
+    assert window.dialog is None and window.decide.rowCount() == 1

@@ -13,6 +13,7 @@ from otvisit.models import OutboxOp, SyncConflict
 from otvisit.models.base import utcnow
 from otvisit.models.registry import ENTITIES, FIELDS, FieldKind
 from otvisit.models.wire import WireError, fields_from_wire
+from otvisit.services import referrals
 from otvisit.services.errors import NotFound, RuleRefused, ValidationError
 
 Choice = Literal["mine", "theirs", "merged"]
@@ -102,7 +103,29 @@ def resolve_conflict(
     conflict.resolved_at = utcnow()
     conflict.resolution = choice
     session.flush()
+    if conflict.entity == "referral":
+        _settle_referral(session, conflict)
     return _view(conflict)
+
+
+def _settle_referral(session: Session, conflict: SyncConflict) -> None:
+    """A referral decided as declined closes any episode an accept opened (on either laptop).
+
+    Written as ordinary edits, so the other laptops receive the closed episode too.
+    """
+    opened = session.scalars(
+        select(SyncConflict).where(
+            SyncConflict.entity == "referral",
+            SyncConflict.record_id == conflict.record_id,
+            SyncConflict.field == "episode_id",
+        )
+    ).all()
+    episode_ids = tuple(
+        value for row in opened for value in (row.mine, row.theirs) if isinstance(value, str)
+    )
+    referrals.close_declined_episodes(
+        session, referral_id=conflict.record_id, episode_ids=episode_ids
+    )
 
 
 def _signed(record: Any) -> bool:

@@ -27,6 +27,7 @@ from otvisit.services.waiting_list import CLOCK_WEEKS, WaitingChild
 from otvisit.ui.context import AppContext
 from otvisit.ui.forms import FormDialog
 from otvisit.ui.messages import MessageBar
+from otvisit.ui.pathway.new_referral import NewReferralDialog
 from otvisit.ui.printing import Printer
 from otvisit.ui.rows_model import RowsModel
 from otvisit.ui.tasks import describe_error
@@ -111,10 +112,13 @@ class WaitingListWindow(QDialog):
         self.decide_table = _table(self.decide, "Referrals to decide")
         self.accept_button = QPushButton("&Accept")
         self.decline_button = QPushButton("&Decline…")
+        self.new_referral_button = QPushButton("&New referral…")
         self.dialog: FormDialog | None = None
         buttons = QHBoxLayout()
         buttons.addWidget(self.accept_button)
         buttons.addWidget(self.decline_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.new_referral_button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.messages)
@@ -132,6 +136,7 @@ class WaitingListWindow(QDialog):
         layout.addLayout(buttons)
         self.accept_button.clicked.connect(self.accept_selected)
         self.decline_button.clicked.connect(self.open_decline)
+        self.new_referral_button.clicked.connect(self.open_new_referral)
         self.resize(1000, 640)
 
     def reload(self) -> None:
@@ -207,6 +212,26 @@ class WaitingListWindow(QDialog):
         self.dialog = dialog
         dialog.open()
         return dialog
+
+    def open_new_referral(self) -> NewReferralDialog:
+        """The form for a referral just received; once kept it is in the referrals to decide."""
+        dialog = NewReferralDialog(self, self.context, today=self.today)
+
+        def kept(name: str) -> None:
+            self.messages.inform(f"Referral kept: {name} is in the referrals to decide.")
+            self.context.changes.child_changed.emit("")
+            self.reload()
+
+        dialog.saved.connect(kept)
+        # Gone once closed (nothing of a child left in memory); the window forgets it then.
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(self._form_closed)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _form_closed(self) -> None:
+        self.dialog = None
 
     def _decline(self, chosen: ReferralToDecide, dialog: Any) -> None:
         why, me, today = dialog.reason.toPlainText(), self.context.me_id, self.today

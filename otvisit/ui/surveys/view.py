@@ -25,8 +25,13 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from otvisit.services import feedback
-from otvisit.services.feedback import QUESTIONS
-from otvisit.services.survey_results import SurveyResults, results_table, survey_results
+from otvisit.services.feedback import ARRIVAL_WORDS, QUESTIONS
+from otvisit.services.survey_results import (
+    SurveyResults,
+    arrival_table,
+    results_table,
+    survey_results,
+)
 from otvisit.ui.context import AppContext
 from otvisit.ui.messages import MessageBar
 from otvisit.ui.printing import LANGUAGE_NAMES, export_folder
@@ -72,14 +77,20 @@ class SurveysView(QWidget):
         top.addWidget(self.blank_language)
         top.addWidget(self.blank_button)
 
-        entry = QGroupBox("Enter a paper survey (anonymous: no name or NHS number)")
+        entry = QGroupBox("Enter a survey (anonymous: no name or NHS number)")
         form = QFormLayout(entry)
         self.received = QDateEdit(QDate.currentDate())
         self.received.setCalendarPopup(True)
         self.received.setDisplayFormat("dd MMM yyyy")
         form.addRow("&Received on", self.received)
         self.language = _languages()
-        form.addRow("&Filled in, in", self.language)
+        form.addRow("&Language filled in", self.language)
+        self.arrival = QComboBox()
+        self.arrival.setAccessibleName("How it arrived")
+        self.arrival.addItem("Choose…")  # no data: nothing chosen yet
+        for way, words in ARRIVAL_WORDS.items():
+            self.arrival.addItem(words, way.value)
+        form.addRow("How it &arrived", self.arrival)
         self.answers: dict[str, QComboBox] = {}
         for key, question in QUESTIONS.items():
             combo = QComboBox()
@@ -112,12 +123,18 @@ class SurveysView(QWidget):
         self.table.setAccessibleName("Results per question")
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.arrivals = QTableWidget()
+        self.arrivals.setAccessibleName("Surveys by how they arrived")
+        self.arrivals.verticalHeader().hide()
+        self.arrivals.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.arrivals.setMaximumHeight(150)
         self.comments_list = QListWidget()
         self.comments_list.setAccessibleName("Families' comments")
         self.comments_list.setWordWrap(True)
         results_layout.addLayout(period)
         results_layout.addWidget(self.count)
         results_layout.addWidget(self.table, 2)
+        results_layout.addWidget(self.arrivals)
         results_layout.addWidget(QLabel("<b>Comments</b>"))
         results_layout.addWidget(self.comments_list, 1)
 
@@ -165,6 +182,16 @@ class SurveysView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        arrivals = arrival_table(results)
+        self.arrivals.setColumnCount(2)
+        self.arrivals.setHorizontalHeaderLabels(arrivals[0])
+        self.arrivals.setRowCount(len(arrivals) - 1)
+        for r, (way, count) in enumerate(arrivals[1:]):
+            self.arrivals.setItem(r, 0, QTableWidgetItem(way))
+            number = QTableWidgetItem(count)
+            number.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.arrivals.setItem(r, 1, number)
+        self.arrivals.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.comments_list.clear()
         for comment in results.comments:
             language = LANGUAGE_NAMES.get(comment.language, comment.language)
@@ -183,11 +210,17 @@ class SurveysView(QWidget):
         ratings = {key: answer for key, answer in ratings.items() if answer}
         received, comments = _to_date(self.received.date()), self.comments.toPlainText()
         language = str(self.language.currentData())
+        arrived_by = self.arrival.currentData()
+        if arrived_by is None:  # asked every time: a guessed default would skew the counts
+            self.messages.problem("Say how the survey arrived: post, clinic, online or phone.")
+            self.arrival.setFocus()
+            return
 
         def write(session: Session) -> str:
             return feedback.record_feedback(
                 session, team_id=me.team_id, received_on=received, ratings=ratings,
-                comments=comments, language=language, actor_id=me.therapist_id,
+                comments=comments, language=language, arrived_by=arrived_by,
+                actor_id=me.therapist_id,
             )  # fmt: skip
 
         def done(_id: str) -> None:
@@ -203,6 +236,7 @@ class SurveysView(QWidget):
     def clear_form(self) -> None:
         for combo in self.answers.values():
             combo.setCurrentIndex(0)
+        self.arrival.setCurrentIndex(0)
         self.comments.clear()
 
     # --- a blank survey -----------------------------------------------------------------------
