@@ -91,6 +91,28 @@ def _duplicates(w: World, c: ApiClient) -> httpx.Response:
     return c.get(protocol.DUPLICATES_PATH)
 
 
+def _history_own(w: World, c: ApiClient) -> httpx.Response:
+    return c.get(protocol.HISTORY_PATH.format(record_id=w.a_child))
+
+
+def _history_other(w: World, c: ApiClient) -> httpx.Response:
+    return c.get(protocol.HISTORY_PATH.format(record_id=w.b_goal))
+
+
+def _report_unreadable(c: ApiClient, record_id: str) -> httpx.Response:
+    item = {"entity": "goal", "record_id": record_id, "seq": 1, "reason": "nested too deep"}
+    body = {"device_id": c.device_id or str(uuid.uuid4()), "records": [item]}
+    return c.post(protocol.UNREADABLE_PATH, json=body)
+
+
+def _unreadable_own(w: World, c: ApiClient) -> httpx.Response:
+    return _report_unreadable(c, w.a_child)
+
+
+def _unreadable_other(w: World, c: ApiClient) -> httpx.Response:
+    return _report_unreadable(c, w.b_goal)
+
+
 @dataclass(frozen=True)
 class Endpoint:
     call: Call
@@ -114,6 +136,8 @@ MATRIX: dict[tuple[str, str], Endpoint] = {
     ("POST", protocol.AUDIT_PATH): Endpoint(_audit_own, _audit_other),
     ("GET", protocol.AUDIT_CHILD_PATH): Endpoint(_trail_own, _trail_other, lead_only=True),
     ("GET", protocol.DUPLICATES_PATH): Endpoint(_duplicates, None, lead_only=True),
+    ("GET", protocol.HISTORY_PATH): Endpoint(_history_own, _history_other),
+    ("POST", protocol.UNREADABLE_PATH): Endpoint(_unreadable_own, _unreadable_other),
 }
 
 #: situation -> (which client, expected status, expected error codes)

@@ -7,7 +7,15 @@ from collections.abc import Sequence
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from otvisit.models import DocumentFile, OutboxOp, SetAsideEdit, SyncConflict, SyncSetting
+from otvisit.models import (
+    DocumentFile,
+    OutboxOp,
+    PushedOp,
+    SetAsideEdit,
+    SyncConflict,
+    SyncSetting,
+    UnreadableRecord,
+)
 from otvisit.models.registry import SYNCED_MODELS
 from otvisit.sync.client import settings
 from otvisit.sync.client.apply import plan_for
@@ -53,6 +61,7 @@ def remove_children(session: Session, child_ids: Sequence[str]) -> int:
         set_aside += 1
     session.flush()
     session.execute(delete(OutboxOp).where(OutboxOp.child_id.in_(ids)))
+    session.execute(delete(PushedOp).where(PushedOp.child_id.in_(ids)))
     session.execute(delete(SyncConflict).where(SyncConflict.child_id.in_(ids)))
     session.execute(delete(DocumentFile).where(DocumentFile.child_id.in_(ids)))  # kept PDFs
     for model in SYNCED_MODELS:
@@ -77,6 +86,8 @@ def wipe_synced_data(session: Session, *, reason: str) -> None:
     for model in SYNCED_MODELS:
         session.execute(delete(plan_for(model.__entity__).table))
     session.execute(delete(OutboxOp))
+    session.execute(delete(PushedOp))
+    session.execute(delete(UnreadableRecord))
     session.execute(delete(SyncConflict))
     session.execute(delete(SetAsideEdit))
     session.execute(delete(DocumentFile))  # the PDFs kept on this laptop

@@ -46,6 +46,7 @@ from otvisit.sync.server.duplicates import duplicate_children
 from otvisit.sync.server.errors import ApiError
 from otvisit.sync.server.guard import ApiGuard, error_response
 from otvisit.sync.server.headers import SecurityHeaders
+from otvisit.sync.server.history_routes import add_history_routes
 from otvisit.sync.server.pull import pull_changes
 from otvisit.sync.server.push import push_operations
 
@@ -111,7 +112,7 @@ def create_app(settings: ServerSettings, *, database: Database | None = None) ->
 
     @app.exception_handler(ApiError)
     async def _api_error(_request: Request, error: ApiError) -> JSONResponse:
-        return error_response(error.status, error.code, error.message)
+        return error_response(error.status, error.code, error.message, **error.extra)
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(_request: Request, error: RequestValidationError) -> JSONResponse:
@@ -216,6 +217,7 @@ def create_app(settings: ServerSettings, *, database: Database | None = None) ->
             return DuplicateChildren(groups=duplicate_children(session, team_id=who.team_id))
 
     add_audit_routes(app, db=db, reads=reads)
+    add_history_routes(app, db=db)
     return app
 
 
