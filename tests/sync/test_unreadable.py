@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import select, update
 
-from otvisit.models import Child, SessionNote
+from otvisit.models import Child, SessionNote, UnreadableRecord
 from otvisit.sync.client import sync_status
 from otvisit.sync.server.schema import AuditEntry, Record
 from tests.support.server_fixtures import live_server, server_database_url  # noqa: F401
@@ -85,3 +85,41 @@ def test_unreadable_records_are_set_aside_reported_and_the_pull_goes_on(
     assert a.sync().exit_code == 0
     assert b.sync().exit_code == 0
     assert note_body(b, later) == "Next visit."
+
+
+def test_a_pulled_record_failing_the_shared_value_check_is_set_aside(
+    live_server: ServerProcess,  # noqa: F811
+    laptops: list[Laptop],
+    tmp_path: Path,
+) -> None:
+    """Values a laptop's parser reads but the push check refuses (otvisit.sync.values): 40
+    levels of JSON, a NUL, a number beyond 2**53. The laptop holds pulled records to the same
+    check as what it sends, so no such value lands in its store."""
+    team = create_team(live_server)
+    a = sign_in(laptops, tmp_path, name="a", url=live_server.base_url, team=team, number=0)
+    child, deep = child_with_note(a, team_id=team.team_id, body="Forty deep.")
+    nul = _new_note(a, child, "NUL.")
+    big = _new_note(a, child, "Big number.")
+    fine = _new_note(a, child, "Fine.")
+    assert a.sync().exit_code == 0
+    nested: object = "x"
+    for _ in range(40):
+        nested = [nested]
+    _spoil(live_server, deep, attendees=nested)
+    _spoil(live_server, nul, body="before\x00after")
+    _spoil(live_server, big, attendees=[{"role": "parent", "count": 2**60}])
+
+    b = sign_in(laptops, tmp_path, name="b", url=live_server.base_url, team=team, number=1)
+    report = b.sync()
+    assert report.exit_code == 0, report.error
+    assert report.unreadable == 3
+    assert note_body(b, fine) == "Fine."
+    for spoiled in (deep, nul, big):
+        assert b.get(SessionNote, spoiled) is None
+    with b.store.read_session() as session:
+        reasons = " ".join(
+            session.scalars(select(UnreadableRecord.reason).order_by(UnreadableRecord.reason))
+        )
+    assert "nested more than 32 levels" in reasons
+    assert "NUL" in reasons
+    assert "beyond" in reasons

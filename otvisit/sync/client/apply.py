@@ -22,6 +22,7 @@ from otvisit.models.wire import MAX_JSON_CHARS, MAX_TEXT_CHARS, WireError, from_
 from otvisit.sync.client.errors import SyncError
 from otvisit.sync.client.recovery import AWAITING
 from otvisit.sync.protocol import PulledRecord
+from otvisit.sync.values import value_problem
 
 #: SQLite's limit on bound parameters is 32766; stay well under it per IN (...) list.
 ID_CHUNK = 900
@@ -210,10 +211,22 @@ def _insert_row(plan: _EntityPlan, record: PulledRecord, stored_now: Any) -> tup
     return tuple(row)
 
 
+def _check_values(record: PulledRecord) -> None:
+    """The push's own value check (``otvisit.sync.values``) on a pulled record: what the server
+    would refuse from a laptop is not stored here either (the record is set aside)."""
+    for name, value in record.fields.items():
+        if problem := value_problem(value):
+            raise SyncError(
+                f"The server sent a {record.entity} ({record.record_id}) this laptop cannot "
+                f"store: {name} {problem}."
+            )
+
+
 def write_records(session: Session, records: Sequence[PulledRecord], now: datetime) -> int:
     """Insert or update pulled records by id; returns how many were written."""
     newest: dict[str, PulledRecord] = {}
     for record in records:
+        _check_values(record)
         seen = newest.get(record.record_id)
         if seen is None or record.seq > seen.seq:
             newest[record.record_id] = record
