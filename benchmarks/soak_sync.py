@@ -27,7 +27,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 import keyring  # noqa: E402
-from sqlalchemy import make_url, select  # noqa: E402
+from sqlalchemy import make_url, select, text  # noqa: E402
 
 from otvisit.models import SessionNote, SyncConflict  # noqa: E402
 from otvisit.sync.client import list_conflicts, resolve_conflict  # noqa: E402
@@ -212,6 +212,34 @@ class Soak:
                     parts.append(json.dumps([c.mine, c.theirs]))
         return "\n".join(parts)
 
+    def still_on_laptops(self, word: str) -> list[str]:
+        """Where the laptops still hold a word the server lost: which table, on which laptop."""
+        found: list[str] = []
+        for n, laptop in enumerate(self.laptops):
+            with laptop.store.read_session() as session:
+                tables = session.execute(
+                    text("SELECT name FROM sqlite_master WHERE type = 'table'")
+                ).scalars()
+                for table in list(tables):
+                    columns = [
+                        row[1] for row in session.execute(text(f'PRAGMA table_info("{table}")'))
+                    ]
+                    for column in columns:
+                        hit = session.execute(
+                            text(f'SELECT 1 FROM "{table}" WHERE CAST("{column}" AS TEXT) '
+                                 "LIKE :w LIMIT 1"),
+                            {"w": f"%{word}%"},
+                        ).first()  # fmt: skip
+                        if hit and table == "outbox_op":
+                            state = session.execute(
+                                text("SELECT state, error FROM outbox_op WHERE "
+                                     "CAST(changes AS TEXT) LIKE :w"), {"w": f"%{word}%"},
+                            ).first()  # fmt: skip
+                            found.append(f"laptop{n}:outbox_op ({state})")
+                        elif hit:
+                            found.append(f"laptop{n}:{table}.{column}")
+        return found
+
     def close(self) -> None:
         for laptop in self.laptops:
             laptop.close()
@@ -272,6 +300,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"  {name:<52} {value}")
         if lost:
             print("  lost:", " ".join(lost[:20]))
+            for word in lost[:20]:
+                print(f"    {word} still on: {', '.join(soak.still_on_laptops(word)) or 'none'}")
         return 1 if lost else 0
     finally:
         soak.close()
