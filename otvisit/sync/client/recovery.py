@@ -117,6 +117,21 @@ def resend_missing(session: Session, *, above: int, user_id: str | None) -> int:
     queued = 0
     waits: dict[str, bool] = {}  # record id -> its replays wait for the author's laptop
     whole = _records_above(session, above=above)
+    # Unsent edits of records the server may have lost go after those records are sent again
+    # (else a partial edit reaches the server first and is refused as a record without fields).
+    unsent = session.scalars(
+        select(OutboxOp)
+        .where(OutboxOp.state == "pending", OutboxOp.record_id.in_(list(whole)))
+        .order_by(OutboxOp.seq)
+    ).all() if whole else []  # fmt: skip
+    held_back: list[dict[str, Any]] = [
+        {"entity": op.entity, "record_id": op.record_id, "child_id": op.child_id,
+         "kind": op.kind, "changes": op.changes, "increments": op.increments}
+        for op in unsent
+    ]  # fmt: skip
+    for op in unsent:
+        session.delete(op)
+    session.flush()
     for pushed in session.scalars(
         select(PushedOp).where(PushedOp.server_seq > above).order_by(PushedOp.id)
     ):
@@ -160,6 +175,10 @@ def resend_missing(session: Session, *, above: int, user_id: str | None) -> int:
                 )
             )  # fmt: skip
         queued += record.id not in waits
+    for values in held_back:
+        record = whole[values["record_id"]]
+        colleague = _written_by_colleague(record, user_id)
+        session.add(OutboxOp(**values, base_seq=above, state=AWAITING if colleague else "pending"))
     session.flush()
     return queued
 
