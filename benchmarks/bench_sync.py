@@ -4,6 +4,7 @@ a day's work (500 operations) pushed and pulled."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import statistics
 import sys
@@ -31,7 +32,8 @@ from otvisit.sync.server.schema import Record  # noqa: E402
 from tests.fakes import MemoryKeyring  # noqa: E402
 from tests.support.server_process import ServerProcess, seed_team, sqlite_url  # noqa: E402
 
-RECORDS = 50_000
+#: OTVISIT_BENCH_RECORDS: a smaller size while developing (the real run uses 50,000).
+RECORDS = int(os.environ.get("OTVISIT_BENCH_RECORDS", "50000"))
 CHILDREN = 300
 DAY_OPS = 500
 NO_CHANGE_RUNS = 30

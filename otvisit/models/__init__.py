@@ -14,7 +14,14 @@ from otvisit.models.pathway import DisruptionContact, Referral, SafeguardingChec
 from otvisit.models.programme import HomeProgramme, LibraryStrategy, ProgrammeStrategy
 from otvisit.models.records import Assessment, FeedbackSurvey, PrintedDocument
 from otvisit.models.registry import ENTITIES, FIELDS, SYNCED_MODELS
-from otvisit.models.sync_state import OutboxOp, SetAsideEdit, SyncConflict, SyncSetting
+from otvisit.models.sync_state import (
+    OutboxOp,
+    PushedOp,
+    SetAsideEdit,
+    SyncConflict,
+    SyncSetting,
+    UnreadableRecord,
+)
 from otvisit.models.team import Team, Therapist
 
 __all__ = [
@@ -48,6 +55,7 @@ __all__ = [
     "PrintedDocument",
     "ProgrammeCopm",
     "ProgrammeStrategy",
+    "PushedOp",
     "Referral",
     "SafeguardingCheck",
     "SessionNote",
@@ -57,6 +65,7 @@ __all__ = [
     "SyncedRecord",
     "Team",
     "Therapist",
+    "UnreadableRecord",
     "new_id",
     "utcnow",
 ]

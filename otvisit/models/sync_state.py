@@ -58,6 +58,9 @@ class SyncConflict(Base):
     found_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     resolution: Mapped[str] = mapped_column(String(20), default="")
+    #: The server sequence of the version "theirs" came from: the resolution is pushed on it,
+    #: so a colleague's later edit raises the conflict again instead of being overwritten.
+    theirs_seq: Mapped[int | None] = mapped_column(Integer, default=None)
 
 
 class SetAsideEdit(Base):
@@ -72,6 +75,49 @@ class SetAsideEdit(Base):
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     reason: Mapped[str] = mapped_column(Text, default="")
     set_aside_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class PushedOp(Base):
+    """An operation the server took, kept for a while after it left the outbox.
+
+    If the server is restored from a backup older than ``server_seq``, the laptop sends these
+    again in order: every version it pushed (and so every word) comes back, not only the last.
+    Kept for ``KEEP_PUSHED_DAYS`` (longer than the server's backups are apart).
+    """
+
+    __tablename__ = "pushed_op"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    entity: Mapped[str] = mapped_column(String(40))
+    record_id: Mapped[str] = mapped_column(String(36))
+    child_id: Mapped[str | None] = mapped_column(String(36), index=True, default=None)
+    kind: Mapped[str] = mapped_column(String(10))
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    increments: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+    #: The version the operation was made on (None: not known).
+    base_seq: Mapped[int | None] = mapped_column(Integer, default=None)
+    #: The record's server sequence after this operation.
+    server_seq: Mapped[int] = mapped_column(Integer, index=True)
+    pushed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class UnreadableRecord(Base):
+    """A pulled record this laptop could not store: kept aside so the pull goes on, and shown.
+
+    ``raw`` is the record as received (JSON text); ``reported_at`` is set once the server has
+    been told. A newer version of the record that stores cleanly removes the row.
+    """
+
+    __tablename__ = "unreadable_record"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    entity: Mapped[str] = mapped_column(String(40))
+    record_id: Mapped[str] = mapped_column(String(36), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    raw: Mapped[str] = mapped_column(Text, default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    found_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    reported_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
 
 
 class SyncSetting(Base):

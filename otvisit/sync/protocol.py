@@ -30,10 +30,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 #: Version of the wire schema (entities and fields). Bump on incompatible change.
-SCHEMA_VERSION = 1
+#: 2 (issue 11): conflicts carry ``theirs_seq``, pulls the server's generation and high-water
+#: mark, 409s on op_seq the device's ``last_op_seq``; the record history and unreadable reports.
+SCHEMA_VERSION = 2
 SCHEMA_HEADER = "X-Otvisit-Schema"
 #: Most operations accepted in one push, and records returned in one pull.
 MAX_PUSH_OPERATIONS = 1000
@@ -78,6 +80,9 @@ class WireModel(BaseModel):
 class ErrorDetail(WireModel):
     code: str
     message: str
+    #: On 409 ``op_seq_reused`` / ``op_seq_out_of_order``: the highest op_seq of this device the
+    #: server holds, so a laptop restored from a copy renumbers its outbox above it.
+    last_op_seq: int | None = None
 
 
 class ErrorBody(WireModel):
@@ -142,6 +147,10 @@ class FieldConflict(WireModel):
     theirs: Any = None
     theirs_by: str = ""
     conflict_id: str
+    #: The record's server sequence when the conflict was found (theirs is that version).
+    #: A resolution is pushed with ``base_seq = theirs_seq``: if a colleague changed the field
+    #: again since, the server raises the conflict again instead of overwriting the newer words.
+    theirs_seq: int | None = None
 
 
 class OperationResult(WireModel):
@@ -172,10 +181,26 @@ class PulledRecord(WireModel):
 
 class PullResponse(WireModel):
     records: list[PulledRecord]
+    #: Set by the client, never sent: records of the page that did not read, with why.
+    _unreadable: list[tuple[PulledRecord, str]] = PrivateAttr(default_factory=list)
+
+    @property
+    def unreadable(self) -> list[tuple[PulledRecord, str]]:
+        return self._unreadable
+
     #: Children that left this team's caseload since the cursor: remove them from the device.
     removed_children: list[str] = Field(default_factory=list)
     next_cursor: int
     has_more: bool
+    #: The server's generation: a random number that changes when the server is restored from a
+    #: backup (``otvisit-server admin after-restore``). A laptop that sees it change, or whose
+    #: cursor is above ``high``, re-sends what the server lacks and pulls again.
+    generation: int = 0
+    #: The server's committed high-water mark of change sequences when this page was read.
+    high: int = 0
+    #: The high-water mark when the current generation began (0 for the first): a laptop of an
+    #: older generation re-sends its records above it and pulls again from it.
+    restore_point: int = 0
 
 
 class DeviceStatus(WireModel):
@@ -191,6 +216,10 @@ LOGIN_PATH = "/api/v1/login"
 ME_PATH = "/api/v1/me"
 PUSH_PATH = "/api/v1/push"
 PULL_PATH = "/api/v1/pull"
+#: Every version of a record's clinical text and its conflicts (team-scoped, audited).
+HISTORY_PATH = "/api/v1/records/{record_id}/history"
+#: A laptop reports pulled records it could not store (set aside there, the pull went on).
+UNREADABLE_PATH = "/api/v1/pull/unreadable"
 
 
 # Audit trail (issue 7): devices upload their local audit events; a team lead exports a child's.
@@ -263,6 +292,58 @@ class AuditTrail(WireModel):
     child_id: str
     exported_at: datetime
     events: list[AuditTrailEntry]
+
+
+class RecordVersionEntry(WireModel):
+    """One version of a record's clinical text: the text fields after a change, who, when."""
+
+    seq: int
+    at: datetime
+    by: str
+    deleted: bool
+    text: dict[str, Any]
+
+
+class ConflictEntry(WireModel):
+    """Both sides of a conflict on the record (``mine`` is the version the server refused)."""
+
+    conflict_id: str
+    kind: ConflictKind
+    field: str
+    mine: Any = None
+    theirs: Any = None
+    mine_by: str
+    theirs_by: str
+    at: datetime
+
+
+class RecordHistory(WireModel):
+    """``GET HISTORY_PATH``: versions oldest first, and every conflict ever raised on the record."""
+
+    record_id: str
+    entity: str
+    versions: list[RecordVersionEntry]
+    conflicts: list[ConflictEntry] = Field(default_factory=list)
+
+
+class UnreadableRecord(WireModel):
+    """A pulled record the laptop could not store: it is set aside there, with the reason."""
+
+    entity: str = Field(max_length=40)
+    record_id: str = Field(max_length=36)
+    seq: int = Field(ge=0, le=MAX_SEQUENCE)
+    reason: str = Field(max_length=2000)
+
+
+class UnreadableReport(WireModel):
+    device_id: str
+    records: list[UnreadableRecord] = Field(max_length=MAX_AUDIT_EVENTS)
+
+
+class UnreadableReceipt(WireModel):
+    """How many reported records the server logged."""
+
+    logged: int
 
 
 # Children registered twice (issue 11): listed for the team lead to merge, never merged silently.

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from otvisit.sync.server.database import Database
 from otvisit.sync.server.schema import (
+    CHANGE_SEQ,
     AuditEntry,
     Conflict,
+    Counter,
     DeviceProgress,
     OpResult,
     Record,
@@ -28,7 +30,11 @@ def counts(database_url: str) -> dict[str, int]:
                 )
                 for model in WRITTEN_TABLES
             }
-            found["counter"] = int(session.execute(text("SELECT value FROM counter")).scalar_one())
+            found["counter"] = int(
+                session.execute(
+                    select(Counter.value).where(Counter.name == CHANGE_SEQ)
+                ).scalar_one()
+            )
     finally:
         database.dispose()
     return found

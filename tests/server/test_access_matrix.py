@@ -157,6 +157,28 @@ def _commit_other(w: World, c: ApiClient) -> httpx.Response:
 NOT_HERE = (404, {wire.ATTACHMENT_NOT_FOUND, wire.UPLOAD_NOT_STARTED})
 
 
+def _history_own(w: World, c: ApiClient) -> httpx.Response:
+    return c.get(protocol.HISTORY_PATH.format(record_id=w.a_child))
+
+
+def _history_other(w: World, c: ApiClient) -> httpx.Response:
+    return c.get(protocol.HISTORY_PATH.format(record_id=w.b_goal))
+
+
+def _report_unreadable(c: ApiClient, record_id: str) -> httpx.Response:
+    item = {"entity": "goal", "record_id": record_id, "seq": 1, "reason": "nested too deep"}
+    body = {"device_id": c.device_id or str(uuid.uuid4()), "records": [item]}
+    return c.post(protocol.UNREADABLE_PATH, json=body)
+
+
+def _unreadable_own(w: World, c: ApiClient) -> httpx.Response:
+    return _report_unreadable(c, w.a_child)
+
+
+def _unreadable_other(w: World, c: ApiClient) -> httpx.Response:
+    return _report_unreadable(c, w.b_goal)
+
+
 @dataclass(frozen=True)
 class Endpoint:
     call: Call
@@ -196,6 +218,8 @@ MATRIX: dict[tuple[str, str], Endpoint] = {
     ("POST", wire.BLOB_COMMIT_PATH): Endpoint(
         _commit_own, _commit_other, other_team_answer=NOT_HERE
     ),
+    ("GET", protocol.HISTORY_PATH): Endpoint(_history_own, _history_other),
+    ("POST", protocol.UNREADABLE_PATH): Endpoint(_unreadable_own, _unreadable_other),
 }
 
 #: situation -> (which client, expected status, expected error codes)

@@ -41,6 +41,8 @@ def test_reads_and_writes_are_audited_and_no_route_edits_the_log(
         protocol.AUDIT_PATH,
         protocol.AUDIT_CHILD_PATH,
         protocol.DUPLICATES_PATH,
+        protocol.HISTORY_PATH,
+        protocol.UNREADABLE_PATH,
     }
     # Nothing but reads and appends: no route could change or remove an audit line.
     assert {method for path in paths.values() for method in path} == {"get", "post"}

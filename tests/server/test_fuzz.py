@@ -63,9 +63,14 @@ class Seeded:
         body = case.body
         if isinstance(body, dict) and isinstance(body.get("device_id"), str):
             body["device_id"] = self.lead.device_id
+        if isinstance(body, dict) and isinstance(body.get("records"), list):
+            for item in body["records"]:  # an unreadable report: about the team's own child
+                if isinstance(item, dict) and _UUID.match(str(item.get("record_id", ""))):
+                    item["record_id"] = self.child
         params = case.path_parameters or {}
-        if _UUID.match(str(params.get("child_id", ""))):
-            params["child_id"] = self.child
+        for name in ("child_id", "record_id"):  # the audit trail, a record's history
+            if _UUID.match(str(params.get(name, ""))):
+                params[name] = self.child
 
 
 @pytest.fixture(scope="module")
@@ -212,7 +217,9 @@ def test_json_nested_thousands_deep_is_refused_not_a_500(seeded: Seeded, note_of
 
 
 @pytest.mark.parametrize("text", ["\ud83d", "a\udc00b", "\ud83d\ude00 fine"])
-def test_surrogates_in_an_audit_upload_or_a_sign_in_are_not_a_500(seeded: Seeded, text) -> None:
+def test_surrogates_in_an_audit_upload_a_sign_in_or_a_report_are_not_a_500(
+    seeded: Seeded, text
+) -> None:
     answer = seeded.lead.upload_audit_response([audit_event(child_id=seeded.child, detail=text)])
     assert answer.status_code < 500, answer.text
     body = json.dumps({"username": text, "password": text, "device_name": text})
@@ -220,3 +227,9 @@ def test_surrogates_in_an_audit_upload_or_a_sign_in_are_not_a_500(seeded: Seeded
         protocol.LOGIN_PATH, content=body, headers={"Content-Type": "application/json"}
     )
     assert login.status_code < 500, login.text
+    item = {"entity": text, "record_id": seeded.child, "seq": 1, "reason": text}
+    report = json.dumps({"device_id": seeded.lead.device_id, "records": [item]})
+    unreadable = seeded.lead.post(
+        protocol.UNREADABLE_PATH, content=report, headers={"Content-Type": "application/json"}
+    )
+    assert unreadable.status_code < 500, unreadable.text

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
 from sqlalchemy import func, select
 
-from otvisit.models import Child, OutboxOp, SessionNote, new_id, utcnow
+from otvisit.models import Child, OutboxOp, SessionNote, UnreadableRecord, new_id, utcnow
 from otvisit.models.store import Store
 from otvisit.models.wire import record_fields
-from otvisit.sync.client import settings
+from otvisit.sync.client import settings, sync_status
 from otvisit.sync.client.engine import SyncReport, _apply_batch
-from otvisit.sync.client.errors import SyncError
 from otvisit.sync.protocol import PullResponse
 from tests.sync.factories import child_fields, note_fields, pulled
 
@@ -74,14 +72,24 @@ def test_an_update_keeps_a_field_changed_locally_and_not_pushed_yet(store: Store
     assert _outbox_count(store) == 1
 
 
-def test_a_bad_value_stops_the_batch_and_writes_nothing(store: Store) -> None:
+def test_a_bad_value_is_set_aside_and_the_rest_of_the_batch_lands(store: Store) -> None:
     good = pulled("child", child_fields(TEAM), seq=1)
     bad = pulled("child", child_fields(TEAM, date_of_birth="yesterday"), seq=2)
-    with pytest.raises(SyncError, match="date_of_birth"):
-        _apply(store, good, bad, cursor=2)
+    report = _apply(store, good, bad, cursor=2)
+    assert report.unreadable == 1
     with store.read_session() as session:
-        assert session.scalar(select(func.count()).select_from(Child)) == 0
-        assert settings.pull_cursor(session) == 0
+        assert session.scalar(select(func.count()).select_from(Child)) == 1
+        assert session.get(Child, good.record_id) is not None
+        assert settings.pull_cursor(session) == 2  # the pull went on past it
+        aside = session.scalars(select(UnreadableRecord)).one()
+        assert aside.record_id == bad.record_id and aside.seq == 2
+        assert "date_of_birth" in aside.reason
+        assert sync_status(session).unreadable_records == 1
+    # A newer version that stores cleanly takes its place: nothing is set aside any more.
+    fixed = pulled("child", child_fields(TEAM), record_id=bad.record_id, seq=3)
+    _apply(store, fixed, cursor=3)
+    with store.read_session() as session:
+        assert session.scalar(select(func.count()).select_from(UnreadableRecord)) == 0
 
 
 def test_tombstones_update_known_records_and_skip_unknown_ones(store: Store) -> None:
@@ -95,9 +103,12 @@ def test_tombstones_update_known_records_and_skip_unknown_ones(store: Store) -> 
         assert stored is not None and stored.deleted and stored.server_seq == 3
 
 
-def test_an_unknown_entity_is_refused(store: Store) -> None:
-    with pytest.raises(SyncError, match="does not know: spaceship"):
-        _apply(store, pulled("spaceship", {"name": "x"}, child_id=None), cursor=1)
+def test_an_unknown_entity_is_set_aside(store: Store) -> None:
+    report = _apply(store, pulled("spaceship", {"name": "x"}, child_id=None), cursor=1)
+    assert report.unreadable == 1
+    with store.read_session() as session:
+        assert "does not know: spaceship" in session.scalars(select(UnreadableRecord.reason)).one()
+        assert settings.pull_cursor(session) == 1
 
 
 def test_bulk_inserted_rows_read_back_exactly_as_sent(store: Store) -> None:

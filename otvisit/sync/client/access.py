@@ -11,9 +11,11 @@ from otvisit.models import (
     AttachmentBlob,
     DocumentFile,
     OutboxOp,
+    PushedOp,
     SetAsideEdit,
     SyncConflict,
     SyncSetting,
+    UnreadableRecord,
 )
 from otvisit.models.registry import SYNCED_MODELS
 from otvisit.services.attachment_blobs import forget_unused_blobs
@@ -61,6 +63,7 @@ def remove_children(session: Session, child_ids: Sequence[str]) -> int:
         set_aside += 1
     session.flush()
     session.execute(delete(OutboxOp).where(OutboxOp.child_id.in_(ids)))
+    session.execute(delete(PushedOp).where(PushedOp.child_id.in_(ids)))
     session.execute(delete(SyncConflict).where(SyncConflict.child_id.in_(ids)))
     session.execute(delete(DocumentFile).where(DocumentFile.child_id.in_(ids)))  # kept PDFs
     for model in SYNCED_MODELS:
@@ -86,6 +89,8 @@ def wipe_synced_data(session: Session, *, reason: str) -> None:
     for model in SYNCED_MODELS:
         session.execute(delete(plan_for(model.__entity__).table))
     session.execute(delete(OutboxOp))
+    session.execute(delete(PushedOp))
+    session.execute(delete(UnreadableRecord))
     session.execute(delete(SyncConflict))
     session.execute(delete(SetAsideEdit))
     session.execute(delete(DocumentFile))  # the PDFs kept on this laptop

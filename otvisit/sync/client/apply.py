@@ -13,13 +13,16 @@ from typing import Any
 from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from otvisit.models import OutboxOp, SyncedRecord
 from otvisit.models.registry import ENTITIES, FIELDS, FieldKind, FieldSpec
 from otvisit.models.wire import MAX_JSON_CHARS, MAX_TEXT_CHARS, WireError, from_wire
 from otvisit.sync.client.errors import SyncError
+from otvisit.sync.client.recovery import AWAITING
 from otvisit.sync.protocol import PulledRecord
+from otvisit.sync.values import value_problem
 
 #: SQLite's limit on bound parameters is 32766; stay well under it per IN (...) list.
 ID_CHUNK = 900
@@ -208,10 +211,22 @@ def _insert_row(plan: _EntityPlan, record: PulledRecord, stored_now: Any) -> tup
     return tuple(row)
 
 
+def _check_values(record: PulledRecord) -> None:
+    """The push's own value check (``otvisit.sync.values``) on a pulled record: what the server
+    would refuse from a laptop is not stored here either (the record is set aside)."""
+    for name, value in record.fields.items():
+        if problem := value_problem(value):
+            raise SyncError(
+                f"The server sent a {record.entity} ({record.record_id}) this laptop cannot "
+                f"store: {name} {problem}."
+            )
+
+
 def write_records(session: Session, records: Sequence[PulledRecord], now: datetime) -> int:
     """Insert or update pulled records by id; returns how many were written."""
     newest: dict[str, PulledRecord] = {}
     for record in records:
+        _check_values(record)
         seen = newest.get(record.record_id)
         if seen is None or record.seq > seen.seq:
             newest[record.record_id] = record
@@ -251,14 +266,14 @@ def write_records(session: Session, records: Sequence[PulledRecord], now: dateti
 def reapply_pending(session: Session, record_ids: Sequence[str]) -> int:
     """Put unpushed local edits back on top of records just pulled; returns ops re-applied."""
     ops: list[OutboxOp] = []
-    if session.scalar(select(OutboxOp.seq).where(OutboxOp.state == "pending").limit(1)) is None:
+    # Edits held for a colleague's note after a server restore ("awaiting") show here too.
+    unsent = OutboxOp.state.in_(("pending", AWAITING))
+    if session.scalar(select(OutboxOp.seq).where(unsent).limit(1)) is None:
         return 0  # the usual case after a push: nothing to look up
     for part in chunks(list(record_ids)):
         ops.extend(
             session.scalars(
-                select(OutboxOp)
-                .where(OutboxOp.state == "pending", OutboxOp.record_id.in_(part))
-                .order_by(OutboxOp.seq)
+                select(OutboxOp).where(unsent, OutboxOp.record_id.in_(part)).order_by(OutboxOp.seq)
             )
         )
     for op in sorted(ops, key=lambda o: o.seq):
@@ -266,6 +281,7 @@ def reapply_pending(session: Session, record_ids: Sequence[str]) -> int:
         values: dict[str, Any] = {}
         if op.kind == "upsert":
             values = convert_fields(plan, op.record_id, op.changes)
+            values.update(_stepped_counters(session, plan, op))
         elif op.kind in ("delete", "restore"):
             values = {"deleted": op.kind == "delete"}
         if values:
@@ -273,3 +289,52 @@ def reapply_pending(session: Session, record_ids: Sequence[str]) -> int:
                 update(plan.table).where(plan.table.c.id == op.record_id).values(values)
             )
     return len(ops)
+
+
+#: Anything storing one pulled record can raise: a value the laptop refuses, text SQLite
+#: cannot encode (an unpaired surrogate), nesting too deep to encode, a number too big.
+_CANNOT_STORE = (SyncError, WireError, ValueError, TypeError, RecursionError, OverflowError,
+                 DBAPIError)  # fmt: skip
+
+
+def write_records_safely(
+    session: Session, records: Sequence[PulledRecord], now: datetime
+) -> tuple[int, list[tuple[PulledRecord, str]]]:
+    """Write a batch; when it fails, write record by record and return the ones that failed.
+
+    Each failed record is left out (its reason returned to be set aside): one bad record never
+    stops the pull. The fast bulk path runs first; the slow path only when something is wrong.
+    """
+    try:
+        with session.begin_nested():
+            return write_records(session, records, now), []
+    except _CANNOT_STORE:
+        pass
+    written = 0
+    failed: list[tuple[PulledRecord, str]] = []
+    for record in records:
+        try:
+            with session.begin_nested():
+                written += write_records(session, [record], now)
+        except _CANNOT_STORE as error:
+            failed.append((record, _reason(error)))
+    return written, failed
+
+
+def _reason(error: BaseException) -> str:
+    if isinstance(error, SyncError | WireError):
+        return str(error)
+    return f"This laptop could not store it ({type(error).__name__}: {str(error)[:200]})."
+
+
+def _stepped_counters(session: Session, plan: _EntityPlan, op: OutboxOp) -> dict[str, Any]:
+    """An unsent counter step goes on top of the pulled value (the server will add it too)."""
+    steps = {n: s for n, s in (op.increments or {}).items() if n in plan.specs and n in op.changes}
+    if not steps:
+        return {}
+    row = session.execute(
+        select(*(plan.table.c[name] for name in steps)).where(plan.table.c.id == op.record_id)
+    ).first()
+    if row is None:
+        return {}
+    return {name: int(row[i] or 0) + int(step) for i, (name, step) in enumerate(steps.items())}

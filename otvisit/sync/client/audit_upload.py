@@ -55,7 +55,10 @@ def mark_uploaded(session: Session, receipt: AuditReceipt) -> int:
 
 def pending_audit_events(store: Store) -> bool:
     with store.read_session() as session:
-        return (
-            session.scalar(select(AuditEvent.id).where(AuditEvent.uploaded_at.is_(None)).limit(1))
-            is not None
-        )
+        return has_audit_events(session)
+
+
+def has_audit_events(session: Session) -> bool:
+    """Audit events not yet held by the server."""
+    found = session.scalar(select(AuditEvent.id).where(AuditEvent.uploaded_at.is_(None)).limit(1))
+    return found is not None

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from otvisit.models import OutboxOp, SyncConflict
@@ -93,9 +93,12 @@ def resolve_conflict(
             "This note has been signed since, so it cannot change: keep their version "
             "and add your words as an addendum."
         )
+    session.flush()
+    before = session.scalar(select(func.max(OutboxOp.seq))) or 0
     if conflict.kind == "edit":
         value = _chosen_value(conflict, choice, merged_text)
-        _set_fields(record, {conflict.field: value})
+        if choice != "theirs" or not _moved_on(conflict, record):
+            _set_fields(record, {conflict.field: value})
     elif conflict.kind == "edit_vs_delete":
         _resolve_edit_vs_delete(session, conflict, record, choice)
     else:
@@ -103,9 +106,42 @@ def resolve_conflict(
     conflict.resolved_at = utcnow()
     conflict.resolution = choice
     session.flush()
+    _based_on_theirs(session, conflict, after_seq=before)
     if conflict.entity == "referral":
         _settle_referral(session, conflict)
     return _view(conflict)
+
+
+def _moved_on(conflict: SyncConflict, record: Any) -> bool:
+    """The laptop already holds a newer server version than the one "theirs" was taken from.
+
+    Taking theirs then keeps that newer version: the old snapshot would overwrite it.
+    """
+    return (
+        conflict.theirs_seq is not None
+        and record.server_seq is not None
+        and record.server_seq > conflict.theirs_seq
+    )
+
+
+def _based_on_theirs(session: Session, conflict: SyncConflict, *, after_seq: int) -> None:
+    """The resolution's operations say which version they were decided on: the one of "theirs".
+
+    The laptop may have pulled a colleague's newer edit since the conflict arose; sent on that
+    newer version, the resolution would silently overwrite it. Sent on "theirs", the server
+    sees the colleague's later change as concurrent and raises the conflict again.
+    """
+    if conflict.theirs_seq is None:
+        return
+    session.execute(
+        update(OutboxOp)
+        .where(
+            OutboxOp.seq > after_seq,
+            OutboxOp.record_id == conflict.record_id,
+            OutboxOp.state == "pending",
+        )
+        .values(base_seq=conflict.theirs_seq)
+    )
 
 
 def _settle_referral(session: Session, conflict: SyncConflict) -> None:

@@ -9,13 +9,22 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from otvisit.models import OutboxOp
 from otvisit.models.base import utcnow
 from otvisit.models.outbox import APPLYING_REMOTE
 from otvisit.models.store import Store
 from otvisit.sync.client import settings
 from otvisit.sync.client.access import remove_children, wipe_synced_data
-from otvisit.sync.client.apply import reapply_pending, write_records
-from otvisit.sync.client.audit_upload import mark_uploaded, next_audit_batch, pending_audit_events
+from otvisit.sync.client.apply import reapply_pending, write_records_safely
+from otvisit.sync.client.audit_upload import (
+    has_audit_events,
+    mark_uploaded,
+    next_audit_batch,
+    pending_audit_events,
+)
 from otvisit.sync.client.credentials import Credentials, forget_token, load_credentials
 from otvisit.sync.client.errors import (
     AuthError,
@@ -33,8 +42,24 @@ from otvisit.sync.client.push import (
     next_batch,
     record_results,
 )
+from otvisit.sync.client.recovery import (
+    forget_stored,
+    has_unreported,
+    mark_reported,
+    release_awaiting,
+    renumber_outbox,
+    resend_missing,
+    set_aside,
+    unreported,
+)
 from otvisit.sync.client.transport import HttpTransport, SyncTransport
-from otvisit.sync.protocol import MAX_PULL_LIMIT, OTHER_TEAM, PullResponse, PushRequest
+from otvisit.sync.protocol import (
+    MAX_PULL_LIMIT,
+    OTHER_TEAM,
+    PullResponse,
+    PushRequest,
+    SignedInUser,
+)
 
 log = logging.getLogger(__name__)
 #: One sync at a time per store in this process (the window's worker and a menu click alike).
@@ -46,6 +71,9 @@ EXIT_OK, EXIT_PARTIAL, EXIT_AUTH, EXIT_OFFLINE = 0, 1, 2, 3
 WHOLE_PUSH_REFUSALS = frozenset(
     {"invalid_field", "unknown_entity", "record_entity_mismatch", "other_team"}
 )
+#: Refusals meaning this laptop's operation numbers were given out again (a store restored
+#: from a copy): recovered by renumbering above the server's last one.
+OP_SEQ_REFUSALS = frozenset({"op_seq_reused", "op_seq_out_of_order"})
 
 
 @dataclass
@@ -60,8 +88,16 @@ class SyncReport:
     pull_batches: int = 0
     removed_children: list[str] = field(default_factory=list)
     set_aside: int = 0
+    #: Pulled records this laptop could not store: set aside, reported, the pull went on.
+    unreadable: int = 0
+    #: Operations renumbered after the store was restored from a copy.
+    renumbered: int = 0
+    #: Records sent again because the server was restored from a backup.
+    resent: int = 0
     #: Audit events of this laptop now held by the server's log.
     audit_uploaded: int = 0
+    #: When this sync started (device clock, ISO), written with its outcome.
+    started_at: str = ""
     #: Why the audit upload was refused (it never stops the pull; the events are sent again).
     audit_problem: str = ""
     #: "", or why the sync stopped: "offline", "auth", "revoked", "update", "busy", "error".
@@ -125,17 +161,25 @@ def _sync_locked(
 ) -> SyncReport:
     own_transport = transport is None
     active = transport or HttpTransport(credentials.server_url)
-    with store.transaction() as session:
-        settings.set_settings(
-            session,
-            {settings.LAST_ATTEMPT_AT: clock().isoformat(), settings.IN_PROGRESS: "1"},
-        )
+    report.started_at = clock().isoformat()
+    with store.read_session() as session:  # one read for what this sync has to do
+        pending = has_pending(session)
+        audit = has_audit_events(session)
+        unreported = has_unreported(session)
+    if pending:
+        _mark_started(store, report)
+    # A sync with nothing to send writes nothing before its pull's answer (one round trip,
+    # one commit); the start is written as soon as there is work that takes time.
     finished = False
     try:
-        _push_all(store, active, credentials, report)
-        _upload_audit_apart(store, active, credentials, report)
+        if pending:
+            _push_all(store, active, credentials, report)
+        if audit:
+            _upload_audit_apart(store, active, credentials, report)
         _pull_all(store, active, credentials, report, pull_limit=pull_limit, clock=clock)
         finished = True  # the status was written with the last batch
+        if unreported or report.unreadable:
+            _report_unreadable(store, active, credentials, clock)
     except AuthError as error:
         report.failure, report.error = "auth", str(error)
         if error.code == "device_revoked":
@@ -160,6 +204,7 @@ def _push_all(
     store: Store, transport: SyncTransport, credentials: Credentials, report: SyncReport
 ) -> None:
     after = 0
+    renumbered = False
     with store.read_session() as session:
         if not has_pending(session):
             return  # the common case: no write transaction needed to find that out
@@ -171,6 +216,11 @@ def _push_all(
         try:
             response = transport.push(credentials.token, request)
         except RequestRefused as error:
+            if error.code in OP_SEQ_REFUSALS and error.last_op_seq is not None and not renumbered:
+                renumbered = True
+                _renumber(store, transport, credentials, report, last=error.last_op_seq)
+                after = 0
+                continue
             if error.code not in WHOLE_PUSH_REFUSALS or len(request.operations) == 1:
                 raise
             _push_one_by_one(store, transport, credentials, request, report)
@@ -178,6 +228,62 @@ def _push_all(
             with store.transaction() as session:
                 report._take(record_results(session, request, response))
         after = request.operations[-1].op_seq
+
+
+def _renumber(
+    store: Store,
+    transport: SyncTransport,
+    credentials: Credentials,
+    report: SyncReport,
+    *,
+    last: int,
+) -> None:
+    """The store was restored from a copy: its operation numbers up to ``last`` were used again.
+
+    Operations the server already processed with the same content are answered one by one
+    (so they never apply twice); the others are renumbered above ``last`` and sent again.
+    """
+    with store.read_session() as session:
+        seqs = list(
+            session.scalars(
+                select(OutboxOp.seq)
+                .where(OutboxOp.state == "pending", OutboxOp.seq <= last)
+                .order_by(OutboxOp.seq)
+            )
+        )
+    for seq in seqs:
+        with store.transaction() as session:
+            request = next_batch(session, device_id=credentials.device_id, after_seq=seq - 1)
+        if request is None or request.operations[0].op_seq != seq:
+            continue
+        single = PushRequest(device_id=request.device_id, operations=request.operations[:1])
+        try:
+            response = transport.push(credentials.token, single)
+        except RequestRefused as error:
+            if error.code not in OP_SEQ_REFUSALS:
+                raise
+            continue  # a number used for other content: renumbered below
+        with store.transaction() as session:
+            report._take(record_results(session, single, response))
+    with store.transaction() as session:
+        report.renumbered += renumber_outbox(session, above=last)
+
+
+def _report_unreadable(
+    store: Store, transport: SyncTransport, credentials: Credentials, clock: Callable[[], datetime]
+) -> None:
+    """Tell the server which pulled records this laptop set aside; tried again next time."""
+    with store.read_session() as session:
+        request = unreported(session, device_id=credentials.device_id)
+    if request is None:
+        return
+    try:
+        transport.report_unreadable(credentials.token, request)
+    except SyncError as error:
+        log.warning("could not report unreadable records: %s", error)
+        return
+    with store.transaction() as session:
+        mark_reported(session, request, clock())
 
 
 def _upload_audit_apart(
@@ -246,27 +352,78 @@ def _pull_all(
     pull_limit: int,
     clock: Callable[[], datetime],
 ) -> None:
-    with store.read_session() as session:
-        cursor = settings.pull_cursor(session)
+    for _attempt in range(2):
+        with store.read_session() as session:
+            cursor = settings.pull_cursor(session)
+            known = settings.get_setting(session, settings.SERVER_GENERATION)
+        first = transport.pull(credentials.token, cursor=cursor, limit=pull_limit)
+        above = _restored_below(first, cursor=cursor, known=known)
+        if first.has_more or len(first.records) > 200:
+            _mark_started(store, report)  # a long pull: the status bar says it is running
+        if above is None:
+            _pull_from(store, transport, credentials, report, first, cursor, pull_limit, clock)
+            return
+        # The server was restored from a backup: send again what it lacks, then pull again.
+        with store.transaction() as session:
+            report.resent += resend_missing(session, above=above, user_id=_user_id(session))
+            settings.set_settings(
+                session,
+                {
+                    settings.PULL_CURSOR: str(min(cursor, above)),
+                    settings.SERVER_GENERATION: str(first.generation),
+                },
+            )
+        _push_all(store, transport, credentials, report)
+    raise SyncError("The team's server was restored again during this sync; sync again.")
 
+
+def _user_id(session: Session) -> str | None:
+    """The therapist signed in on this laptop (the author of the notes it may send)."""
+    user = settings.get_setting(session, settings.USER)
+    return SignedInUser.model_validate_json(user).therapist_id if user else None
+
+
+def _restored_below(page: PullResponse, *, cursor: int, known: str) -> int | None:
+    """The sequence the server was restored to, when this laptop knows changes beyond it."""
+    if known and page.generation and int(known) != page.generation:
+        return page.restore_point
+    if cursor > page.high:
+        return page.high  # restored without ``after-restore``: the cursor gives it away
+    return None
+
+
+def _pull_from(
+    store: Store,
+    transport: SyncTransport,
+    credentials: Credentials,
+    report: SyncReport,
+    first: PullResponse,
+    cursor: int,
+    pull_limit: int,
+    clock: Callable[[], datetime],
+) -> None:
     def fetch(after: int) -> PullResponse:
         return transport.pull(credentials.token, cursor=after, limit=pull_limit)
 
+    if not first.has_more:  # the usual case: one page, no thread needed
+        _apply_batch(store, first, report, now=clock(), status=_status_values(report, clock))
+        return
     # The next batch is fetched while this one is written: pulling is read-only, so a
     # batch fetched ahead and never applied (an error in between) costs nothing but time.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="otvisit-pull") as ahead:
-        coming: Future[PullResponse] = ahead.submit(fetch, cursor)
+        response = first
         while True:
-            response = coming.result()
             if response.has_more and response.next_cursor <= cursor:
                 raise SyncError("The server's changes did not move forward; sync stopped.")
+            coming: Future[PullResponse] | None = None
             if response.has_more:
                 coming = ahead.submit(fetch, response.next_cursor)
             done = {} if response.has_more else _status_values(report, clock)
             _apply_batch(store, response, report, now=clock(), status=done)
             cursor = response.next_cursor
-            if not response.has_more:
+            if coming is None:
                 return
+            response = coming.result()
 
 
 def _apply_batch(
@@ -277,7 +434,10 @@ def _apply_batch(
     now: datetime,
     status: dict[str, str],
 ) -> None:
-    """One pulled batch and its cursor in one transaction: all of it lands, or none."""
+    """One pulled batch and its cursor in one transaction: all of it lands, or none.
+
+    A record that cannot be stored is set aside (and reported later): the batch lands without it.
+    """
     with store.transaction() as session:
         session.info[APPLYING_REMOTE] = True
         removed = set(response.removed_children)
@@ -285,10 +445,21 @@ def _apply_batch(
             report.set_aside += remove_children(session, sorted(removed))
             report.removed_children.extend(sorted(removed))
         records = [r for r in response.records if r.child_id not in removed or r.child_id is None]
-        report.pulled += write_records(session, records, now)
+        written, failed = write_records_safely(session, records, now)
+        report.pulled += written
+        failed = [*response.unreadable, *failed]
+        if failed:
+            report.unreadable += set_aside(session, failed)
+            bad = {r.record_id for r, _ in failed}
+            records = [r for r in records if r.record_id not in bad]
+        forget_stored(session, records)
+        release_awaiting(session, [r.record_id for r in records])
         reapply_pending(session, [r.record_id for r in records])
         # The last batch also records the sync's success: one commit fewer per sync.
-        settings.set_settings(session, {settings.PULL_CURSOR: str(response.next_cursor), **status})
+        values = {settings.PULL_CURSOR: str(response.next_cursor), **status}
+        if response.generation:
+            values[settings.SERVER_GENERATION] = str(response.generation)
+        settings.set_settings(session, values)
     report.pull_batches += 1
 
 
@@ -302,8 +473,17 @@ def _wipe(store: Store, credentials: Credentials, reason: str) -> None:
     )
 
 
+def _mark_started(store: Store, report: SyncReport) -> None:
+    with store.transaction() as session:
+        settings.set_settings(
+            session, {settings.LAST_ATTEMPT_AT: report.started_at, settings.IN_PROGRESS: "1"}
+        )
+
+
 def _status_values(report: SyncReport, clock: Callable[[], datetime]) -> dict[str, str]:
     values = {settings.IN_PROGRESS: "", settings.LAST_ERROR: report.error}
+    if report.started_at:
+        values[settings.LAST_ATTEMPT_AT] = report.started_at
     if not report.failure:
         values[settings.LAST_SUCCESS_AT] = clock().isoformat()
     return values

@@ -32,10 +32,19 @@ class UpdateRequired(SyncError):
 class RequestRefused(SyncError):
     """The server refused a request as wrong (4xx other than auth); retrying will not help."""
 
-    def __init__(self, message: str, *, code: str = "bad_request", status: int = 400) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str = "bad_request",
+        status: int = 400,
+        last_op_seq: int | None = None,
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.status = status
+        #: On an op_seq refusal: the highest op_seq of this device the server holds.
+        self.last_op_seq = last_op_seq
 
 
 class NotSignedIn(SyncError):

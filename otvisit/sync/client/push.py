@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from otvisit.models import OutboxOp, SyncConflict
+from otvisit.models import OutboxOp, PushedOp, SyncConflict
+from otvisit.models.base import utcnow
 from otvisit.models.registry import ENTITIES
 from otvisit.models.wire import WireError
 from otvisit.sync.client.apply import convert_fields, plan_for
@@ -25,6 +27,8 @@ from otvisit.sync.values import check_fields, check_increments
 
 #: Operations per push: well under the protocol's limit so one request stays small.
 PUSH_BATCH = 250
+#: How long operations the server took are kept (longer than its backups are apart).
+KEEP_PUSHED = timedelta(days=30)
 #: And a bound on the request body, as the server refuses large bodies outright.
 PUSH_BATCH_BYTES = 2_000_000
 
@@ -118,6 +122,14 @@ def record_results(session: Session, request: PushRequest, response: PushRespons
     sent = {op.op_seq: op for op in request.operations}
     results = {result.op_seq: result for result in response.results if result.op_seq in sent}
     done: list[int] = []
+    versions: dict[str, dict[str, int]] = {}
+    kept: list[dict[str, Any]] = []
+    now = utcnow()
+    child_of = dict(
+        session.execute(
+            select(OutboxOp.seq, OutboxOp.child_id).where(OutboxOp.seq.in_(list(sent)))
+        ).all()
+    )
     for op_seq, op in sent.items():
         result = results.get(op_seq)
         if result is None:
@@ -136,9 +148,49 @@ def record_results(session: Session, request: PushRequest, response: PushRespons
             outcome.merged += 1
         else:
             outcome.conflicts += _store_conflicts(session, op, result)
+        if result.record_seq is not None:
+            versions.setdefault(op.entity, {})[op.record_id] = result.record_seq
+            kept.append(
+                {
+                    "entity": op.entity,
+                    "record_id": op.record_id,
+                    "child_id": child_of.get(op_seq),
+                    "kind": op.kind,
+                    "changes": op.changes,
+                    "increments": op.increments,
+                    "base_seq": op.base_seq,
+                    "server_seq": result.record_seq,
+                    "pushed_at": now,
+                }
+            )
     if done:
         session.execute(delete(OutboxOp).where(OutboxOp.seq.in_(done)))
+    if kept:
+        # Every version sent stays on the laptop for a while: a server restored from an
+        # older backup gets them all again, in order (see recovery.resend_missing).
+        session.execute(insert(PushedOp), kept)
+        session.execute(delete(PushedOp).where(PushedOp.pushed_at < now - KEEP_PUSHED))
+    _note_versions(session, versions)
     return outcome
+
+
+def _note_versions(session: Session, versions: dict[str, dict[str, int]]) -> None:
+    """The server's version of each record this push wrote: the laptop holds it already.
+
+    (The pull does not send it back; and later edits, a restore's re-send and conflict
+    resolutions are based on it.)
+    """
+    for entity, seqs in versions.items():
+        if entity not in ENTITIES:
+            continue
+        table = plan_for(entity).table
+        statement = (
+            update(table)
+            .where(table.c.id == bindparam("_id"))
+            .where(or_(table.c.server_seq.is_(None), table.c.server_seq < bindparam("_seq")))
+            .values(server_seq=bindparam("_seq"))
+        )
+        session.execute(statement, [{"_id": rid, "_seq": seq} for rid, seq in seqs.items()])
 
 
 def _store_conflicts(session: Session, op: PushOperation, result: OperationResult) -> int:
@@ -158,6 +210,7 @@ def _store_conflicts(session: Session, op: PushOperation, result: OperationResul
                     mine=conflict.mine,
                     theirs=conflict.theirs,
                     theirs_by=conflict.theirs_by,
+                    theirs_seq=conflict.theirs_seq,
                 )
             )
             stored += 1

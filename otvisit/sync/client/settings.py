@@ -21,6 +21,8 @@ LAST_SUCCESS_AT = "last_success_at"
 LAST_ATTEMPT_AT = "last_attempt_at"
 LAST_ERROR = "last_error"
 IN_PROGRESS = "in_progress"
+#: The server's generation seen at the last pull (a restored server has a new one).
+SERVER_GENERATION = "server_generation"
 #: Kept when a revoked device wipes its data: the reason is shown at the next start.
 WIPED_REASON = "wiped_reason"
 

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from otvisit.models import OutboxOp, SetAsideEdit, SyncConflict
+from otvisit.models import OutboxOp, SetAsideEdit, SyncConflict, UnreadableRecord
 from otvisit.models.base import utcnow
 from otvisit.sync.client import settings
 
@@ -25,6 +25,8 @@ class SyncStatus:
     rejected_ops: int
     open_conflicts: int
     set_aside_edits: int
+    #: Records pulled from the server that this laptop could not store (set aside, reported).
+    unreadable_records: int
     last_success_at: datetime | None
     last_error: str
     last_attempt_at: datetime | None
@@ -40,6 +42,7 @@ def sync_status(session: Session) -> SyncStatus:
         select(func.count()).select_from(SyncConflict).where(SyncConflict.resolved_at.is_(None))
     )
     set_aside = session.scalar(select(func.count()).select_from(SetAsideEdit))
+    unreadable = session.scalar(select(func.count()).select_from(UnreadableRecord))
     values = settings.get_settings(
         session,
         settings.LAST_SUCCESS_AT,
@@ -54,6 +57,7 @@ def sync_status(session: Session) -> SyncStatus:
         rejected_ops=counts.get("rejected", 0),
         open_conflicts=open_conflicts or 0,
         set_aside_edits=set_aside or 0,
+        unreadable_records=unreadable or 0,
         last_success_at=settings.as_timestamp(values[settings.LAST_SUCCESS_AT]),
         last_error=values[settings.LAST_ERROR],
         last_attempt_at=settings.as_timestamp(values[settings.LAST_ATTEMPT_AT]),

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import functools
+import json as _json
 import random
 import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar, cast
 
 import certifi
 import httpx
@@ -24,21 +25,27 @@ from otvisit.sync.client.errors import (
 )
 from otvisit.sync.protocol import (
     AUDIT_PATH,
+    HISTORY_PATH,
     LOGIN_PATH,
     ME_PATH,
     PULL_PATH,
     PUSH_PATH,
     SCHEMA_HEADER,
     SCHEMA_VERSION,
+    UNREADABLE_PATH,
     AuditReceipt,
     AuditUpload,
     DeviceStatus,
     ErrorBody,
     LoginRequest,
     LoginResponse,
+    PulledRecord,
     PullResponse,
     PushRequest,
     PushResponse,
+    RecordHistory,
+    UnreadableReceipt,
+    UnreadableReport,
 )
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -79,6 +86,10 @@ class SyncTransport(Protocol):
     def pull(self, token: str, *, cursor: int, limit: int) -> PullResponse: ...
 
     def upload_audit(self, token: str, request: AuditUpload) -> AuditReceipt: ...
+
+    def report_unreadable(self, token: str, request: UnreadableReport) -> UnreadableReceipt: ...
+
+    def history(self, token: str, record_id: str) -> RecordHistory: ...
 
     def close(self) -> None: ...
 
@@ -135,6 +146,14 @@ class HttpTransport:
         params = {"cursor": cursor, "limit": limit}
         return self._call("GET", PULL_PATH, PullResponse, token=token, params=params)
 
+    def report_unreadable(self, token: str, request: UnreadableReport) -> UnreadableReceipt:
+        body = request.model_dump(mode="json")
+        return self._call("POST", UNREADABLE_PATH, UnreadableReceipt, token=token, json=body)
+
+    def history(self, token: str, record_id: str) -> RecordHistory:
+        path = HISTORY_PATH.format(record_id=record_id)
+        return self._call("GET", path, RecordHistory, token=token)
+
     def upload_audit(self, token: str, request: AuditUpload) -> AuditReceipt:
         # Safe to retry: the server keeps each event once, by its id.
         return self._call(
@@ -189,29 +208,77 @@ def _describe(error: httpx.TransportError) -> str:
     return "the connection dropped"
 
 
-def _error_detail(response: httpx.Response) -> tuple[str, str]:
+def _error_detail(response: httpx.Response) -> tuple[str, str, int | None]:
     try:
         body = ErrorBody.model_validate_json(response.content)
     except ValidationError:
-        return "http_" + str(response.status_code), response.reason_phrase or "error"
-    return body.error.code, body.error.message
+        return "http_" + str(response.status_code), response.reason_phrase or "error", None
+    return body.error.code, body.error.message, body.error.last_op_seq
 
 
 def _parse(response: httpx.Response, model: type[ModelT]) -> ModelT:
     status = response.status_code
     if status >= 400:
-        code, message = _error_detail(response)
+        code, message, last_op_seq = _error_detail(response)
         if status == 426:
             raise UpdateRequired(message or "Please update otvisit to sync with the server.")
         if status in (401, 403):
             raise AuthError(message, code=code)
         if status >= 500 or status == 429:
             raise ServerError(f"The team's server had a problem ({status}): {message}")
-        raise RequestRefused(message, code=code, status=status)
+        raise RequestRefused(message, code=code, status=status, last_op_seq=last_op_seq)
     try:
         return model.model_validate_json(response.content)
     except ValidationError as error:
+        if model is PullResponse:
+            return cast(ModelT, _lenient_pull(response.content, error))
         raise SyncError(
             f"The team's server sent an answer this version of otvisit does not understand "
             f"({error.error_count()} problems in {model.__name__})."
         ) from error
+
+
+def _lenient_pull(content: bytes, error: ValidationError) -> PullResponse:
+    """A pull page that does not parse as a whole: keep every record that does, on its own.
+
+    (Nesting deeper than the fast parser allows, or an unpaired surrogate in a text, would
+    otherwise stop every pull of the team for good.) The others come back in
+    ``unreadable`` with the reason, to be set aside; the cursor still moves past them.
+    """
+    try:
+        body = _json.loads(content)
+        records = body.pop("records")
+        page = PullResponse.model_validate({**body, "records": []})
+    except (ValueError, TypeError, KeyError, AttributeError, ValidationError, RecursionError):
+        raise SyncError(
+            f"The team's server sent an answer this version of otvisit does not understand "
+            f"({error.error_count()} problems in PullResponse)."
+        ) from error
+    for item in records if isinstance(records, list) else []:
+        try:
+            # Read as the fast path reads: what it cannot read (too deep, an unpaired
+            # surrogate) this laptop cannot trust to store or show either.
+            page.records.append(PulledRecord.model_validate_json(_json.dumps(item)))
+        except (ValidationError, ValueError, TypeError, RecursionError) as problem:
+            page.unreadable.append((_stub(item), f"It could not be read: {str(problem)[:200]}"))
+    return page
+
+
+def _stub(item: Any) -> PulledRecord:
+    """What can be said of a record that does not read: its kind, id and sequence if present."""
+    found = item if isinstance(item, dict) else {}
+
+    def text(key: str) -> str:
+        value = found.get(key)
+        return value[:40] if isinstance(value, str) else "?"
+
+    seq = found.get("seq")
+    return PulledRecord.model_construct(
+        entity=text("entity"),
+        record_id=text("record_id")[:36],
+        child_id=None,
+        seq=seq if isinstance(seq, int) and 0 <= seq < 2**63 else 0,
+        deleted=False,
+        fields={},
+        updated_by="",
+    )

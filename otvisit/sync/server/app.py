@@ -48,6 +48,7 @@ from otvisit.sync.server.duplicates import duplicate_children
 from otvisit.sync.server.errors import ApiError
 from otvisit.sync.server.guard import ApiGuard, error_response
 from otvisit.sync.server.headers import SecurityHeaders
+from otvisit.sync.server.history_routes import add_history_routes
 from otvisit.sync.server.pull import pull_changes
 from otvisit.sync.server.push import push_operations
 
@@ -115,7 +116,7 @@ def create_app(
 
     @app.exception_handler(ApiError)
     async def _api_error(_request: Request, error: ApiError) -> JSONResponse:
-        return error_response(error.status, error.code, error.message)
+        return error_response(error.status, error.code, error.message, **error.extra)
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(_request: Request, error: RequestValidationError) -> JSONResponse:
@@ -223,6 +224,7 @@ def create_app(
     store = blobs or open_blob_store(settings, db)
     app.state.blobs = store
     add_blob_routes(app, db=db, reads=reads, store=store, settings=settings)
+    add_history_routes(app, db=db)
     return app
 
 

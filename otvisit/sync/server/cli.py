@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from otvisit.services.errors import DomainError
-from otvisit.sync.server import admin, audit_trail
+from otvisit.sync.server import admin, audit_trail, history
 from otvisit.sync.server.config import ServerSettings
 from otvisit.sync.server.database import Database
 from otvisit.sync.server.duplicates import duplicate_children
@@ -153,6 +153,9 @@ def _admin(args: argparse.Namespace, settings: ServerSettings) -> int:
                 admin.revoke_device(session, device_id=args.device)
             elif action == "export-audit":
                 _export_audit(session, args)
+            elif action == "after-restore":
+                generation = history.new_generation(session)
+                print(f"New server generation {generation}: laptops will re-send what it lacks.")
     except (DomainError, OSError) as error:
         print(f"otvisit-server: {shown(str(error))}", file=sys.stderr)
         return 1
@@ -220,6 +223,11 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--child", required=True, help="child id")
     export.add_argument("--out", required=True, help="file to write (.csv or .json)")
     export.add_argument("--format", choices=["csv", "json"], help="default: from --out's suffix")
+    actions.add_parser(
+        "after-restore",
+        help="run once after restoring the database from a backup, before serving: laptops "
+        "then re-send the changes the backup lacks",
+    )
     duplicates = actions.add_parser(
         "list-duplicates", help="children registered twice (same NHS number), for the lead to merge"
     )

@@ -6,11 +6,13 @@ from __future__ import annotations
 class ApiError(Exception):
     """A request the server refuses; becomes ``{"error": {"code", "message"}}`` with ``status``."""
 
-    def __init__(self, status: int, code: str, message: str) -> None:
+    def __init__(self, status: int, code: str, message: str, **extra: int) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
+        #: More fields of ``error`` (e.g. ``last_op_seq`` on an op_seq 409).
+        self.extra = extra
 
 
 def unauthorized(code: str, message: str) -> ApiError:

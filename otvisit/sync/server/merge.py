@@ -55,6 +55,8 @@ class OpContext:
     caller: Caller
     lock: SequenceLock
     conflicts: list[ConflictRow] = field(default_factory=list)
+    #: Versions of clinical text made by this push, for the append-only history.
+    versions: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _rejected(op: PushOperation, reason: str) -> OperationResult:
@@ -81,6 +83,7 @@ def _conflict(
         theirs=theirs,
         theirs_by=state.updated_by,
         conflict_id=row.conflict_id,
+        theirs_seq=state.seq,
     )
 
 
@@ -93,7 +96,32 @@ def _touch(ctx: OpContext, state: RecordState, changed: dict[str, Any]) -> int:
     state.updated_by = ctx.caller.full_name
     state.updated_device = ctx.caller.device_id
     state.dirty = True
+    _keep_version(ctx, state, changed)
     return seq
+
+
+def _keep_version(ctx: OpContext, state: RecordState, changed: dict[str, Any]) -> None:
+    """A version of the clinical text for the history, when this change touched any of it.
+
+    (A delete or restore changes no field but is a version too: the text it hid or showed.)
+    """
+    texts = [name for name, spec in FIELDS[state.entity].items() if spec.clinical_text]
+    if not texts or (changed and not any(name in changed for name in texts)):
+        return
+    ctx.versions.append(
+        {
+            "record_id": state.id,
+            "entity": state.entity,
+            "team_id": state.team_id,
+            "child_id": state.child_id,
+            "seq": state.seq,
+            "deleted": state.deleted,
+            "text": json.dumps({name: state.fields.get(name) for name in texts}),
+            "by": state.updated_by,
+            "device_id": state.updated_device,
+            "at": utcnow(),
+        }
+    )
 
 
 def create_record(
@@ -143,9 +171,10 @@ def _is_concurrent(ctx: OpContext, op: PushOperation, stamp: list[Any] | None) -
 def _add_up_counters(
     ctx: OpContext, op: PushOperation, state: RecordState, changes: dict[str, Any]
 ) -> dict[str, Any]:
-    """A counter a colleague also moved: this device's step is added to the server's value.
+    """A counter moves by the device's step from the server's value, never to its absolute value.
 
-    (Two laptops each recording one reschedule offline make two, not one.)
+    (Two laptops each recording one reschedule offline make two, not one; and a laptop's
+    second step after the server added a colleague's makes three, whatever the order.)
     """
     specs = FIELDS[state.entity]
     added = dict(changes)
@@ -153,8 +182,7 @@ def _add_up_counters(
         spec = specs.get(name)
         if spec is None or not spec.counter or name not in changes:
             continue  # only counter fields this operation changes
-        if _is_concurrent(ctx, op, state.field_seq.get(name)):
-            added[name] = int(state.fields.get(name) or 0) + int(step)
+        added[name] = int(state.fields.get(name) or 0) + int(step)
     return added
 
 
@@ -225,10 +253,17 @@ def update_record(
         # The note stays unsigned until she resolves the conflict and signs again.
         changed.pop("signed_at", None)
         changed.pop("signed_by_id", None)
+    # Conflicting text is not among them: the device shows theirs on its conflict answer.
+    conflicted = {c.field for c in conflicts}
+    dropped = [name for name in differing if name not in changed and name not in conflicted]
     record_seq = None
     if changed or restoring:
         state.deleted = False
         record_seq = _touch(ctx, state, changed)
+        for name in dropped:
+            # The device sent these but the server kept its own (a held-back signature):
+            # stamped as the server's, so the pull sends the record back to the device.
+            state.field_seq[name] = [record_seq, "server"]
     status = "conflict" if conflicts else "merged" if merged else "applied"
     return OperationResult(
         op_seq=op.op_seq,

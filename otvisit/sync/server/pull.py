@@ -15,7 +15,14 @@ from otvisit.models.base import utcnow
 from otvisit.sync.protocol import MAX_PULL_BYTES
 from otvisit.sync.server.audit import AuditEvent
 from otvisit.sync.server.auth import Caller
-from otvisit.sync.server.schema import CHANGE_SEQ, Counter, Record, TeamDeparture
+from otvisit.sync.server.schema import (
+    CHANGE_SEQ,
+    GENERATION,
+    RESTORE_POINT,
+    Counter,
+    Record,
+    TeamDeparture,
+)
 
 _dumps = json.dumps
 
@@ -31,7 +38,11 @@ class PullPage:
 
 # Built once: a pull is the hot path, and building statements costs more than running them.
 _RECORD, _DEPARTURE = Record.__table__.c, TeamDeparture.__table__.c
-_HIGH = select(Counter.__table__.c.value).where(Counter.__table__.c.name == CHANGE_SEQ)
+_COUNTER = Counter.__table__.c
+#: The high-water mark and the generation, in one statement.
+_HIGH = select(_COUNTER.name, _COUNTER.value).where(
+    _COUNTER.name.in_([CHANGE_SEQ, GENERATION, RESTORE_POINT])
+)
 _CHANGES = (
     select(
         _RECORD.entity,
@@ -41,6 +52,7 @@ _CHANGES = (
         _RECORD.deleted,
         _RECORD.fields,
         _RECORD.updated_by,
+        _RECORD.updated_device,
     )
     .where(
         _RECORD.team_id == bindparam("team"),
@@ -70,7 +82,9 @@ def pull_changes(
     at or below it has committed (writers hold the sequence lock until they
     commit), so moving the cursor there can never skip a late commit.
     """
-    high = int(session.execute(_HIGH).scalar_one())
+    counters = dict(session.execute(_HIGH).all())
+    high, generation = int(counters[CHANGE_SEQ]), int(counters.get(GENERATION) or 0)
+    restore_point = int(counters.get(RESTORE_POINT) or 0)
     rows = session.execute(
         _CHANGES, {"team": caller.team_id, "cursor": cursor, "high": high, "rows": limit + 1}
     ).all()
@@ -96,17 +110,47 @@ def pull_changes(
         ).scalars()
         back = set(still_here)
         removed = [c for c in removed if c not in back]
+    # Leaving out the caller's own changes (``_already_held``) is not enabled: the
+    # convergence property test found laptops whose local values differ from what they sent.
+    sent = rows
     parts = [
         f'{{"entity":"{entity}","record_id":"{rid}","child_id":'
         f'{"null" if child is None else _dumps(child)},"seq":{seq},'
         f'"deleted":{"true" if deleted else "false"},"fields":{fields},"updated_by":{_dumps(by)}}}'
-        for entity, rid, child, seq, deleted, fields, by in rows
+        for entity, rid, child, seq, deleted, fields, by, _device in sent
     ]
     body = (
         f'{{"records":[{",".join(parts)}],"removed_children":{_dumps(removed)},'
-        f'"next_cursor":{upper},"has_more":{"true" if has_more else "false"}}}'
+        f'"next_cursor":{upper},"has_more":{"true" if has_more else "false"},'
+        f'"generation":{generation},"high":{high},"restore_point":{restore_point}}}'
     )
-    return PullPage(body=body.encode(), count=len(rows), audit=_read_events(caller, rows, cursor))
+    return PullPage(body=body.encode(), count=len(sent), audit=_read_events(caller, sent, cursor))
+
+
+def _already_held(
+    session: Session | Connection, *, caller: Caller, rows: Sequence[Any], cursor: int
+) -> set[str]:
+    """Records whose every change after the cursor came from the caller's own device.
+
+    The device pushed those changes and recorded the versions the push answered: sending them
+    back would only make it download what it has (a day's 500 edits, twice). Any field a
+    colleague changed after the cursor, a merged counter included, still sends the record.
+    """
+    mine = [row[1] for row in rows if row[7] == caller.device_id]
+    if not mine:
+        return set()
+    held: set[str] = set()
+    for start in range(0, len(mine), 500):
+        stamps = session.execute(
+            select(Record.id, Record.field_seq).where(Record.id.in_(mine[start : start + 500]))
+        )
+        for rid, field_seq in stamps:
+            if all(
+                int(seq) <= cursor or device == caller.device_id
+                for seq, device in json.loads(field_seq).values()
+            ):
+                held.add(rid)
+    return held
 
 
 def _read_events(caller: Caller, rows: Sequence[Any], cursor: int) -> list[AuditEvent]:

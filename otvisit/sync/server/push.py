@@ -30,7 +30,14 @@ from otvisit.sync.server.merge import (
     create_record,
     update_record,
 )
-from otvisit.sync.server.schema import Conflict, DeviceProgress, OpResult, Record, TeamDeparture
+from otvisit.sync.server.schema import (
+    Conflict,
+    DeviceProgress,
+    OpResult,
+    Record,
+    RecordVersion,
+    TeamDeparture,
+)
 
 _NOTHING_SAVED = "Nothing from this push was saved."
 
@@ -64,7 +71,7 @@ def _check_order(ops: list[PushOperation]) -> None:
 
 
 def _replayed_results(
-    session: Session, *, device_id: str, replays: list[PushOperation]
+    session: Session, *, device_id: str, replays: list[PushOperation], last: int
 ) -> dict[int, OperationResult]:
     """The stored answers to operations already processed; a changed or skipped op is refused."""
     if not replays:
@@ -84,6 +91,7 @@ def _replayed_results(
                 "op_seq_out_of_order",
                 f"Operation {op.op_seq} arrived after later operations of this device were "
                 f"processed. {_NOTHING_SAVED}",
+                last_op_seq=last,
             )
         digest, result = stored[op.op_seq]
         if digest != operation_hash(op):
@@ -92,6 +100,7 @@ def _replayed_results(
                 "op_seq_reused",
                 f"Operation {op.op_seq} was already received with different content. "
                 f"{_NOTHING_SAVED}",
+                last_op_seq=last,
             )
         answers[op.op_seq] = OperationResult.model_validate_json(result)
     return answers
@@ -232,7 +241,10 @@ def push_operations(session: Session, *, caller: Caller, request: PushRequest) -
     ).scalar_one_or_none()
     last = progress or 0
     answers = _replayed_results(
-        session, device_id=caller.device_id, replays=[op for op in ops if op.op_seq <= last]
+        session,
+        device_id=caller.device_id,
+        replays=[op for op in ops if op.op_seq <= last],
+        last=last,
     )
     fresh = [op for op in ops if op.op_seq > last]
     changes = {op.op_seq: validation.checked_changes(op) for op in fresh}
@@ -326,6 +338,9 @@ def _save(
         session.execute(update(Record), changed)
     if ctx.conflicts:
         session.execute(insert(Conflict), conflict_rows(ctx))
+    if ctx.versions:
+        # The history is written in the same transaction as the records: never one without.
+        session.execute(insert(RecordVersion), ctx.versions)
     if fresh:
         session.execute(
             insert(OpResult),

@@ -219,3 +219,34 @@ class StoredBlob(ServerBase):
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
     byte_size: Mapped[int] = mapped_column(BigInteger)
     stored_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+#: The counter row holding the server's generation: a random number a restore changes.
+GENERATION = "generation"
+#: The change sequence when the current generation began (after-restore).
+RESTORE_POINT = "restore_point"
+
+
+class RecordVersion(ServerBase):
+    """Append-only history: every version of a record's clinical text, written with the change.
+
+    One row per change that touched clinical text (or deleted/restored the record), with the
+    clinical-text fields as they were after it: no word typed is ever unrecoverable.
+    The database refuses UPDATE and DELETE on this table (migration 0004).
+    """
+
+    __tablename__ = "record_version"
+    __table_args__ = (Index("ix_record_version_record_id_seq", "record_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    record_id: Mapped[str] = mapped_column(String(36))
+    entity: Mapped[str] = mapped_column(String(40))
+    team_id: Mapped[str] = mapped_column(String(36))
+    child_id: Mapped[str | None] = mapped_column(String(36), default=None)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: JSON text: the clinical-text fields of this version.
+    text: Mapped[str] = mapped_column(Text)
+    by: Mapped[str] = mapped_column(String(200), default="")
+    device_id: Mapped[str | None] = mapped_column(String(36), default=None)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())

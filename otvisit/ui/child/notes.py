@@ -32,6 +32,7 @@ from otvisit.models.vocabulary import Place
 from otvisit.services import caseload, notes
 from otvisit.services.caseload import GoalView, NoteView, StrategyChoice
 from otvisit.ui.child.checklist import CheckList
+from otvisit.ui.child.history_dialog import HistoryDialog
 from otvisit.ui.child.note_model import NotesModel
 from otvisit.ui.child.section import Section
 from otvisit.ui.child.stash import FormStash, SectionStash
@@ -112,6 +113,9 @@ class NotesSection(Section):
         self.save_button.setToolTip("Ctrl+S — drafts also save by themselves as you type")
         self.sign_button = QPushButton("S&ign note")
         self.addendum_button = QPushButton("Add addend&um…")
+        self.history_button = QPushButton("Te&xt history…")
+        self.history_button.setToolTip("Every version of this note's words the server keeps")
+        self.history_button.clicked.connect(self.show_history)
         self.discard_button = QPushButton("Disca&rd draft…")
         self.discard_button.setToolTip("A draft made by mistake; a signed note is never deleted")
         self.discard_box: QMessageBox | None = None
@@ -135,6 +139,7 @@ class NotesSection(Section):
         actions.addWidget(self.save_button)
         actions.addWidget(self.sign_button)
         actions.addWidget(self.addendum_button)
+        actions.addWidget(self.history_button)
         actions.addWidget(self.discard_button)
         actions.addStretch(1)
         actions.addWidget(self.save_state)
@@ -180,6 +185,14 @@ class NotesSection(Section):
         self._set_editable(False)
 
     # --- loading --------------------------------------------------------------------------------
+
+    def show_history(self) -> HistoryDialog | None:
+        """Every version of this note's text (the server's and this laptop's conflicts)."""
+        if self.note_id is None:
+            return None
+        dialog = HistoryDialog(self.context, self.note_id, "session note", self)
+        dialog.open()
+        return dialog
 
     def show_child(self, child_id: str) -> None:
         if child_id != self.child_id:

@@ -2,7 +2,7 @@
 the families to contact about a disrupted day.
 
 Revision ID: 0007
-Revises: 0003
+Revises: 0004
 Create Date: 2026-11-30 20:05:00
 """
 

@@ -1,0 +1,270 @@
+"""Restores: the server from a backup (the drill of docs/server.md), a laptop from a copy.
+
+The server drill runs on SQLite and PostgreSQL with the commands the documentation gives:
+back up → a note is pushed → restore the backup → ``otvisit-server admin after-restore`` →
+laptops sync: the note is back on the server and reaches a new laptop; a laptop whose cursor
+was ahead of the restored server still receives new notes.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from sqlalchemy import make_url, select
+
+from otvisit.models import OutboxOp, SessionNote
+from otvisit.services.notes import sign_note
+from otvisit.sync.server.schema import Conflict, Record
+from tests.support.server_fixtures import BACKENDS, require_postgres
+from tests.support.server_process import ServerProcess, fresh_postgres_schema, sqlite_url
+from tests.sync.clinic import child_with_note, note_body, write_note
+from tests.sync.conftest import sign_in
+from tests.sync.laptop import Laptop
+from tests.sync.server_harness import create_team, server_database
+
+
+@contextmanager
+def _database(backend: str, folder: Path) -> Iterator[str]:
+    if backend == "postgresql":
+        require_postgres()
+        with fresh_postgres_schema() as url:
+            yield url
+    else:
+        yield sqlite_url(folder)
+
+
+def _pg_schema(url: str) -> str:
+    options = parse_qs(urlparse(url).query)["options"][0]
+    return options.split("search_path=")[1]
+
+
+def _backup(url: str, backup: Path) -> None:
+    """As docs/server.md says: ``sqlite3 … .backup`` or ``pg_dump --format=custom``."""
+    if url.startswith("sqlite"):
+        database = str(make_url(url).database)
+        subprocess.run(["sqlite3", database, f".backup {backup}"], check=True)
+    else:
+        subprocess.run(
+            ["pg_dump", "--host=127.0.0.1", "--username=postgres", "--format=custom",
+             f"--schema={_pg_schema(url)}", f"--file={backup}", "test"],
+            check=True,
+        )  # fmt: skip
+
+
+def _restore(url: str, backup: Path) -> None:
+    """As docs/server.md says, with the server stopped; then ``admin after-restore``."""
+    if url.startswith("sqlite"):
+        database = Path(str(make_url(url).database))
+        for leftover in (Path(f"{database}-wal"), Path(f"{database}-shm")):
+            leftover.unlink(missing_ok=True)
+        shutil.copyfile(backup, database)
+    else:
+        subprocess.run(
+            ["pg_restore", "--host=127.0.0.1", "--username=postgres", "--clean", "--if-exists",
+             "--dbname=test", str(backup)],
+            check=True,
+        )  # fmt: skip
+    subprocess.run(
+        [sys.executable, "-m", "otvisit.sync.server", "--database-url", url, "admin",
+         "after-restore"],
+        check=True,
+    )  # fmt: skip
+
+
+def _restart(server: ServerProcess) -> ServerProcess:
+    again = ServerProcess(server.database_url)
+    again.port, again.base_url = server.port, server.base_url  # the laptops' address
+    return again.start()
+
+
+def _server_text(server: ServerProcess, record_id: str) -> str | None:
+    database = server_database(server)
+    try:
+        with database.read() as session:
+            fields = session.scalar(select(Record.fields).where(Record.id == record_id))
+    finally:
+        database.dispose()
+    return None if fields is None else str(json.loads(fields).get("body"))
+
+
+def _new_note(laptop: Laptop, child_id: str, body: str) -> str:
+    with laptop.store.transaction() as session:
+        first = session.scalars(select(SessionNote).where(SessionNote.child_id == child_id)).first()
+        assert first is not None
+        note = SessionNote(
+            child_id=child_id, author_id=first.author_id, seen_on=first.seen_on,
+            place=first.place, body=body,
+        )  # fmt: skip
+        session.add(note)
+        session.flush()
+        return note.id
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_restore_drill_brings_every_note_back(
+    backend: str, laptops: list[Laptop], tmp_path: Path
+) -> None:
+    with _database(backend, tmp_path) as url:
+        server = ServerProcess(url).start()
+        try:
+            team = create_team(server)
+            a = sign_in(laptops, tmp_path, name="a", url=server.base_url, team=team, number=0)
+            b = sign_in(laptops, tmp_path, name="b", url=server.base_url, team=team, number=1)
+            child, _first = child_with_note(a, team_id=team.team_id, body="Before the backup.")
+            assert a.sync().exit_code == 0 and b.sync().exit_code == 0
+
+            _backup(url, tmp_path / "backup.db")
+            after = _new_note(a, child, "Written after the backup: sensory diet agreed.")
+            assert a.sync().exit_code == 0 and b.sync().exit_code == 0  # B's cursor moves on
+            server.stop()
+            _restore(url, tmp_path / "backup.db")
+            server = _restart(server)
+            assert _server_text(server, after) is None  # the backup never had it
+
+            report = a.sync()
+            assert report.exit_code == 0 and report.resent >= 1
+            assert _server_text(server, after) == "Written after the backup: sensory diet agreed."
+            assert b.sync().exit_code == 0
+
+            # A laptop signed in after the restore gets the note.
+            c = sign_in(laptops, tmp_path, name="c", url=server.base_url, team=team, number=1)
+            assert c.sync().exit_code == 0
+            assert note_body(c, after) == "Written after the backup: sensory diet agreed."
+
+            # B's cursor was ahead of the restored server: it still gets new notes.
+            newer = _new_note(a, child, "After the restore: new pencil grip.")
+            write_note(a, after, "Written after the backup: sensory diet agreed, reviewed.")
+            assert a.sync().exit_code == 0
+            assert b.sync().exit_code == 0
+            assert note_body(b, newer) == "After the restore: new pencil grip."
+            assert note_body(b, after) == "Written after the backup: sensory diet agreed, reviewed."
+            assert c.sync().exit_code == 0
+            assert note_body(c, newer) == "After the restore: new pencil grip."
+        finally:
+            server.stop()
+
+
+def test_a_laptop_restored_from_a_copy_renumbers_and_sends_again(
+    server: ServerProcess, laptops: list[Laptop], tmp_path: Path
+) -> None:
+    team = create_team(server)
+    a = sign_in(laptops, tmp_path, name="a", url=server.base_url, team=team, number=0)
+    b = sign_in(laptops, tmp_path, name="b", url=server.base_url, team=team, number=1)
+    child, note = child_with_note(a, team_id=team.team_id, body="First visit.")
+    copy = tmp_path / "a-copy.db"
+    a.store.close()
+    shutil.copyfile(a.store.path, copy)  # the copy holds the unsent new child and note
+    a.store = type(a.store).open(a.store.path)
+    assert a.sync().exit_code == 0
+    write_note(a, note, "First visit, second thoughts.")
+    assert a.sync().exit_code == 0
+
+    # The laptop's store is restored from the copy; new work reuses the operation numbers.
+    a.store.close()
+    shutil.copyfile(copy, a.store.path)
+    a.store = type(a.store).open(a.store.path)
+    later = _new_note(a, child, "Written on the restored laptop.")
+    report = a.sync()
+    assert report.exit_code == 0, report.error
+    assert report.renumbered >= 1
+    assert a.outbox() == []
+    assert _server_text(server, later) == "Written on the restored laptop."
+    assert b.sync().exit_code == 0
+    assert note_body(b, later) == "Written on the restored laptop."
+    # The operations the server already had were answered, not applied a second time.
+    assert note_body(b, note) == "First visit, second thoughts."
+    assert not [op for op in a.outbox() if isinstance(op, OutboxOp)]
+
+
+def _sign(laptop: Laptop, note_id: str) -> None:
+    with laptop.store.transaction() as session:
+        sign_note(session, note_id=note_id, actor_id=laptop.user_id)
+
+
+def _server_note(server: ServerProcess, record_id: str) -> dict[str, object] | None:
+    database = server_database(server)
+    try:
+        with database.read() as session:
+            fields = session.scalar(select(Record.fields).where(Record.id == record_id))
+    finally:
+        database.dispose()
+    return None if fields is None else dict(json.loads(fields))
+
+
+def _server_words(server: ServerProcess, record_id: str) -> str:
+    """The record's text and both sides of every conflict on it, as the server keeps them."""
+    database = server_database(server)
+    try:
+        with database.read() as session:
+            parts = list(session.scalars(select(Record.fields).where(Record.id == record_id)))
+            for mine, theirs in session.execute(
+                select(Conflict.mine, Conflict.theirs).where(Conflict.record_id == record_id)
+            ):
+                parts += [mine, theirs]
+    finally:
+        database.dispose()
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_after_a_restore_only_the_author_sends_her_notes_back(
+    backend: str, laptops: list[Laptop], tmp_path: Path
+) -> None:
+    """A's signed notes come back from A's laptop, signed by A; B, who holds them too, never
+    sends them in A's name (the server would refuse it). B's own words in A's drafts come back
+    once A's laptop has sent the drafts: nothing refused, nothing lost."""
+    with _database(backend, tmp_path) as url:
+        server = ServerProcess(url).start()
+        try:
+            team = create_team(server)
+            a = sign_in(laptops, tmp_path, name="a", url=server.base_url, team=team, number=0)
+            b = sign_in(laptops, tmp_path, name="b", url=server.base_url, team=team, number=1)
+            child, signed_later = child_with_note(a, team_id=team.team_id, body="Grip assessed.")
+            draft_before = _new_note(a, child, "Draft: handwriting.")
+            assert a.sync().exit_code == 0 and b.sync().exit_code == 0
+            _backup(url, tmp_path / "backup.db")
+
+            _sign(a, signed_later)  # signed after the backup
+            new_signed = _new_note(a, child, "Written and signed after the backup.")
+            _sign(a, new_signed)
+            draft_after = _new_note(a, child, "Draft after the backup: scissors.")
+            assert a.sync().exit_code == 0 and b.sync().exit_code == 0
+            write_note(b, draft_before, "Draft: handwriting. B: uses a slope board.")
+            write_note(b, draft_after, "Draft after the backup: scissors. B: spring-loaded.")
+            assert b.sync().exit_code == 0
+            server.stop()
+            _restore(url, tmp_path / "backup.db")
+            server = _restart(server)
+
+            # B syncs first: it holds A's notes, but sends none of them in A's name.
+            report = b.sync()
+            assert report.exit_code == 0 and report.rejected == [], report.rejected
+            assert _server_note(server, new_signed) is None
+            note = _server_note(server, signed_later)
+            assert note is not None and note["signed_at"] is None
+            assert "slope board" in str(_server_note(server, draft_before))  # existed: sent now
+            assert _server_note(server, draft_after) is None  # waits for A's laptop
+            assert note_body(b, draft_after).endswith("B: spring-loaded.")  # still shown on B
+
+            report = a.sync()
+            assert report.exit_code == 0 and report.rejected == [], report.rejected
+            for note_id in (signed_later, new_signed):
+                note = _server_note(server, note_id)
+                assert note is not None
+                assert note["signed_by_id"] == a.user_id and note["author_id"] == a.user_id
+            assert b.sync().exit_code == 0  # B's edit of the draft goes once A's is back
+            assert a.sync().exit_code == 0 and b.sync().exit_code == 0
+            assert "spring-loaded" in _server_words(server, draft_after)
+            assert not [op for op in b.outbox() if op.state != "rejected"]
+            assert not [op for op in a.outbox() + b.outbox() if op.state == "rejected"]
+            assert note_body(a, new_signed) == "Written and signed after the backup."
+        finally:
+            server.stop()
