@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from otvisit import __version__
+from otvisit.services.errors import DomainError, NotFound
 from otvisit.sync import protocol
 from otvisit.sync.protocol import (
     DeviceStatus,
@@ -40,6 +41,8 @@ from otvisit.sync.server.auth import (
     touch_device,
 )
 from otvisit.sync.server.config import ServerSettings
+from otvisit.sync.server.console.api import add_team_api
+from otvisit.sync.server.console.routes import add_console, console_error
 from otvisit.sync.server.database import Database
 from otvisit.sync.server.deps import CallerDep, Credentials, client_address, token_of
 from otvisit.sync.server.duplicates import duplicate_children
@@ -110,8 +113,16 @@ def create_app(settings: ServerSettings, *, database: Database | None = None) ->
     app.add_middleware(SecurityHeaders)  # outermost: guard refusals get the headers too
 
     @app.exception_handler(ApiError)
-    async def _api_error(_request: Request, error: ApiError) -> JSONResponse:
-        return error_response(error.status, error.code, error.message)
+    async def _api_error(request: Request, error: ApiError) -> Response:
+        return console_error(request, error) or error_response(
+            error.status, error.code, error.message
+        )
+
+    @app.exception_handler(DomainError)
+    async def _domain_error(request: Request, error: DomainError) -> Response:
+        if isinstance(error, NotFound):
+            return console_error(request, error) or error_response(404, "not_found", str(error))
+        return error_response(422, "invalid_request", str(error))
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(_request: Request, error: RequestValidationError) -> JSONResponse:
@@ -119,7 +130,10 @@ def create_app(settings: ServerSettings, *, database: Database | None = None) ->
         return error_response(422, code, message)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http_error(_request: Request, error: StarletteHTTPException) -> JSONResponse:
+    async def _http_error(request: Request, error: StarletteHTTPException) -> Response:
+        page = console_error(request, error)
+        if page is not None:
+            return page
         code = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, "http_error")
         return error_response(error.status_code, code, str(error.detail))
 
@@ -216,6 +230,8 @@ def create_app(settings: ServerSettings, *, database: Database | None = None) ->
             return DuplicateChildren(groups=duplicate_children(session, team_id=who.team_id))
 
     add_audit_routes(app, db=db, reads=reads)
+    add_team_api(app, db=db)
+    add_console(app, settings=settings, reads=reads)
     return app
 
 

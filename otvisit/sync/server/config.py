@@ -24,3 +24,5 @@ class ServerSettings(BaseSettings):
     login_window_seconds: int = Field(default=300, ge=1)
     #: Password checks (argon2, 64 MiB and ~50 ms each) run at once per process; others wait.
     login_hashes_at_once: int = Field(default=2, ge=1)
+    #: A team console session ends after this long without a page being opened (seconds).
+    console_idle_seconds: int = Field(default=15 * 60, ge=1)
