@@ -191,6 +191,9 @@ LOGIN_PATH = "/api/v1/login"
 ME_PATH = "/api/v1/me"
 PUSH_PATH = "/api/v1/push"
 PULL_PATH = "/api/v1/pull"
+#: Sent by a laptop on the first pull of each sync: how many of its changes are not yet sent
+#: (shown to the team lead on the console's Devices page before a laptop is withdrawn).
+UNSENT_HEADER = "X-Otvisit-Unsent-Changes"
 
 
 # Audit trail (issue 7): devices upload their local audit events; a team lead exports a child's.

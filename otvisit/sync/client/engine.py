@@ -31,6 +31,7 @@ from otvisit.sync.client.push import (
     has_pending,
     mark_rejected,
     next_batch,
+    pending_count,
     record_results,
 )
 from otvisit.sync.client.transport import HttpTransport, SyncTransport
@@ -248,9 +249,13 @@ def _pull_all(
 ) -> None:
     with store.read_session() as session:
         cursor = settings.pull_cursor(session)
+        unsent = pending_count(session)
+    first = cursor
 
     def fetch(after: int) -> PullResponse:
-        return transport.pull(credentials.token, cursor=after, limit=pull_limit)
+        # The first page of each sync tells the server how many changes are still unsent here.
+        told = unsent if after == first else None
+        return transport.pull(credentials.token, cursor=after, limit=pull_limit, unsent=told)
 
     # The next batch is fetched while this one is written: pulling is read-only, so a
     # batch fetched ahead and never applied (an error in between) costs nothing but time.

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from otvisit.models import OutboxOp, SyncConflict
@@ -43,6 +43,11 @@ class PushOutcome:
         self.merged += other.merged
         self.conflicts += other.conflicts
         self.rejected.extend(other.rejected)
+
+
+def pending_count(session: Session) -> int:
+    """Changes waiting to be sent (reported to the server on each sync)."""
+    return int(session.scalar(select(func.count()).where(OutboxOp.state == "pending")) or 0)
 
 
 def has_pending(session: Session) -> bool:

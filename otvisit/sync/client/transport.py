@@ -30,6 +30,7 @@ from otvisit.sync.protocol import (
     PUSH_PATH,
     SCHEMA_HEADER,
     SCHEMA_VERSION,
+    UNSENT_HEADER,
     AuditReceipt,
     AuditUpload,
     DeviceStatus,
@@ -76,7 +77,9 @@ class SyncTransport(Protocol):
 
     def push(self, token: str, request: PushRequest) -> PushResponse: ...
 
-    def pull(self, token: str, *, cursor: int, limit: int) -> PullResponse: ...
+    def pull(
+        self, token: str, *, cursor: int, limit: int, unsent: int | None = None
+    ) -> PullResponse: ...
 
     def upload_audit(self, token: str, request: AuditUpload) -> AuditReceipt: ...
 
@@ -131,9 +134,14 @@ class HttpTransport:
             "POST", PUSH_PATH, PushResponse, token=token, json=request.model_dump(mode="json")
         )
 
-    def pull(self, token: str, *, cursor: int, limit: int) -> PullResponse:
+    def pull(
+        self, token: str, *, cursor: int, limit: int, unsent: int | None = None
+    ) -> PullResponse:
         params = {"cursor": cursor, "limit": limit}
-        return self._call("GET", PULL_PATH, PullResponse, token=token, params=params)
+        extra = {UNSENT_HEADER: str(unsent)} if unsent is not None else {}
+        return self._call(
+            "GET", PULL_PATH, PullResponse, token=token, params=params, extra_headers=extra
+        )
 
     def upload_audit(self, token: str, request: AuditUpload) -> AuditReceipt:
         # Safe to retry: the server keeps each event once, by its id.
@@ -151,8 +159,10 @@ class HttpTransport:
         json: Any = None,
         params: dict[str, Any] | None = None,
         idempotent: bool = True,
+        extra_headers: dict[str, str] | None = None,
     ) -> ModelT:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
+        headers.update(extra_headers or {})
         attempt = 0
         while True:
             attempt += 1

@@ -76,6 +76,12 @@ def _describe_validation(error: RequestValidationError) -> tuple[str, str]:
     return "invalid_request", "; ".join(parts) + more + "."
 
 
+def _unsent(request: Request) -> int | None:
+    """The laptop's unsent-changes count (first pull of each sync), or None when not said."""
+    given = request.headers.get(protocol.UNSENT_HEADER, "")
+    return int(given) if given.isdigit() and len(given) <= 9 else None
+
+
 def create_app(settings: ServerSettings, *, database: Database | None = None) -> FastAPI:
     """The app on a database (migrated by the caller: ``otvisit-server serve`` does it on start)."""
     db = database or Database(settings.database_url)
@@ -192,14 +198,14 @@ def create_app(settings: ServerSettings, *, database: Database | None = None) ->
         with db.write() as session:
             return push_operations(session, caller=who, request=body)
 
-    def _pull(token: str, address: str, cursor: int, limit: int) -> bytes:
+    def _pull(token: str, address: str, cursor: int, limit: int, unsent: int | None) -> bytes:
         # Token check and pull share one read transaction: the hot path of a busy server.
         with db.read_connection() as connection:
             who, stale = authenticate(connection, token=token, address=address)
             page = pull_changes(connection, caller=who, cursor=cursor, limit=limit)
-        if stale:
+        if stale or unsent is not None:
             with db.write() as session:
-                touch_device(session, device_id=who.device_id)
+                touch_device(session, device_id=who.device_id, unsent=unsent)
         reads.add(page.audit)
         return page.body
 
@@ -215,8 +221,9 @@ def create_app(settings: ServerSettings, *, database: Database | None = None) ->
         """The team's records changed after ``cursor``, oldest change first, tombstones included."""
         token = token_of(credentials)
         body = await anyio.to_thread.run_sync(
-            _pull, token, client_address(request), cursor, limit, limiter=pull_slots[0]
-        )
+            _pull, token, client_address(request), cursor, limit, _unsent(request),
+            limiter=pull_slots[0],
+        )  # fmt: skip
         return Response(content=body, media_type="application/json")
 
     @app.get(protocol.DUPLICATES_PATH, response_model=DuplicateChildren, responses=_ERRORS)

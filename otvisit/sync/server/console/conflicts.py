@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -9,6 +11,15 @@ from otvisit.sync.server.auth import Caller
 from otvisit.sync.server.console.models import ConflictView
 from otvisit.sync.server.console.scope import audit, require_lead
 from otvisit.sync.server.schema import Conflict
+
+
+def _shown(stored: str) -> str:
+    """A stored side (JSON text) as the lead reads it: text as it is, anything else as JSON."""
+    try:
+        value = json.loads(stored)
+    except ValueError:
+        return stored
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, indent=1)
 
 
 def list_conflicts(session: Session, *, caller: Caller, limit: int = 200) -> list[ConflictView]:
@@ -22,8 +33,8 @@ def list_conflicts(session: Session, *, caller: Caller, limit: int = 200) -> lis
     views = [
         ConflictView(
             conflict_id=c.id, entity=c.entity, record_id=c.record_id, child_id=c.child_id,
-            field=c.field, kind=c.kind, kept=c.theirs, kept_by=c.theirs_by, set_aside=c.mine,
-            set_aside_by=c.mine_by, created_at=c.created_at,
+            field=c.field, kind=c.kind, kept=_shown(c.theirs), kept_by=c.theirs_by,
+            set_aside=_shown(c.mine), set_aside_by=c.mine_by, created_at=c.created_at,
         )
         for c in rows
     ]  # fmt: skip
