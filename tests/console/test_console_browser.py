@@ -243,8 +243,12 @@ def test_withdrawing_a_laptop_warns_then_its_next_sync_is_refused(world: World, 
         world.a.therapists[1].username, world.a.therapists[1].password, "OT-LAPTOP-12"
     )
     try:
+        told = laptop.get(protocol.PULL_PATH, headers={protocol.UNSENT_HEADER: "3"})
+        assert told.status_code == 200  # a sync whose laptop still holds 3 unsent changes
         _lead_in(world, page)
         page.goto(f"{world.url}/console/devices")
+        row = page.get_by_role("row").filter(has_text="OT-LAPTOP-12")
+        expect(row.get_by_role("cell").nth(3)).to_have_text("3")
         page.get_by_role("link", name="Withdraw OT-LAPTOP-12").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Withdraw OT-LAPTOP-12?")
         expect(page.locator("#wipe-warning")).to_contain_text(
