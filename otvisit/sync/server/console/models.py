@@ -52,7 +52,7 @@ class TeamDetails(BaseModel):
 class TeamContact(_Strict):
     phone: str = Field(default="", max_length=40)
     email: str = Field(default="", max_length=200)
-    address: str = Field(default="", max_length=500)
+    address: str = Field(default="", max_length=400)
 
 
 class DeviceView(BaseModel):
