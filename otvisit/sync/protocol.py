@@ -220,6 +220,9 @@ PULL_PATH = "/api/v1/pull"
 HISTORY_PATH = "/api/v1/records/{record_id}/history"
 #: A laptop reports pulled records it could not store (set aside there, the pull went on).
 UNREADABLE_PATH = "/api/v1/pull/unreadable"
+#: Sent by a laptop on the first pull of each sync: how many of its changes are not yet sent
+#: (shown to the team lead on the console's Devices page before a laptop is withdrawn).
+UNSENT_HEADER = "X-Otvisit-Unsent-Changes"
 
 
 # Audit trail (issue 7): devices upload their local audit events; a team lead exports a child's.

@@ -54,7 +54,11 @@ def _wanted(*extras: str) -> list[Requirement]:
 
 @pytest.mark.parametrize(
     ("lock", "extras"),
-    [("app.lock", ()), ("test.lock", tuple(PYPROJECT["project"]["optional-dependencies"]))],
+    [
+        ("app.lock", ("desktop",)),
+        ("server.lock", ("server",)),
+        ("test.lock", tuple(PYPROJECT["project"]["optional-dependencies"])),
+    ],
 )
 def test_the_lock_pins_every_dependency_of_pyproject(lock: str, extras: tuple[str, ...]) -> None:
     pins = _lock(lock)
@@ -68,10 +72,19 @@ def test_the_lock_pins_every_dependency_of_pyproject(lock: str, extras: tuple[st
     assert all(hashes >= 1 for _version, _marker, hashes in pins.values())
 
 
-def test_the_app_lock_is_the_test_lock_without_the_tools() -> None:
-    app, test = _lock("app.lock"), _lock("test.lock")
-    assert app.keys() <= test.keys()
-    assert {name: app[name][0] for name in app} == {name: test[name][0] for name in app}
+@pytest.mark.parametrize("lock", ["app.lock", "server.lock"])
+def test_each_side_locks_the_same_versions_as_the_test_lock(lock: str) -> None:
+    side, test = _lock(lock), _lock("test.lock")
+    assert side.keys() <= test.keys()
+    assert {name: side[name][0] for name in side} == {name: test[name][0] for name in side}
+
+
+def test_the_server_installs_without_qt_and_the_laptop_without_the_server() -> None:
+    desktop, server = _lock("app.lock"), _lock("server.lock")
+    assert {"pyside6-essentials", "shiboken6", "pyside6-pdf", "reportlab"}.isdisjoint(server)
+    assert {"uvicorn", "psycopg", "psycopg-binary", "fastapi", "jinja2"}.isdisjoint(desktop)
+    shared = {"sqlalchemy", "alembic", "pydantic", "httpx", "argon2-cffi"}
+    assert shared <= desktop.keys() and shared <= server.keys()
 
 
 def test_qt_is_pinned_to_the_release_the_suite_runs_on() -> None:
@@ -102,7 +115,10 @@ def test_this_environment_runs_exactly_the_locked_versions() -> None:
 def test_the_install_scripts_install_only_from_the_locks() -> None:
     bootstrap = (ROOT / "scripts" / "bootstrap").read_text()
     assert "--require-hashes -r" in bootstrap and "--no-deps" in bootstrap
-    assert "requirements/app.lock" in bootstrap and "requirements/test.lock" in bootstrap
+    for lock in ("app.lock", "server.lock", "test.lock"):
+        assert f"requirements/{lock}" in bootstrap
     assert "./scripts/bootstrap test" in (ROOT / "scripts" / "test").read_text()
     assert "./scripts/bootstrap\n" in (ROOT / "scripts" / "start").read_text()
+    assert "./scripts/bootstrap server" in (ROOT / "scripts" / "start-server").read_text()
+    assert "./scripts/build-console" in bootstrap
     assert "./scripts/test" in (ROOT / ".ci" / "run").read_text()

@@ -40,6 +40,7 @@ from otvisit.sync.client.push import (
     has_pending,
     mark_rejected,
     next_batch,
+    pending_count,
     record_results,
 )
 from otvisit.sync.client.recovery import (
@@ -356,7 +357,8 @@ def _pull_all(
         with store.read_session() as session:
             cursor = settings.pull_cursor(session)
             known = settings.get_setting(session, settings.SERVER_GENERATION)
-        first = transport.pull(credentials.token, cursor=cursor, limit=pull_limit)
+            unsent = pending_count(session)  # told to the server on the first page
+        first = transport.pull(credentials.token, cursor=cursor, limit=pull_limit, unsent=unsent)
         above = _restored_below(first, cursor=cursor, known=known)
         if first.has_more or len(first.records) > 200:
             _mark_started(store, report)  # a long pull: the status bar says it is running

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, or_, select, update
+from sqlalchemy import bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from otvisit.models import OutboxOp, PushedOp, SyncConflict
@@ -47,6 +47,11 @@ class PushOutcome:
         self.merged += other.merged
         self.conflicts += other.conflicts
         self.rejected.extend(other.rejected)
+
+
+def pending_count(session: Session) -> int:
+    """Changes waiting to be sent (reported to the server on each sync)."""
+    return int(session.scalar(select(func.count()).where(OutboxOp.state == "pending")) or 0)
 
 
 def has_pending(session: Session) -> bool:

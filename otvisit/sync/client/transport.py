@@ -33,6 +33,7 @@ from otvisit.sync.protocol import (
     SCHEMA_HEADER,
     SCHEMA_VERSION,
     UNREADABLE_PATH,
+    UNSENT_HEADER,
     AuditReceipt,
     AuditUpload,
     DeviceStatus,
@@ -83,7 +84,9 @@ class SyncTransport(Protocol):
 
     def push(self, token: str, request: PushRequest) -> PushResponse: ...
 
-    def pull(self, token: str, *, cursor: int, limit: int) -> PullResponse: ...
+    def pull(
+        self, token: str, *, cursor: int, limit: int, unsent: int | None = None
+    ) -> PullResponse: ...
 
     def upload_audit(self, token: str, request: AuditUpload) -> AuditReceipt: ...
 
@@ -142,9 +145,14 @@ class HttpTransport:
             "POST", PUSH_PATH, PushResponse, token=token, json=request.model_dump(mode="json")
         )
 
-    def pull(self, token: str, *, cursor: int, limit: int) -> PullResponse:
+    def pull(
+        self, token: str, *, cursor: int, limit: int, unsent: int | None = None
+    ) -> PullResponse:
         params = {"cursor": cursor, "limit": limit}
-        return self._call("GET", PULL_PATH, PullResponse, token=token, params=params)
+        extra = {UNSENT_HEADER: str(unsent)} if unsent is not None else {}
+        return self._call(
+            "GET", PULL_PATH, PullResponse, token=token, params=params, extra_headers=extra
+        )
 
     def report_unreadable(self, token: str, request: UnreadableReport) -> UnreadableReceipt:
         body = request.model_dump(mode="json")
@@ -170,8 +178,10 @@ class HttpTransport:
         json: Any = None,
         params: dict[str, Any] | None = None,
         idempotent: bool = True,
+        extra_headers: dict[str, str] | None = None,
     ) -> ModelT:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
+        headers.update(extra_headers or {})
         attempt = 0
         while True:
             attempt += 1

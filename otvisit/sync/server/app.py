@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from otvisit import __version__
+from otvisit.services.errors import DomainError, NotFound
 from otvisit.sync import protocol
 from otvisit.sync.protocol import (
     DeviceStatus,
@@ -42,6 +43,8 @@ from otvisit.sync.server.auth import (
 from otvisit.sync.server.blob_routes import add_blob_routes
 from otvisit.sync.server.blobs import BlobStore, open_blob_store
 from otvisit.sync.server.config import ServerSettings
+from otvisit.sync.server.console.api import add_team_api
+from otvisit.sync.server.console.routes import add_console, console_error
 from otvisit.sync.server.database import Database
 from otvisit.sync.server.deps import CallerDep, Credentials, client_address, token_of
 from otvisit.sync.server.duplicates import duplicate_children
@@ -74,6 +77,12 @@ def _describe_validation(error: RequestValidationError) -> tuple[str, str]:
         parts.append(f"{where or 'request'}: {problem.get('msg', 'is not valid')}")
     more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
     return "invalid_request", "; ".join(parts) + more + "."
+
+
+def _unsent(request: Request) -> int | None:
+    """The laptop's unsent-changes count (first pull of each sync), or None when not said."""
+    given = request.headers.get(protocol.UNSENT_HEADER, "")
+    return int(given) if given.isdigit() and len(given) <= 9 else None
 
 
 def create_app(
@@ -115,8 +124,16 @@ def create_app(
     app.add_middleware(SecurityHeaders)  # outermost: guard refusals get the headers too
 
     @app.exception_handler(ApiError)
-    async def _api_error(_request: Request, error: ApiError) -> JSONResponse:
-        return error_response(error.status, error.code, error.message, **error.extra)
+    async def _api_error(request: Request, error: ApiError) -> Response:
+        return console_error(request, error) or error_response(
+            error.status, error.code, error.message, **error.extra
+        )
+
+    @app.exception_handler(DomainError)
+    async def _domain_error(request: Request, error: DomainError) -> Response:
+        if isinstance(error, NotFound):
+            return console_error(request, error) or error_response(404, "not_found", str(error))
+        return error_response(422, "invalid_request", str(error))
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(_request: Request, error: RequestValidationError) -> JSONResponse:
@@ -124,7 +141,10 @@ def create_app(
         return error_response(422, code, message)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http_error(_request: Request, error: StarletteHTTPException) -> JSONResponse:
+    async def _http_error(request: Request, error: StarletteHTTPException) -> Response:
+        page = console_error(request, error)
+        if page is not None:
+            return page
         code = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, "http_error")
         return error_response(error.status_code, code, str(error.detail))
 
@@ -183,14 +203,14 @@ def create_app(
         with db.write() as session:
             return push_operations(session, caller=who, request=body)
 
-    def _pull(token: str, address: str, cursor: int, limit: int) -> bytes:
+    def _pull(token: str, address: str, cursor: int, limit: int, unsent: int | None) -> bytes:
         # Token check and pull share one read transaction: the hot path of a busy server.
         with db.read_connection() as connection:
             who, stale = authenticate(connection, token=token, address=address)
             page = pull_changes(connection, caller=who, cursor=cursor, limit=limit)
-        if stale:
+        if stale or unsent is not None:
             with db.write() as session:
-                touch_device(session, device_id=who.device_id)
+                touch_device(session, device_id=who.device_id, unsent=unsent)
         reads.add(page.audit)
         return page.body
 
@@ -206,8 +226,9 @@ def create_app(
         """The team's records changed after ``cursor``, oldest change first, tombstones included."""
         token = token_of(credentials)
         body = await anyio.to_thread.run_sync(
-            _pull, token, client_address(request), cursor, limit, limiter=pull_slots[0]
-        )
+            _pull, token, client_address(request), cursor, limit, _unsent(request),
+            limiter=pull_slots[0],
+        )  # fmt: skip
         return Response(content=body, media_type="application/json")
 
     @app.get(protocol.DUPLICATES_PATH, response_model=DuplicateChildren, responses=_ERRORS)
@@ -225,6 +246,8 @@ def create_app(
     app.state.blobs = store
     add_blob_routes(app, db=db, reads=reads, store=store, settings=settings)
     add_history_routes(app, db=db)
+    add_team_api(app, db=db)
+    add_console(app, settings=settings, reads=reads)
     return app
 
 

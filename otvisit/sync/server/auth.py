@@ -260,6 +260,11 @@ def authenticate(session: Session | Connection, *, token: str, address: str) -> 
     return caller, stale
 
 
-def touch_device(session: Session, *, device_id: str) -> None:
-    """Remember when a device was last seen (shown by ``admin list-devices``)."""
-    session.execute(update(Device).where(Device.id == device_id).values(last_seen_at=utcnow()))
+def touch_device(session: Session, *, device_id: str, unsent: int | None = None) -> None:
+    """Remember when a device was last seen (shown by ``admin list-devices``), and the changes
+    it said it has not sent yet (shown on the console's Devices page)."""
+    now = utcnow()
+    values: dict[str, object] = {"last_seen_at": now}
+    if unsent is not None:
+        values.update(pending_changes=unsent, pending_reported_at=now)
+    session.execute(update(Device).where(Device.id == device_id).values(**values))

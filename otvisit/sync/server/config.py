@@ -34,3 +34,5 @@ class ServerSettings(BaseSettings):
     max_attachment_bytes: int = Field(default=25 * 1024 * 1024, ge=1)
     #: Attachment bytes a team may hold, uploads in progress included (507 beyond it).
     team_attachment_quota_bytes: int = Field(default=20 * 1024**3, ge=0)
+    #: A team console session ends after this long without a page being opened (seconds).
+    console_idle_seconds: int = Field(default=15 * 60, ge=1)

@@ -19,6 +19,11 @@ _COMMON = [
 ]
 #: API answers carry children's records or tokens: no cache (browser or proxy) may keep them.
 _NO_STORE = [(b"cache-control", b"no-store"), (b"pragma", b"no-cache")]
+#: Console pages load the NHS design system's CSS, JS and icons from this server only.
+_CONSOLE_CSP = (
+    b"default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; "
+    b"font-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
 _HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
 _SERVER_ERROR = json.dumps(
     {
@@ -46,7 +51,12 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         extra = list(_COMMON)
-        if scope["path"].startswith("/api/"):
+        path = scope["path"]
+        if path.startswith("/console"):
+            extra = [(k, _CONSOLE_CSP if k == b"content-security-policy" else v) for k, v in extra]
+        if path.startswith("/api/") or (
+            path.startswith("/console") and not path.startswith("/console/static")
+        ):
             extra += _NO_STORE
         if scope.get("scheme") == "https":
             extra.append(_HSTS)

@@ -71,6 +71,9 @@ class Device(ServerBase):
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    #: Changes waiting on the laptop to be sent, as it last reported them (None: never said).
+    pending_changes: Mapped[int | None] = mapped_column(Integer, default=None)
+    pending_reported_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
 
 
 class DeviceProgress(ServerBase):
@@ -250,3 +253,22 @@ class RecordVersion(ServerBase):
     by: Mapped[str] = mapped_column(String(200), default="")
     device_id: Mapped[str | None] = mapped_column(String(36), default=None)
     at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ConsoleSession(ServerBase):
+    """A signed-in team lead's web console session; the browser holds only the random id.
+
+    ``id`` is the sha256 of that id (a stolen database can't be replayed as a cookie). A session
+    ends on sign-out, or when it has been idle longer than the server's console idle timeout.
+    """
+
+    __tablename__ = "console_session"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(36), index=True)
+    #: The token every form of this session carries (checked on every POST).
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    address: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)

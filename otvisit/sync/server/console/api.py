@@ -1,0 +1,96 @@
+"""The console's JSON API under /api/v1/team/: the services the pages use, for a lead's token."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import FastAPI, Path
+
+from otvisit.sync import protocol
+from otvisit.sync.server.audit_routes import ERRORS
+from otvisit.sync.server.console import conflicts, devices, people, team
+from otvisit.sync.server.console.models import (
+    ConflictView,
+    DeviceView,
+    NewPassword,
+    NewPerson,
+    Person,
+    RevokeWarning,
+    RoleChange,
+    TeamContact,
+    TeamDetails,
+)
+from otvisit.sync.server.database import Database
+from otvisit.sync.server.deps import CallerDep
+
+TEAM_PATH = "/api/v1/team"
+_RESPONSES: dict[int | str, dict[str, Any]] = {**ERRORS, 404: ERRORS[403]}
+Id = Annotated[str, Path(pattern=protocol.UUID_PATTERN)]
+
+
+def add_team_api(app: FastAPI, *, db: Database) -> None:
+    def write(work: Any) -> Any:
+        with db.write() as session:
+            return work(session)
+
+    @app.get(TEAM_PATH, response_model=TeamDetails, responses=_RESPONSES)
+    def get_team(who: CallerDep) -> TeamDetails:
+        """The caller's team: name, address, phone, email (as printed on every document)."""
+        return write(lambda s: team.team_details(s, caller=who))  # type: ignore[no-any-return]
+
+    @app.put(TEAM_PATH, response_model=TeamDetails, responses=_RESPONSES)
+    def put_team(body: TeamContact, who: CallerDep) -> TeamDetails:
+        """Change the team's contact details (team lead); laptops get them at their next sync."""
+        return write(lambda s: team.update_contact(s, caller=who, contact=body))  # type: ignore[no-any-return]
+
+    @app.get(f"{TEAM_PATH}/people", response_model=list[Person], responses=_RESPONSES)
+    def get_people(who: CallerDep) -> list[Person]:
+        """The team's accounts (team lead)."""
+        return write(lambda s: people.list_people(s, caller=who))  # type: ignore[no-any-return]
+
+    @app.post(f"{TEAM_PATH}/people", response_model=Person, status_code=201, responses=_RESPONSES)
+    def post_person(body: NewPerson, who: CallerDep) -> Person:
+        """A new account in the caller's team (team lead)."""
+        return write(lambda s: people.create_person(s, caller=who, person=body))  # type: ignore[no-any-return]
+
+    @app.put(f"{TEAM_PATH}/people/{{user_id}}/password", status_code=204, responses=_RESPONSES)
+    def put_password(user_id: Id, body: NewPassword, who: CallerDep) -> None:
+        """Set a new password for an account of the team (team lead)."""
+        write(lambda s: people.reset_password(s, caller=who, user_id=user_id, new=body))
+
+    @app.put(f"{TEAM_PATH}/people/{{user_id}}/role", status_code=204, responses=_RESPONSES)
+    def put_role(user_id: Id, body: RoleChange, who: CallerDep) -> None:
+        """Change an account's role (team lead; only an admin gives the admin role)."""
+        write(lambda s: people.set_role(s, caller=who, user_id=user_id, change=body))
+
+    @app.post(f"{TEAM_PATH}/people/{{user_id}}/deactivate", status_code=204, responses=_RESPONSES)
+    def deactivate(user_id: Id, who: CallerDep) -> None:
+        """Deactivate an account: its laptops are refused at their next call (team lead)."""
+        write(lambda s: people.set_active(s, caller=who, user_id=user_id, active=False))
+
+    @app.post(f"{TEAM_PATH}/people/{{user_id}}/reactivate", status_code=204, responses=_RESPONSES)
+    def reactivate(user_id: Id, who: CallerDep) -> None:
+        """Let a deactivated account sign in again (team lead)."""
+        write(lambda s: people.set_active(s, caller=who, user_id=user_id, active=True))
+
+    @app.get(f"{TEAM_PATH}/devices", response_model=list[DeviceView], responses=_RESPONSES)
+    def get_devices(who: CallerDep) -> list[DeviceView]:
+        """The team's laptops: owner, last sync, unsent changes they reported (team lead)."""
+        return write(lambda s: devices.list_devices(s, caller=who))  # type: ignore[no-any-return]
+
+    @app.get(f"{TEAM_PATH}/devices/{{device_id}}/revoke", response_model=RevokeWarning,
+             responses=_RESPONSES)  # fmt: skip
+    def get_revoke_warning(device_id: Id, who: CallerDep) -> RevokeWarning:
+        """What revoking this laptop would wipe (team lead)."""
+        return write(lambda s: devices.revoke_warning(s, caller=who, device_id=device_id))  # type: ignore[no-any-return]
+
+    @app.post(f"{TEAM_PATH}/devices/{{device_id}}/revoke", response_model=DeviceView,
+              responses=_RESPONSES)  # fmt: skip
+    def post_revoke(device_id: Id, who: CallerDep) -> DeviceView:
+        """Withdraw a laptop: its next call is told to remove every record it holds (team lead)."""
+        return write(lambda s: devices.revoke(s, caller=who, device_id=device_id))  # type: ignore[no-any-return]
+
+    @app.get(f"{TEAM_PATH}/conflicts", response_model=list[ConflictView], responses=_RESPONSES)
+    def get_conflicts(who: CallerDep) -> list[ConflictView]:
+        """The sync conflicts the server stored for the team, open ones first (team lead)."""
+        return write(lambda s: conflicts.list_conflicts(s, caller=who))  # type: ignore[no-any-return]

@@ -1,0 +1,98 @@
+"""What the console's services take and give: pydantic models, the JSON API's bodies too."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from otvisit.models.vocabulary import StaffRole
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Person(BaseModel):
+    """An account of the team, as the team lead sees it (never its password hash)."""
+
+    user_id: str
+    username: str
+    full_name: str
+    role: StaffRole
+    active: bool
+    devices: int
+
+
+class NewPerson(_Strict):
+    username: str = Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9._@-]+$")
+    full_name: str = Field(min_length=1, max_length=200)
+    role: StaffRole = StaffRole.THERAPIST
+    password: str = Field(min_length=10, max_length=200)
+
+
+class NewPassword(_Strict):
+    password: str = Field(min_length=10, max_length=200)
+
+
+class RoleChange(_Strict):
+    role: StaffRole
+
+
+class TeamDetails(BaseModel):
+    """What families and schools see on every document, synced to every laptop."""
+
+    team_id: str
+    name: str
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+
+
+class TeamContact(_Strict):
+    phone: str = Field(default="", max_length=40)
+    email: str = Field(default="", max_length=200)
+    address: str = Field(default="", max_length=400)
+
+
+class DeviceView(BaseModel):
+    device_id: str
+    name: str
+    owner: str
+    owner_username: str
+    signed_in_at: datetime
+    last_sync_at: datetime | None
+    revoked_at: datetime | None
+    #: Changes the laptop said it had not sent yet, at its last sync (None: it never said).
+    unsent_changes: int | None
+    unsent_reported_at: datetime | None
+
+
+class RevokeWarning(BaseModel):
+    """What revoking a laptop wipes: shown before the lead confirms."""
+
+    device: DeviceView
+    children_on_laptop: int
+    message: str
+
+
+class ConflictView(BaseModel):
+    conflict_id: str
+    entity: str
+    record_id: str
+    child_id: str | None
+    field: str
+    kind: str
+    kept: str
+    kept_by: str
+    set_aside: str
+    set_aside_by: str
+    created_at: datetime
+    #: None while no one has resolved it (the server does not yet store resolutions).
+    resolved_by: str | None = None
+
+
+class ChildSummary(BaseModel):
+    child_id: str
+    name: str
+    date_of_birth: str

@@ -1,0 +1,29 @@
+"""The console's pages, in the order the navigation and the home page list them.
+
+Adding a page is one line here (and its routes): the header, the home page and the keyboard
+tests all read this list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    title: str
+    path: str
+    summary: str
+
+
+PAGES: list[Page] = [
+    Page("Team and people", "/console/people",
+         "Accounts and roles: add a therapist, reset a password, deactivate an account."),
+    Page("Team details", "/console/team",
+         "The team's address, phone and email, printed on every letter and report."),
+    Page("Devices", "/console/devices",
+         "Each laptop's owner, last sync and unsent changes; withdraw a lost laptop."),
+    Page("Sync conflicts", "/console/conflicts",
+         "Edits made on two laptops at once: both versions, kept and set aside."),
+    Page("Audit", "/console/audit", "One child's audit trail on screen, and as a CSV file."),
+]  # fmt: skip

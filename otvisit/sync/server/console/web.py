@@ -1,0 +1,101 @@
+"""The console's web plumbing: templates, the signed-in lead, CSRF, and error pages."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+
+from fastapi import Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import Session
+
+from otvisit.sync.server.console.navigation import PAGES
+from otvisit.sync.server.console.sessions import COOKIE, SignedIn, current_session, tokens_match
+from otvisit.sync.server.database import Database
+from otvisit.sync.server.deps import client_address
+
+HERE = Path(__file__).resolve().parent
+STATIC = HERE / "static"
+OWN_STATIC = HERE / "own_static"
+templates = Jinja2Templates(directory=HERE / "templates")
+T = TypeVar("T")
+
+
+class SignInNeeded(Exception):
+    """No live session: the browser is sent to the sign-in page."""
+
+
+class CsrfRefused(Exception):
+    """A POST without this session's form token: refused (403), nothing changed."""
+
+
+def database(request: Request) -> Database:
+    return request.app.state.db  # type: ignore[no-any-return]
+
+
+def signed_in(request: Request) -> SignedIn:
+    """The lead behind the session cookie (a FastAPI dependency; restarts the idle clock)."""
+    session_id = request.cookies.get(COOKIE, "")
+    idle: timedelta = request.app.state.console_idle
+    with database(request).write() as session:
+        found = current_session(
+            session, session_id=session_id, address=client_address(request), idle=idle
+        )
+    if found is None:
+        raise SignInNeeded
+    return found
+
+
+async def checked_form(request: Request, lead: SignedIn) -> dict[str, str]:
+    """The posted form, once its CSRF token is this session's (else CsrfRefused)."""
+    form = await request.form()
+    token = form.get("csrf_token")
+    if not tokens_match(lead.csrf_token, token if isinstance(token, str) else None):
+        raise CsrfRefused
+    return {key: value for key, value in form.items() if isinstance(value, str)}
+
+
+async def in_transaction(request: Request, work: Callable[[Session], T]) -> T:
+    """Run a service call in one write transaction, off the event loop."""
+
+    def run() -> T:
+        with database(request).write() as session:
+            return work(session)
+
+    return await run_in_threadpool(run)
+
+
+def in_transaction_now(request: Request, work: Callable[[Session], T]) -> T:
+    with database(request).write() as session:
+        return work(session)
+
+
+def page(
+    request: Request, template: str, *, lead: SignedIn | None, status: int = 200,
+    **context: Any,
+) -> HTMLResponse:  # fmt: skip
+    values = {"lead": lead, "pages": PAGES, "csrf_token": lead.csrf_token if lead else "",
+              "path": request.url.path, **context}  # fmt: skip
+    return templates.TemplateResponse(request, template, values, status_code=status)
+
+
+def see_other(path: str) -> RedirectResponse:
+    return RedirectResponse(path, status_code=303)
+
+
+def set_cookie(
+    request: Request, response: Response, name: str, value: str, *, max_age: int | None = None
+) -> None:
+    response.set_cookie(
+        name, value, max_age=max_age, path="/console", httponly=True, samesite="strict",
+        secure=request.url.scheme == "https",
+    )  # fmt: skip
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)

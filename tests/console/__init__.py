@@ -1,0 +1,1 @@
+"""Browser tests of the team console (real Chromium, real server process)."""
