@@ -8,6 +8,7 @@ import time
 import uuid
 
 from otvisit.sync import protocol
+from otvisit.sync.server.team_views import routes as team_views
 from tests.server.dbcheck import AuditEntry, rows
 from tests.support.api import child_fields
 
@@ -41,6 +42,7 @@ def test_reads_and_writes_are_audited_and_no_route_edits_the_log(
         protocol.AUDIT_PATH,
         protocol.AUDIT_CHILD_PATH,
         protocol.DUPLICATES_PATH,
+        *team_views.PATHS,
     }
     # Nothing but reads and appends: no route could change or remove an audit line.
     assert {method for path in paths.values() for method in path} == {"get", "post"}

@@ -48,6 +48,7 @@ from otvisit.sync.server.guard import ApiGuard, error_response
 from otvisit.sync.server.headers import SecurityHeaders
 from otvisit.sync.server.pull import pull_changes
 from otvisit.sync.server.push import push_operations
+from otvisit.sync.server.team_views.routes import add_team_routes
 
 _ERRORS = ERRORS
 #: Pulls served at once per process (within the database pool of 10 connections).
@@ -216,6 +217,7 @@ def create_app(settings: ServerSettings, *, database: Database | None = None) ->
             return DuplicateChildren(groups=duplicate_children(session, team_id=who.team_id))
 
     add_audit_routes(app, db=db, reads=reads)
+    add_team_routes(app, db=db, reads=reads)
     return app
 
 

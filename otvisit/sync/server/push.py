@@ -31,6 +31,7 @@ from otvisit.sync.server.merge import (
     update_record,
 )
 from otvisit.sync.server.schema import Conflict, DeviceProgress, OpResult, Record, TeamDeparture
+from otvisit.sync.server.team_views.projection import Written, project
 
 _NOTHING_SAVED = "Nothing from this push was saved."
 
@@ -324,6 +325,10 @@ def _save(
     changed = [v for v, s in zip(values, dirty, strict=True) if not s.is_new]
     if changed:
         session.execute(update(Record), changed)
+    project(
+        session,
+        (Written(s.entity, s.id, s.team_id, s.child_id, s.fields, s.deleted) for s in dirty),
+    )
     if ctx.conflicts:
         session.execute(insert(Conflict), conflict_rows(ctx))
     if fresh:

@@ -185,3 +185,7 @@ class AuditEntry(ServerBase):
     #: The laptop's clock as it said, when that was not believable (outside 2000–2099):
     #: ``at`` is then the time the server received the event.
     device_clock: Mapped[str | None] = mapped_column(String(40), default=None)
+
+
+# The console's fact tables share this metadata (migrations and the drift test see them).
+from otvisit.sync.server.team_views import facts as _facts  # noqa: E402, F401
