@@ -22,8 +22,10 @@ from tests.sync.server_harness import TeamAccounts, server_database
 
 def _child(laptop: Laptop, team_id: str, therapist_id: str, nhs: str, name: str) -> str:
     with laptop.store.transaction() as session:
-        child = Child(team_id=team_id, therapist_id=therapist_id, given_name=name,
-                      family_name="Okafor", date_of_birth=date(2019, 5, 2), nhs_number=nhs)  # fmt: skip
+        child = Child(
+            team_id=team_id, therapist_id=therapist_id, given_name=name, family_name="Okafor",
+            date_of_birth=date(2019, 5, 2), nhs_number=nhs,
+        )  # fmt: skip
         session.add(child)
     return child.id
 

@@ -27,7 +27,11 @@ def _answers(
     session: Session, team_id: str, start: date | None, end: date | None
 ) -> list[SurveyAnswers]:
     s = SurveyFact
-    query = select(s.received_on, s.ratings, s.comments, s.language).where(s.team_id == team_id)
+    query = (
+        select(s.received_on, s.ratings, s.comments, s.language)
+        .where(s.team_id == team_id)
+        .order_by(s.received_on, s.id)
+    )
     if start is not None:
         query = query.where(s.received_on >= start)
     if end is not None:
