@@ -59,8 +59,13 @@ class ReferralFact(ServerBase):
 
 
 class AppointmentFact(ServerBase):
+    """An appointment, with the service day (Europe/London) it falls on, worked out on write."""
+
     __tablename__ = "appointment_fact"
-    __table_args__ = (Index("ix_appointment_fact_team_id_starts_at", "team_id", "starts_at"),)
+    __table_args__ = (
+        Index("ix_appointment_fact_team_id_service_day", "team_id", "service_day"),
+        Index("ix_appointment_fact_team_id_episode_id", "team_id", "episode_id"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     team_id: Mapped[str] = mapped_column(String(36))
@@ -68,6 +73,7 @@ class AppointmentFact(ServerBase):
     episode_id: Mapped[str | None] = mapped_column(String(36), default=None)
     status: Mapped[str] = mapped_column(String(20), default="booked")
     starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    service_day: Mapped[date | None] = mapped_column(Date, default=None)
     reschedule_count: Mapped[int] = mapped_column(Integer, default=0)
 
 

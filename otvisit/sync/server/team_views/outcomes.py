@@ -9,15 +9,15 @@ written language and by interpreter need, each with its counts (n), small groups
 from __future__ import annotations
 
 import statistics
-from collections.abc import Callable, Iterable
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from otvisit.services.copm import CLINICALLY_IMPORTANT_CHANGE, CopmScores, problem_change
-from otvisit.services.disruption import SERVICE_TIMEZONE
 from otvisit.services.errors import ValidationError
 from otvisit.services.gas import gas_t_score
 from otvisit.services.waiting_list import BAND_LABELS, band_for_days
@@ -39,7 +39,13 @@ from otvisit.sync.server.team_views.models import (
     Outcomes,
     WaitFigures,
 )
-from otvisit.sync.server.team_views.team import ChildRow, team_children, team_staff, therapist_name
+from otvisit.sync.server.team_views.team import (
+    ChildRow,
+    read,
+    team_children,
+    team_staff,
+    therapist_name,
+)
 
 #: Appointment outcomes that count: the child came, or did not (cancellations do not count).
 ATTENDED = "attended"
@@ -78,28 +84,12 @@ class _Contributions:
     gas_discharge: list[tuple[str, float]] = field(default_factory=list)
     #: (child, performance change, satisfaction change or None)
     copm: list[tuple[str, float, float | None]] = field(default_factory=list)
-    appointments: list[tuple[str, str]] = field(default_factory=list)
+    #: child -> appointments in the period by outcome
+    appointments: dict[str, Counter[str]] = field(default_factory=dict)
     waits: list[tuple[str, int]] = field(default_factory=list)
 
 
-def _service_day(moment: datetime) -> date:
-    return moment.astimezone(SERVICE_TIMEZONE).date()
-
-
-def _t_at(
-    goals: dict[str, tuple[str, str | None, float]],
-    ratings: dict[str, list[tuple[date, str, int]]],
-    goal_ids: Iterable[str],
-    on: date,
-) -> float | None:
-    """The T-score over the goals' latest ratings on or before ``on`` (None: none rated)."""
-    pairs: list[tuple[int, float]] = []
-    for goal_id in goal_ids:
-        rated = [r for r in ratings.get(goal_id, ()) if r[0] <= on]
-        if rated:
-            pairs.append((max(rated)[2], goals[goal_id][2]))
-    if not pairs:
-        return None
+def _t_score(pairs: list[tuple[int, float]]) -> float | None:
     try:
         return gas_t_score(pairs)
     except ValidationError:
@@ -107,46 +97,68 @@ def _t_at(
 
 
 def _gas(session: Session, team_id: str, start: date, end: date, out: _Contributions) -> None:
+    """T-scores over each goal's latest rating on or before the day scored.
+
+    The latest rating of each goal is picked in SQL (a window function, on SQLite and
+    PostgreSQL alike): only one row per goal scored comes back.
+    """
     g, r, e = GoalFact, GasRatingFact, EpisodeFact
-    goals = {
-        gid: (child, episode, weight)
-        for gid, child, episode, weight in session.execute(
-            select(g.id, g.child_id, g.episode_id, g.weight).where(g.team_id == team_id)
-        )
-    }
-    ratings: dict[str, list[tuple[date, str, int]]] = {}
-    latest: dict[str, date] = {}
-    for rid, goal_id, rated_on, level in session.execute(
-        select(r.id, r.goal_id, r.rated_on, r.level).where(r.team_id == team_id)
-    ):
-        if goal_id not in goals or rated_on is None:
-            continue
-        ratings.setdefault(goal_id, []).append((rated_on, rid, level))
-        child = goals[goal_id][0]
-        if rated_on <= end and (child not in latest or rated_on > latest[child]):
-            latest[child] = rated_on
-    goals_of: dict[str, list[str]] = {}
-    for gid, (child, _episode, _weight) in goals.items():
-        goals_of.setdefault(child, []).append(gid)
-    for child, day in latest.items():
-        if day >= start and (t := _t_at(goals, ratings, goals_of[child], day)) is not None:
-            out.gas_latest[child] = t
-    discharged = session.execute(
-        select(e.id, e.child_id, e.discharged_on).where(
-            e.team_id == team_id, e.status == "discharged", e.discharged_on.between(start, end)
-        )
+    newest_first = (r.rated_on.desc(), r.id.desc())
+    last_day = (
+        select(g.child_id.label("child_id"), func.max(r.rated_on).label("day"))
+        .join(g, g.id == r.goal_id)
+        .where(r.team_id == team_id, g.team_id == team_id, r.rated_on <= end)
+        .group_by(g.child_id)
+        .having(func.max(r.rated_on) >= start)
+        .subquery()
     )
-    for episode, child, discharged_on in discharged:
-        if discharged_on is None:
-            continue
-        own = [gid for gid in goals_of.get(child, ()) if goals[gid][1] in (episode, None)]
-        if (t := _t_at(goals, ratings, own, discharged_on)) is not None:
+    ranked = (
+        select(g.child_id, r.level, g.weight,
+               func.row_number().over(partition_by=g.id, order_by=newest_first).label("n"))
+        .join(g, g.id == r.goal_id)
+        .join(last_day, last_day.c.child_id == g.child_id)
+        .where(r.team_id == team_id, g.team_id == team_id, r.rated_on <= last_day.c.day)
+        .subquery()
+    )  # fmt: skip
+    latest: dict[str, list[tuple[int, float]]] = {}
+    for child, level, weight in read(
+        session, select(ranked.c.child_id, ranked.c.level, ranked.c.weight).where(ranked.c.n == 1)
+    ):
+        latest.setdefault(child, []).append((level, weight))
+    for child, pairs in latest.items():
+        if (t := _t_score(pairs)) is not None:
+            out.gas_latest[child] = t
+    episodes = (
+        select(e.id, e.child_id, e.discharged_on)
+        .where(e.team_id == team_id, e.status == "discharged", e.discharged_on.between(start, end))
+        .subquery()
+    )
+    at_discharge = (
+        select(episodes.c.id, episodes.c.child_id, r.level, g.weight,
+               func.row_number().over(partition_by=(episodes.c.id, g.id),
+                                      order_by=newest_first).label("n"))
+        .select_from(episodes)
+        .join(g, and_(g.child_id == episodes.c.child_id, g.team_id == team_id,
+                      or_(g.episode_id == episodes.c.id, g.episode_id.is_(None))))
+        .join(r, and_(r.goal_id == g.id, r.team_id == team_id,
+                      r.rated_on <= episodes.c.discharged_on))
+        .subquery()
+    )  # fmt: skip
+    scored: dict[tuple[str, str], list[tuple[int, float]]] = {}
+    c = at_discharge.c
+    for episode, child, level, weight in read(
+        session, select(c.id, c.child_id, c.level, c.weight).where(c.n == 1)
+    ):
+        scored.setdefault((episode, child), []).append((level, weight))
+    for (_episode, child), pairs in sorted(scored.items()):
+        if (t := _t_score(pairs)) is not None:
             out.gas_discharge.append((child, t))
 
 
 def _copm(session: Session, team_id: str, start: date, end: date, out: _Contributions) -> None:
     c = CopmFact
-    rows = session.execute(
+    rows = read(
+        session,
         select(c.child_id, c.baseline_performance, c.baseline_satisfaction,
                c.reassessed_performance, c.reassessed_satisfaction)
         .where(c.team_id == team_id, c.reassessed_on.between(start, end))
@@ -164,37 +176,34 @@ def _copm(session: Session, team_id: str, start: date, end: date, out: _Contribu
 
 def _visits(session: Session, team_id: str, start: date, end: date, out: _Contributions) -> None:
     a, r, e = AppointmentFact, ReferralFact, EpisodeFact
-    first_seen: dict[str, tuple[datetime, str]] = {}
-    rows = session.execute(
-        select(a.child_id, a.episode_id, a.status, a.starts_at).where(
-            a.team_id == team_id, a.status.in_(COUNTED)
-        )
+    counted = read(
+        session,
+        select(a.child_id, a.status, func.count())
+        .where(a.team_id == team_id, a.status.in_(COUNTED), a.service_day.between(start, end))
+        .group_by(a.child_id, a.status),
     )
-    for child, episode, status, starts in rows:
-        if starts is None:
-            continue
-        if start <= _service_day(starts) <= end:
-            out.appointments.append((child, status))
-        earlier = episode not in first_seen or starts < first_seen[episode][0]
-        if status == ATTENDED and episode is not None and earlier:
-            first_seen[episode] = (starts, child)
+    for child, status, n in counted:
+        out.appointments.setdefault(child, Counter())[status] += int(n)
+    first_seen = read(
+        session,
+        select(a.episode_id, a.child_id, func.min(a.service_day))
+        .where(a.team_id == team_id, a.status == ATTENDED, a.episode_id.is_not(None))
+        .group_by(a.episode_id, a.child_id),
+    )
     received = {
         episode: day
-        for episode, day in session.execute(
+        for episode, day in read(
+            session,
             select(r.episode_id, r.received_on).where(
                 r.team_id == team_id, r.status == "accepted", r.episode_id.is_not(None)
-            )
+            ),
         )
         if day is not None
     }
-    referred = {
-        episode: day
-        for episode, day in session.execute(select(e.id, e.referred_on).where(e.team_id == team_id))
-    }
-    for episode, (starts, child) in first_seen.items():
-        seen_on = _service_day(starts)
+    referred = dict(read(session, select(e.id, e.referred_on).where(e.team_id == team_id)))
+    for episode, child, seen_on in first_seen:
         began = received.get(episode) or referred.get(episode)
-        if began is not None and start <= seen_on <= end:
+        if began is not None and seen_on is not None and start <= seen_on <= end:
             out.waits.append((child, max(0, (seen_on - began).days)))
 
 
@@ -220,10 +229,12 @@ def _gas_figures(scores: list[float]) -> GasFigures:
 def _figures(found: _Contributions, children: set[str]) -> Figures:
     copm = [(p, s) for child, p, s in found.copm if child in children]
     satisfaction = [s for _, s in copm if s is not None]
-    statuses = [status for child, status in found.appointments if child in children]
-    counted = len(statuses)
-    dna = sum(s in DID_NOT_ATTEND for s in statuses)
-    wnb = sum(s in WAS_NOT_BROUGHT for s in statuses)
+    seen: Counter[str] = Counter()
+    for child in children & found.appointments.keys():
+        seen.update(found.appointments[child])
+    counted = sum(seen.values())
+    dna = sum(seen[s] for s in DID_NOT_ATTEND)
+    wnb = sum(seen[s] for s in WAS_NOT_BROUGHT)
     waits = [days for child, days in found.waits if child in children]
     bands = dict.fromkeys(BAND_LABELS, 0)
     for days in waits:
@@ -244,7 +255,7 @@ def _figures(found: _Contributions, children: set[str]) -> Figures:
         ),
         attendance=AttendanceFigures(
             appointments=counted,
-            attended=statuses.count(ATTENDED),
+            attended=seen[ATTENDED],
             did_not_attend=dna,
             was_not_brought=wnb,
             did_not_attend_rate=_share(dna, counted),

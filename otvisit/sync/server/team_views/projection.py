@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
+from otvisit.services.disruption import SERVICE_TIMEZONE
 from otvisit.sync.server.schema import Record
 from otvisit.sync.server.team_views.facts import FACT_TABLES
 
@@ -97,10 +98,12 @@ def _referral(w: Written) -> dict[str, Any]:
 
 def _appointment(w: Written) -> dict[str, Any]:
     f = w.fields
+    starts = _moment(f.get("starts_at"))
     return {
         "episode_id": _id(f.get("episode_id")),
         "status": _text(f.get("status"), "booked", 20),
-        "starts_at": _moment(f.get("starts_at")),
+        "starts_at": starts,
+        "service_day": starts.astimezone(SERVICE_TIMEZONE).date() if starts else None,
         "reschedule_count": _int(f.get("reschedule_count"), 0),
     }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -34,9 +35,15 @@ class Staff:
     disabled: bool
 
 
+def read(session: Session, statement: Any) -> list[Any]:
+    """Plain rows fetched at once, without the ORM's loading step (thousands of tuples)."""
+    return list(session.connection().execute(statement).all())
+
+
 def team_children(session: Session, *, team_id: str) -> dict[str, ChildRow]:
     c = ChildFact
-    rows = session.execute(
+    rows = read(
+        session,
         select(c.id, c.therapist_id, c.display_name, c.nhs_number, c.setting_type,
                c.setting_name, c.written_language, c.interpreter_needed,
                c.interpreter_language).where(c.team_id == team_id)
@@ -63,8 +70,8 @@ def therapist_name(staff: dict[str, Staff], therapist_id: str | None) -> str:
 def newest_episodes(session: Session, *, team_id: str) -> dict[str, str]:
     """Each child's newest episode's status (by date referred, then id)."""
     e = EpisodeFact
-    rows = session.execute(
-        select(e.child_id, e.referred_on, e.id, e.status).where(e.team_id == team_id)
+    rows = read(
+        session, select(e.child_id, e.referred_on, e.id, e.status).where(e.team_id == team_id)
     )
     newest: dict[str, tuple[str, str, str]] = {}
     for child, referred, episode, status in rows:

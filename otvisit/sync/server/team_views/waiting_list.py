@@ -10,9 +10,9 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from otvisit.models.vocabulary import ReferralPriority
@@ -25,7 +25,7 @@ from otvisit.services.waiting_list import (
 )
 from otvisit.sync.server.team_views.facts import AppointmentFact, EpisodeFact, ReferralFact
 from otvisit.sync.server.team_views.models import BandCount, WaitingChildRow, WaitingList
-from otvisit.sync.server.team_views.team import team_children
+from otvisit.sync.server.team_views.team import read, team_children
 
 #: NHS England's community health services waiting-list return (CHS SitRep): the columns
 #: of one provider's service line (docs/console-figures.md says why these).
@@ -39,22 +39,31 @@ class _Visits:
 
 
 def _visits(session: Session, team_id: str, episodes: set[str]) -> dict[str, _Visits]:
+    """The first attended and first booked appointment of each episode (grouped in SQL)."""
     a = AppointmentFact
     found: dict[str, _Visits] = {}
-    rows = session.execute(
-        select(a.episode_id, a.status, a.starts_at).where(
-            a.team_id == team_id, a.status.in_(("attended", "booked"))
-        )
-    )
-    for episode, status, starts in rows:
-        if episode not in episodes or starts is None:
+    rows = read(
+        session,
+        select(a.episode_id, a.status, func.min(a.starts_at))
+        .where(a.team_id == team_id, a.status.in_(("attended", "booked")),
+               a.episode_id.is_not(None))
+        .group_by(a.episode_id, a.status),
+    )  # fmt: skip
+    for episode, status, first in rows:
+        if episode not in episodes or first is None:
             continue
+        first = _aware(first)
         v = found.setdefault(episode, _Visits())
-        if status == "attended" and (v.first_attended is None or starts < v.first_attended):
-            v.first_attended = starts
-        if status == "booked" and (v.first_booked is None or starts < v.first_booked):
-            v.first_booked = starts
+        if status == "attended":
+            v.first_attended = first
+        else:
+            v.first_booked = first
     return found
+
+
+def _aware(moment: datetime) -> datetime:
+    """min() of a UTC column comes back without its zone on SQLite."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _priority_rank(priority: str) -> int:
@@ -67,13 +76,15 @@ def _priority_rank(priority: str) -> int:
 def team_waiting_list(session: Session, *, team_id: str, today: date) -> WaitingList:
     """Urgent first, then the longest wait; every band counted, zero included."""
     r, e = ReferralFact, EpisodeFact
-    referrals = session.execute(
+    referrals = read(
+        session,
         select(r.id, r.child_id, r.received_on, r.priority, r.episode_id).where(
             r.team_id == team_id, r.status == "accepted", r.episode_id.is_not(None)
-        )
-    ).all()
+        ),
+    )
     waiting_episodes = set(
-        session.execute(select(e.id).where(e.team_id == team_id, e.status == "accepted")).scalars()
+        row[0]
+        for row in read(session, select(e.id).where(e.team_id == team_id, e.status == "accepted"))
     )
     children = team_children(session, team_id=team_id)
     visits = _visits(session, team_id, waiting_episodes)

@@ -71,11 +71,15 @@ def upgrade() -> None:
         sa.Column("episode_id", sa.String(length=36), nullable=True),
         sa.Column("status", sa.String(length=20), nullable=False),
         sa.Column("starts_at", UTCDateTime(), nullable=True),
+        sa.Column("service_day", sa.Date(), nullable=True),
         sa.Column("reschedule_count", sa.Integer(), nullable=False),
         _key("appointment_fact"),
     )  # fmt: skip
     op.create_index(
-        "ix_appointment_fact_team_id_starts_at", "appointment_fact", ["team_id", "starts_at"]
+        "ix_appointment_fact_team_id_service_day", "appointment_fact", ["team_id", "service_day"]
+    )
+    op.create_index(
+        "ix_appointment_fact_team_id_episode_id", "appointment_fact", ["team_id", "episode_id"]
     )
     op.create_table(
         "goal_fact", _id(), _team(), _child(),
