@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import math
+import time
 import uuid
 from typing import Any
 
 import pytest
 
+from otvisit.sync.server.schema import AuditEntry
 from otvisit.sync.server.team_views import routes
+from tests.server.dbcheck import rows
 from tests.support.api import ApiClient, child_fields
 from tests.support.server_process import ServerProcess, seed_team
 
@@ -92,3 +95,26 @@ def test_a_period_that_ends_before_it_starts_is_refused(lead: ApiClient) -> None
     assert answer.json()["error"]["message"] == "The end of the period is before its start."
     experience = lead.get(routes.EXPERIENCE_PATH, params={"from": "2026-08-31", "to": "2026-01-01"})
     assert experience.status_code == 422
+
+
+def test_the_caseload_view_is_on_each_childs_audit_trail(
+    live_server: ServerProcess, lead: ApiClient
+) -> None:
+    listed = lead.get(routes.CASELOAD_PATH).json()["children"]
+    assert len(listed) == 1
+    child = listed[0]["child_id"]
+    deadline = time.monotonic() + 10  # reads are written by the server's audit thread
+    while True:
+        seen = rows(live_server.database_url, AuditEntry, AuditEntry.device_id == lead.device_id)
+        views = [(e.action, e.child_id, e.detail) for e in seen]  # type: ignore[attr-defined]
+        if ("view", child, "console caseload") in views or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    assert ("view", child, "console caseload") in views
+    lead.get(routes.OUTCOMES_PATH, params={"from": "2026-01-01", "to": "2026-08-31"})
+    while time.monotonic() < deadline + 10:
+        seen = rows(live_server.database_url, AuditEntry, AuditEntry.device_id == lead.device_id)
+        if any(e.detail == "console outcomes 2026-01-01..2026-08-31" for e in seen):  # type: ignore[attr-defined]
+            break
+        time.sleep(0.05)
+    assert any(e.detail == "console outcomes 2026-01-01..2026-08-31" for e in seen)  # type: ignore[attr-defined]
