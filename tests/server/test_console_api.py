@@ -118,3 +118,12 @@ def test_the_caseload_view_is_on_each_childs_audit_trail(
             break
         time.sleep(0.05)
     assert any(e.detail == "console outcomes 2026-01-01..2026-08-31" for e in seen)  # type: ignore[attr-defined]
+
+
+def test_a_period_at_the_edge_of_the_calendar_is_answered(lead: ApiClient) -> None:
+    early = lead.get(routes.OUTCOMES_PATH, params={"to": "0001-01-03"})
+    assert early.status_code == 200, early.text
+    assert early.json()["period_from"] == "0001-01-01"
+    assert early.json()["team"]["attendance"]["appointments"] == 0
+    late = lead.get(routes.OUTCOMES_PATH, params={"from": "2026-01-01", "to": "9999-12-31"})
+    assert late.json()["team"]["gas_latest"]["children"] == 1

@@ -70,7 +70,8 @@ def _lead(caller: Caller) -> Caller:
 
 def _period(start: date | None, end: date | None) -> tuple[date, date]:
     end = end or service_today()
-    start = start or end - DEFAULT_PERIOD
+    if start is None:
+        start = end - DEFAULT_PERIOD if end - date.min > DEFAULT_PERIOD else date.min
     if end < start:
         raise invalid("invalid_request", "The end of the period is before its start.")
     return start, end
