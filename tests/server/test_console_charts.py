@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from datetime import date
+from pathlib import Path
 
+from otvisit.sync.server import admin
+from otvisit.sync.server.database import Database
 from otvisit.sync.server.team_views import charts
 from otvisit.sync.server.team_views.models import (
     AttendanceFigures,
@@ -19,6 +22,7 @@ from otvisit.sync.server.team_views.models import (
     WaitFigures,
     WaitingList,
 )
+from otvisit.sync.server.team_views.outcomes import team_outcomes
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -89,3 +93,26 @@ def test_waiting_chart_and_missed_chart_and_survey_chart() -> None:
     )  # fmt: skip
     assert survey.rows == (("Listened?", "5", "0", "0", "1", "2", "2", "4.20"),)
     _parsed(survey)
+
+
+def test_the_outcomes_page_charts_come_from_the_services_figures(tmp_path: Path) -> None:
+    """The charts of a real (empty) team's outcomes: seven, each with its table."""
+    database = Database(f"sqlite:///{tmp_path / 'server.db'}")
+    try:
+        database.migrate()
+        with database.write() as session:
+            team = admin.create_team(session, name="Riverside")
+        with database.read() as session:
+            figures = team_outcomes(session, team_id=team, start=date(2026, 1, 1),
+                                    end=date(2026, 11, 30))  # fmt: skip
+    finally:
+        database.dispose()
+    made = charts.outcome_charts(figures)
+    assert [c.title.split(" (")[0] for c in made] == [
+        "GAS T-scores at the latest rating", "GAS T-scores at discharge",
+        "Weeks from referral to the first appointment", "Missed appointments by therapist",
+        "Missed appointments by setting", "Missed appointments by written language",
+        "Missed appointments by interpreter need",
+    ]  # fmt: skip
+    for chart in made:
+        _parsed(chart)

@@ -19,6 +19,7 @@ from otvisit.sync.server.team_views.models import (
     Experience,
     GasFigures,
     GroupFigures,
+    Outcomes,
     WaitingList,
 )
 
@@ -162,3 +163,29 @@ def survey_chart(experience: Experience) -> Chart:
             for q in experience.questions
         ),
     )
+
+
+def waits_to_first_visit_chart(outcomes: Outcomes) -> Chart:
+    waits = outcomes.team.waits
+    median = "no children" if waits.median_days is None else f"median {waits.median_days:g} days"
+    title = f"Weeks from referral to the first appointment ({waits.children} children, {median})"
+    counts = [Count(label=f"{c.label} weeks", n=c.n) for c in waits.distribution]
+    return Chart(
+        title=title,
+        svg=_bar(title, "Weeks from referral", counts, "Children"),
+        headers=("Weeks from referral", "Children"),
+        rows=tuple((c.label, str(c.n)) for c in counts),
+    )
+
+
+def outcome_charts(outcomes: Outcomes) -> list[Chart]:
+    """Every chart of the outcomes page, in the page's order (the equity view last)."""
+    return [
+        gas_chart(outcomes.team.gas_latest, when="at the latest rating"),
+        gas_chart(outcomes.team.gas_discharge, when="at discharge"),
+        waits_to_first_visit_chart(outcomes),
+        missed_chart(outcomes.by_therapist, by="therapist"),
+        missed_chart(outcomes.by_setting, by="setting"),
+        missed_chart(outcomes.by_written_language, by="written language"),
+        missed_chart(outcomes.by_interpreter_need, by="interpreter need"),
+    ]
