@@ -26,6 +26,7 @@ from otvisit.sync import protocol
 from otvisit.sync.server import admin
 from otvisit.sync.server.database import Database
 from otvisit.sync.server.schema import AuditEntry, BlobChunk, BlobUpload, Device, StoredBlob
+from otvisit.sync.server.team_views import routes as team_views
 from tests.server.dbcheck import counts, execute
 from tests.support.api import ApiClient, audit_event, child_fields
 from tests.support.server_process import Account, SeededTeam, ServerProcess, seed_team
@@ -180,6 +181,36 @@ def _unreadable_other(w: World, c: ApiClient) -> httpx.Response:
     return _report_unreadable(c, w.b_goal)
 
 
+def _caseload(w: World, c: ApiClient) -> httpx.Response:
+    return c.get(team_views.CASELOAD_PATH)
+
+
+def _allocate_own(w: World, c: ApiClient) -> httpx.Response:
+    body = {"child_ids": [w.a_child], "therapist_id": w.a.therapists[0].user_id}
+    return c.post(team_views.ALLOCATIONS_PATH, json=body)
+
+
+def _allocate_other_child(w: World, c: ApiClient) -> httpx.Response:
+    body = {"child_ids": [w.a_child, w.b_child], "therapist_id": w.a.therapists[1].user_id}
+    return c.post(team_views.ALLOCATIONS_PATH, json=body)
+
+
+def _waiting_list(w: World, c: ApiClient) -> httpx.Response:
+    return c.get(team_views.WAITING_LIST_PATH)
+
+
+def _waiting_list_csv(w: World, c: ApiClient) -> httpx.Response:
+    return c.get(team_views.WAITING_LIST_CSV_PATH)
+
+
+def _outcomes(w: World, c: ApiClient) -> httpx.Response:
+    return c.get(team_views.OUTCOMES_PATH, params={"from": "2025-12-01", "to": "2026-11-30"})
+
+
+def _experience(w: World, c: ApiClient) -> httpx.Response:
+    return c.get(team_views.EXPERIENCE_PATH)
+
+
 @dataclass(frozen=True)
 class Endpoint:
     call: Call
@@ -288,6 +319,14 @@ MATRIX: dict[tuple[str, str], Endpoint] = {
     ),
     ("GET", protocol.HISTORY_PATH): Endpoint(_history_own, _history_other),
     ("POST", protocol.UNREADABLE_PATH): Endpoint(_unreadable_own, _unreadable_other),
+    ("GET", team_views.CASELOAD_PATH): Endpoint(_caseload, None, lead_only=True),
+    ("POST", team_views.ALLOCATIONS_PATH): Endpoint(
+        _allocate_own, _allocate_other_child, lead_only=True
+    ),
+    ("GET", team_views.WAITING_LIST_PATH): Endpoint(_waiting_list, None, lead_only=True),
+    ("GET", team_views.WAITING_LIST_CSV_PATH): Endpoint(_waiting_list_csv, None, lead_only=True),
+    ("GET", team_views.OUTCOMES_PATH): Endpoint(_outcomes, None, lead_only=True),
+    ("GET", team_views.EXPERIENCE_PATH): Endpoint(_experience, None, lead_only=True),
 }
 
 #: situation -> (which client, expected status, expected error codes)

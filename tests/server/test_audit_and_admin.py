@@ -9,6 +9,7 @@ import uuid
 
 from otvisit.sync import protocol
 from otvisit.sync.server.console.api import TEAM_PATH
+from otvisit.sync.server.team_views import routes as team_views
 from tests.server.dbcheck import AuditEntry, rows
 from tests.support.api import child_fields
 
@@ -47,6 +48,7 @@ def test_reads_and_writes_are_audited_and_no_route_edits_the_log(
         protocol.DUPLICATES_PATH,
         protocol.HISTORY_PATH,
         protocol.UNREADABLE_PATH,
+        *team_views.PATHS,
     }
     # Nothing but reads and appends: no route could change or remove an audit line. The team
     # API's PUTs change accounts and team details only (its services append to the log).

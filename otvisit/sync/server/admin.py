@@ -20,6 +20,7 @@ from otvisit.sync.server.audit import AuditEvent, write_audit
 from otvisit.sync.server.auth import hash_password
 from otvisit.sync.server.database import SequenceLock
 from otvisit.sync.server.schema import Device, Record, ServerTeam, TeamDeparture, User
+from otvisit.sync.server.team_views.projection import reproject_child
 
 MIN_PASSWORD_LENGTH = 10
 
@@ -249,6 +250,7 @@ def assign_child(session: Session, *, child_id: str, team_id: str) -> None:
             stamps.update(team_id=[seq, None], therapist_id=[seq, None])
             values.update(fields=json.dumps(fields), field_seq=json.dumps(stamps))
         session.execute(update(Record).where(Record.id == record_id).values(**values))
+    reproject_child(session, child_id=child_id)  # the console's figures follow the child
     lock.save()
     detail = f"move child from team {old_team} to team {team_id}"
     write_audit(session, events=[_admin_event(detail, entity="child", child_id=child_id)])

@@ -54,6 +54,7 @@ from otvisit.sync.server.headers import SecurityHeaders
 from otvisit.sync.server.history_routes import add_history_routes
 from otvisit.sync.server.pull import pull_changes
 from otvisit.sync.server.push import push_operations
+from otvisit.sync.server.team_views.routes import add_team_routes
 
 _ERRORS = ERRORS
 #: Pulls served at once per process (within the database pool of 10 connections).
@@ -248,6 +249,7 @@ def create_app(
     add_history_routes(app, db=db)
     add_team_api(app, db=db)
     add_console(app, settings=settings, reads=reads)
+    add_team_routes(app, db=db, reads=reads)
     return app
 
 

@@ -38,6 +38,7 @@ from otvisit.sync.server.schema import (
     RecordVersion,
     TeamDeparture,
 )
+from otvisit.sync.server.team_views.projection import Written, project
 
 _NOTHING_SAVED = "Nothing from this push was saved."
 
@@ -336,6 +337,10 @@ def _save(
     changed = [v for v, s in zip(values, dirty, strict=True) if not s.is_new]
     if changed:
         session.execute(update(Record), changed)
+    project(
+        session,
+        (Written(s.entity, s.id, s.team_id, s.child_id, s.fields, s.deleted) for s in dirty),
+    )
     if ctx.conflicts:
         session.execute(insert(Conflict), conflict_rows(ctx))
     if ctx.versions:
