@@ -31,3 +31,26 @@ def store(tmp_path: Path) -> Iterator[Store]:
     opened = Store.open(tmp_path / "otvisit.db")
     yield opened
     opened.close()
+
+
+# PySide6 6.12 can abort the interpreter's final garbage collection after a run with many
+# dialogs ("Fatal Python error: bool_dealloc", exit 134) once every test has passed and the
+# summary is printed. Not root-caused yet (it appeared with the new-referral form's tests;
+# see the closing note). The run's own result is kept: the process leaves with pytest's exit
+# status without that final collection. OTVISIT_TEST_FULL_EXIT=1 keeps the normal exit.
+_RESULT: dict[str, int] = {}
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    _RESULT["status"] = int(exitstatus)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if "status" in _RESULT and os.environ.get("OTVISIT_TEST_FULL_EXIT") != "1":
+        import sys
+
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(_RESULT["status"])

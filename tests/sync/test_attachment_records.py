@@ -11,6 +11,7 @@ from otvisit.models import Attachment, Child, PhotoConsent
 from otvisit.models.vocabulary import ConsentUse
 from otvisit.services import attachment_blobs, photo_consent
 from otvisit.services.attachments import AttachmentDetails, attach_file, child_attachments
+from otvisit.sync.client.attachments import transfer_attachments
 from tests.services.pictures import camera_photo
 from tests.support.server_process import ServerProcess
 from tests.sync.conftest import sign_in
@@ -61,6 +62,21 @@ def test_a_photo_record_reaches_a_colleague_and_so_does_its_withdrawal(
         # The record came; the bytes come by the blob transfer, wanted newest first.
         assert attachment_blobs.wanted_blobs(session) == [sha]
         assert [a.here for a in child_attachments(session, child_id=child_id)] == [False]
+    # The bytes: sent by the laptop that took the photo, fetched by the colleague's, as the
+    # sync bar does after the records (otvisit.sync.client.attachments).
+    sent = transfer_attachments(mine.store)
+    assert sent.uploaded == [sha] and not sent.error and not sent.failed
+    fetched = transfer_attachments(theirs.store)
+    assert fetched.downloaded == [sha] and not fetched.error
+    with mine.store.read_session() as session:
+        photo = attachment_blobs.blob_bytes(session, sha)
+        assert attachment_blobs.unsent_blobs(session) == []
+    with theirs.store.read_session() as session:
+        assert photo is not None and attachment_blobs.blob_bytes(session, sha) == photo
+        assert attachment_blobs.wanted_blobs(session) == []
+        assert attachment_blobs.unsent_blobs(session) == []  # fetched bytes are not sent back
+        assert [a.here for a in child_attachments(session, child_id=child_id)] == [True]
+    assert transfer_attachments(theirs.store).uploaded == []
 
     with mine.store.transaction() as session:
         photo_consent.withdraw_consent(session, consent_id=consent_id, actor_id=None)

@@ -163,6 +163,34 @@ class SyncBar(QWidget):
         self.context.changes.sync_state_changed.emit()
         if report.pulled or report.removed_children:
             self.context.changes.child_changed.emit("")  # the caseload may have changed
+        if not report.failure:
+            self._move_photos()
+
+    def _move_photos(self) -> None:
+        """Photos' and scans' bytes after the records, on the slow lane: notes never wait."""
+        store = self.context.runner.store
+
+        def move() -> Any:
+            from otvisit.sync.client.attachments import transfer_attachments
+
+            return transfer_attachments(store)
+
+        self.context.runner.run(
+            move, done=self._photos_moved, failed=self._photos_failed, owner=self
+        )
+
+    def _photos_failed(self, problem: object) -> None:
+        problem = describe_error(problem) if isinstance(problem, Exception) else problem
+        self.said.emit(f"Some photos or files did not move yet (tried again next sync): {problem}")
+
+    def _photos_moved(self, report: Any) -> None:
+        if report.error or report.failed:
+            problem = report.error or next(iter(report.failed.values()))
+            self.said.emit(
+                f"Some photos or files did not move yet (tried again next sync): {problem}"
+            )
+        elif report.downloaded:
+            self.context.changes.child_changed.emit("")  # thumbnails can be shown now
 
     def _sync_failed(self, error: Exception) -> None:
         self.syncing = False
