@@ -332,3 +332,53 @@ def test_an_idle_session_ends(tmp_path: Path, page: Page) -> None:
         page.goto(f"{server.base_url}/console/people")
         expect(page).to_have_url(f"{server.base_url}/console/sign-in?timed_out=true")
         expect(page.locator(".nhsuk-error-summary")).to_contain_text("without activity")
+
+
+def test_caseload_move_waiting_list_outcomes_and_experience(world: World, page: Page) -> None:
+    """A lead moves a child to a colleague (a laptop's pull then holds the move), downloads the
+    waiting-list return and reads the outcomes, whose figures are the JSON API's own."""
+    _lead_in(world, page)
+    menu = page.get_by_role("navigation", name="Menu")
+    menu.get_by_role("link", name="Caseload").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Caseload")
+    expect(page.get_by_text(SECRET_GIVEN)).to_have_count(0)  # never another team's child
+    _shoot(world, page, "11-caseload")
+    page.get_by_role("button", name="Move the ticked children").click()  # nothing ticked
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text("Choose at least one child")
+    colleague = world.a.therapists[1]
+    page.get_by_label("Move Amara Okafor").check()
+    page.get_by_label("Move the ticked children to").select_option(label=colleague.full_name)
+    page.get_by_role("button", name="Move the ticked children").click()
+    expect(page.locator(".otv-done")).to_contain_text(f"1 child moved to {colleague.full_name}")
+    pulled = world.a_laptop.pull_all()["records"][world.a_child]
+    assert pulled["fields"]["therapist_id"] == colleague.user_id
+
+    menu.get_by_role("link", name="Waiting list").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Waiting list")
+    _shoot(world, page, "12-waiting-list")
+    answer = page.request.get(f"{world.url}/console/waiting-list.csv")
+    assert answer.status == 200 and answer.headers["content-type"].startswith("text/csv")
+    header = answer.text().splitlines()[0]
+    assert "18" in header and "52" in header  # the NHS England bands
+
+    lead = world.a.leads[0]
+    api = ApiClient(world.url).login(lead.username, lead.password, "lead laptop")
+    try:
+        figures = api.get("/api/v1/team/outcomes").json()["team"]
+    finally:
+        api.close()
+    menu.get_by_role("link", name="Outcomes").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Outcomes")
+    expect(page.locator("[data-figure=children]")).to_have_text(str(figures["children"]))
+    expect(page.locator("[data-figure=dna]")).to_contain_text(
+        f"({figures['attendance']['did_not_attend']} of {figures['attendance']['appointments']})"
+    )
+    expect(page.get_by_role("heading", name="An unbiased service")).to_be_visible()
+    _shoot(world, page, "13-outcomes")
+    page.get_by_label("From (for example 2025-12-01)").fill("2026-13-01")
+    page.get_by_role("button", name="Show this period").click()
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text("is not a date")
+
+    menu.get_by_role("link", name="Family experience").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Family experience")
+    _shoot(world, page, "14-family-experience")

@@ -7,11 +7,14 @@ import sys
 import time
 import uuid
 
+from otvisit.sync import blob_protocol as wire
 from otvisit.sync import protocol
 from otvisit.sync.server.console.api import TEAM_PATH
 from otvisit.sync.server.team_views import routes as team_views
 from tests.server.dbcheck import AuditEntry, rows
 from tests.support.api import child_fields
+
+BLOB_PATHS = (wire.BLOB_PATH, wire.BLOB_UPLOAD_PATH, wire.BLOB_FETCH_PATH, wire.BLOB_COMMIT_PATH)
 
 
 def test_reads_and_writes_are_audited_and_no_route_edits_the_log(
@@ -37,7 +40,7 @@ def test_reads_and_writes_are_audited_and_no_route_edits_the_log(
     paths = __import__("httpx").get(f"{live_server.base_url}/openapi.json").json()["paths"]
     # The console's team API (accounts, devices, team details) is the only other surface.
     team_paths = {path for path in paths if path.startswith(TEAM_PATH)}
-    assert f"{TEAM_PATH}/people" in team_paths
+    assert f"{TEAM_PATH}/people" in team_paths and set(team_views.PATHS) <= team_paths
     assert set(paths) - team_paths == {
         protocol.LOGIN_PATH,
         protocol.ME_PATH,
@@ -48,12 +51,18 @@ def test_reads_and_writes_are_audited_and_no_route_edits_the_log(
         protocol.DUPLICATES_PATH,
         protocol.HISTORY_PATH,
         protocol.UNREADABLE_PATH,
-        *team_views.PATHS,
+        *BLOB_PATHS,
     }
     # Nothing but reads and appends: no route could change or remove an audit line. The team
     # API's PUTs change accounts and team details only (its services append to the log).
-    assert {method for path in paths.values() for method in path} == {"get", "post", "put"}
-    assert all(set(ops) <= {"get", "post"} for path, ops in paths.items() if path not in team_paths)
+    # A blob upload's PATCH appends a piece of a photo's bytes (never an audit line).
+    assert {method for path in paths.values() for method in path} == {"get", "post", "put", "patch"}
+    assert {path for path, ops in paths.items() if "patch" in ops} == {wire.BLOB_UPLOAD_PATH}
+    assert all(
+        set(ops) <= {"get", "post", "patch" if path == wire.BLOB_UPLOAD_PATH else "get"}
+        for path, ops in paths.items()
+        if path not in team_paths
+    )
 
 
 def _admin(url: str, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:

@@ -17,6 +17,14 @@ class Page:
 
 
 PAGES: list[Page] = [
+    Page("Caseload", "/console/caseload",
+         "Every child with their therapist, setting and episode; move children to a therapist."),
+    Page("Waiting list", "/console/waiting-list",
+         "Who is waiting and for how long, the 18-week breaches, and the NHS England return."),
+    Page("Outcomes", "/console/outcomes",
+         "GAS, COPM, missed appointments and waits: by therapist, setting, language, interpreter."),
+    Page("Family experience", "/console/experience",
+         "What families said in the experience surveys, question by question, and their comments."),
     Page("Team and people", "/console/people",
          "Accounts and roles: add a therapist, reset a password, deactivate an account."),
     Page("Team details", "/console/team",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, FastAPI, Request
@@ -25,7 +25,7 @@ from otvisit.sync.server.auth import (
     reserve_attempt,
 )
 from otvisit.sync.server.config import ServerSettings
-from otvisit.sync.server.console import children, conflicts, devices, people, team
+from otvisit.sync.server.console import children, conflicts, devices, figures, people, team
 from otvisit.sync.server.console.models import NewPassword, NewPerson, RoleChange, TeamContact
 from otvisit.sync.server.console.scope import CONSOLE_ROLES
 from otvisit.sync.server.console.sessions import (
@@ -54,6 +54,10 @@ from otvisit.sync.server.console.web import (
 )
 from otvisit.sync.server.deps import client_address
 from otvisit.sync.server.errors import ApiError
+from otvisit.sync.server.team_views import charts
+from otvisit.sync.server.team_views.models import AllocationRequest
+from otvisit.sync.server.team_views.routes import service_today, team_period
+from otvisit.sync.server.team_views.waiting_list import waiting_list_return
 
 Lead = Annotated[SignedIn, Depends(signed_in)]
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -391,3 +395,96 @@ def console_error(request: Request, error: Exception) -> Response | None:
     if isinstance(error, StarletteHTTPException):
         return _error_page(request, error.status_code, "Something went wrong", str(error.detail))
     return None
+
+
+# --- Caseload and allocation, waiting list, outcomes, family experience -------------------
+
+
+@router.get("/caseload", response_class=HTMLResponse)
+def caseload_page(request: Request, lead: Lead, done: str = "") -> HTMLResponse:
+    found = in_transaction_now(request, lambda s: figures.caseload(s, caller=lead.caller))
+    return page(request, "caseload.html", lead=lead, caseload=found, errors=[], done=done[:200],
+                chosen=set())  # fmt: skip
+
+
+@router.post("/caseload", response_class=HTMLResponse)
+async def caseload_move(request: Request, lead: Lead) -> Response:
+    form = await checked_form(request, lead)
+    chosen = [str(v) for v in (await request.form()).getlist("child_ids")]
+    try:
+        wanted = AllocationRequest.model_validate(
+            {"child_ids": chosen, "therapist_id": form.get("therapist_id", "")}
+        )
+        moved = await in_transaction(
+            request, lambda s: figures.move_children(s, caller=lead.caller, request=wanted)
+        )
+    except (PydanticError, ApiError) as error:
+        problems = (
+            [("", error.message)]
+            if isinstance(error, ApiError)
+            else _problems(error, {"child_ids": "Children", "therapist_id": "Therapist"})
+        )
+        if not chosen:
+            problems = [("child_ids", "Choose at least one child to move.")]
+        found = await in_transaction(request, lambda s: figures.caseload(s, caller=lead.caller))
+        return page(request, "caseload.html", lead=lead, caseload=found, errors=problems, done="",
+                    chosen=set(chosen), status=422)  # fmt: skip
+    count = len(moved.moved)
+    return see_other(
+        f"/console/caseload?done={count} child{'ren' if count != 1 else ''} moved to "
+        f"{moved.therapist_name}. Their laptops receive the change at their next sync."
+    )
+
+
+@router.get("/waiting-list", response_class=HTMLResponse)
+def waiting_list_page(request: Request, lead: Lead) -> HTMLResponse:
+    today = service_today()
+    found = in_transaction_now(
+        request, lambda s: figures.waiting_list(s, caller=lead.caller, today=today)
+    )
+    return page(request, "waiting_list.html", lead=lead, listing=found,
+                chart=charts.waits_chart(found))  # fmt: skip
+
+
+@router.get("/waiting-list.csv")
+def waiting_list_csv(request: Request, lead: Lead) -> Response:
+    today = service_today()
+    found = in_transaction_now(
+        request, lambda s: figures.waiting_list_for_return(s, caller=lead.caller, today=today)
+    )
+    return Response(
+        waiting_list_return(found, team_name=lead.caller.team_name),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="waiting-list-return.csv"'},
+    )
+
+
+def _day(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value.strip()) if value.strip() else None
+    except ValueError:
+        raise RuleBroken(f"{value[:20]!r} is not a date: write it like 2026-11-30.") from None
+
+
+@router.get("/outcomes", response_class=HTMLResponse)
+def outcomes_page(request: Request, lead: Lead, start: str = "", end: str = "") -> HTMLResponse:
+    start, end = start[:20], end[:20]
+    try:
+        first, last = team_period(_day(start), _day(end))
+    except (RuleBroken, ApiError) as error:
+        message = error.message if isinstance(error, ApiError) else str(error)
+        return page(request, "outcomes.html", lead=lead, errors=[("start", message)],
+                    start=start, end=end, outcomes=None, charts=[], status=422)  # fmt: skip
+    found = in_transaction_now(
+        request, lambda s: figures.outcomes(s, caller=lead.caller, start=first, end=last)
+    )
+    return page(request, "outcomes.html", lead=lead, errors=[], start=first.isoformat(),
+                end=last.isoformat(), outcomes=found,
+                charts=charts.outcome_charts(found))  # fmt: skip
+
+
+@router.get("/experience", response_class=HTMLResponse)
+def experience_page(request: Request, lead: Lead) -> HTMLResponse:
+    found = in_transaction_now(request, lambda s: figures.experience(s, caller=lead.caller))
+    return page(request, "experience.html", lead=lead, experience=found,
+                chart=charts.survey_chart(found))  # fmt: skip

@@ -68,7 +68,7 @@ def _lead(caller: Caller) -> Caller:
     return caller
 
 
-def _period(start: date | None, end: date | None) -> tuple[date, date]:
+def team_period(start: date | None, end: date | None) -> tuple[date, date]:
     end = end or service_today()
     if start is None:
         start = end - DEFAULT_PERIOD if end - date.min > DEFAULT_PERIOD else date.min
@@ -136,7 +136,7 @@ def add_team_routes(app: FastAPI, *, db: Database, reads: AuditQueue) -> None:
         """GAS, COPM, missed appointments and waits over a period: the team, by therapist,
         by setting, by written language and by interpreter need, with counts."""
         _lead(who)
-        first, last = _period(start, end)
+        first, last = team_period(start, end)
         with db.read() as session:
             found = team_outcomes(session, team_id=who.team_id, start=first, end=last)
         viewed(who, f"console outcomes {first}..{last}")
