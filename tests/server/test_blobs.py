@@ -13,6 +13,7 @@ from sqlalchemy import select
 from otvisit.sync import blob_protocol as wire
 from otvisit.sync.client.blob_http import BlobClient, NotOnServer
 from otvisit.sync.client.errors import RequestRefused
+from otvisit.sync.protocol import SCHEMA_HEADER, SCHEMA_VERSION
 from otvisit.sync.server.database import Database
 from otvisit.sync.server.schema import AuditEntry
 from tests.support.blob_servers import MAX_FILE, TEAM_QUOTA, BlobServer, photo
@@ -239,7 +240,7 @@ def test_binary_pieces_holding_a_json_nul_escape_are_just_bytes(blob_server: Blo
 
 def test_without_a_token_nothing_moves(blob_server: BlobServer) -> None:
     sha = _sha(b"x")
-    anonymous = httpx.Client(base_url=blob_server.url, headers={"X-Otvisit-Schema": "1"})
+    anonymous = httpx.Client(base_url=blob_server.url, headers={SCHEMA_HEADER: str(SCHEMA_VERSION)})
     answer = anonymous.post(wire.BLOB_UPLOAD_PATH.format(sha256=sha), json={"byte_size": 1})
     assert answer.status_code == 401
     assert answer.json()["error"]["code"] == "not_signed_in"
