@@ -80,7 +80,7 @@ class BlobClient:
         body = BlobStart(byte_size=byte_size).model_dump(mode="json")
         answer = self._request("POST", wire.BLOB_UPLOAD_PATH.format(sha256=sha256), json=body)
         if answer.status_code == 507:  # the team's space is full: no retry will help
-            code, message = _error_detail(answer)
+            code, message, _last = _error_detail(answer)
             raise RequestRefused(message, code=code, status=507)
         return _parse(answer, BlobState)
 
