@@ -25,9 +25,9 @@ TYPED = ("okafor", "943 476", "goose green")
 #: children it shows, and the CPU seconds the process had used by then (all its threads).
 CHILD = """
 import argparse, sys, time
+from otvisit.ui.app import App  # first, as the otvisit command does (otvisit/cli.py)
 from PySide6.QtWidgets import QApplication
 app = QApplication([])
-from otvisit.ui.app import App
 opened = App(argparse.Namespace(data_dir=sys.argv[1], profile="demo"))
 window = opened.open("demo")
 def done():

@@ -6,6 +6,7 @@ import enum
 import uuid
 from datetime import UTC, datetime
 from typing import Any, ClassVar
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Boolean, DateTime, Integer, MetaData, String, TypeDecorator
 from sqlalchemy.engine import Dialect
@@ -18,6 +19,10 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+#: The service's clock: records keep UTC; days, bookings and what staff read are in England's time.
+SERVICE_TIMEZONE = ZoneInfo("Europe/London")
 
 
 def utcnow() -> datetime:

@@ -19,9 +19,9 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from otvisit.models import Appointment, Child, Therapist
+from otvisit.models.base import SERVICE_TIMEZONE
 from otvisit.models.vocabulary import AppointmentStatus
 from otvisit.services.appointments import LONGEST_MINUTES, SHORTEST_MINUTES
-from otvisit.services.disruption import SERVICE_TIMEZONE
 from otvisit.services.errors import ValidationError
 
 if TYPE_CHECKING:

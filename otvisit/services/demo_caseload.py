@@ -33,9 +33,9 @@ from otvisit.models import (
     Team,
     Therapist,
 )
+from otvisit.models.base import SERVICE_TIMEZONE
 from otvisit.services import demo_groups, demo_pathway
 from otvisit.services import demo_people as people
-from otvisit.services.disruption import SERVICE_TIMEZONE
 from otvisit.services.nhs_number import check_digit
 from otvisit.services.strategy_library import StrategySource, strategy_fields
 

@@ -15,7 +15,8 @@ from otvisit.models import (
     Referral,
     SafeguardingCheck,
 )
-from otvisit.services.disruption import SERVICE_TIMEZONE, contact_id_for, family_key
+from otvisit.models.base import SERVICE_TIMEZONE
+from otvisit.services.disruption import contact_id_for, family_key
 from otvisit.services.waiting_list import BANDS
 
 #: (given name, set-up) of the child as the demo's child maker returns it.

@@ -9,8 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from otvisit.models import Appointment, Child
+from otvisit.models.base import SERVICE_TIMEZONE
 from otvisit.models.vocabulary import AppointmentStatus, AppointmentType, Place
-from otvisit.services.disruption import SERVICE_TIMEZONE
 from otvisit.services.errors import ValidationError
 from otvisit.services.records import check_date
 

@@ -6,19 +6,18 @@ import re
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from otvisit.models import Appointment, Carer, Child, DisruptionContact
+from otvisit.models.base import SERVICE_TIMEZONE
 from otvisit.models.vocabulary import AppointmentStatus, AppointmentType, ContactOutcome, Place
 from otvisit.services.audit import record_change
 from otvisit.services.errors import ValidationError
 from otvisit.services.records import check_date, get_live, optional_text, required_text
 
 #: The service's local time: "a day" is a London calendar day, whatever the clocks do.
-SERVICE_TIMEZONE = ZoneInfo("Europe/London")
 
 
 @dataclass(frozen=True)

@@ -69,9 +69,11 @@ def _levels(levels: Mapping[int, str]) -> dict[str, str]:
 def check_setting(value: object) -> GoalSetting:
     """Home, nursery, school or all, or ValidationError."""
     try:
-        return GoalSetting(value)
+        if isinstance(value, str):
+            return GoalSetting(value)
     except ValueError:
-        raise ValidationError(f"A goal is worked on at {_SETTING_WORDS}") from None
+        pass
+    raise ValidationError(f"A goal is worked on at {_SETTING_WORDS}")
 
 
 def family_wording_values(wording: object, language: object) -> dict[str, str]:

@@ -12,13 +12,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from otvisit.models import Appointment, Child, Episode, Referral
+from otvisit.models.base import SERVICE_TIMEZONE
 from otvisit.models.vocabulary import (
     AppointmentStatus,
     EpisodeStatus,
     ReferralPriority,
     ReferralStatus,
 )
-from otvisit.services.disruption import SERVICE_TIMEZONE
 from otvisit.services.errors import ValidationError
 from otvisit.services.records import check_date, get_live
 

@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from otvisit.models.base import SERVICE_TIMEZONE
 from otvisit.services import diary
 from otvisit.services.diary import DiaryDay, DiaryVisit
-from otvisit.services.disruption import SERVICE_TIMEZONE
 from otvisit.ui.context import AppContext
 from otvisit.ui.messages import MessageBar
 from otvisit.ui.rows_model import RowsModel

@@ -32,8 +32,10 @@ def _chromium() -> str:
     return found
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
+    # Package scope: Playwright's sync API holds an asyncio loop as running on this thread while
+    # it lives, so it must stop before tests elsewhere call asyncio.run().
     executable = _chromium()
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=executable, headless=True)

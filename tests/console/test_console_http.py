@@ -1,13 +1,19 @@
-"""Console sign-in over HTTP(S), no browser: the login limit, cookies under TLS, headers."""
+"""The console over HTTP(S), no browser: the login limit, cookies under TLS, headers, times."""
 
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import update
 
+from otvisit.models.base import SERVICE_TIMEZONE
+from otvisit.sync.server.database import Database
+from otvisit.sync.server.schema import Device
+from tests.support.api import ApiClient
 from tests.support.server_process import ServerProcess, seed_team, sqlite_url
 from tests.support.tls import self_signed_certificate
 
@@ -60,3 +66,40 @@ def test_under_tls_the_session_cookie_is_secure_httponly_and_strict(tmp_path: Pa
             assert "strict-transport-security" in home.headers
             css = client.get("/console/static/nhsuk-frontend.min.css")
             assert css.status_code == 200 and "assets.nhs.uk" not in css.text
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        (datetime(2026, 7, 1, 9, 30, tzinfo=UTC), "1 Jul 2026, 10:30"),  # British Summer Time
+        (datetime(2026, 12, 1, 9, 30, tzinfo=UTC), "1 Dec 2026, 09:30"),  # Greenwich Mean Time
+        (
+            datetime(2026, 10, 25, 0, 30, tzinfo=UTC),
+            "25 Oct 2026, 01:30",
+        ),  # the hour before the change
+    ],
+)
+def test_times_read_as_the_clock_in_england(tmp_path: Path, stored: datetime, shown: str) -> None:
+    url = sqlite_url(tmp_path)
+    with ServerProcess(url) as server, httpx.Client(base_url=server.base_url) as client:
+        team = seed_team(url, therapists=1, leads=1)
+        laptop = ApiClient(server.base_url)
+        try:
+            therapist = team.therapists[0]
+            assert laptop.login_response(
+                therapist.username, therapist.password, "Blue laptop"
+            ).is_success
+        finally:
+            laptop.close()
+        database = Database(url)
+        try:
+            with database.write() as session:
+                session.execute(update(Device).values(last_seen_at=stored))
+        finally:
+            database.dispose()
+        lead = team.leads[0]
+        assert _sign_in(client, lead.username, lead.password).status_code == 303
+        page = client.get("/console/devices")
+        assert page.status_code == 200
+        assert shown in page.text
+        assert f'datetime="{stored.astimezone(SERVICE_TIMEZONE).isoformat()}"' in page.text

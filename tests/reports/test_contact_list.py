@@ -8,11 +8,11 @@ from pathlib import Path
 from sqlalchemy import select
 
 from otvisit.models import AuditEvent
+from otvisit.models.base import SERVICE_TIMEZONE
 from otvisit.models.store import Store
 from otvisit.models.vocabulary import AuditAction, ContactOutcome
 from otvisit.reports.contact_list import save_contact_list
 from otvisit.services import disruption
-from otvisit.services.disruption import SERVICE_TIMEZONE
 from tests import factories
 from tests.reports import pdfcheck
 

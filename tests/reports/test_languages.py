@@ -63,7 +63,8 @@ ENGLISH_ONLY_PREFIXES = (
     "teacher_", "equipment_", "progress_", "gas_", "copm_", "chart_", "return_slip_",
 )  # fmt: skip
 ENGLISH_ONLY = {
-    "english_copy_for", "english_copy_for_referrer", "dear_colleague", "need_heading", "goal_heading", "item_heading",
+    "english_copy_for", "english_copy_for_referrer", "dear_colleague", "need_heading",
+    "goal_heading", "item_heading",
     "product_code_label", "supplier_label", "not_given", "product_code_missing",
     "measurements_heading", "measurements_none", "measurement_missing", "order_contact_line",
     "fitting_heading", "alternatives_heading", "alternatives_none", "responsibility_heading",

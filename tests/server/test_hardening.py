@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -65,7 +66,9 @@ def test_an_unexpected_error_is_a_bare_500_with_the_headers() -> None:
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
             return await client.get(protocol.ME_PATH)
 
-    answer = asyncio.run(call())
+    # A thread of its own: the ASGI call needs an event loop of its own, whatever this thread runs.
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        answer = worker.submit(asyncio.run, call()).result()
     assert answer.status_code == 500
     assert answer.json()["error"]["code"] == "server_error"
     assert "SELECT" not in answer.text and "Traceback" not in answer.text

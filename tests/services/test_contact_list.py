@@ -9,9 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from otvisit.models import Appointment, DisruptionContact
+from otvisit.models.base import SERVICE_TIMEZONE
 from otvisit.models.vocabulary import ContactOutcome
 from otvisit.services import disruption
-from otvisit.services.disruption import SERVICE_TIMEZONE
 from otvisit.services.errors import ValidationError
 from tests.factories import make_appointment, make_carer, make_child, make_team
 

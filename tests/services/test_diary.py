@@ -7,9 +7,9 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy.orm import Session
 
+from otvisit.models.base import SERVICE_TIMEZONE
 from otvisit.models.vocabulary import AppointmentType, Place
 from otvisit.services import appointments, diary
-from otvisit.services.disruption import SERVICE_TIMEZONE
 from otvisit.services.errors import ValidationError
 from tests.factories import make_appointment, make_child, make_team, make_therapist
 

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 from otvisit.models import Child, DisruptionContact, Episode, SafeguardingCheck
+from otvisit.models.base import SERVICE_TIMEZONE
 from otvisit.models.vocabulary import (
     AppointmentStatus,
     AppointmentType,
@@ -14,7 +15,6 @@ from otvisit.models.vocabulary import (
     Place,
 )
 from otvisit.services import appointments, children, disruption, episodes, safeguarding
-from otvisit.services.disruption import SERVICE_TIMEZONE
 from otvisit.sync.client import list_conflicts
 from tests.support.server_process import ServerProcess
 from tests.sync.conftest import sign_in

@@ -10,9 +10,9 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from otvisit.models import Appointment, Carer, Episode
+from otvisit.models.base import SERVICE_TIMEZONE
 from otvisit.models.vocabulary import AppointmentType, Place
 from otvisit.services import disruption
-from otvisit.services.disruption import SERVICE_TIMEZONE
 from otvisit.ui.pathway.contact_list import ContactListWindow
 from tests.ui.driver import Visit
 

@@ -10,8 +10,8 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from otvisit.models import Appointment, Episode
+from otvisit.models.base import SERVICE_TIMEZONE
 from otvisit.models.vocabulary import AppointmentType, Place
-from otvisit.services.disruption import SERVICE_TIMEZONE
 from otvisit.ui.diary import DiaryWindow
 from tests.ui.driver import Visit
 

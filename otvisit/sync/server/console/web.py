@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
+from otvisit.models.base import SERVICE_TIMEZONE
 from otvisit.sync.server.console.navigation import PAGES
 from otvisit.sync.server.console.sessions import COOKIE, SignedIn, current_session, tokens_match
 from otvisit.sync.server.database import Database
@@ -24,6 +25,15 @@ STATIC = HERE / "static"
 OWN_STATIC = HERE / "own_static"
 templates = Jinja2Templates(directory=HERE / "templates")
 T = TypeVar("T")
+
+
+def team_time(value: datetime) -> datetime:
+    """A stored time (UTC; naive ones are UTC) as the team lead's wall clock shows it."""
+    aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    return aware.astimezone(SERVICE_TIMEZONE)
+
+
+templates.env.filters["team_time"] = team_time
 
 
 class SignInNeeded(Exception):

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from otvisit.services.disruption import SERVICE_TIMEZONE
+from otvisit.models.base import SERVICE_TIMEZONE
 from otvisit.sync.server.schema import Record
 from otvisit.sync.server.team_views.facts import FACT_TABLES
 

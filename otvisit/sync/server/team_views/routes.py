@@ -12,8 +12,7 @@ from typing import Annotated, Any
 from fastapi import FastAPI, Query
 from fastapi.responses import Response
 
-from otvisit.models.base import utcnow
-from otvisit.services.disruption import SERVICE_TIMEZONE
+from otvisit.models.base import SERVICE_TIMEZONE, utcnow
 from otvisit.services.errors import ValidationError
 from otvisit.sync.protocol import NOT_TEAM_LEAD
 from otvisit.sync.server.audit import AuditQueue
