@@ -320,6 +320,54 @@ def test_the_console_works_with_the_keyboard_alone(world: World, page: Page) -> 
     expect(page.get_by_role("heading", level=1)).to_have_text("Devices")
 
 
+def _tab_to(page: Page, element_id: str, *, presses: int = 60) -> None:
+    """Tab forward until the element with this id has the focus, each stop visibly focused."""
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == element_id:
+            assert _focus_is_visible(page), element_id
+            return
+    raise AssertionError(f"Tab never reached #{element_id}")
+
+
+def test_moving_a_child_and_choosing_a_period_with_the_keyboard_alone(
+    world: World, page: Page
+) -> None:
+    _lead_in(world, page)
+    page.goto(f"{world.url}/console/caseload")
+    first_row = page.locator("form tbody tr").first
+    holder = (first_row.locator("td").nth(2).text_content() or "").strip()
+    _tab_to(page, "child_ids")
+    page.keyboard.press("Space")
+    expect(page.locator("#child_ids")).to_be_checked()
+    _tab_to(page, "therapist_id")
+    chosen = holder
+    for _ in range(5):  # the arrow keys change a closed list's choice
+        if chosen != holder:
+            break
+        page.keyboard.press("ArrowDown")
+        chosen = (page.locator("#therapist_id option:checked").text_content() or "").strip()
+    assert chosen != holder
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Move the ticked children")).to_be_focused()
+    assert _focus_is_visible(page)
+    page.keyboard.press("Enter")
+    expect(page.locator(".otv-done")).to_contain_text(f"1 child moved to {chosen}")
+    expect(first_row.locator("td").nth(2)).to_have_text(chosen)
+
+    page.goto(f"{world.url}/console/outcomes")
+    _tab_to(page, "start")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("2026-01-01")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("2026-03-31")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Show this period")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="The team, 1 Jan 2026 to 31 Mar 2026")).to_be_visible()
+
+
 def test_an_idle_session_ends(tmp_path: Path, page: Page) -> None:
     url = sqlite_url(tmp_path)
     with ServerProcess(url, env={"OTVISIT_SERVER_CONSOLE_IDLE_SECONDS": "2"}) as server:
