@@ -172,7 +172,9 @@ class ServerProcess:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
-                raise RuntimeError(f"otvisit-server exited at start:\n{self.log_text()}")
+                log = self.log_text()
+                self.stop()  # closes the log here, not in a later test's garbage collection
+                raise RuntimeError(f"otvisit-server exited at start:\n{log}")
             try:
                 answer = httpx.get(f"{self.base_url}/openapi.json", timeout=1.0, verify=verify)
                 if answer.status_code == 200:
