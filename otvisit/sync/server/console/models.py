@@ -67,12 +67,14 @@ class TeamContact(_Strict):
 class LogoUpload(_Strict):
     """A new logo through the JSON API: the image file (PNG, JPEG or WebP) as base64."""
 
-    #: The upload limit (2 MB, checked again once decoded) in base64 characters.
-    image_base64: str = Field(min_length=1, max_length=(MAX_UPLOAD_BYTES + 2) // 3 * 4)
+    image_base64: str = Field(min_length=1)
 
     @field_validator("image_base64")
     @classmethod
     def _is_base64(cls, value: str) -> str:
+        if len(value) > (MAX_UPLOAD_BYTES + 2) // 3 * 4:  # checked again once decoded
+            most = MAX_UPLOAD_BYTES // 1024 // 1024
+            raise ValueError(f"the image is over {most} MB; a logo can be at most {most} MB")
         try:
             base64.b64decode(value, validate=True)
         except (binascii.Error, ValueError):
