@@ -85,7 +85,7 @@ def _opened(data: bytes) -> Image.Image:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data), formats=None)
+            image = Image.open(io.BytesIO(data))
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ValidationError(_too_many_pixels()) from None
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
