@@ -16,6 +16,7 @@ DOCUMENTS = {
     "progress-report": ("progress", samples.progress_report()),
     "discharge-letter": ("discharge", samples.discharge_letter()),
     "discharge-letter-ar": ("discharge", samples.discharge_letter()),
+    "discharge-letter-logo": ("discharge", samples.discharge_letter_with_logo()),
     "teacher-advice": ("teacher", samples.programme()),
     "referral-declined-ar": ("referral-declined", samples.referral_declined_letter()),
     "referral-declined-ur": ("referral-declined", samples.referral_declined_letter()),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from sqlalchemy import String
+from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from otvisit.models.base import StrEnumType, SyncedRecord
@@ -23,6 +23,9 @@ class Team(SyncedRecord):
     email: Mapped[str] = mapped_column(String(200), default="")
     address: Mapped[str] = mapped_column(String(400), default="")
     language_line_phone: Mapped[str] = mapped_column(String(40), default="020 7188 8815")
+    #: The team's logo for letterheads: a small PNG (at most 600 × 240 px) as base64, or "".
+    #: Set in the team console (``otvisit/services/team_logo.py`` cleans it); laptops only read it.
+    logo_png: Mapped[str] = mapped_column(Text, default="")
 
 
 class Therapist(SyncedRecord):

@@ -82,6 +82,7 @@ def render_contact_list(
         subject="Service disruption: families to contact",
         header=document.team.service_name,
         footer=f"{TITLE} - {document.day.isoformat()}",
+        logo_png=document.team.logo_png,
     )
     return build_pdf(story, meta=meta, lang=lang, sheet=sheet, reproducible=reproducible)
 

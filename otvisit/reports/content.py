@@ -30,6 +30,8 @@ class TeamContact:
     address: tuple[str, ...] = ()
     email: str | None = None
     trust_name: str = ""
+    #: The team's letterhead logo as PNG bytes (None: the team has none).
+    logo_png: bytes | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)

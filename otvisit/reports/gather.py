@@ -45,6 +45,7 @@ from otvisit.services.errors import NotFound, ValidationError
 from otvisit.services.goals import child_gas_score
 from otvisit.services.records import get_live
 from otvisit.services.referrals import SOURCE_WORDS, referral_for_episode
+from otvisit.services.team_logo import logo_png_from_field
 
 SERVICE_NAME = "Children's Community Occupational Therapy"
 FUNDER_WORDS = {
@@ -111,6 +112,7 @@ def team_contact_for(session: Session, *, team_id: str) -> content.TeamContact:
         language_line=team.language_line_phone,
         address=_lines(team.address),
         email=team.email or None,
+        logo_png=logo_png_from_field(team.logo_png),
     )
 
 

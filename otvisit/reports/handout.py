@@ -226,6 +226,7 @@ def _meta(
         subject=lang.t(subject_key),
         header=programme.team.service_name,
         footer=footer,
+        logo_png=programme.team.logo_png,
     )
 
 

@@ -133,6 +133,7 @@ def render_equipment_letter(
         subject=f"{lang.t('equipment_subject')}: {letter.item}",
         header=letter.team.service_name,
         footer=f"{child.full_name} - NHS {child.nhs_number_display}",
+        logo_png=letter.team.logo_png,
     )
     return build_pdf(story, meta=meta, lang=lang, sheet=sheet, reproducible=reproducible)
 
@@ -274,5 +275,6 @@ def render_discharge_letter(
         subject=lang.t("discharge_title"),
         header=team.service_name,
         footer=f"{child.full_name} - NHS {child.nhs_number_display}",
+        logo_png=team.logo_png,
     )
     return build_pdf(story, meta=meta, lang=lang, sheet=sheet, reproducible=reproducible)

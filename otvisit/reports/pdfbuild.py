@@ -6,7 +6,7 @@ import io
 import os
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ from otvisit.reports import styles
 from otvisit.reports.errors import DocumentError
 from otvisit.reports.fonts import face
 from otvisit.reports.i18n import Language
+from otvisit.reports.letterhead_logo import logo_flowables
 from otvisit.reports.textlayout import draw_text
 
 
@@ -30,6 +31,8 @@ class DocumentMeta:
     subject: str
     header: str
     footer: str
+    #: The team's logo (PNG bytes), drawn at the top of the first page; None: no logo.
+    logo_png: bytes | None = field(default=None, repr=False)
 
 
 def _canvas_class(lang: Language, meta: DocumentMeta, sheet: styles.Stylesheet) -> type[Canvas]:
@@ -130,7 +133,8 @@ def build_pdf(
     sheet: styles.Stylesheet,
     reproducible: bool = False,
 ) -> bytes:
-    """Lay out ``story`` on A4 pages and return the PDF bytes."""
+    """Lay out ``story`` on A4 pages, under the team's logo if any, and return the PDF bytes."""
+    story = [*logo_flowables(meta.logo_png, rtl=lang.rtl), *story]
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer,

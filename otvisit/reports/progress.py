@@ -181,5 +181,6 @@ def render_progress_report(
         subject=lang.t("progress_subject"),
         header=report.team.service_name,
         footer=f"{report.child.full_name} - NHS {report.child.nhs_number_display}",
+        logo_png=report.team.logo_png,
     )
     return build_pdf(story, meta=meta, lang=lang, sheet=sheet, reproducible=reproducible)

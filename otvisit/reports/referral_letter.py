@@ -72,6 +72,7 @@ def render_referral_declined_letter(
         subject=subject,
         header=letter.team.service_name,
         footer=f"{letter.child.full_name} - NHS {letter.child.nhs_number_display}",
+        logo_png=letter.team.logo_png,
     )
     return build_pdf(story, meta=meta, lang=lang, sheet=sheet, reproducible=reproducible)
 

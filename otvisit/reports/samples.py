@@ -6,7 +6,7 @@ import io
 from dataclasses import replace
 from datetime import date
 
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFont
 
 from otvisit.models.vocabulary import DischargeReason
 from otvisit.reports.content import (
@@ -31,6 +31,7 @@ from otvisit.reports.content import (
 )
 from otvisit.reports.referral_letter import ReferralDeclinedLetter
 from otvisit.services.gas import gas_t_score
+from otvisit.services.team_logo import clean_logo
 
 TODAY = date(2026, 11, 24)
 
@@ -307,3 +308,25 @@ def setup_photo(width: int = 1600, height: int = 1200) -> AttachedPicture:
 def equipment_letter_with_photos() -> EquipmentLetter:
     """The sample equipment letter with a photo of the set-up (consent for letters given)."""
     return replace(equipment_letter(), photos=(setup_photo(),))
+
+
+def sample_logo_png() -> bytes:
+    """A drawn stand-in for a team's logo, cleaned as the console cleans an upload."""
+    image = Image.new("RGBA", (1200, 480), (255, 255, 255, 0))
+    draw = ImageDraw.Draw(image)
+    draw.rounded_rectangle((0, 40, 400, 440), radius=60, fill=(0, 94, 184, 255))
+    draw.polygon(((90, 330), (200, 110), (310, 330)), fill=(255, 255, 255, 255))
+    draw.ellipse((170, 250, 230, 310), fill=(0, 94, 184, 255))
+    big, small = ImageFont.load_default(size=104), ImageFont.load_default(size=64)
+    draw.text((450, 90), "South Borough", font=big, fill=(0, 48, 135, 255))
+    draw.text((454, 250), "Children's OT", font=small, fill=(66, 84, 98, 255))
+    draw.text((454, 330), "Occupational Therapy", font=small, fill=(66, 84, 98, 255))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return clean_logo(out.getvalue()).png
+
+
+def discharge_letter_with_logo() -> DischargeLetter:
+    """The sample discharge letter under the team's logo."""
+    letter = discharge_letter()
+    return replace(letter, team=replace(letter.team, logo_png=sample_logo_png()))

@@ -23,6 +23,7 @@ from otvisit.reports.styles import stylesheet
 from otvisit.services.errors import ValidationError
 from otvisit.services.feedback import QUESTIONS
 from otvisit.services.records import get_live
+from otvisit.services.team_logo import logo_png_from_field
 
 SCALE = ("1", "2", "3", "4", "5")
 
@@ -72,6 +73,7 @@ def survey_team(session: Session, *, team_id: str) -> TeamContact:
         language_line=team.language_line_phone,
         address=tuple(line.strip() for line in team.address.splitlines() if line.strip()),
         email=team.email or None,
+        logo_png=logo_png_from_field(team.logo_png),
     )
 
 
@@ -165,5 +167,6 @@ def render_family_survey(
         subject=texts["title"],
         header=team.service_name,
         footer=team.team_name,
+        logo_png=team.logo_png,
     )
     return build_pdf(story, meta=meta, lang=lang, sheet=sheet, reproducible=reproducible)

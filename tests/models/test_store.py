@@ -91,6 +91,38 @@ def test_store_of_the_first_release_is_upgraded_keeping_data_and_a_backup(tmp_pa
     old.close()
 
 
+def test_a_store_at_0012_gains_an_empty_team_logo(tmp_path: Path) -> None:
+    path = tmp_path / "otvisit.db"
+    engine = create_sqlite_engine(path)
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0012")
+        connection.execute(
+            text(
+                "INSERT INTO team (id, created_at, updated_at, deleted, name, phone, email, "
+                "address, language_line_phone) VALUES ('t1', '2026-01-01 00:00:00', "
+                "'2026-01-01 00:00:00', 0, 'South Team', '020 1', '', '', '')"
+            )
+        )
+    engine.dispose()
+
+    upgraded = Store.open(path)
+
+    assert upgraded.current_revision() == SCHEMA_REVISION == "0013"
+    with upgraded.read_session() as session:
+        assert session.execute(select(Team.name, Team.logo_png)).one() == ("South Team", "")
+    upgraded.close()
+    engine = create_sqlite_engine(path)
+    with engine.begin() as connection:  # and back down: the column goes, the team stays
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0012")
+        columns = [row[1] for row in connection.execute(text("PRAGMA table_info(team)"))]
+        assert "logo_png" not in columns and "phone" in columns
+        assert connection.execute(text("SELECT name FROM team")).scalar_one() == "South Team"
+    engine.dispose()
+
+
 def test_store_from_an_unknown_newer_version_is_refused_untouched(tmp_path: Path) -> None:
     path = tmp_path / "otvisit.db"
     Store.open(path).close()

@@ -10,7 +10,9 @@ the other team's names, ids or field values.
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import io
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -18,6 +20,7 @@ from datetime import timedelta
 
 import httpx
 import pytest
+from PIL import Image
 from sqlalchemy import func, select, update
 
 from otvisit.models.base import utcnow
@@ -255,6 +258,13 @@ def _new_person(w: World, c: ApiClient) -> httpx.Response:
     return c.post(f"{TEAM}/people", json=body)
 
 
+def _put_logo(w: World, c: ApiClient) -> httpx.Response:
+    out = io.BytesIO()
+    Image.new("RGB", (300, 100), "navy").save(out, format="PNG")
+    body = {"image_base64": base64.b64encode(out.getvalue()).decode("ascii")}
+    return c.http.put(f"{TEAM}/logo", json=body, headers=c._auth())
+
+
 NOT_FOUND = (404, {"not_found"})
 TEAM_MATRIX: dict[tuple[str, str], Endpoint] = {
     ("GET", TEAM): Endpoint(lambda w, c: c.get(TEAM), None),
@@ -262,6 +272,11 @@ TEAM_MATRIX: dict[tuple[str, str], Endpoint] = {
         lambda w, c: c.http.put(TEAM, json={"phone": "020 1"}, headers=c._auth()),
         None,
         lead_only=True,
+    ),
+    # The logo is the caller's team's: no path names another team (tests/server/test_team_logo.py).
+    ("PUT", f"{TEAM}/logo"): Endpoint(_put_logo, None, lead_only=True),
+    ("DELETE", f"{TEAM}/logo"): Endpoint(
+        lambda w, c: c.http.delete(f"{TEAM}/logo", headers=c._auth()), None, lead_only=True
     ),
     ("GET", f"{TEAM}/people"): Endpoint(lambda w, c: c.get(f"{TEAM}/people"), None, lead_only=True),
     ("POST", f"{TEAM}/people"): Endpoint(_new_person, None, lead_only=True),

@@ -52,3 +52,34 @@ def one_page_pdf(text: str = "School report for the summer term") -> bytes:
     page.drawString(72, 720, text)
     page.save()
     return out.getvalue()
+
+
+def png_declaring(width: int, height: int) -> bytes:
+    """A tiny PNG whose header claims ``width`` × ``height`` pixels (a decompression bomb)."""
+    import struct
+    import zlib
+
+    out = io.BytesIO()
+    Image.new("L", (1, 1)).save(out, format="PNG")
+    data = out.getvalue()
+    start = data.index(b"IHDR")
+    header = struct.pack(">II", width, height) + data[start + 12 : start + 17]
+    crc = struct.pack(">I", zlib.crc32(b"IHDR" + header) & 0xFFFFFFFF)
+    return data[:start] + b"IHDR" + header + crc + data[start + 21 :]
+
+
+def other_format(kind: str) -> bytes:
+    """A small image in another format (GIF, BMP, TIFF...)."""
+    out = io.BytesIO()
+    Image.new("RGB", (60, 30), "purple").save(out, format=kind)
+    return out.getvalue()
+
+
+def noise_photo(width: int = 1000, height: int = 400) -> bytes:
+    """A PNG of random pixels: the worst case for a PNG's size."""
+    import os
+
+    image = Image.frombytes("RGB", (width, height), os.urandom(width * height * 3))
+    out = io.BytesIO()
+    image.save(out, format="PNG", compress_level=1)
+    return out.getvalue()

@@ -6,12 +6,14 @@ from typing import Annotated, Any
 
 from fastapi import FastAPI, Path
 
+from otvisit.services.team_logo import clean_logo
 from otvisit.sync import protocol
 from otvisit.sync.server.audit_routes import ERRORS
 from otvisit.sync.server.console import conflicts, devices, people, team
 from otvisit.sync.server.console.models import (
     ConflictView,
     DeviceView,
+    LogoUpload,
     NewPassword,
     NewPerson,
     Person,
@@ -20,6 +22,7 @@ from otvisit.sync.server.console.models import (
     TeamContact,
     TeamDetails,
 )
+from otvisit.sync.server.console.scope import require_lead
 from otvisit.sync.server.database import Database
 from otvisit.sync.server.deps import CallerDep
 
@@ -35,13 +38,25 @@ def add_team_api(app: FastAPI, *, db: Database) -> None:
 
     @app.get(TEAM_PATH, response_model=TeamDetails, responses=_RESPONSES)
     def get_team(who: CallerDep) -> TeamDetails:
-        """The caller's team: name, address, phone, email (as printed on every document)."""
+        """The caller's team: name, address, phone, email, logo (as printed on every document)."""
         return write(lambda s: team.team_details(s, caller=who))  # type: ignore[no-any-return]
 
     @app.put(TEAM_PATH, response_model=TeamDetails, responses=_RESPONSES)
     def put_team(body: TeamContact, who: CallerDep) -> TeamDetails:
         """Change the team's contact details (team lead); laptops get them at their next sync."""
         return write(lambda s: team.update_contact(s, caller=who, contact=body))  # type: ignore[no-any-return]
+
+    @app.put(f"{TEAM_PATH}/logo", response_model=TeamDetails, responses=_RESPONSES)
+    def put_logo(body: LogoUpload, who: CallerDep) -> TeamDetails:
+        """A new letterhead logo (team lead): PNG, JPEG or WebP up to 2 MB, kept as a small PNG."""
+        require_lead(who)  # before the image is decoded: a therapist's upload costs nothing
+        logo = clean_logo(body.image())  # outside the transaction: no lock held while decoding
+        return write(lambda s: team.set_logo(s, caller=who, logo=logo))  # type: ignore[no-any-return]
+
+    @app.delete(f"{TEAM_PATH}/logo", response_model=TeamDetails, responses=_RESPONSES)
+    def delete_logo(who: CallerDep) -> TeamDetails:
+        """Take the logo off the letterhead (team lead); laptops drop it at their next sync."""
+        return write(lambda s: team.remove_logo(s, caller=who))  # type: ignore[no-any-return]
 
     @app.get(f"{TEAM_PATH}/people", response_model=list[Person], responses=_RESPONSES)
     def get_people(who: CallerDep) -> list[Person]:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from otvisit.models.vocabulary import StaffRole
+from otvisit.services.team_logo import MAX_UPLOAD_BYTES
 
 
 class _Strict(BaseModel):
@@ -47,12 +50,39 @@ class TeamDetails(BaseModel):
     phone: str = ""
     email: str = ""
     address: str = ""
+    #: The letterhead logo: a PNG of at most 600 × 240 px as base64 ("" when the team has none).
+    logo_png: str = ""
+
+    @property
+    def has_logo(self) -> bool:
+        return bool(self.logo_png)
 
 
 class TeamContact(_Strict):
     phone: str = Field(default="", max_length=40)
     email: str = Field(default="", max_length=200)
     address: str = Field(default="", max_length=400)
+
+
+class LogoUpload(_Strict):
+    """A new logo through the JSON API: the image file (PNG, JPEG or WebP) as base64."""
+
+    image_base64: str = Field(min_length=1)
+
+    @field_validator("image_base64")
+    @classmethod
+    def _is_base64(cls, value: str) -> str:
+        if len(value) > (MAX_UPLOAD_BYTES + 2) // 3 * 4:  # checked again once decoded
+            most = MAX_UPLOAD_BYTES // 1024 // 1024
+            raise ValueError(f"the image is over {most} MB; a logo can be at most {most} MB")
+        try:
+            base64.b64decode(value, validate=True)
+        except (binascii.Error, ValueError):
+            raise ValueError("is not base64 text (A-Z, a-z, 0-9, + and /)") from None
+        return value
+
+    def image(self) -> bytes:
+        return base64.b64decode(self.image_base64, validate=True)
 
 
 class DeviceView(BaseModel):

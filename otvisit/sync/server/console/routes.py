@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from otvisit.services.errors import NotFound
 from otvisit.services.errors import ValidationError as RuleBroken
+from otvisit.services.team_logo import MAX_UPLOAD_BYTES, accepted_names, clean_logo
 from otvisit.sync.server.audit import AuditEvent, AuditQueue, write_audit
 from otvisit.sync.server.audit_routes import export_trail
 from otvisit.sync.server.audit_trail import trail_csv
@@ -42,7 +43,9 @@ from otvisit.sync.server.console.web import (
     STATIC,
     CsrfRefused,
     SignInNeeded,
+    UploadTooLarge,
     checked_form,
+    checked_upload,
     database,
     in_transaction,
     in_transaction_now,
@@ -257,7 +260,8 @@ TEAM_LABELS = {"phone": "Phone", "email": "Email", "address": "Address"}
 @router.get("/team", response_class=HTMLResponse)
 def team_page(request: Request, lead: Lead, done: str = "") -> HTMLResponse:
     details = in_transaction_now(request, lambda s: team.team_details(s, caller=lead.caller))
-    return page(request, "team.html", lead=lead, team=details, errors=[], done=done[:200])
+    return page(request, "team.html", lead=lead, team=details, errors=[], done=done[:200],
+                logo_formats=accepted_names())  # fmt: skip
 
 
 @router.post("/team", response_class=HTMLResponse)
@@ -271,9 +275,49 @@ async def team_update(request: Request, lead: Lead) -> Response:
     except (PydanticError, RuleBroken) as error:
         details = await in_transaction(request, lambda s: team.team_details(s, caller=lead.caller))
         return page(request, "team.html", lead=lead, team=details, done="",
-                    errors=_problems(error, TEAM_LABELS), status=422)  # fmt: skip
+                    errors=_problems(error, TEAM_LABELS), status=422,
+                    logo_formats=accepted_names())  # fmt: skip
     return see_other(
         "/console/team?done=Saved. Laptops print the new details after their next sync."
+    )
+
+
+def _logo_refused(request: Request, lead: SignedIn, message: str, status: int) -> HTMLResponse:
+    details = in_transaction_now(
+        request, lambda s: team.team_details(s, caller=lead.caller, audited=False)
+    )
+    return page(request, "team.html", lead=lead, team=details, done="", status=status,
+                errors=[("logo", message)], logo_formats=accepted_names())  # fmt: skip
+
+
+@router.post("/team/logo", response_class=HTMLResponse)
+async def team_logo_upload(request: Request, lead: Lead) -> Response:
+    try:
+        _fields, data = await checked_upload(request, lead, name="logo", max_bytes=MAX_UPLOAD_BYTES)
+    except UploadTooLarge as too_large:
+        return _logo_refused(request, lead, (
+            f"The file is {too_large.size / 1024 / 1024:.1f} MB; a logo can be at most "
+            f"{MAX_UPLOAD_BYTES // 1024 // 1024} MB. Save it smaller and upload it again."
+        ), 413)  # fmt: skip
+    if data is None:
+        return _logo_refused(request, lead, f"Choose the logo's image file ({accepted_names()}).",
+                             422)  # fmt: skip
+    try:
+        logo = await run_in_threadpool(clean_logo, data)  # off the loop, outside the transaction
+        await in_transaction(request, lambda s: team.set_logo(s, caller=lead.caller, logo=logo))
+    except RuleBroken as error:
+        return _logo_refused(request, lead, str(error), 422)
+    return see_other(
+        "/console/team?done=Logo saved. Laptops print it on letterheads after their next sync."
+    )
+
+
+@router.post("/team/logo/remove", response_class=HTMLResponse)
+async def team_logo_remove(request: Request, lead: Lead) -> Response:
+    await checked_form(request, lead)
+    await in_transaction(request, lambda s: team.remove_logo(s, caller=lead.caller))
+    return see_other(
+        "/console/team?done=Logo removed. Laptops print without it after their next sync."
     )
 
 

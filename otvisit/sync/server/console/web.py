@@ -44,6 +44,20 @@ class CsrfRefused(Exception):
     """A POST without this session's form token: refused (403), nothing changed."""
 
 
+class UploadTooLarge(Exception):
+    """A form upload over its limit: read to the end (up to a cap) and dropped, never parsed."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__(f"{size} bytes")
+        self.size = size
+
+
+#: An upload far over its limit is not even read to the end (the connection is closed).
+_DRAIN_CAP = 64 * 1024 * 1024
+#: Room in a multipart body for the form token, the part headers and boundaries.
+_FORM_ROOM = 16 * 1024
+
+
 def database(request: Request) -> Database:
     return request.app.state.db  # type: ignore[no-any-return]
 
@@ -68,6 +82,46 @@ async def checked_form(request: Request, lead: SignedIn) -> dict[str, str]:
     if not tokens_match(lead.csrf_token, token if isinstance(token, str) else None):
         raise CsrfRefused
     return {key: value for key, value in form.items() if isinstance(value, str)}
+
+
+async def checked_upload(
+    request: Request, lead: SignedIn, *, name: str, max_bytes: int
+) -> tuple[dict[str, str], bytes | None]:
+    """A multipart form's text fields and the bytes of its file ``name`` (None: no file chosen),
+    once its CSRF token is this session's (else CsrfRefused).
+
+    The body is read in pieces and never kept past ``max_bytes`` (plus room for the form):
+    a larger upload raises UploadTooLarge, with nothing parsed or written anywhere.
+    """
+    declared = request.headers.get("content-length", "")
+    limit = max_bytes + _FORM_ROOM
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size <= limit:
+            chunks.append(chunk)
+        elif size > _DRAIN_CAP or (declared.isdigit() and int(declared) > _DRAIN_CAP):
+            break  # not worth reading: the browser sees the connection end
+    if size > limit:
+        chunks.clear()
+        raise UploadTooLarge(size)
+    body = b"".join(chunks)
+
+    async def replay() -> dict[str, Any]:
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    form = await Request(request.scope, replay).form(max_files=1, max_fields=10)
+    token = form.get("csrf_token")
+    if not tokens_match(lead.csrf_token, token if isinstance(token, str) else None):
+        raise CsrfRefused
+    fields = {key: value for key, value in form.items() if isinstance(value, str)}
+    upload = form.get(name)
+    if upload is None or isinstance(upload, str) or not upload.filename:
+        return fields, None
+    data = await upload.read(max_bytes + 1)
+    await upload.close()
+    return fields, data
 
 
 async def in_transaction(request: Request, work: Callable[[Session], T]) -> T:
