@@ -517,7 +517,7 @@ def child_fhir(request: Request, lead: Lead, child_id: str) -> Response:
 def _import_page(request: Request, lead: SignedIn, *, errors: list[tuple[str, str]],
                  done: str = "", status: int = 200) -> HTMLResponse:  # fmt: skip
     return page(request, "fhir_import.html", lead=lead, errors=errors, done=done[:300],
-                limit_kb=MAX_UPLOAD_BYTES // 1024, status=status)  # fmt: skip
+                limit_mb=MAX_UPLOAD_BYTES // (1024 * 1024), status=status)  # fmt: skip
 
 
 @router.get("/referrals/fhir", response_class=HTMLResponse)
@@ -543,7 +543,7 @@ async def _body_within(request: Request, limit: int) -> bool:
 @router.post("/referrals/fhir", response_class=HTMLResponse)
 async def referral_import(request: Request, lead: Lead) -> Response:
     if not await _body_within(request, MAX_UPLOAD_BYTES):
-        message = (f"The file is larger than {MAX_UPLOAD_BYTES // 1024} KB: a referral is a few "
+        message = (f"The file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB: a referral is a few "
                    "kilobytes. Nothing was written.")  # fmt: skip
         return _import_page(request, lead, errors=[("bundle", message)], status=413)
     await checked_form(request, lead)
