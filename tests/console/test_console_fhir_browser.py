@@ -57,19 +57,38 @@ class World:
 @pytest.fixture(scope="module")
 def world(live_server: ServerProcess) -> Iterator[World]:
     url = live_server.base_url
-    a = seed_team(live_server.database_url, therapists=1, leads=1,
-                  name=f"Riverside children's OT {uuid.uuid4().hex[:4]}")  # fmt: skip
+    a = seed_team(
+        live_server.database_url,
+        therapists=1,
+        leads=1,
+        name=f"Riverside children's OT {uuid.uuid4().hex[:4]}",
+    )
     b = seed_team(live_server.database_url, therapists=1)
     b_laptop = ApiClient(url).login(b.therapists[0].username, b.therapists[0].password, "B")
     b_child = str(uuid.uuid4())
-    b_laptop.push([b_laptop.op("child", child_fields(
-        b.team_id, given_name=SECRET_GIVEN, family_name=SECRET_FAMILY), record_id=b_child)])  # fmt: skip
+    b_laptop.push(
+        [
+            b_laptop.op(
+                "child",
+                child_fields(b.team_id, given_name=SECRET_GIVEN, family_name=SECRET_FAMILY),
+                record_id=b_child,
+            )
+        ]
+    )
     b_laptop.close()
     a_laptop = ApiClient(url).login(a.therapists[0].username, a.therapists[0].password, "OT-07")
     a_child, a_number = str(uuid.uuid4()), next_nhs_number()
-    a_laptop.push([a_laptop.op("child", child_fields(
-        a.team_id, given_name="Amara", family_name="Okafor", nhs_number=a_number),
-        record_id=a_child)])  # fmt: skip
+    a_laptop.push(
+        [
+            a_laptop.op(
+                "child",
+                child_fields(
+                    a.team_id, given_name="Amara", family_name="Okafor", nhs_number=a_number
+                ),
+                record_id=a_child,
+            )
+        ]
+    )
     yield World(live_server, a, b, a_child, a_number, b_child, a_laptop)
     a_laptop.close()
 
@@ -135,11 +154,15 @@ def test_a_lead_imports_a_referral_through_the_form(world: World, page: Page) ->
         f"Referral imported for Aisha Begum (NHS number {shown}), added to the caseload"
     )
     pulled = world.a_laptop.pull_all()["records"]
-    children = [r for r in pulled.values() if r["entity"] == "child"
-                and r["fields"]["nhs_number"] == number]  # fmt: skip
+    children = [
+        r for r in pulled.values() if r["entity"] == "child" and r["fields"]["nhs_number"] == number
+    ]
     assert len(children) == 1
-    referrals = [r for r in pulled.values() if r["entity"] == "referral"
-                 and r["fields"]["child_id"] == children[0]["record_id"]]  # fmt: skip
+    referrals = [
+        r
+        for r in pulled.values()
+        if r["entity"] == "referral" and r["fields"]["child_id"] == children[0]["record_id"]
+    ]
     assert [r["fields"]["status"] for r in referrals] == ["received"]
 
 

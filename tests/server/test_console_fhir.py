@@ -19,7 +19,6 @@ from typing import Any
 import httpx
 import pytest
 from fhir.resources.R4B.bundle import Bundle
-from sqlalchemy import select
 
 from otvisit.fhir.export import bundle_json, export_child
 from otvisit.models import Child, Team, Therapist
@@ -54,16 +53,24 @@ def lead(live_server: ServerProcess, seeded: SeededTeam) -> Iterator[ApiClient]:
 @pytest.fixture
 def laptop(live_server: ServerProcess, seeded: SeededTeam, tmp_path: Path) -> Iterator[Laptop]:
     account = seeded.therapists[0]
-    made = Laptop.sign_in(tmp_path, name="ot-laptop", url=live_server.base_url,
-                          username=account.username, password=account.password)  # fmt: skip
+    made = Laptop.sign_in(
+        tmp_path,
+        name="ot-laptop",
+        url=live_server.base_url,
+        username=account.username,
+        password=account.password,
+    )
     yield made
     made.close()
 
 
 def _import(client: ApiClient, body: bytes | dict[str, Any]) -> httpx.Response:
     content = body if isinstance(body, bytes) else json.dumps(body).encode()
-    return client.http.post(REFERRAL_FHIR_PATH, content=content,
-                            headers={**client._auth(), "Content-Type": "application/fhir+json"})  # fmt: skip
+    return client.http.post(
+        REFERRAL_FHIR_PATH,
+        content=content,
+        headers={**client._auth(), "Content-Type": "application/fhir+json"},
+    )
 
 
 def _entries(text: str) -> list[dict[str, Any]]:
@@ -98,12 +105,26 @@ def test_the_console_export_is_the_laptops_export_of_the_same_child(
         at = datetime.now(UTC)
         mine = bundle_json(export_child(session, child_id=record.child_id, actor_id=None, at=at))
     kinds = {e["resource"]["resourceType"] for e in _entries(mine)}
-    assert {"Patient", "Goal", "Observation", "DocumentReference", "Encounter", "DeviceRequest",
-            "CarePlan", "EpisodeOfCare", "Appointment", "Practitioner"} <= kinds  # fmt: skip
+    assert {
+        "Patient",
+        "Goal",
+        "Observation",
+        "DocumentReference",
+        "Encounter",
+        "DeviceRequest",
+        "CarePlan",
+        "EpisodeOfCare",
+        "Appointment",
+        "Practitioner",
+    } <= kinds
     assert _entries(answer.text) == _entries(mine)
 
-    exports = rows(live_server.database_url, AuditEntry, AuditEntry.action == "export",
-                   AuditEntry.child_id == record.child_id)  # fmt: skip
+    exports = rows(
+        live_server.database_url,
+        AuditEntry,
+        AuditEntry.action == "export",
+        AuditEntry.child_id == record.child_id,
+    )
     assert [(e.user_id, e.record_id) for e in exports] == [  # type: ignore[attr-defined]
         (seeded.leads[0].user_id, record.child_id)
     ]
@@ -117,15 +138,29 @@ def test_another_teams_child_is_not_found_and_shows_nothing(
         other.therapists[0].username, other.therapists[0].password
     )
     child = str(uuid.uuid4())
-    device.push([device.op("child", child_fields(other.team_id, given_name="Philippa",
-                                                 nhs_number="4857773457"), record_id=child)])  # fmt: skip
+    device.push(
+        [
+            device.op(
+                "child",
+                child_fields(other.team_id, given_name="Philippa", nhs_number="4857773457"),
+                record_id=child,
+            )
+        ]
+    )
     device.close()
     answer = lead.get(CHILD_FHIR_PATH.format(child_id=child))
     assert answer.status_code == 404
     assert answer.json()["error"]["code"] == "not_found"
     assert "Philippa" not in answer.text and "4857773457" not in answer.text
-    assert rows(live_server.database_url, AuditEntry, AuditEntry.action == "export",
-                AuditEntry.child_id == child) == []  # fmt: skip
+    assert (
+        rows(
+            live_server.database_url,
+            AuditEntry,
+            AuditEntry.action == "export",
+            AuditEntry.child_id == child,
+        )
+        == []
+    )
 
 
 def test_an_imported_referral_reaches_a_laptops_referrals_to_decide(
@@ -136,8 +171,14 @@ def test_an_imported_referral_reaches_a_laptops_referrals_to_decide(
     assert answer.status_code == 201, answer.text
     done = answer.json()
     assert done["child_created"] is True and done["child_name"] == "Aisha Begum"
-    stored = {r.entity: r for r in rows(live_server.database_url, Record,  # type: ignore[attr-defined]
-                                        Record.child_id == done["child_id"])}  # fmt: skip
+    stored = {
+        r.entity: r
+        for r in rows(
+            live_server.database_url,
+            Record,  # type: ignore[attr-defined]
+            Record.child_id == done["child_id"],
+        )
+    }
     assert set(stored) == {"child", "referral"}
     assert stored["referral"].id == done["referral_id"]
     assert stored["child"].team_id == seeded.team_id
@@ -159,16 +200,22 @@ def test_a_referral_for_a_child_on_the_caseload_is_matched_by_nhs_number(
     laptop.sync()
     number = next_nhs_number()
     with laptop.store.transaction() as session:
-        known = Child(team_id=seeded.team_id, given_name="Aisha", family_name="Begum",
-                      date_of_birth=date(2020, 5, 17), nhs_number=number)  # fmt: skip
+        known = Child(
+            team_id=seeded.team_id,
+            given_name="Aisha",
+            family_name="Begum",
+            date_of_birth=date(2020, 5, 17),
+            nhs_number=number,
+        )
         session.add(known)
     assert laptop.sync().rejected == []
     answer = _import(lead, referral_bundle(nhs_number=number))
     assert answer.status_code == 201, answer.text
     assert answer.json()["child_created"] is False
     assert answer.json()["child_id"] == known.id
-    children = rows(live_server.database_url, Record, Record.entity == "child",
-                    Record.team_id == seeded.team_id)  # fmt: skip
+    children = rows(
+        live_server.database_url, Record, Record.entity == "child", Record.team_id == seeded.team_id
+    )
     assert len(children) == 1
 
 
@@ -196,8 +243,15 @@ def test_each_refusal_says_why_and_writes_nothing(
 ) -> None:
     number = next_nhs_number()
     known = str(uuid.uuid4())  # on the caseload, born 17 May 2020
-    lead.push([lead.op("child", child_fields(seeded.team_id, nhs_number=number,
-                                             date_of_birth="2020-05-17"), record_id=known)])  # fmt: skip
+    lead.push(
+        [
+            lead.op(
+                "child",
+                child_fields(seeded.team_id, nhs_number=number, date_of_birth="2020-05-17"),
+                record_id=known,
+            )
+        ]
+    )
     make, reason = REFUSALS[case]
     body = make(number)
     before = counts(live_server.database_url)

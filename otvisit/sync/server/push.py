@@ -273,9 +273,7 @@ def write_operations(
     _check_order(operations)
     lock = SequenceLock(session)
     answers: dict[int, OperationResult] = {}
-    ctx, states = _apply_fresh(
-        session, caller=caller, lock=lock, fresh=operations, answers=answers
-    )
+    ctx, states = _apply_fresh(session, caller=caller, lock=lock, fresh=operations, answers=answers)
     _save(session, caller=caller, ctx=ctx, fresh=operations, answers=answers, states=states)
     lock.save()
     return [answers[op.op_seq] for op in operations]
@@ -399,7 +397,10 @@ def _save(
 
 
 def _save_results(
-    session: Session, *, caller: Caller, fresh: list[PushOperation],
+    session: Session,
+    *,
+    caller: Caller,
+    fresh: list[PushOperation],
     answers: dict[int, OperationResult],
 ) -> None:
     """Each answer kept, so that a retried push gets the same one again."""

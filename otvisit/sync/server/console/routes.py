@@ -543,8 +543,11 @@ async def _body_within(request: Request, limit: int) -> bool:
 @router.post("/referrals/fhir", response_class=HTMLResponse)
 async def referral_import(request: Request, lead: Lead) -> Response:
     if not await _body_within(request, MAX_UPLOAD_BYTES):
-        message = (f"The file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB: a referral is a few "
-                   "kilobytes. Nothing was written.")  # fmt: skip
+        limit = MAX_UPLOAD_BYTES // (1024 * 1024)
+        message = (
+            f"The file is larger than {limit} MB: a referral is a few kilobytes. "
+            "Nothing was written."
+        )
         return _import_page(request, lead, errors=[("bundle", message)], status=413)
     await checked_form(request, lead)
     upload = (await request.form()).get("bundle")
