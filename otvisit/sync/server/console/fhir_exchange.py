@@ -21,9 +21,9 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import bindparam, create_engine, select, update
+from sqlalchemy import Engine, bindparam, create_engine, select, update
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.pool import StaticPool
+from sqlalchemy.pool import NullPool
 
 from otvisit.fhir.export import bundle_json, export_child
 from otvisit.fhir.reading import FhirError, read_bundle
@@ -83,14 +83,21 @@ def _memory_connection() -> sqlite3.Connection:
     return connection
 
 
+@cache
+def _scratch_engine() -> Engine:
+    """Each connection is a new, empty local store in memory (never pooled, never a file).
+
+    One engine for the process, so that SQLAlchemy compiles each statement of the exporter,
+    the importer and the apply code once, not once per export (its cache is the engine's).
+    """
+    return create_engine("sqlite://", creator=_memory_connection, poolclass=NullPool)
+
+
 @contextmanager
 def scratch_store() -> Iterator[sessionmaker[ScratchSession]]:
-    """An empty local store in memory, gone when the block ends."""
-    engine = create_engine("sqlite://", creator=_memory_connection, poolclass=StaticPool)
-    try:
-        yield sessionmaker(bind=engine, class_=ScratchSession, expire_on_commit=False)
-    finally:
-        engine.dispose()
+    """An empty local store in memory, gone when the block ends (its one connection closes)."""
+    with _scratch_engine().connect() as connection:
+        yield sessionmaker(bind=connection, class_=ScratchSession, expire_on_commit=False)
 
 
 def _load(local: Session, rows: Sequence[Any]) -> None:
@@ -160,17 +167,27 @@ def export_bundle(
                 | (Record.child_id.is_(None) & Record.entity.in_(_EXPORT_TEAM_LEVEL)),
             )
         ).all()
-    # Nothing of the scratch store is kept, not even the export's audit line in it: the
-    # server's own audit line below is the one that counts.
+    found = bundle_from_records(rows, child_id=child_id, actor_id=caller.user_id, at=at)
+    with db.write() as session:
+        audit(session, caller, "export", f"FHIR bundle of {found.resources} resources "
+              "(team console)", entity="child", record_id=child_id, child_id=child_id)  # fmt: skip
+    return found
+
+
+def bundle_from_records(
+    rows: Sequence[Any], *, child_id: str, actor_id: str | None, at: datetime | None = None
+) -> ChildBundle:
+    """The laptop's export of the child, run on a scratch store holding ``rows``.
+
+    ``rows`` are server records as (id, entity, child_id, fields as JSON text, seq, deleted,
+    created_at). Nothing of the scratch store is kept, not even the export's audit line in it.
+    """
     with scratch_store() as local_sessions, local_sessions() as local:
         _load(local, rows)
-        bundle = export_child(local, child_id=child_id, actor_id=caller.user_id, at=at)
+        bundle = export_child(local, child_id=child_id, actor_id=actor_id, at=at)
         nhs_number = local.get(Child, child_id).nhs_number  # type: ignore[union-attr]
         text = bundle_json(bundle)
-        count = len(bundle.entry or [])
-    with db.write() as session:
-        audit(session, caller, "export", f"FHIR bundle of {count} resources (team console)",
-              entity="child", record_id=child_id, child_id=child_id)  # fmt: skip
+    count = len(bundle.entry or [])
     return ChildBundle(text, f"fhir-{nhs_number or child_id}.json", count)
 
 
