@@ -149,11 +149,17 @@ def _five_years(store: Store, child_id: str, therapist_id: str, *, every_weeks: 
     return added + 12
 
 
-def _export_ms(store: Store, child_id: str) -> tuple[float, int]:
+def _export_ms(store: Store, child_id: str) -> tuple[float, int, float]:
+    """Wall time (ms), the JSON's length, and this process's CPU time (ms): on a shared
+    machine the wall time also holds the time other processes had the cores."""
     with store.transaction() as session:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         text = bundle_json(export_child(session, child_id=child_id, actor_id=None))
-        return (time.perf_counter() - started) * 1000, len(text)
+        return (
+            (time.perf_counter() - started) * 1000,
+            len(text),
+            (time.process_time() - cpu) * 1000,
+        )
 
 
 def _server_rows(store: Store, child_id: str) -> list[tuple[Any, ...]]:
@@ -206,29 +212,38 @@ def run() -> list[Row]:
                 _export_ms(store, child_id)  # warm the model classes once
                 runs = [_export_ms(store, child_id) for _ in range(7)]
                 measured.append(
-                    (every, records, statistics.median(ms for ms, _ in runs), runs[0][1])
+                    (
+                        every,
+                        records,
+                        statistics.median(ms for ms, _, _ in runs),
+                        runs[0][1],
+                        statistics.median(cpu for _, _, cpu in runs),
+                    )
                 )
             console_ms = statistics.median(_console_ms(store, children[0]) for _ in range(7))
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             for child_id in children[2:]:
                 _export_ms(store, child_id)
             caseload_s = time.perf_counter() - started
+            caseload_cpu = time.process_time() - cpu
         finally:
             store.close()
-    (_, usual, usual_ms, usual_size), (_, heavy, heavy_ms, heavy_size) = measured
+    (_, usual, usual_ms, usual_size, usual_cpu), (_, heavy, heavy_ms, heavy_size, heavy_cpu) = (
+        measured
+    )
     return [
         Row(
             f"FHIR export, {YEARS} years seen every 3 weeks ({usual:,} records), median of 7",
             usual_ms,
             "ms",
             target=200.0,
-            note=f"bundle {usual_size / 1024:,.0f} KiB",
+            note=f"bundle {usual_size / 1024:,.0f} KiB; CPU {usual_cpu:,.0f} ms",
         ),
         Row(
             f"  same, seen every week for {YEARS} years ({heavy:,} records)",
             heavy_ms,
             "ms",
-            note=f"bundle {heavy_size / 1024:,.0f} KiB",
+            note=f"bundle {heavy_size / 1024:,.0f} KiB; CPU {heavy_cpu:,.0f} ms",
         ),
         Row(
             "  same child from the team console (records loaded into memory first)",
@@ -242,7 +257,7 @@ def run() -> list[Row]:
             caseload_s,
             "s",
             target=30.0,
-            note="one bundle per child, to JSON text",
+            note=f"one bundle per child, to JSON text; CPU {caseload_cpu:,.1f} s",
         ),
     ]
 
