@@ -164,6 +164,11 @@ def test_a_lead_imports_a_referral_through_the_form(world: World, page: Page) ->
         if r["entity"] == "referral" and r["fields"]["child_id"] == children[0]["record_id"]
     ]
     assert [r["fields"]["status"] for r in referrals] == ["received"]
+    menu.get_by_role("link", name="Waiting list").click()  # the console lists it to decide
+    deciding = page.get_by_role("table", name="Referrals to decide, oldest first (1)")
+    expect(
+        deciding.get_by_role("row", name=f"Aisha Begum {number} 2 Nov 2026 routine")
+    ).to_be_visible()
 
 
 def test_an_upload_without_the_form_token_is_refused(world: World, page: Page) -> None:

@@ -450,7 +450,8 @@ def waiting_list_page(request: Request, lead: Lead) -> HTMLResponse:
     found = in_transaction_now(
         request, lambda s: figures.waiting_list(s, caller=lead.caller, today=today)
     )
-    return page(request, "waiting_list.html", lead=lead, listing=found,
+    deciding = in_transaction_now(request, lambda s: figures.to_decide(s, caller=lead.caller))
+    return page(request, "waiting_list.html", lead=lead, listing=found, to_decide=deciding,
                 chart=charts.waits_chart(found))  # fmt: skip
 
 
