@@ -206,8 +206,9 @@ def refused(reason: str) -> ApiError:
     return invalid(FHIR_REFUSED, f"The referral was not imported, nothing was written: {reason}.")
 
 
-def _reason(error: Exception) -> str:
-    return str(error).rstrip(".")
+def _reason(why: object) -> str:
+    """A refusal's reason as one clause of the message (an exception or a text)."""
+    return str(why).rstrip(".")
 
 
 def _local_changes(local: Session) -> list[PushOperation]:
@@ -216,7 +217,7 @@ def _local_changes(local: Session) -> list[PushOperation]:
     operations = request.operations if request is not None else []
     left = local.scalars(select(OutboxOp).where(OutboxOp.state != "pending")).all()
     if left:  # a change the push would refuse outright: refuse the whole file
-        raise refused(_reason(Exception(left[0].error or "a change could not be sent")))
+        raise refused(_reason(left[0].error or "a change could not be sent"))
     return operations
 
 
@@ -254,7 +255,7 @@ def import_referral_bundle(
     results = write_operations(session, caller=caller, operations=operations)
     for result in results:
         if result.status != "applied":
-            raise refused(_reason(Exception(result.reason or f"the server {result.status} it")))
+            raise refused(_reason(result.reason or f"the server {result.status} it"))
     made = "a new child" if done.child_created else "a child already on the caseload"
     audit(session, caller, "import", f"FHIR referral for {made} (team console)",
           entity="referral", record_id=done.referral_id, child_id=done.child_id)  # fmt: skip
