@@ -5,10 +5,12 @@ from __future__ import annotations
 import base64
 from collections.abc import Sequence
 from datetime import datetime, time
+from functools import lru_cache
 
 from fhir.resources.R4B.appointment import Appointment as FhirAppointment
 from fhir.resources.R4B.appointment import AppointmentParticipant
 from fhir.resources.R4B.attachment import Attachment
+from fhir.resources.R4B.codeableconcept import CodeableConcept
 from fhir.resources.R4B.documentreference import (
     DocumentReference,
     DocumentReferenceContent,
@@ -30,6 +32,7 @@ from otvisit.fhir.elements import (
     ref,
     snomed,
 )
+from otvisit.fhir.json_out import shared
 from otvisit.models import Appointment, Episode, NoteAddendum, SessionNote
 from otvisit.models.vocabulary import EpisodeStatus
 
@@ -69,12 +72,27 @@ def episode(record: Episode, team_id: str) -> EpisodeOfCare:
     )
 
 
+@lru_cache(maxsize=4096)
+def _attending(record_id: str) -> AppointmentParticipant:
+    """The child or the therapist at an appointment (built once per person, shared)."""
+    return shared(AppointmentParticipant(actor=ref(record_id), status="accepted"))
+
+
+@lru_cache(maxsize=4096)
+def _note_author(record_id: str) -> EncounterParticipant:
+    return shared(EncounterParticipant(individual=ref(record_id)))
+
+
+@lru_cache(maxsize=8)
+def _progress_note(text: str) -> CodeableConcept:
+    """A session note's or an addendum's type (built once, shared)."""
+    return shared(concept(coding(codes.LOINC, "11506-3", "Progress note"), text=text))
+
+
 def appointment(record: Appointment) -> FhirAppointment:
-    participants = [AppointmentParticipant(actor=ref(record.child_id), status="accepted")]
+    participants = [_attending(record.child_id)]
     if record.therapist_id:
-        participants.append(
-            AppointmentParticipant(actor=ref(record.therapist_id), status="accepted")
-        )
+        participants.append(_attending(record.therapist_id))
     extensions = [
         ext("appointment-status", valueCode=record.status.value),
         ext("place", valueCode=record.place.value),
@@ -134,7 +152,7 @@ def encounter(note: SessionNote) -> Encounter:
         subject=ref(note.child_id),
         episodeOfCare=[ref(note.episode_id)] if note.episode_id else None,
         appointment=[ref(note.appointment_id)] if note.appointment_id else None,
-        participant=[EncounterParticipant(individual=ref(note.author_id))],
+        participant=[_note_author(note.author_id)],
         period=Period(start=note.seen_on, end=note.seen_on),
         extension=[ext("place", valueCode=note.place.value)],
     )
@@ -157,7 +175,7 @@ def note_document(note: SessionNote) -> DocumentReference:
         identifier=[record_identifier(note.id)],
         status="current",
         docStatus="final",
-        type=concept(coding(codes.LOINC, "11506-3", "Progress note"), text="Session note"),
+        type=_progress_note("Session note"),
         category=[snomed(codes.OCCUPATIONAL_THERAPY)],
         subject=ref(note.child_id),
         date=signed_at,
@@ -180,7 +198,7 @@ def addendum_document(addendum: NoteAddendum) -> DocumentReference:
         identifier=[record_identifier(addendum.id)],
         status="current",
         docStatus="amended",
-        type=concept(coding(codes.LOINC, "11506-3", "Progress note"), text="Addendum"),
+        type=_progress_note("Addendum"),
         subject=ref(addendum.child_id),
         date=addendum.written_at,
         author=[ref(addendum.author_id)],

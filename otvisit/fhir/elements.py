@@ -13,6 +13,7 @@ from fhir.resources.R4B.identifier import Identifier
 from fhir.resources.R4B.reference import Reference
 
 from otvisit.fhir import codes
+from otvisit.fhir.json_out import shared
 
 #: Ids derived from a record id (a GAS T-score, a COPM score) are stable across exports.
 _DERIVED = uuid.UUID("6f1c7a52-3c1e-4c0b-9a51-0e7c2f7f0a11")
@@ -36,12 +37,12 @@ _SHARED = 4096
 
 @lru_cache(maxsize=_SHARED)
 def ref(record_id: str, display: str | None = None) -> Reference:
-    return Reference(reference=full_url(record_id), display=display or None)
+    return shared(Reference(reference=full_url(record_id), display=display or None))
 
 
 @lru_cache(maxsize=_SHARED)
 def coding(system: str, code: str, display: str | None = None) -> Coding:
-    return Coding(system=system, code=code, display=display or None)
+    return shared(Coding(system=system, code=code, display=display or None))
 
 
 def concept(*codings: Coding, text: str | None = None) -> CodeableConcept:
@@ -51,13 +52,13 @@ def concept(*codings: Coding, text: str | None = None) -> CodeableConcept:
 @lru_cache(maxsize=_SHARED)
 def own_concept(system_name: str, code: str, text: str | None = None) -> CodeableConcept:
     """A concept in one of otvisit's own code systems."""
-    return concept(coding(codes.own_system(system_name), code, text), text=text)
+    return shared(concept(coding(codes.own_system(system_name), code, text), text=text))
 
 
 @lru_cache(maxsize=_SHARED)
 def snomed(code_display: tuple[str, str]) -> CodeableConcept:
     code, display = code_display
-    return concept(coding(codes.SNOMED, code, display), text=display)
+    return shared(concept(coding(codes.SNOMED, code, display), text=display))
 
 
 def record_identifier(record_id: str) -> Identifier:
@@ -80,7 +81,7 @@ def ext(name: str, **value: Any) -> Extension:
 
 @lru_cache(maxsize=_SHARED)
 def _shared_ext(name: str, kind: str, item: Any) -> Extension:
-    return Extension(url=codes.own_extension(name), **{kind: item})
+    return shared(Extension(url=codes.own_extension(name), **{kind: item}))
 
 
 def ext_value(extensions: list[Extension] | None, name: str, kind: str) -> Any:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import gc
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeVar
@@ -39,6 +42,34 @@ from otvisit.services.audit import record_access
 from otvisit.services.errors import NotFound
 
 R = TypeVar("R", bound=SyncedRecord)
+
+_pausing = threading.Lock()
+_paused = 0
+_was_enabled = False
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector held off while an export builds its models.
+
+    An export makes thousands of small objects that live until it ends; the collector would
+    otherwise walk every object of the process again and again meanwhile (about a sixth of a
+    caseload export's time). Nothing is skipped: what became garbage is collected as usual
+    once the last export running in the process has finished. Threads share the count.
+    """
+    global _paused, _was_enabled
+    with _pausing:
+        if _paused == 0:
+            _was_enabled = gc.isenabled()
+            gc.disable()
+        _paused += 1
+    try:
+        yield
+    finally:
+        with _pausing:
+            _paused -= 1
+            if _paused == 0 and _was_enabled:
+                gc.enable()
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,8 +192,9 @@ def export_child(
 ) -> Bundle:
     """The child's record as a Bundle; the export is audited like a print."""
     at = at or utcnow()
-    record = read_child_record(session, child_id=child_id)
-    bundle = bundle_of(record_resources(record, on=at.date()), child=record.child, at=at)
+    with collector_paused():
+        record = read_child_record(session, child_id=child_id)
+        bundle = bundle_of(record_resources(record, on=at.date()), child=record.child, at=at)
     record_access(
         session,
         action=AuditAction.EXPORT,
@@ -177,4 +209,5 @@ def export_child(
 
 def bundle_json(bundle: Bundle) -> str:
     """The Bundle as FHIR JSON text (no empty elements), ready to write."""
-    return to_json(bundle)
+    with collector_paused():
+        return to_json(bundle)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import decimal
 import uuid
 from functools import cache
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 import pydantic_core
 from fhir_core.fhirabstractmodel import FHIRAbstractModel
@@ -81,15 +81,56 @@ def _complex(value: Any) -> Any:
     return value
 
 
+#: Elements built once and shared by many resources (``otvisit.fhir.elements``: references,
+#: codings, concepts, extensions with a code): their JSON data is made once too. Each entry
+#: keeps its element alive, so no other object can take its id while it is here.
+_SHARED: dict[int, list[Any]] = {}
+_SHARED_LIMIT = 50_000
+M = TypeVar("M", bound=FHIRAbstractModel)
+
+
+def shared(model: M) -> M:
+    """Mark an element that nothing changes once built: its JSON data is made once."""
+    if len(_SHARED) >= _SHARED_LIMIT:
+        _SHARED.clear()
+    _SHARED[id(model)] = [model, None]
+    return model
+
+
+#: The elements to write, in the specification's order, for a class and the keys given.
+_ORDER: dict[tuple[type[FHIRAbstractModel], frozenset[str]], tuple[_Element, ...]] = {}
+
+
+def _present(model: FHIRAbstractModel) -> tuple[_Element, ...]:
+    given = frozenset(model.model_fields_set)
+    key = (type(model), given)
+    found = _ORDER.get(key)
+    if found is None:
+        _, by_key = _plan(type(model))
+        found = tuple(e for _, e in sorted({by_key[k] for k in given if k in by_key}))
+        if len(_ORDER) > 10_000:
+            _ORDER.clear()
+        _ORDER[key] = found
+    return found
+
+
 def to_data(model: FHIRAbstractModel) -> dict[str, Any]:
     """The model as FHIR JSON data (dates still as Python dates; ``to_json`` writes them)."""
-    kind, by_key = _plan(type(model))
+    entry = _SHARED.get(id(model))
+    if entry is None or entry[0] is not model:
+        return _walk(model)
+    if entry[1] is None:
+        entry[1] = _walk(model)
+    return entry[1]  # type: ignore[no-any-return]
+
+
+def _walk(model: FHIRAbstractModel) -> dict[str, Any]:
+    kind, _ = _plan(type(model))
     values = model.__dict__
     out: dict[str, Any] = {"resourceType": kind} if kind else {}
     # Only the elements given a value are visited (an Extension has some fifty value[x]
     # elements, nearly all empty), in the specification's order.
-    present = sorted({by_key[key] for key in model.model_fields_set if key in by_key})
-    for _, element in present:
+    for element in _present(model):
         value = values.get(element.key)
         if value is not None and not (isinstance(value, list) and not value):
             out[element.json_key] = (

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from functools import cache, lru_cache
 
 from fhir.resources.R4B.annotation import Annotation
+from fhir.resources.R4B.codeableconcept import CodeableConcept
 from fhir.resources.R4B.extension import Extension
 from fhir.resources.R4B.goal import Goal as FhirGoal
 from fhir.resources.R4B.goal import GoalTarget
@@ -23,17 +25,28 @@ from otvisit.fhir.elements import (
     record_identifier,
     ref,
 )
+from otvisit.fhir.json_out import shared
 from otvisit.models import CopmProblem, GasRating, Goal
 from otvisit.services.gas import gas_t_score
 
 
+@lru_cache(maxsize=16)
 def gas_level_concept(level: int) -> object:
-    """A GAS level: LOINC's answer code where one exists, and always otvisit's own code."""
+    """A GAS level: LOINC's answer code where one exists, and always otvisit's own code.
+
+    (Built and validated once per level, shared by every rating: nothing changes it.)
+    """
     own = coding(codes.own_system("gas-level"), str(level), codes.GAS_LEVEL_NAMES[level])
     loinc = codes.GAS_ANSWERS.get(level)
     if loinc is None:
-        return concept(own, text=codes.GAS_LEVEL_NAMES[level])
-    return concept(coding(codes.LOINC, *loinc), own, text=codes.GAS_LEVEL_NAMES[level])
+        return shared(concept(own, text=codes.GAS_LEVEL_NAMES[level]))
+    return shared(concept(coding(codes.LOINC, *loinc), own, text=codes.GAS_LEVEL_NAMES[level]))
+
+
+@cache
+def _gas_rating_code() -> CodeableConcept:
+    """What every GAS rating's Observation is (built once, shared)."""
+    return shared(concept(coding(codes.LOINC, *codes.GAS_LOINC), text="GAS rating"))
 
 
 def _gas_scale(goal: Goal) -> list[Extension]:
@@ -89,7 +102,7 @@ def gas_rating(rating: GasRating) -> Observation:
         identifier=[record_identifier(rating.id)],
         status="final",
         category=[own_concept("observation-category", "gas", "Goal attainment scaling")],
-        code=concept(coding(codes.LOINC, *codes.GAS_LOINC), text="GAS rating"),
+        code=_gas_rating_code(),
         subject=ref(rating.child_id),
         focus=[ref(rating.goal_id)],
         effectiveDateTime=rating.rated_on,

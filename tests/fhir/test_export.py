@@ -199,3 +199,25 @@ def test_was_not_brought_and_no_access_are_exported_as_noshow(
         if ext["url"].endswith("appointment-status")
     ]
     assert ("noshow", "was_not_brought") in shown and ("noshow", "no_access") in shown
+
+
+def test_the_garbage_collector_is_back_as_it_was_after_an_export(
+    store: Store, full_record: FullRecord
+) -> None:
+    import gc
+
+    from otvisit.fhir.export import collector_paused
+
+    assert gc.isenabled()
+    with store.transaction() as session:
+        with collector_paused():  # an export inside another (two threads) keeps it held off
+            text = bundle_json(export_child(session, child_id=full_record.child_id, actor_id=None))
+            assert not gc.isenabled()
+        assert gc.isenabled() and '"resourceType": "Bundle"' in text
+    gc.disable()
+    try:
+        with store.transaction() as session:
+            export_child(session, child_id=full_record.child_id, actor_id=None)
+        assert not gc.isenabled()  # left off when it was off
+    finally:
+        gc.enable()

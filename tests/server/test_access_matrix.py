@@ -27,9 +27,12 @@ from otvisit.models.base import utcnow
 from otvisit.sync import blob_protocol as wire
 from otvisit.sync import protocol
 from otvisit.sync.server import admin
+from otvisit.sync.server.console.api import CHILD_FHIR_PATH, REFERRAL_FHIR_PATH
 from otvisit.sync.server.database import Database
 from otvisit.sync.server.schema import AuditEntry, BlobChunk, BlobUpload, Device, StoredBlob
 from otvisit.sync.server.team_views import routes as team_views
+from tests.factories import next_nhs_number
+from tests.fhir.referrals import referral_bundle
 from tests.server.dbcheck import counts, execute
 from tests.support.api import ApiClient, audit_event, child_fields
 from tests.support.server_process import Account, SeededTeam, ServerProcess, seed_team
@@ -214,6 +217,20 @@ def _experience(w: World, c: ApiClient) -> httpx.Response:
     return c.get(team_views.EXPERIENCE_PATH)
 
 
+def _fhir_own(w: World, c: ApiClient) -> httpx.Response:
+    return c.get(CHILD_FHIR_PATH.format(child_id=w.a_child))
+
+
+def _fhir_other(w: World, c: ApiClient) -> httpx.Response:
+    return c.get(CHILD_FHIR_PATH.format(child_id=w.b_child))
+
+
+def _referral_fhir(w: World, c: ApiClient) -> httpx.Response:
+    """A GP system's referral for a child new to the team (a new NHS number each call)."""
+    body = referral_bundle(nhs_number=next_nhs_number())
+    return c.post(REFERRAL_FHIR_PATH, json=body)
+
+
 @dataclass(frozen=True)
 class Endpoint:
     call: Call
@@ -340,6 +357,11 @@ MATRIX: dict[tuple[str, str], Endpoint] = {
     ("GET", team_views.WAITING_LIST_CSV_PATH): Endpoint(_waiting_list_csv, None, lead_only=True),
     ("GET", team_views.OUTCOMES_PATH): Endpoint(_outcomes, None, lead_only=True),
     ("GET", team_views.EXPERIENCE_PATH): Endpoint(_experience, None, lead_only=True),
+    ("GET", CHILD_FHIR_PATH): Endpoint(
+        _fhir_own, _fhir_other, lead_only=True, other_team_answer=NOT_FOUND
+    ),
+    # An import names no other team's child: a referral's NHS number is matched in the team.
+    ("POST", REFERRAL_FHIR_PATH): Endpoint(_referral_fhir, None, lead_only=True),
 }
 
 #: situation -> (which client, expected status, expected error codes)

@@ -70,7 +70,7 @@ class Caller:
             action=action,
             user_id=self.user_id,
             username=self.username,
-            device_id=self.device_id,
+            device_id=self.device_id or None,  # "" is the team console: no device
             address=self.address,
             **values,  # type: ignore[arg-type]
         )

@@ -59,6 +59,11 @@ class OpContext:
     versions: list[dict[str, Any]] = field(default_factory=list)
 
 
+def _device(ctx: OpContext) -> str | None:
+    """The device that makes this change; None when the server makes it (the team console)."""
+    return ctx.caller.device_id or None
+
+
 def _rejected(op: PushOperation, reason: str) -> OperationResult:
     return OperationResult(op_seq=op.op_seq, status="rejected", reason=reason)
 
@@ -89,12 +94,13 @@ def _conflict(
 
 def _touch(ctx: OpContext, state: RecordState, changed: dict[str, Any]) -> int:
     seq = ctx.lock.next()
+    device = _device(ctx)
     for name, value in changed.items():
         state.fields[name] = value
-        state.field_seq[name] = [seq, ctx.caller.device_id]
+        state.field_seq[name] = [seq, device]
     state.seq = seq
     state.updated_by = ctx.caller.full_name
-    state.updated_device = ctx.caller.device_id
+    state.updated_device = device
     state.dirty = True
     _keep_version(ctx, state, changed)
     return seq
@@ -165,7 +171,7 @@ def _is_concurrent(ctx: OpContext, op: PushOperation, stamp: list[Any] | None) -
     """Changed on the server after the version the device edited, by another device."""
     if stamp is None:
         return False
-    return int(stamp[0]) > (op.base_seq or 0) and stamp[1] != ctx.caller.device_id
+    return int(stamp[0]) > (op.base_seq or 0) and stamp[1] != _device(ctx)
 
 
 def _add_up_counters(
@@ -213,7 +219,7 @@ def update_record(
         return _delete(ctx, op, state)
     restoring = op.kind == "restore" and state.deleted
     if state.deleted and not restoring:
-        if state.updated_device == ctx.caller.device_id:
+        if state.updated_device == _device(ctx):
             return _rejected(op, "This record was deleted on this device; restore it to change it.")
         found = _conflict(ctx, op, state, "edit_vs_delete", "", changes, None)
         return OperationResult(op_seq=op.op_seq, status="conflict", conflicts=[found])

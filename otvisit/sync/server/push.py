@@ -248,6 +248,46 @@ def push_operations(session: Session, *, caller: Caller, request: PushRequest) -
         last=last,
     )
     fresh = [op for op in ops if op.op_seq > last]
+    ctx, states = _apply_fresh(session, caller=caller, lock=lock, fresh=fresh, answers=answers)
+    _save(session, caller=caller, ctx=ctx, fresh=fresh, answers=answers, states=states)
+    _save_results(session, caller=caller, fresh=fresh, answers=answers)
+    if fresh:
+        _save_progress(session, caller=caller, known=progress is not None, last=fresh[-1].op_seq)
+    lock.save()
+    return PushResponse(
+        results=[answers[op.op_seq] for op in ops], last_op_seq=max([last, *answers])
+    )
+
+
+def write_operations(
+    session: Session, *, caller: Caller, operations: list[PushOperation]
+) -> list[OperationResult]:
+    """Operations made on the server for a signed-in lead (the console's FHIR referral import).
+
+    The push's own path: the same value checks, scope, authorship, merge, history, fact tables
+    and audit, in the caller's transaction. No device sent them, so no device's progress or
+    stored answers are kept; the caller rolls back when a result is not what it needed.
+    """
+    validation.check_values(operations)
+    _check_bounds(operations)
+    _check_order(operations)
+    lock = SequenceLock(session)
+    answers: dict[int, OperationResult] = {}
+    ctx, states = _apply_fresh(session, caller=caller, lock=lock, fresh=operations, answers=answers)
+    _save(session, caller=caller, ctx=ctx, fresh=operations, answers=answers, states=states)
+    lock.save()
+    return [answers[op.op_seq] for op in operations]
+
+
+def _apply_fresh(
+    session: Session,
+    *,
+    caller: Caller,
+    lock: SequenceLock,
+    fresh: list[PushOperation],
+    answers: dict[int, OperationResult],
+) -> tuple[OpContext, dict[str, RecordState]]:
+    """Check the new operations whole (raising before anything is written), then merge each."""
     changes = {op.op_seq: validation.checked_changes(op) for op in fresh}
     states = _load_states(session, {op.record_id for op in fresh})
     scope = _Scope(session, caller, states)
@@ -266,13 +306,7 @@ def push_operations(session: Session, *, caller: Caller, request: PushRequest) -
             answers[op.op_seq] = OperationResult(op_seq=op.op_seq, status="rejected", reason=reason)
             continue
         answers[op.op_seq] = _apply(ctx, op, changes[op.op_seq], states, scope)
-    _save(session, caller=caller, ctx=ctx, fresh=fresh, answers=answers, states=states)
-    if fresh:
-        _save_progress(session, caller=caller, known=progress is not None, last=fresh[-1].op_seq)
-    lock.save()
-    return PushResponse(
-        results=[answers[op.op_seq] for op in ops], last_op_seq=max([last, *answers])
-    )
+    return ctx, states
 
 
 def _apply(
@@ -346,19 +380,6 @@ def _save(
     if ctx.versions:
         # The history is written in the same transaction as the records: never one without.
         session.execute(insert(RecordVersion), ctx.versions)
-    if fresh:
-        session.execute(
-            insert(OpResult),
-            [
-                {
-                    "device_id": caller.device_id,
-                    "op_seq": op.op_seq,
-                    "op_hash": operation_hash(op),
-                    "result": answers[op.op_seq].model_dump_json(),
-                }
-                for op in fresh
-            ],
-        )
     events = []
     for op in fresh:
         written = states.get(op.record_id)
@@ -373,6 +394,30 @@ def _save(
             )
         )
     write_audit(session, events=events)
+
+
+def _save_results(
+    session: Session,
+    *,
+    caller: Caller,
+    fresh: list[PushOperation],
+    answers: dict[int, OperationResult],
+) -> None:
+    """Each answer kept, so that a retried push gets the same one again."""
+    if not fresh:
+        return
+    session.execute(
+        insert(OpResult),
+        [
+            {
+                "device_id": caller.device_id,
+                "op_seq": op.op_seq,
+                "op_hash": operation_hash(op),
+                "result": answers[op.op_seq].model_dump_json(),
+            }
+            for op in fresh
+        ],
+    )
 
 
 def _save_progress(session: Session, *, caller: Caller, known: bool, last: int) -> None:

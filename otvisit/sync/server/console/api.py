@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import FastAPI, Path
+from fastapi import FastAPI, Path, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response
 
 from otvisit.services.team_logo import clean_logo
 from otvisit.sync import protocol
 from otvisit.sync.server.audit_routes import ERRORS
-from otvisit.sync.server.console import conflicts, devices, people, team
+from otvisit.sync.server.console import conflicts, devices, fhir_exchange, people, team
 from otvisit.sync.server.console.models import (
     ConflictView,
     DeviceView,
+    FhirReferral,
     LogoUpload,
     NewPassword,
     NewPerson,
@@ -25,10 +28,28 @@ from otvisit.sync.server.console.models import (
 from otvisit.sync.server.console.scope import require_lead
 from otvisit.sync.server.database import Database
 from otvisit.sync.server.deps import CallerDep
+from otvisit.sync.server.team_views.routes import service_today
 
 TEAM_PATH = "/api/v1/team"
 _RESPONSES: dict[int | str, dict[str, Any]] = {**ERRORS, 404: ERRORS[403]}
 Id = Annotated[str, Path(pattern=protocol.UUID_PATTERN)]
+CHILD_FHIR_PATH = f"{TEAM_PATH}/children/{{child_id}}/fhir"
+REFERRAL_FHIR_PATH = f"{TEAM_PATH}/referrals/fhir"
+_BUNDLE_SCHEMA = {"type": "object", "description": "A FHIR R4 Bundle (JSON)."}
+_EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **_RESPONSES,
+    200: {
+        "content": {fhir_exchange.FHIR_JSON: {"schema": _BUNDLE_SCHEMA}},
+        "description": "The child's record as a FHIR R4 collection Bundle (UK Core), a file.",
+    },
+}
+_IMPORT_BODY = {
+    "requestBody": {
+        "required": True,
+        "description": "A FHIR R4 Bundle with one ServiceRequest and the Patient it names.",
+        "content": {"application/json": {"schema": _BUNDLE_SCHEMA}},
+    }
+}
 
 
 def add_team_api(app: FastAPI, *, db: Database) -> None:
@@ -109,3 +130,32 @@ def add_team_api(app: FastAPI, *, db: Database) -> None:
     def get_conflicts(who: CallerDep) -> list[ConflictView]:
         """The sync conflicts the server stored for the team, open ones first (team lead)."""
         return write(lambda s: conflicts.list_conflicts(s, caller=who))  # type: ignore[no-any-return]
+
+    @app.get(CHILD_FHIR_PATH, response_class=Response, responses=_EXPORT_RESPONSES)
+    def get_child_fhir(child_id: Id, who: CallerDep) -> Response:
+        """One child's record as a FHIR R4 Bundle, as the laptop exports it (team lead; audited)."""
+        found = fhir_exchange.export_bundle(db, caller=who, child_id=child_id)
+        return Response(
+            found.text, media_type=fhir_exchange.FHIR_JSON,
+            headers={"Content-Disposition": f'attachment; filename="{found.file_name}"'},
+        )  # fmt: skip
+
+    @app.post(REFERRAL_FHIR_PATH, response_model=FhirReferral, status_code=201,
+              responses=_RESPONSES, openapi_extra=_IMPORT_BODY)  # fmt: skip
+    async def post_referral_fhir(request: Request, who: CallerDep) -> FhirReferral:
+        """A GP system's referral (FHIR Bundle: ServiceRequest + Patient) onto the waiting list.
+
+        The child is matched by NHS number in the team, or added. Anything wrong refuses the
+        whole file (422 ``fhir_refused``, saying why) and nothing is written.
+        """
+        data = await request.body()
+        today = service_today()
+        done = await run_in_threadpool(
+            write,
+            lambda s: fhir_exchange.import_referral_bundle(s, caller=who, data=data, today=today),
+        )
+        return FhirReferral(
+            referral_id=done.referral_id, child_id=done.child_id,
+            child_created=done.child_created, child_name=done.child_name,
+            nhs_number=done.nhs_number,
+        )  # fmt: skip

@@ -21,10 +21,11 @@ from otvisit.sync.server.team_views.models import (
     Caseload,
     Experience,
     Outcomes,
+    ReferralToDecideRow,
     WaitingList,
 )
 from otvisit.sync.server.team_views.outcomes import team_outcomes
-from otvisit.sync.server.team_views.waiting_list import team_waiting_list
+from otvisit.sync.server.team_views.waiting_list import referrals_to_decide, team_waiting_list
 
 
 def _children_seen(session: Session, caller: Caller, what: str, child_ids: list[str]) -> None:
@@ -48,6 +49,13 @@ def move_children(
 def waiting_list(session: Session, *, caller: Caller, today: date) -> WaitingList:
     found = team_waiting_list(session, team_id=caller.team_id, today=today)
     _children_seen(session, caller, "console waiting list", [c.child_id for c in found.children])
+    return found
+
+
+def to_decide(session: Session, *, caller: Caller) -> list[ReferralToDecideRow]:
+    """Referrals waiting to be accepted or declined (an imported one among them)."""
+    found = referrals_to_decide(session, team_id=caller.team_id)
+    _children_seen(session, caller, "console referrals to decide", [r.child_id for r in found])
     return found
 
 

@@ -126,3 +126,15 @@ class ChildSummary(BaseModel):
     child_id: str
     name: str
     date_of_birth: str
+
+
+class FhirReferral(BaseModel):
+    """A referral imported from a FHIR Bundle: on the waiting list, to be accepted or declined."""
+
+    referral_id: str
+    child_id: str
+    #: False when the NHS number matched a child already on the team's caseload.
+    child_created: bool
+    child_name: str
+    #: Shown as 943 476 5919.
+    nhs_number: str

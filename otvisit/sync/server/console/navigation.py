@@ -25,6 +25,8 @@ PAGES: list[Page] = [
          "GAS, COPM, missed appointments and waits: by therapist, setting, language, interpreter."),
     Page("Family experience", "/console/experience",
          "What families said in the experience surveys, question by question, and their comments."),
+    Page("Import a referral (FHIR)", "/console/referrals/fhir",
+         "A GP system's referral as a FHIR file: the child found by NHS number, or added."),
     Page("Team and people", "/console/people",
          "Accounts and roles: add a therapist, reset a password, deactivate an account."),
     Page("Team details", "/console/team",

@@ -26,7 +26,15 @@ from otvisit.sync.server.auth import (
     reserve_attempt,
 )
 from otvisit.sync.server.config import ServerSettings
-from otvisit.sync.server.console import children, conflicts, devices, figures, people, team
+from otvisit.sync.server.console import (
+    children,
+    conflicts,
+    devices,
+    fhir_exchange,
+    figures,
+    people,
+    team,
+)
 from otvisit.sync.server.console.models import NewPassword, NewPerson, RoleChange, TeamContact
 from otvisit.sync.server.console.scope import CONSOLE_ROLES
 from otvisit.sync.server.console.sessions import (
@@ -486,7 +494,8 @@ def waiting_list_page(request: Request, lead: Lead) -> HTMLResponse:
     found = in_transaction_now(
         request, lambda s: figures.waiting_list(s, caller=lead.caller, today=today)
     )
-    return page(request, "waiting_list.html", lead=lead, listing=found,
+    deciding = in_transaction_now(request, lambda s: figures.to_decide(s, caller=lead.caller))
+    return page(request, "waiting_list.html", lead=lead, listing=found, to_decide=deciding,
                 chart=charts.waits_chart(found))  # fmt: skip
 
 
@@ -532,3 +541,80 @@ def experience_page(request: Request, lead: Lead) -> HTMLResponse:
     found = in_transaction_now(request, lambda s: figures.experience(s, caller=lead.caller))
     return page(request, "experience.html", lead=lead, experience=found,
                 chart=charts.survey_chart(found))  # fmt: skip
+
+
+# --- FHIR: a child's record out, a referral in ------------------------------------------------
+
+#: A referral bundle is a few kilobytes; the console takes at most this much in one upload, so
+#: the upload is held in memory whole (never spooled to a temporary file: a child's details).
+MAX_UPLOAD_BYTES = 1024 * 1024
+
+
+@router.get("/children/{child_id}/fhir")
+def child_fhir(request: Request, lead: Lead, child_id: str) -> Response:
+    found = fhir_exchange.export_bundle(database(request), caller=lead.caller, child_id=child_id)
+    return Response(
+        found.text, media_type=fhir_exchange.FHIR_JSON,
+        headers={"Content-Disposition": f'attachment; filename="{found.file_name}"'},
+    )  # fmt: skip
+
+
+def _import_page(request: Request, lead: SignedIn, *, errors: list[tuple[str, str]],
+                 done: str = "", status: int = 200) -> HTMLResponse:  # fmt: skip
+    return page(request, "fhir_import.html", lead=lead, errors=errors, done=done[:300],
+                limit_mb=MAX_UPLOAD_BYTES // (1024 * 1024), status=status)  # fmt: skip
+
+
+@router.get("/referrals/fhir", response_class=HTMLResponse)
+def referral_form(request: Request, lead: Lead, done: str = "") -> HTMLResponse:
+    return _import_page(request, lead, errors=[], done=done)
+
+
+async def _body_within(request: Request, limit: int) -> bool:
+    """Read the whole body into memory, unless it is larger than ``limit`` (then False)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        return False
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            return False
+        chunks.append(chunk)
+    request._body = b"".join(chunks)  # what request.form() parses, from memory
+    return True
+
+
+@router.post("/referrals/fhir", response_class=HTMLResponse)
+async def referral_import(request: Request, lead: Lead) -> Response:
+    if not await _body_within(request, MAX_UPLOAD_BYTES):
+        limit = MAX_UPLOAD_BYTES // (1024 * 1024)
+        message = (
+            f"The file is larger than {limit} MB: a referral is a few kilobytes. "
+            "Nothing was written."
+        )
+        return _import_page(request, lead, errors=[("bundle", message)], status=413)
+    await checked_form(request, lead)
+    upload = (await request.form()).get("bundle")
+    data = await upload.read() if upload is not None and not isinstance(upload, str) else b""
+    if not data:
+        return _import_page(request, lead, errors=[("bundle", "Choose the referral's FHIR file.")],
+                            status=422)  # fmt: skip
+    today = service_today()
+    try:
+        done = await in_transaction(
+            request,
+            lambda s: fhir_exchange.import_referral_bundle(
+                s, caller=lead.caller, data=data, today=today
+            ),
+        )
+    except ApiError as refusal:
+        if refusal.code != fhir_exchange.FHIR_REFUSED:
+            raise
+        return _import_page(request, lead, errors=[("bundle", refusal.message)], status=422)
+    child = f"{done.child_name} (NHS number {done.nhs_number})"
+    made = "added to the caseload" if done.child_created else "already on the caseload"
+    return see_other(
+        f"/console/referrals/fhir?done=Referral imported for {child}, {made}. It waits to be "
+        "accepted or declined; laptops receive it at their next sync."
+    )

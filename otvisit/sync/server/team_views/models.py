@@ -71,6 +71,17 @@ class WaitingChildRow(_Model):
     interpreter_language: str | None
 
 
+class ReferralToDecideRow(_Model):
+    """A referral received and not yet accepted or declined (its clock has not started)."""
+
+    referral_id: str
+    child_id: str
+    name: str
+    nhs_number: str
+    received_on: date | None
+    priority: str
+
+
 class BandCount(_Model):
     band: str
     children: int

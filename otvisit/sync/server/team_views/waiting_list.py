@@ -24,7 +24,12 @@ from otvisit.services.waiting_list import (
     band_for_days,
 )
 from otvisit.sync.server.team_views.facts import AppointmentFact, EpisodeFact, ReferralFact
-from otvisit.sync.server.team_views.models import BandCount, WaitingChildRow, WaitingList
+from otvisit.sync.server.team_views.models import (
+    BandCount,
+    ReferralToDecideRow,
+    WaitingChildRow,
+    WaitingList,
+)
 from otvisit.sync.server.team_views.team import read, team_children
 
 #: NHS England's community health services waiting-list return (CHS SitRep): the columns
@@ -120,6 +125,27 @@ def team_waiting_list(session: Session, *, team_id: str, today: date) -> Waiting
         bands=[BandCount(band=label, children=n) for label, n in counts.items()],
         breaches=sum(row.breached for row in rows),
     )
+
+
+def referrals_to_decide(session: Session, *, team_id: str) -> list[ReferralToDecideRow]:
+    """Referrals received and waiting for a decision, oldest first (as the laptop lists them)."""
+    r = ReferralFact
+    received = read(
+        session,
+        select(r.id, r.child_id, r.received_on, r.priority).where(
+            r.team_id == team_id, r.status == "received"
+        ),
+    )
+    children = team_children(session, team_id=team_id)
+    found = [
+        ReferralToDecideRow(
+            referral_id=referral_id, child_id=child_id, name=children[child_id].name,
+            nhs_number=children[child_id].nhs_number, received_on=received_on, priority=priority,
+        )
+        for referral_id, child_id, received_on, priority in received
+        if child_id in children
+    ]  # fmt: skip
+    return sorted(found, key=lambda row: (row.received_on or date.max, row.referral_id))
 
 
 def _weeks_heading(label: str) -> str:
