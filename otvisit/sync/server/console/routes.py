@@ -547,7 +547,7 @@ def experience_page(request: Request, lead: Lead) -> HTMLResponse:
 
 #: A referral bundle is a few kilobytes; the console takes at most this much in one upload, so
 #: the upload is held in memory whole (never spooled to a temporary file: a child's details).
-MAX_UPLOAD_BYTES = 1024 * 1024
+BUNDLE_UPLOAD_BYTES = 1024 * 1024
 
 
 @router.get("/children/{child_id}/fhir")
@@ -562,7 +562,7 @@ def child_fhir(request: Request, lead: Lead, child_id: str) -> Response:
 def _import_page(request: Request, lead: SignedIn, *, errors: list[tuple[str, str]],
                  done: str = "", status: int = 200) -> HTMLResponse:  # fmt: skip
     return page(request, "fhir_import.html", lead=lead, errors=errors, done=done[:300],
-                limit_mb=MAX_UPLOAD_BYTES // (1024 * 1024), status=status)  # fmt: skip
+                limit_mb=BUNDLE_UPLOAD_BYTES // (1024 * 1024), status=status)  # fmt: skip
 
 
 @router.get("/referrals/fhir", response_class=HTMLResponse)
@@ -570,33 +570,19 @@ def referral_form(request: Request, lead: Lead, done: str = "") -> HTMLResponse:
     return _import_page(request, lead, errors=[], done=done)
 
 
-async def _body_within(request: Request, limit: int) -> bool:
-    """Read the whole body into memory, unless it is larger than ``limit`` (then False)."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        return False
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            return False
-        chunks.append(chunk)
-    request._body = b"".join(chunks)  # what request.form() parses, from memory
-    return True
-
-
 @router.post("/referrals/fhir", response_class=HTMLResponse)
 async def referral_import(request: Request, lead: Lead) -> Response:
-    if not await _body_within(request, MAX_UPLOAD_BYTES):
-        limit = MAX_UPLOAD_BYTES // (1024 * 1024)
+    try:
+        _fields, data = await checked_upload(
+            request, lead, name="bundle", max_bytes=BUNDLE_UPLOAD_BYTES
+        )
+    except UploadTooLarge:
+        limit = BUNDLE_UPLOAD_BYTES // (1024 * 1024)
         message = (
             f"The file is larger than {limit} MB: a referral is a few kilobytes. "
             "Nothing was written."
         )
         return _import_page(request, lead, errors=[("bundle", message)], status=413)
-    await checked_form(request, lead)
-    upload = (await request.form()).get("bundle")
-    data = await upload.read() if upload is not None and not isinstance(upload, str) else b""
     if not data:
         return _import_page(request, lead, errors=[("bundle", "Choose the referral's FHIR file.")],
                             status=422)  # fmt: skip
