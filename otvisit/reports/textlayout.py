@@ -290,11 +290,7 @@ def _draw_rtl_run(canvas: Canvas, run: Run, x: float, y: float, size: float) -> 
     for d in data:
         lefts.append(lefts[-1] + d.x_advance * size / 1000)
     if "Nastaliq" in run.font:
-        # Nastaliq cascades a word's glyphs on many heights, so the word goes as one
-        # span in logical order: right for pdfium; poppler still reverses it.
-        _begin_actual_text(canvas, run.text)
-        canvas.drawString(x, y, glyphs)
-        canvas._code.append("EMC")
+        _draw_nastaliq_run(canvas, run, x, y, size)
         return
     for start, end, letters in _glyph_groups(run):
         if letters is not None:
@@ -302,6 +298,36 @@ def _draw_rtl_run(canvas: Canvas, run: Run, x: float, y: float, size: float) -> 
         canvas.drawString(lefts[start], y, glyphs[start:end])
         if letters is not None:
             canvas._code.append("EMC")
+
+
+def _draw_nastaliq_run(canvas: Canvas, run: Run, x: float, y: float, size: float) -> None:
+    """A Nastaliq word, read back in logical order by poppler and by pdfium.
+
+    Nastaliq cascades a word's glyphs on many heights and its glyphs mostly have
+    private codes, so the word's letters ride along as ActualText, one span per word.
+    The two extractors read such a span differently:
+
+    - poppler honours ActualText only on a /Span, lays the span's letters out left to
+      right across it and then reads the right-to-left line from the right: it wants
+      the letters in visual order. It takes the span's place from its first and last
+      glyph, so a blank space (a "baseline anchor") starts and ends the span on the
+      baseline at the word's two edges; without them the word's place jumps with the
+      cascade and poppler breaks lines apart.
+    - pdfium takes the letters of the innermost marked content that has a property
+      list, in the order given (logical), whatever its tag.
+
+    So an outer /Span carries the letters in visual order for poppler and an inner
+    /Word (a tag poppler does not read ActualText from) carries them in logical order.
+    """
+    space = stringWidth(" ", run.font, size)
+    canvas._code.append(
+        f"/Span <</ActualText {_pdf_text(run.text[::-1])}>> BDC "
+        f"/Word <</ActualText {_pdf_text(run.text)}>> BDC"
+    )
+    canvas.drawString(x, y, " ")
+    canvas.drawString(x, y, run.glyphs)
+    canvas.drawString(x + run.width - space, y, " ")
+    canvas._code.append("EMC EMC")
 
 
 def _needs_actual_text(text: str) -> bool:

@@ -39,19 +39,12 @@ def pdfium(pdf: bytes) -> str:
 EXTRACTORS = [poppler, pdfium]
 
 
-URDU_IN_POPPLER = pytest.mark.xfail(
-    strict=True,
-    reason="Nastaliq words carry one ActualText span; poppler lays a span's letters out "
-    "left to right and reads the line right to left, so Urdu words come back reversed",
-)
-
-
 @pytest.mark.parametrize(
     ("code", "extract"),
     [
         ("ar", poppler),
         ("ar", pdfium),
-        pytest.param("ur", poppler, marks=URDU_IN_POPPLER),
+        ("ur", poppler),
         ("ur", pdfium),
     ],
 )
