@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
-from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.lib.rl_accel import fp_str
+from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 from reportlab.pdfbase.ttfonts import ShapedStr, shapeStr
 from reportlab.pdfgen.canvas import Canvas
 
@@ -91,8 +93,13 @@ def _scripts(word: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=32_768)
 def shape_word(word: str, size: float, *, bold: bool, arabic_script: str) -> Word:
-    """Split a word into same-font runs, shape them, and order them for display."""
+    """Split a word into same-font runs, shape them, and order them for display.
+
+    Kept for the process (a Word is immutable): layout measures each word again for
+    every width a flowable is offered, and the same strategy texts print again and again.
+    """
     scripts = _scripts(word)
     runs: list[Run] = []
     start = 0
@@ -319,15 +326,17 @@ def _draw_nastaliq_run(canvas: Canvas, run: Run, x: float, y: float, size: float
     So an outer /Span carries the letters in visual order for poppler and an inner
     /Word (a tag poppler does not read ActualText from) carries them in logical order.
     """
-    space = stringWidth(" ", run.font, size)
-    canvas._code.append(
+    font = getFont(run.font)
+    anchor = f"{font.getSubsetInternalName(0, canvas._doc)} {fp_str(size)} Tf ( ) Tj ET"
+    right = x + run.width - stringWidth(" ", run.font, size)
+    code = canvas._code
+    code.append(
         f"/Span <</ActualText {_pdf_text(run.text[::-1])}>> BDC "
-        f"/Word <</ActualText {_pdf_text(run.text)}>> BDC"
+        f"/Word <</ActualText {_pdf_text(run.text)}>> BDC\n"
+        f"BT 1 0 0 1 {fp_str(x, y)} Tm {anchor}"  # the blank space: code 32 of subset 0
     )
-    canvas.drawString(x, y, " ")
     canvas.drawString(x, y, run.glyphs)
-    canvas.drawString(x + run.width - space, y, " ")
-    canvas._code.append("EMC EMC")
+    code.append(f"BT 1 0 0 1 {fp_str(right, y)} Tm {anchor}\nEMC EMC")
 
 
 def _needs_actual_text(text: str) -> bool:
