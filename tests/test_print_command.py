@@ -136,3 +136,55 @@ def test_print_warns_on_stderr_and_still_prints(demo_dir: Path, tmp_path: Path) 
         done.stderr
     )
     assert out.exists() and "written to" in done.stdout
+
+
+def _goal_in_polish(data_dir: Path, polish: str) -> tuple[str, str]:
+    """A child's handout goal given a Polish wording; the child's NHS number and the English."""
+    from sqlalchemy import select
+
+    from otvisit.models import Child, Goal, HomeProgramme, ProgrammeStrategy
+    from otvisit.services import goals
+
+    store = Profile.locate("demo", data_dir).open_store()
+    with store.transaction() as session:
+        goal, child_id = session.execute(
+            select(Goal, HomeProgramme.child_id)
+            .join(ProgrammeStrategy, ProgrammeStrategy.goal_id == Goal.id)
+            .join(HomeProgramme, HomeProgramme.id == ProgrammeStrategy.programme_id)
+            .where(Goal.status == "active", Goal.deleted.is_(False))
+            .order_by(HomeProgramme.child_id)
+        ).first()  # type: ignore[misc]
+        goals.update_goal(
+            session, goal_id=goal.id, changes={"family_wording": polish, "family_language": "pl"}
+        )
+        english = goal.wording
+        number = session.get(Child, child_id).nhs_number  # type: ignore[union-attr]
+    store.close()
+    return number, english
+
+
+def test_print_english_beside_the_familys_words(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    made = _otvisit("demo", "--children", "2", "--records", "40", data_dir=data_dir)
+    assert made.returncode == 0, made.stderr
+    polish = "Dziecko samo założy kurtkę przed zabawą"
+    number, english = _goal_in_polish(data_dir, polish)
+    texts: dict[str | None, list[str]] = {}
+    for flag in ("--english-beside", None):
+        out = tmp_path / f"handout{flag or ''}.pdf"
+        args = ["--profile", "demo", "print", "handout", "--child", number, "--language", "pl"]
+        done = _otvisit(*args, "--out", str(out), *([flag] if flag else []), data_dir=data_dir)
+        assert done.returncode == 0, done.stderr
+        read = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True)
+        texts[flag] = [" ".join(line.split()) for line in read.stdout.splitlines()]
+    assert f"• {polish}" in texts[None] and english not in texts[None]
+    lines = texts["--english-beside"]
+    assert lines[lines.index(f"• {polish}") + 1] == english  # the English right under it
+
+    # A document without the family's goals says the flag does nothing there.
+    out = tmp_path / "equipment.pdf"
+    done = _otvisit(
+        "--profile", "demo", "print", "equipment", "--child", number, "--out", str(out),
+        "--english-beside", data_dir=data_dir,
+    )  # fmt: skip
+    assert "--english-beside applies to the handout and the discharge letter only" in done.stderr

@@ -37,6 +37,12 @@ def register(subparsers: Any) -> None:
         default=None,
         help="16 pt large print (default: as the child's access needs say)",
     )
+    parser.add_argument(
+        "--english-beside",
+        action="store_true",
+        help="print each goal's English under the family's own words "
+        "(handout and discharge letter)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -74,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
         render_for_child,
         save_rendered,
     )
-    from otvisit.reports.render import DocumentKind
+    from otvisit.reports.render import ENGLISH_BESIDE_KINDS, DocumentKind
     from otvisit.services.errors import DomainError
 
     profile = Profile.locate(args.profile, args.data_dir)
@@ -91,12 +97,20 @@ def run(args: argparse.Namespace) -> int:
                     f"the {kind.value} document is in English",
                     file=sys.stderr,
                 )
+            if args.english_beside and kind not in ENGLISH_BESIDE_KINDS:
+                print(
+                    f"otvisit print: --english-beside applies to the handout and the "
+                    f"discharge letter only; the {kind.value} document lists no goals "
+                    "in the family's words",
+                    file=sys.stderr,
+                )
             request = DocumentRequest(
                 kind=kind,
                 child_id=find_child_id(session, args.child),
                 source_id=args.source,
                 language=args.language,
                 large_print=args.large_print,
+                english_beside=args.english_beside,
             )
             today = date.today()
             rendered = render_for_child(session, request, today=today)

@@ -30,7 +30,9 @@ class ShapedParagraph(Flowable):  # type: ignore[misc]
         lines: list[list[Word]] | None = None,
         background: object = None,
         base_rtl: bool = False,
+        right_aligned: bool = False,
     ) -> None:
+        """``right_aligned`` sets left-to-right text (English in Arabic) on the right."""
         super().__init__()
         self.text = " ".join(text.split())
         self.style = style
@@ -38,6 +40,7 @@ class ShapedParagraph(Flowable):  # type: ignore[misc]
         self.bullet = bullet
         self.rtl = is_rtl(self.text) or (base_rtl and has_rtl(self.text))
         self.background = background
+        self.right_aligned = right_aligned
         self._lines = lines
         self._avail = 0.0
         self.spaceBefore = style.space_before
@@ -73,6 +76,7 @@ class ShapedParagraph(Flowable):  # type: ignore[misc]
             bullet=self.bullet,
             lines=self._lines[:fits],
             background=self.background,
+            right_aligned=self.right_aligned,
         )
         first.rtl = self.rtl
         rest = ShapedParagraph(
@@ -81,6 +85,7 @@ class ShapedParagraph(Flowable):  # type: ignore[misc]
             arabic_script=self.arabic_script,
             lines=self._lines[fits:],
             background=self.background,
+            right_aligned=self.right_aligned,
         )
         rest.rtl = self.rtl
         first.spaceAfter = 0
@@ -102,7 +107,7 @@ class ShapedParagraph(Flowable):  # type: ignore[misc]
         for n, line in enumerate(self._lines):
             words = visual_order(line, self.rtl)
             full = line_width(line, style.size, style.bold)
-            x = text_width - full if self.rtl else style.indent
+            x = text_width - full if self.rtl or self.right_aligned else style.indent
             draw_line(canvas, words, x, y, style.size, bold=style.bold)
             if n == 0 and self.bullet:
                 bx = self.width - style.indent * 0.6 if self.rtl else style.indent * 0.35

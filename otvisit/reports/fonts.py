@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import as_file, files
+from typing import Any
 
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase.ttfonts import SUBSETN, TTFont, makeToUnicodeCMap
 
 _FILES = {
     ("latin", False): "NotoSans-Regular.ttf",
@@ -19,6 +21,37 @@ _FILES = {
     ("bengali", False): "NotoSansBengali-Regular.ttf",
     ("bengali", True): "NotoSansBengali-Bold.ttf",
 }
+
+
+def _letter(code: int) -> int:
+    """An Arabic presentation form's own letter (U+FEE0 initial lam -> U+0644 lam)."""
+    if 0xFB50 <= code <= 0xFDFF or 0xFE70 <= code <= 0xFEFF:
+        letters = unicodedata.normalize("NFKC", chr(code))
+        if len(letters) == 1:
+            return ord(letters)
+    return code
+
+
+class ReadableTTFont(TTFont):  # type: ignore[misc]
+    """A TrueType font whose positional Arabic forms copy and search as their letters.
+
+    Shaping gives each joining form its presentation-form code (U+FE91 for an initial
+    beh); extractors would hand those codes to search and screen readers, which look
+    for the letter (U+0628). The ToUnicode map of each subset names the letter instead;
+    the glyph codes, and so the drawing, stay the same.
+    """
+
+    def addObjects(self, doc: Any) -> None:
+        state = self.state.get(doc)
+        subsets = [list(s) for s in state.subsets] if state is not None else []
+        super().addObjects(doc)
+        for n, subset in enumerate(subsets):
+            letters = [_letter(code) for code in subset]
+            if letters == subset:
+                continue
+            base = b"".join((SUBSETN(n), b"+", self.face.name, self.face.subfontNameX))
+            name = base.decode("pdfdoc")
+            doc.idToObject["toUnicodeCMap:" + name].content = makeToUnicodeCMap(name, letters)
 
 
 @dataclass(frozen=True)
@@ -40,7 +73,7 @@ def face(script: str, bold: bool) -> FontFace:
     name = font_name(script, bold)
     resource = files("otvisit.resources") / "fonts" / _FILES[(script, bold)]
     with as_file(resource) as path:
-        font = TTFont(name, str(path), shapable=True)
+        font = ReadableTTFont(name, str(path), shapable=True)
     pdfmetrics.registerFont(font)
     return FontFace(name, frozenset(font.face.charToGlyph))
 

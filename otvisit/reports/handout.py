@@ -13,6 +13,7 @@ from otvisit.reports.common import Writer, about_block, check_all, check_length,
 from otvisit.reports.content import Goal, HomeProgramme, StrategyChoice
 from otvisit.reports.errors import DocumentError
 from otvisit.reports.fonts import face
+from otvisit.reports.goal_lines import goal_bullets
 from otvisit.reports.i18n import Language, load_language
 from otvisit.reports.pdfbuild import DocumentMeta, build_pdf
 from otvisit.reports.pictures import PictureFlowable
@@ -208,10 +209,12 @@ def _tick_days(w: Writer) -> list[Flowable]:
     return [w.p(w.lang.t("tick_days"), small), table]
 
 
-def _goals(w: Writer, programme: HomeProgramme, key: str) -> list[Flowable]:
+def _goals(
+    w: Writer, programme: HomeProgramme, key: str, *, english_beside: bool = False
+) -> list[Flowable]:
     out: list[Flowable] = [w.heading(key)]
     if programme.goals:
-        out.extend(w.bullets([g.in_language(w.lang.code) for g in programme.goals]))
+        out.extend(goal_bullets(w, programme.goals, english_beside=english_beside))
     else:
         out.append(w.t("goals_none"))
     return out
@@ -237,8 +240,12 @@ def render_handout(
     large_print: bool = False,
     library: StrategyLibrary | None = None,
     reproducible: bool = False,
+    english_beside: bool = False,
 ) -> bytes:
-    """The home-strategy handout for the family, in their language where possible."""
+    """The home-strategy handout for the family, in their language where possible.
+
+    ``english_beside`` prints each goal's English under the family's own words.
+    """
     _check(programme)
     lib = library or bundled_library()
     lang = load_language(language)
@@ -251,7 +258,7 @@ def render_handout(
         w.t("for_child", sheet.subheading, first_name=child.first_name),
         w.t("date_line", date=lang.date(programme.issued_on)),
         *_interpreter(w, programme),
-        *_goals(w, programme, "goals_heading"),
+        *_goals(w, programme, "goals_heading", english_beside=english_beside),
         *_strategies(w, programme, lib, used, w.heading("strategies_heading"), school=False),
         KeepTogether(
             [

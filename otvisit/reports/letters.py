@@ -19,6 +19,7 @@ from otvisit.reports.common import (
 )
 from otvisit.reports.content import DischargeLetter, EquipmentLetter
 from otvisit.reports.equipment_needs import missing_measurements
+from otvisit.reports.goal_lines import goal_bullets
 from otvisit.reports.i18n import load_language
 from otvisit.reports.pdfbuild import DocumentMeta, build_pdf
 from otvisit.reports.styles import stylesheet
@@ -201,11 +202,13 @@ def render_discharge_letter(
     large_print: bool = False,
     reproducible: bool = False,
     english_copy_of: str | None = None,
+    english_beside: bool = False,
 ) -> bytes:
     """The discharge letter to the family, copied to the GP and school.
 
     ``english_copy_of`` names the family's language when this is the English copy
     for the GP and school of a letter the family has in that language.
+    ``english_beside`` prints each goal's English under the family's own words.
     """
     check_all(
         "discharge letter",
@@ -242,18 +245,18 @@ def render_discharge_letter(
     story += _reason(w, letter)
     if letter.referral_reason:
         story += [w.heading("referral_heading", first_name=first_name), w.p(letter.referral_reason)]
-    code = lang.code
     if letter.worked_on:
         story += [
             w.heading("worked_on_heading"),
-            *w.bullets([g.in_language(code) for g in letter.worked_on]),
+            *goal_bullets(w, letter.worked_on, english_beside=english_beside),
         ]
-    achieved = [g.in_language(code) for g in letter.achieved_goals] or list(letter.achievements)
+    achieved = (
+        goal_bullets(w, letter.achieved_goals, english_beside=english_beside)
+        if letter.achieved_goals
+        else w.bullets(letter.achievements)
+    )
     if achieved:
-        story += [
-            w.heading("achievements_heading", first_name=first_name),
-            *w.bullets(achieved),
-        ]
+        story += [w.heading("achievements_heading", first_name=first_name), *achieved]
     story += _outcomes(w, letter)
     story += _equipment_left(w, letter)
     story += [

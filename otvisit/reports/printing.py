@@ -68,6 +68,8 @@ class DocumentRequest:
     source_id: str | None = None
     language: str | None = None
     large_print: bool | None = None
+    #: Each goal's English printed under the family's own words (handout, discharge letter).
+    english_beside: bool = False
 
 
 @dataclass(frozen=True)
@@ -189,6 +191,7 @@ def render_for_child(
         large_print=large_print,
         reproducible=reproducible,
         library=library,
+        english_beside=request.english_beside,
     )
     english_copy = None
     if request.kind in ENGLISH_COPY_FOR and language != "en":
@@ -317,7 +320,8 @@ def _keep(
         record_id=document.id,
         child_id=rendered.request.child_id,
         detail=f"{rendered.request.kind.value} in {language}"
-        + (", large print" if rendered.large_print else ""),
+        + (", large print" if rendered.large_print else "")
+        + (", English beside the goals" if rendered.request.english_beside else ""),
     )
     return document
 

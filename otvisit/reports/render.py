@@ -36,6 +36,10 @@ _RENDERERS: dict[DocumentKind, tuple[type, Callable[..., bytes]]] = {
 }
 
 
+#: Family documents that list the child's goals, so can print their English beside them.
+ENGLISH_BESIDE_KINDS = frozenset({DocumentKind.HANDOUT, DocumentKind.DISCHARGE})
+
+
 def render_document(
     kind: DocumentKind | str,
     data: Any,
@@ -44,10 +48,13 @@ def render_document(
     large_print: bool = False,
     reproducible: bool = False,
     library: StrategyLibrary | None = None,
+    english_beside: bool = False,
 ) -> bytes:
     """Render any document kind to PDF bytes; ``data`` is the matching content dataclass.
 
     ``library`` (the team's strategy library) is used by the handout and teacher advice.
+    ``english_beside`` prints each goal's English under the family's own words in the
+    family documents that list goals (the handout and the discharge letter).
     """
     try:
         kind = DocumentKind(kind)
@@ -62,6 +69,8 @@ def render_document(
     options: dict[str, Any] = {}
     if kind in (DocumentKind.HANDOUT, DocumentKind.TEACHER) and library is not None:
         options["library"] = library
+    if kind in ENGLISH_BESIDE_KINDS:
+        options["english_beside"] = english_beside
     return renderer(
         data, language=language, large_print=large_print, reproducible=reproducible, **options
     )

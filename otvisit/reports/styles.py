@@ -56,6 +56,8 @@ class Stylesheet:
     subheading: TextStyle
     body: TextStyle
     bullet: TextStyle
+    #: A goal's English under the family's words, indented like the bullet's text.
+    english_beside: TextStyle
     notice: TextStyle
     small: TextStyle
     header_footer_pt: float
@@ -80,6 +82,7 @@ def stylesheet(*, large_print: bool = False, script: str = "latin") -> Styleshee
         subheading=style(body, bold=True, space_before=body * 0.6, space_after=body * 0.2),
         body=style(body, space_after=body * 0.35),
         bullet=style(body, space_after=body * 0.2, indent=body * 1.4),
+        english_beside=style(small, space_after=body * 0.3, indent=body * 1.4),
         notice=style(small, space_after=body * 0.2),
         small=style(small, space_after=body * 0.2),
         header_footer_pt=small,

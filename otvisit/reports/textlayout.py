@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
-from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.lib.rl_accel import fp_str
+from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 from reportlab.pdfbase.ttfonts import ShapedStr, shapeStr
 from reportlab.pdfgen.canvas import Canvas
 
@@ -91,8 +93,13 @@ def _scripts(word: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=32_768)
 def shape_word(word: str, size: float, *, bold: bool, arabic_script: str) -> Word:
-    """Split a word into same-font runs, shape them, and order them for display."""
+    """Split a word into same-font runs, shape them, and order them for display.
+
+    Kept for the process (a Word is immutable): layout measures each word again for
+    every width a flowable is offered, and the same strategy texts print again and again.
+    """
     scripts = _scripts(word)
     runs: list[Run] = []
     start = 0
@@ -211,9 +218,7 @@ def draw_line(
     for n, word in enumerate(words):
         # Bengali glyphs (pre-base vowels, conjuncts) do not map back to the letters one by
         # one, so the logical word rides along as ActualText for copy, search and readers.
-        # Arabic and Urdu glyphs do map back (as presentation forms) and extractors put
-        # right-to-left glyphs in logical order themselves; only ligatures and marks
-        # carry their own ActualText (see _draw_rtl_run).
+        # Arabic and Urdu runs carry their letters for each extractor (see _draw_rtl_run).
         # A number or name whose stop moved to its left (see visual_order) reads as written.
         actual = word.reads_as is not None or (not word.rtl and _needs_actual_text(word.text))
         if word.joined and n + 1 < len(words):
@@ -241,67 +246,59 @@ def _begin_actual_text(canvas: Canvas, text: str) -> None:
     canvas._code.append(f"/Span <</ActualText {_pdf_text(text)}>> BDC")
 
 
-def _is_odd_glyph(char: str, advance: float) -> bool:
-    """A glyph whose own code does not stand for its letters: a ligature or a mark."""
-    return 0xE000 <= ord(char) <= 0xF8FF or advance == 0
-
-
-def _is_mark(char: str, advance: float) -> bool:
-    return advance == 0 and unicodedata.category(char) == "Mn"
-
-
-def _glyph_groups(run: Run) -> list[tuple[int, int, str | None]]:
-    """Slices of a right-to-left run: (start, end, None) plain, or one glyph and its letters.
-
-    A ligature part (its glyph has a private code) or a mark (no advance) gets the
-    letters of its own cluster as ActualText, one glyph at a time: extractors read
-    a span's letters in different orders (poppler visual, pdfium logical), so a
-    span holds one letter wherever it can.
-    """
-    data = run.glyphs.__shapeData__  # type: ignore[attr-defined]
-    starts = sorted({d.cluster for d in data})
-    ends = {a: b for a, b in zip(starts, [*starts[1:], len(run.text)], strict=True)}
-    groups: list[tuple[int, int, str | None]] = []
-    i, n = 0, len(data)
-    while i < n:
-        if _is_mark(run.glyphs[i], data[i].x_advance) and i + 1 < n:
-            # A mark and its base (drawn after it) in one span, logical order: both
-            # extractors keep a span's letters as given when one of them is a mark.
-            groups.append((i + 1, i + 2, None))
-            groups.append((i, i + 1, None))
-            i += 2
-            continue
-        if _is_odd_glyph(run.glyphs[i], data[i].x_advance):
-            groups.append((i, i + 1, run.text[data[i].cluster : ends[data[i].cluster]]))
-            i += 1
-            continue
-        j = i
-        while j < n and not _is_odd_glyph(run.glyphs[j], data[j].x_advance):
-            j += 1
-        groups.append((i, j, None))
-        i = j
-    return groups
-
-
 def _draw_rtl_run(canvas: Canvas, run: Run, x: float, y: float, size: float) -> None:
-    glyphs = run.glyphs
-    data = glyphs.__shapeData__  # type: ignore[attr-defined]
-    lefts = [x]
-    for d in data:
-        lefts.append(lefts[-1] + d.x_advance * size / 1000)
-    if "Nastaliq" in run.font:
-        # Nastaliq cascades a word's glyphs on many heights, so the word goes as one
-        # span in logical order: right for pdfium; poppler still reverses it.
-        _begin_actual_text(canvas, run.text)
-        canvas.drawString(x, y, glyphs)
-        canvas._code.append("EMC")
-        return
-    for start, end, letters in _glyph_groups(run):
-        if letters is not None:
-            _begin_actual_text(canvas, letters)
-        canvas.drawString(lefts[start], y, glyphs[start:end])
-        if letters is not None:
-            canvas._code.append("EMC")
+    """An Arabic or Urdu run (one word's letters), read back in logical order by poppler and pdfium.
+
+    The glyphs stand for letters in shapes and orders of their own (joining forms,
+    lam-alef, a shadda or tanween drawn over its letter, Nastaliq's glyphs on many
+    heights with private codes), so the word's letters ride along as ActualText. The two
+    extractors read such a span differently:
+
+    - poppler honours ActualText only on a /Span, lays the span's letters out left to
+      right across it and then reads the right-to-left line from the right: it wants
+      the letters in visual order. It takes the span's place from its first and last
+      glyph, so a blank space (a "baseline anchor") starts and ends the span on the
+      baseline at the word's two edges; without them a Nastaliq word's place jumps
+      with its cascade and poppler breaks lines apart.
+    - pdfium reads the innermost marked content that has a property list, whatever its
+      tag. Where the glyphs map to Arabic letters (Naskh) it takes the letters for
+      visual order and turns each run of right-to-left letters round, so it is given
+      each run already turned round (marks stay where they are); Nastaliq's glyphs
+      mostly have private codes and pdfium keeps its letters as given (logical order).
+
+    So an outer /Span carries the letters for poppler and an inner /Word (a tag poppler
+    does not read ActualText from) carries them for pdfium. tests/reports/test_extraction.py
+    reads both back.
+    """
+    logical = run.text
+    for_pdfium = logical if "Nastaliq" in run.font else _runs_turned_round(logical)
+    # The anchor: a blank space (code 32 of subset 0) squeezed to no width (0 Tz), so it
+    # marks a point without moving anything, for pdfplumber too (no space inside a word).
+    font = getFont(run.font)
+    anchor = f"{font.getSubsetInternalName(0, canvas._doc)} {fp_str(size)} Tf 0 Tz ( ) Tj 100 Tz ET"
+    code = canvas._code
+    code.append(
+        f"/Span <</ActualText {_pdf_text(logical[::-1])}>> BDC "
+        f"/Word <</ActualText {_pdf_text(for_pdfium)}>> BDC\n"
+        f"BT 1 0 0 1 {fp_str(x, y)} Tm {anchor}"
+    )
+    canvas.drawString(x, y, run.glyphs)
+    code.append(f"BT 1 0 0 1 {fp_str(x + run.width, y)} Tm {anchor}\nEMC EMC")
+
+
+def _runs_turned_round(text: str) -> str:
+    """Each run of right-to-left letters reversed in place ("معًا" -> "عمًا")."""
+    out: list[str] = []
+    letters: list[str] = []
+    for ch in text:
+        if unicodedata.bidirectional(ch) in ("R", "AL"):
+            letters.append(ch)
+            continue
+        out += reversed(letters)
+        letters = []
+        out.append(ch)
+    out += reversed(letters)
+    return "".join(out)
 
 
 def _needs_actual_text(text: str) -> bool:

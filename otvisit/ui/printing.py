@@ -85,7 +85,11 @@ def _load_reports() -> None:
 
 
 class PrintChoices(QWidget):
-    """Language and large print, chosen at print time; changing either redraws the preview."""
+    """Language, large print and English beside the goals, chosen at print time.
+
+    Changing any of them redraws the preview. "English beside the family's words"
+    applies to a family document that lists goals, in a language other than English.
+    """
 
     changed = Signal()
 
@@ -98,6 +102,10 @@ class PrintChoices(QWidget):
         for code in available_languages():
             self.language.addItem(LANGUAGE_NAMES.get(code, code), code)
         self.large_print = QCheckBox("&Large print")
+        self.english_beside = QCheckBox("&English beside the family's words")
+        self.english_beside.setToolTip(
+            "Print each goal's English under the goal in the family's language"
+        )
         caption = QLabel("Lan&guage")
         caption.setBuddy(self.language)
         layout = QHBoxLayout(self)
@@ -105,22 +113,34 @@ class PrintChoices(QWidget):
         layout.addWidget(caption)
         layout.addWidget(self.language)
         layout.addWidget(self.large_print)
+        layout.addWidget(self.english_beside)
         layout.addStretch(1)
-        self.language.currentIndexChanged.connect(lambda _i: self.changed.emit())
+        self.language.currentIndexChanged.connect(lambda _i: self._language_changed())
         self.large_print.toggled.connect(lambda _on: self.changed.emit())
+        self.english_beside.toggled.connect(lambda _on: self.changed.emit())
 
-    def set_choice(self, language: str, large_print: bool) -> None:
+    def _language_changed(self) -> None:
+        self.english_beside.setEnabled(self.code != "en")  # in English the goal is the English
+        self.changed.emit()
+
+    def set_choice(self, language: str, large_print: bool, english_beside: bool = False) -> None:
         """Show what the document was made with, without asking for it again."""
         self.blockSignals(True)
         index = self.language.findData(language)
         if index >= 0:
             self.language.setCurrentIndex(index)
         self.large_print.setChecked(large_print)
+        self.english_beside.setChecked(english_beside)
+        self.english_beside.setEnabled(self.code != "en")
         self.blockSignals(False)
 
     @property
     def code(self) -> str:
         return str(self.language.currentData() or "en")
+
+    @property
+    def wants_english_beside(self) -> bool:
+        return self.english_beside.isChecked() and self.code != "en"
 
 
 @dataclass
@@ -157,8 +177,14 @@ class PdfPreview(QDialog):
         self.state = QLabel()
         top = QHBoxLayout()
         if shown.rendered is not None:  # a document made now; a reprint stays as it was made
+            from otvisit.reports.render import ENGLISH_BESIDE_KINDS  # loaded with the document
+
+            request = shown.rendered.request
             self.choices = PrintChoices()
-            self.choices.set_choice(shown.rendered.language, shown.rendered.large_print)
+            self.choices.set_choice(
+                shown.rendered.language, shown.rendered.large_print, request.english_beside
+            )
+            self.choices.english_beside.setVisible(request.kind in ENGLISH_BESIDE_KINDS)
             self.choices.changed.connect(lambda: printer.redraw(self))
             top.addWidget(self.choices)
         top.addStretch(1)
@@ -411,12 +437,15 @@ class Printer(QObject):
         self._render(request, lambda shown: self._open(shown, parent))
 
     def redraw(self, preview: PdfPreview) -> None:
-        """The therapist changed the language or large print: render again, keep nothing yet."""
+        """The therapist changed a print choice: render again, keep nothing yet."""
         rendered, choices = preview.shown.rendered, preview.choices
         if rendered is None or choices is None:
             return
         request = dataclasses.replace(
-            rendered.request, language=choices.code, large_print=choices.large_print.isChecked()
+            rendered.request,
+            language=choices.code,
+            large_print=choices.large_print.isChecked(),
+            english_beside=choices.wants_english_beside,
         )
         preview.set_busy(True)
         self._render(request, preview.show_pdf, owner=preview)

@@ -214,3 +214,64 @@ def test_nothing_of_the_child_is_on_disk_in_the_clear_and_save_is_an_audited_exp
     assert all("exports" not in e.detail for e in exported)  # the path is not in the audit
     for path, content in _every_file(visit.profile.root).items():
         assert nhs not in _readable_text(content), path
+
+
+def test_english_beside_the_familys_words_is_ticked_in_the_preview_and_printed(
+    visit: Visit, tmp_path: Path
+) -> None:
+    from otvisit.models import DocumentFile, Episode
+    from otvisit.models.vocabulary import DischargeReason
+    from otvisit.services import episodes
+    from tests.reports.test_english_beside import _lines
+
+    arabic, english = "سترتدي أميرة معطفها بنفسها", "Amira will put her coat on by herself"
+    store = visit.window.context.runner.store
+    with store.transaction() as session:
+        episode = session.scalars(
+            select(Episode.id).where(Episode.child_id == visit.seeded.amira)
+        ).one()
+        goals.create_goal(
+            session, child_id=visit.seeded.amira, wording=english, levels=LEVELS,
+            set_on=date(2026, 10, 1), family_wording=arabic, family_language="ar",
+            episode_id=episode,
+        )  # fmt: skip
+        episodes.discharge_episode(
+            session, episode_id=episode, reason=DischargeReason.GOALS_MET,
+            summary="Amira dresses herself now.",
+        )  # fmt: skip
+    find_and_open(visit, "amira")
+    discharge = visit.window.record.discharge
+    open_section(visit, discharge)
+    QTest.mouseClick(discharge.letter_button, Qt.MouseButton.LeftButton)
+    visit.settle()
+    preview = visit.window.printer.preview
+    assert isinstance(preview, PdfPreview) and preview.choices is not None
+    visit.qtbot.waitUntil(lambda: preview.page_count() >= 1)
+    box = preview.choices.english_beside
+    assert box.isVisible() and box.isEnabled() and not box.isChecked()  # her family reads Arabic
+    first = preview.shown.pdf
+    assert arabic in " ".join(_lines(first)) and english not in " ".join(_lines(first))
+
+    QTest.mouseClick(box, Qt.MouseButton.LeftButton)  # the therapist ticks it: a redraw
+    visit.qtbot.waitUntil(lambda: preview.shown.pdf != first)
+    lines = _lines(preview.shown.pdf)
+    under = next(i for i, line in enumerate(lines) if line.strip("• ") == arabic) + 1
+    assert lines[under] == english  # the English right under the family's words
+
+    _print_to_pdf_file(_open_print_dialog(visit, preview), tmp_path / "printed.pdf")
+    visit.qtbot.waitUntil(lambda: "to the printer" in visit.window.messages.label.text())
+    visit.settle()
+    with store.read_session() as session:
+        document = session.scalars(
+            select(PrintedDocument).where(PrintedDocument.language == "ar")
+        ).one()
+        kept = session.get(DocumentFile, document.file_name)
+        detail = session.scalars(
+            select(AuditEvent.detail).where(AuditEvent.record_id == document.id)
+        ).one()
+    assert kept is not None and english in " ".join(_lines(kept.pdf))  # kept as printed
+    assert "English beside the goals" in detail
+
+    # English chosen as the language: the box no longer applies (the goal is the English).
+    preview.choices.language.setCurrentIndex(preview.choices.language.findData("en"))
+    assert not box.isEnabled()
