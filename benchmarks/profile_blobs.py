@@ -113,8 +113,11 @@ def run(kind: str, folder_out: Path | None) -> None:
             _phase("raw (24 MiB x3, iter_raw)", pid, raw, None)
             _phase("fetched (no hash)", pid, fetched_only, folder_out)
             _phase("hash only (in memory)", pid, hashed_only, None)
-            _phase("fetched+checked, 3 at once", pid, lambda: int(
-                bench_blobs._fetched_and_checked(client, photos) and total), None)  # fmt: skip
+            for workers in (1, 2, 3):
+                bench_blobs.WORKERS = workers
+                _phase(f"fetched+checked, {workers} at once", pid, lambda: int(
+                    bench_blobs._fetched_and_checked(client, photos) and total), None)  # fmt: skip
+            bench_blobs.WORKERS = 3
             _phase("kept (transfer_blobs)", pid, kept, folder_out)
             client.close()
             laptop.close()

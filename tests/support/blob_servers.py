@@ -120,9 +120,9 @@ class BlobServer:
         """Flip one byte of a stored file where the store keeps it (a failing disk)."""
         if self.store == "filesystem":
             path = self.blob_dir / team_id / sha256[:2] / sha256
-            data = bytearray(path.read_bytes())
-            data[len(data) // 2] ^= 0xFF
-            path.write_bytes(bytes(data))
+            held = bytearray(path.read_bytes())
+            held[len(held) // 2] ^= 0xFF
+            path.write_bytes(bytes(held))
             return
         database = Database(self.process.database_url)
         where = (BlobChunk.team_id == team_id, BlobChunk.sha256 == sha256)
