@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 
 from sqlalchemy import delete, exists, select, update
+from sqlalchemy.dialects.sqlite import insert
 from sqlalchemy.orm import Session
 
 from otvisit.models import Attachment, AttachmentBlob, utcnow
@@ -26,6 +28,23 @@ def store_blob(session: Session, data: bytes) -> str:
         )
         session.flush()
     return digest
+
+
+def store_checked_blobs(
+    session: Session, blobs: Sequence[tuple[str, bytes]], *, sent: bool
+) -> None:
+    """Keep several files at once, each given with the SHA-256 its caller computed from these very
+    bytes (the download checks every file against the hash it asked for); bytes already held are
+    left as they are. One statement for them all, and no second write of a large row to set
+    ``sent``: bytes fetched from the server are confirmed there already."""
+    if not blobs:
+        return
+    now = utcnow()
+    rows = [
+        {"sha256": sha256, "byte_size": len(data), "data": data, "stored_at": now, "sent": sent}
+        for sha256, data in blobs
+    ]
+    session.execute(insert(AttachmentBlob).on_conflict_do_nothing(), rows)
 
 
 def blob_bytes(session: Session, sha256: str) -> bytes | None:

@@ -14,6 +14,8 @@ from otvisit.sync import blob_protocol as wire
 from otvisit.sync.client.blob_http import BlobClient, NotOnServer
 from otvisit.sync.client.errors import RequestRefused
 from otvisit.sync.protocol import SCHEMA_HEADER, SCHEMA_VERSION
+from otvisit.sync.server import cli
+from otvisit.sync.server.blob_routes import WHOLE_FILE_BYTES
 from otvisit.sync.server.database import Database
 from otvisit.sync.server.schema import AuditEntry
 from tests.support.blob_servers import MAX_FILE, TEAM_QUOTA, BlobServer, photo
@@ -263,3 +265,47 @@ def test_many_files_come_in_one_answer_and_another_teams_are_left_out(
     assert answer.status_code == 200 and answer.content == b""
     too_many = laptop.client.post(wire.BLOB_FETCH_PATH, json={"sha256s": ["a" * 64] * 257})
     assert too_many.status_code == 422
+
+
+def test_small_and_large_files_mixed_in_one_answer_each_arrive_whole_in_order(
+    blob_server: BlobServer,
+) -> None:
+    """Small files are read whole and sent several to a piece; a file over WHOLE_FILE_BYTES is
+    streamed between them: the frames still cut them apart exactly."""
+    team = blob_server.team()
+    laptop = blob_server.device(team)
+    files = [photo(50, 300_000), photo(51, WHOLE_FILE_BYTES + 12_345), photo(52, 77),
+             photo(53, 700_000), photo(54, WHOLE_FILE_BYTES)]  # fmt: skip
+    for data in files:
+        _send(laptop, data)
+    asked = [_sha(data) for data in reversed(files)]
+    assert list(laptop.fetch_many(asked)) == [(_sha(data), data) for data in reversed(files)]
+
+
+def test_uploads_left_unfinished_past_the_set_age_are_removed_and_the_rest_kept(
+    blob_server: BlobServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    team = blob_server.team()
+    laptop = blob_server.device(team)
+    old, recent, done = photo(60, 200_000), photo(61, 200_000), photo(62, 50_000)
+    for data in (old, recent):
+        laptop.start(_sha(data), len(data))
+        laptop.send_piece(_sha(data), 0, data[:100_000])
+    _send(laptop, done)
+    blob_server.age_upload(team.team_id, _sha(old), days=8)
+    blob_server.age_upload(team.team_id, _sha(recent), days=6)
+    monkeypatch.setenv("OTVISIT_SERVER_BLOB_STORE", blob_server.store)
+    monkeypatch.setenv("OTVISIT_SERVER_BLOB_DIR", str(blob_server.blob_dir))
+    command = ["--database-url", blob_server.process.database_url, "admin",
+               "drop-unfinished-uploads", "--older-than-days", "7"]  # fmt: skip
+    assert cli.main(command) == 0
+    assert "Removed 1 unfinished upload started before" in capsys.readouterr().out
+    assert {name.split(".")[0] for name in blob_server.unfinished(team.team_id)} == {_sha(recent)}
+    assert blob_server.held(team.team_id) == {_sha(done): len(done)}
+    assert laptop.start(_sha(recent), len(recent)).received == 100_000
+    # The laptop that comes back starts the removed one again, and it arrives whole.
+    assert laptop.start(_sha(old), len(old)).received == 0
+    _send(laptop, old)
+    assert _fetch(laptop, _sha(old)) == old
+    assert cli.main([*command[:-1], "-1"]) == 1
+    assert "0 or more" in capsys.readouterr().err

@@ -8,15 +8,18 @@ can be reached; every test works in a team of its own.
 
 from __future__ import annotations
 
+import os
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
+from otvisit.models.base import utcnow
 from otvisit.sync.client.blob_http import BlobClient
 from otvisit.sync.server import auth
 from otvisit.sync.server.database import Database
@@ -94,6 +97,49 @@ class BlobServer:
         finally:
             database.dispose()
         return {sha: int(size) for sha, size in rows if sha in stored}
+
+    def age_upload(self, team_id: str, sha256: str, *, days: float) -> None:
+        """Make an upload in progress look as if it had started ``days`` ago."""
+        started = utcnow() - timedelta(days=days)
+        if self.store == "filesystem":
+            size_file = self.blob_dir / team_id / "uploads" / f"{sha256}.size"
+            os.utime(size_file, (started.timestamp(), started.timestamp()))
+            return
+        database = Database(self.process.database_url)
+        try:
+            with database.write() as session:
+                session.execute(
+                    update(BlobUpload)
+                    .where(BlobUpload.team_id == team_id, BlobUpload.sha256 == sha256)
+                    .values(started_at=started)
+                )
+        finally:
+            database.dispose()
+
+    def damage(self, team_id: str, sha256: str) -> None:
+        """Flip one byte of a stored file where the store keeps it (a failing disk)."""
+        if self.store == "filesystem":
+            path = self.blob_dir / team_id / sha256[:2] / sha256
+            held = bytearray(path.read_bytes())
+            held[len(held) // 2] ^= 0xFF
+            path.write_bytes(bytes(held))
+            return
+        database = Database(self.process.database_url)
+        where = (BlobChunk.team_id == team_id, BlobChunk.sha256 == sha256)
+        try:
+            with database.write() as session:
+                offset, data = session.execute(
+                    select(BlobChunk.offset, BlobChunk.data).where(*where).limit(1)
+                ).one()
+                damaged = bytearray(data)
+                damaged[len(damaged) // 2] ^= 0xFF
+                session.execute(
+                    update(BlobChunk)
+                    .where(*where, BlobChunk.offset == offset)
+                    .values(data=bytes(damaged))
+                )
+        finally:
+            database.dispose()
 
     def unfinished(self, team_id: str) -> list[str]:
         """Uploads of a team in progress, or bytes kept for none (partial leftovers)."""

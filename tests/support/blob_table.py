@@ -78,6 +78,12 @@ class BlobTable:
             session.flush()
         return sha256
 
+    def keep_fetched(self, session: Session, blobs: list[tuple[str, bytes]]) -> None:
+        for sha256, data in blobs:
+            if session.get(TestBlob, sha256) is None:
+                session.add(TestBlob(sha256=sha256, data=data, byte_size=len(data), sent=True))
+        session.flush()
+
     def blob_bytes(self, session: Session, sha256: str) -> bytes | None:
         found = session.get(TestBlob, sha256)
         return None if found is None else found.data

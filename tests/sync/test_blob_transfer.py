@@ -5,11 +5,19 @@ from __future__ import annotations
 
 import hashlib
 import random
+import uuid
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from otvisit.models import Attachment
+from otvisit.models.encryption import new_database_key
+from otvisit.models.store import Store
+from otvisit.services import attachment_blobs
+from otvisit.sync.client import blobs as blobs_module
+from otvisit.sync.client.attachments import LaptopBlobs
 from otvisit.sync.client.blob_http import BlobClient
 from otvisit.sync.client.blobs import BlobProgress, Patience, transfer_blobs
 from tests.support.blob_servers import TEAM_QUOTA, BlobServer, photo
@@ -190,3 +198,87 @@ def test_an_attachment_not_sent_yet_by_its_laptop_stays_wanted(
     assert "does not hold this attachment yet" in report.failed[wrong]
     with b.transaction() as session:
         assert b.wanted_blobs(session) == [wrong]
+
+
+def _encrypted_laptop(path: Path, shas: list[str]) -> Store:
+    """A laptop's encrypted store that learnt of these attachments (oldest first) by a pull."""
+    store = Store.open(path, key=new_database_key())
+    child = str(uuid.uuid4())
+    with store.transaction() as session:
+        for day, sha in enumerate(shas, start=1):
+            session.add(Attachment(child_id=child, subject_id=child, sha256=sha,
+                                   media_type="image/jpeg", byte_size=1, kind="photo",
+                                   taken_on=date(2026, 1, day), server_seq=day))  # fmt: skip
+    return store
+
+
+def test_photos_land_in_the_encrypted_store_whole_confirmed_and_once(
+    blob_server: BlobServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Into the laptop's real store (SQLCipher) in several batches: every file whole, marked as
+    held by the server (nothing to send back), bytes already here not fetched again, and
+    nothing of them readable in the file without the key."""
+    monkeypatch.setattr(blobs_module, "BATCH_BYTES", 500_000)  # a few files per transaction
+    team = blob_server.team()
+    sender = _laptop(tmp_path, "sender")
+    photos = [photo(700 + n, 150_000 + n) for n in range(8)]
+    shas = [sender.attach(data) for data in photos]
+    assert not transfer_blobs(sender.transaction, sender, blob_server.device(team, 0)).failed
+    store = _encrypted_laptop(tmp_path / "laptop.db", shas)
+    try:
+        with store.transaction() as session:  # one was attached on this laptop already
+            assert attachment_blobs.store_blob(session, photos[3]) == shas[3]
+        report = transfer_blobs(store.transaction, LaptopBlobs(), blob_server.device(team, 1))
+        assert report.error == "" and not report.failed
+        assert report.already_held == [shas[3]]  # offered up first: the server had it
+        assert report.downloaded == [sha for sha in reversed(shas) if sha != shas[3]]
+        with store.read_session() as session:
+            for sha, data in zip(shas, photos, strict=True):
+                assert attachment_blobs.blob_bytes(session, sha) == data
+            assert attachment_blobs.wanted_blobs(session) == []
+            assert attachment_blobs.unsent_blobs(session) == []
+    finally:
+        store.close()
+    on_disk = b"".join(path.read_bytes() for path in tmp_path.glob("laptop.db*"))
+    assert photos[0][:64] not in on_disk and photos[5][1000:1064] not in on_disk
+
+
+class _BrokenDisk(BlobTable):
+    def keep_fetched(self, session: object, blobs: list[tuple[str, bytes]]) -> None:
+        raise OSError("No space left on device")
+
+
+def test_a_store_that_cannot_write_stops_the_download_loudly(
+    blob_server: BlobServer, tmp_path: Path
+) -> None:
+    team = blob_server.team()
+    sender = _laptop(tmp_path, "sender")
+    shas = [sender.attach(photo(800 + n, 50_000)) for n in range(3)]
+    transfer_blobs(sender.transaction, sender, blob_server.device(team, 0))
+    broken = _BrokenDisk(tmp_path / "broken.db")
+    _OPEN.append(broken)
+    _learn_of(broken, shas)
+    with pytest.raises(OSError, match="No space left"):
+        transfer_blobs(broken.transaction, broken, blob_server.device(team, 1))
+    with broken.transaction() as session:
+        assert broken.wanted_blobs(session) == list(reversed(shas))
+
+
+def test_bytes_damaged_on_the_server_are_not_kept_and_stay_wanted(
+    blob_server: BlobServer, tmp_path: Path
+) -> None:
+    team = blob_server.team()
+    sender = _laptop(tmp_path, "sender")
+    photos = [photo(900 + n, 120_000) for n in range(4)]
+    shas = [sender.attach(data) for data in photos]
+    transfer_blobs(sender.transaction, sender, blob_server.device(team, 0))
+    blob_server.damage(team.team_id, shas[1])
+    receiver = _laptop(tmp_path, "receiver")
+    _learn_of(receiver, shas)
+    report = transfer_blobs(receiver.transaction, receiver, blob_server.device(team, 1))
+    assert list(report.failed) == [shas[1]] and "SHA-256" in report.failed[shas[1]]
+    assert sorted(report.downloaded) == sorted(sha for sha in shas if sha != shas[1])
+    assert _held_bytes(receiver) == {sha: data for sha, data in zip(shas, photos, strict=True)
+                                     if sha != shas[1]}  # fmt: skip
+    with receiver.transaction() as session:
+        assert receiver.wanted_blobs(session) == [shas[1]]

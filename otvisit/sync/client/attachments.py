@@ -22,10 +22,8 @@ class LaptopBlobs:
     """
 
     @staticmethod
-    def store_blob(session: Session, data: bytes) -> str:
-        digest = attachment_blobs.store_blob(session, data)
-        attachment_blobs.mark_blob_sent(session, digest)
-        return digest
+    def keep_fetched(session: Session, blobs: list[tuple[str, bytes]]) -> None:
+        attachment_blobs.store_checked_blobs(session, blobs, sent=True)
 
     blob_bytes = staticmethod(attachment_blobs.blob_bytes)
     has_blob = staticmethod(attachment_blobs.has_blob)

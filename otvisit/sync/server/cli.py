@@ -7,12 +7,15 @@ import getpass
 import os
 import sys
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from otvisit.models.base import utcnow
 from otvisit.services.errors import DomainError
 from otvisit.sync.server import admin, audit_trail, history
+from otvisit.sync.server.blobs import open_blob_store
 from otvisit.sync.server.config import ServerSettings
 from otvisit.sync.server.database import Database
 from otvisit.sync.server.duplicates import duplicate_children
@@ -102,10 +105,22 @@ def _list_duplicates(session: Session, *, team_id: str | None) -> None:
     )
 
 
+def _drop_unfinished(settings: ServerSettings, database: Database, *, days: float) -> None:
+    if days < 0:
+        raise DomainError("--older-than-days must be 0 or more.")
+    started_before = utcnow() - timedelta(days=days)
+    dropped = open_blob_store(settings, database).drop_unfinished(started_before=started_before)
+    _say(f"Removed {dropped} unfinished upload{'' if dropped == 1 else 's'} started before "
+         f"{started_before:%Y-%m-%d %H:%M} UTC.")  # fmt: skip
+
+
 def _admin(args: argparse.Namespace, settings: ServerSettings) -> int:
     database = Database(settings.database_url)
     database.migrate()
     try:
+        if args.action == "drop-unfinished-uploads":  # the store opens its own transactions
+            _drop_unfinished(settings, database, days=args.older_than_days)
+            return 0
         with database.write() as session:
             action = args.action
             if action == "create-team":
@@ -232,6 +247,13 @@ def build_parser() -> argparse.ArgumentParser:
         "list-duplicates", help="children registered twice (same NHS number), for the lead to merge"
     )
     duplicates.add_argument("--team", help="team id (default: every team)")
+    unfinished = actions.add_parser(
+        "drop-unfinished-uploads",
+        help="remove attachment uploads started long ago and never finished (run daily)",
+    )
+    unfinished.add_argument(
+        "--older-than-days", type=float, default=7.0, help="started more than this ago (default 7)"
+    )
     return parser
 
 

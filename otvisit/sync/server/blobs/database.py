@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
+from datetime import datetime
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
@@ -17,12 +18,12 @@ from otvisit.models.base import utcnow
 from otvisit.sync.server.blobs.store import (
     READ_SIZE,
     UploadState,
+    appended,
     check_quota,
+    fresh_bytes,
     not_started,
-    refuse_beyond,
     refuse_incomplete,
     refuse_mismatch,
-    refuse_offset,
     size_differs,
 )
 from otvisit.sync.server.database import Database
@@ -88,30 +89,23 @@ class DatabaseBlobStore:
 
     def put_chunk(self, team_id: str, sha256: str, *, offset: int, data: bytes) -> UploadState:
         with self.db.write() as session:
-            found = self._state(session, team_id, sha256, lock=True)
-            if found is None:
-                raise not_started()
-            if found.stored:
-                return found
-            if offset > found.received:
-                raise refuse_offset(found.received, offset)
-            fresh = data[found.received - offset :]
+            found, fresh = fresh_bytes(
+                self._state(session, team_id, sha256, lock=True), offset=offset, data=data
+            )
             if not fresh:
                 return found
-            if found.received + len(fresh) > found.byte_size:
-                raise refuse_beyond(found.byte_size)
             session.execute(
                 insert(BlobChunk).values(
                     team_id=team_id, sha256=sha256, offset=found.received, data=fresh
                 )
             )
-            received = found.received + len(fresh)
+            now = appended(found, len(fresh))
             session.execute(
                 update(BlobUpload)
                 .where(BlobUpload.team_id == team_id, BlobUpload.sha256 == sha256)
-                .values(received=received)
+                .values(received=now.received)
             )
-            return UploadState(byte_size=found.byte_size, received=received, stored=False)
+            return now
 
     def commit(self, team_id: str, sha256: str) -> UploadState:
         with self.db.write() as session:
@@ -170,6 +164,24 @@ class DatabaseBlobStore:
         wanted = [(at, length) for at, length in offsets if at + length > start and at < stop]
         return self._send(team_id, sha256, wanted, start, stop)
 
+    def read_whole(
+        self, team_id: str, sha256: str, *, at_most: int
+    ) -> tuple[int, bytes | None] | None:
+        with self.db.read() as session:
+            size = session.execute(
+                select(StoredBlob.byte_size).where(
+                    StoredBlob.team_id == team_id, StoredBlob.sha256 == sha256
+                )
+            ).scalar_one_or_none()
+            if size is None or size > at_most:
+                return None if size is None else (size, None)
+            pieces = session.execute(
+                select(BlobChunk.data)
+                .where(BlobChunk.team_id == team_id, BlobChunk.sha256 == sha256)
+                .order_by(BlobChunk.offset)
+            ).scalars()
+            return size, b"".join(pieces)
+
     def _send(
         self, team_id: str, sha256: str, wanted: list[tuple[int, int]], start: int, stop: int
     ) -> Iterator[bytes]:
@@ -186,6 +198,17 @@ class DatabaseBlobStore:
             piece = data[max(0, start - at) : stop - at]
             for cut in range(0, len(piece), READ_SIZE):
                 yield piece[cut : cut + READ_SIZE]
+
+    def drop_unfinished(self, *, started_before: datetime) -> int:
+        with self.db.write() as session:
+            stale = session.execute(
+                select(BlobUpload.team_id, BlobUpload.sha256)
+                .where(BlobUpload.started_at < started_before)
+                .with_for_update()
+            ).all()
+            for team_id, sha256 in stale:
+                _drop(session, team_id, sha256, stored=False)
+        return len(stale)
 
     def delete(self, team_id: str, sha256: str) -> bool:
         with self.db.write() as session:

@@ -13,18 +13,19 @@ import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
 from otvisit.sync.server.blobs.store import (
     READ_SIZE,
     UploadState,
+    appended,
     check_quota,
+    fresh_bytes,
     not_started,
-    refuse_beyond,
     refuse_incomplete,
     refuse_mismatch,
-    refuse_offset,
     size_differs,
 )
 
@@ -103,6 +104,17 @@ class FilesystemBlobStore:
             return None
         return _read(handle, start, end)
 
+    def read_whole(
+        self, team_id: str, sha256: str, *, at_most: int
+    ) -> tuple[int, bytes | None] | None:
+        try:
+            handle = open(self.path_of(team_id, sha256), "rb")  # noqa: SIM115
+        except FileNotFoundError:
+            return None
+        with handle:
+            size = os.fstat(handle.fileno()).st_size
+            return size, (handle.read() if size <= at_most else None)
+
     def usage(self, team_id: str) -> int:
         team = self._team(team_id)
         if not team.is_dir():
@@ -135,25 +147,15 @@ class FilesystemBlobStore:
 
     def put_chunk(self, team_id: str, sha256: str, *, offset: int, data: bytes) -> UploadState:
         with self._locked(team_id):
-            found = self.state(team_id, sha256)
-            if found is None:
-                raise not_started()
-            if found.stored:
-                return found
-            if offset > found.received:
-                raise refuse_offset(found.received, offset)
-            fresh = data[found.received - offset :]
+            found, fresh = fresh_bytes(self.state(team_id, sha256), offset=offset, data=data)
             if not fresh:
                 return found
-            if found.received + len(fresh) > found.byte_size:
-                raise refuse_beyond(found.byte_size)
             with open(self._part(team_id, sha256), "r+b") as part:
                 part.seek(found.received)
                 part.write(fresh)
                 part.flush()
                 os.fsync(part.fileno())
-            received = found.received + len(fresh)
-            return UploadState(byte_size=found.byte_size, received=received, stored=False)
+            return appended(found, len(fresh))
 
     def commit(self, team_id: str, sha256: str) -> UploadState:
         with self._locked(team_id):
@@ -188,6 +190,28 @@ class FilesystemBlobStore:
             except FileNotFoundError:
                 return had_upload
             return True
+
+    def drop_unfinished(self, *, started_before: datetime) -> int:
+        # The size file is written once, when the upload starts: its time is the start's.
+        cutoff = started_before.timestamp()
+        dropped = 0
+        for team in os.scandir(self.root) if self.root.is_dir() else ():
+            uploads = Path(team.path) / _UPLOADS
+            if not team.is_dir() or not uploads.is_dir():
+                continue
+            for entry in os.scandir(uploads):
+                if not entry.name.endswith(".size") or entry.stat().st_mtime >= cutoff:
+                    continue
+                sha256 = entry.name.removesuffix(".size")
+                with self._locked(team.name):
+                    try:
+                        if entry.stat().st_mtime >= cutoff:  # started again meanwhile
+                            continue
+                    except FileNotFoundError:  # finished or dropped meanwhile
+                        continue
+                    self._drop_upload(team.name, sha256)
+                    dropped += 1
+        return dropped
 
     def _drop_upload(self, team_id: str, sha256: str) -> None:
         self._size_file(team_id, sha256).unlink(missing_ok=True)

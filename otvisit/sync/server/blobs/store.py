@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -65,6 +66,14 @@ class BlobStore(Protocol):
         """The stored bytes from ``start`` up to ``end`` (exclusive), or None when not stored."""
         ...
 
+    def read_whole(
+        self, team_id: str, sha256: str, *, at_most: int
+    ) -> tuple[int, bytes | None] | None:
+        """(size, bytes) of a stored blob read in one go, for sending many small ones in one
+        answer; the bytes are None when it is larger than ``at_most`` (``open`` streams it);
+        None when it is not stored."""
+        ...
+
     def exists(self, team_id: str, sha256: str) -> bool: ...
 
     def delete(self, team_id: str, sha256: str) -> bool:
@@ -74,6 +83,35 @@ class BlobStore(Protocol):
     def usage(self, team_id: str) -> int:
         """Bytes the team holds: stored blobs plus the declared size of uploads in progress."""
         ...
+
+    def drop_unfinished(self, *, started_before: datetime) -> int:
+        """Remove the uploads of every team started before then and never finished (a laptop
+        that comes back later starts the file again); how many were removed."""
+        ...
+
+
+def fresh_bytes(
+    found: UploadState | None, *, offset: int, data: bytes
+) -> tuple[UploadState, bytes]:
+    """The rule of a piece sent at ``offset``, for every store: (where the upload stands, the bytes
+    of the piece to append at ``received``). Bytes held already (a piece sent again) are left
+    out, so none is kept twice; nothing to append (b"") when all were held or the blob is
+    stored. A piece past ``received`` (a gap) or past the declared size is refused."""
+    if found is None:
+        raise not_started()
+    if found.stored:
+        return found, b""
+    if offset > found.received:
+        raise refuse_offset(found.received, offset)
+    fresh = data[found.received - offset :]
+    if fresh and found.received + len(fresh) > found.byte_size:
+        raise refuse_beyond(found.byte_size)
+    return found, fresh
+
+
+def appended(state: UploadState, size: int) -> UploadState:
+    """Where an upload stands once ``size`` more bytes were kept."""
+    return UploadState(byte_size=state.byte_size, received=state.received + size, stored=False)
 
 
 def check_quota(*, used: int, byte_size: int, quota: int) -> None:
