@@ -20,6 +20,7 @@ from otvisit.reports.pictures import PictureFlowable
 from otvisit.reports.return_slip import return_slip
 from otvisit.reports.strategy_library import Strategy, StrategyLibrary, bundled_library
 from otvisit.reports.styles import LARGE_PRINT_BODY_PT, RULE, Stylesheet, stylesheet
+from otvisit.reports.textlayout import has_rtl
 
 
 def _check(programme: HomeProgramme) -> None:
@@ -146,8 +147,7 @@ def _strategy_block(
     if choice.note:
         text.append(w.p(choice.note))
     goals = _goal_names(programme.goals, choice.goal_ids, w.lang.code)
-    if goals:
-        text.append(w.p(w.lang.t("helps_with", goals="; ".join(goals)), w.sheet.small))
+    text += _helps_with(w, goals)
     picture = (
         PictureFlowable(strategy.picture, strategy.strategy_id, picture_width(w.sheet))
         if strategy.picture is not None
@@ -155,6 +155,24 @@ def _strategy_block(
     )
     # The whole block stays on one page where it fits; a heading never ends a page alone.
     return KeepTogether([w.p(title, w.sheet.subheading), *notices, *_beside(w, text, picture)])
+
+
+def _helps_with(w: Writer, goals: list[str]) -> list[Flowable]:
+    """"This helps with: …" and the goals the therapist linked the strategy to.
+
+    In a right-to-left handout a goal without the family's wording is English: it gets a line of
+    its own, read left to right (set on the right), so its full stop stays at its end and its
+    words are not wrapped into the sentence around them.
+    """
+    if not goals:
+        return []
+    if not w.lang.rtl or all(has_rtl(goal) for goal in goals):
+        return [w.p(w.lang.t("helps_with", goals="; ".join(goals)), w.sheet.small)]
+    label = w.lang.t("helps_with", goals="").strip()
+    return [
+        w.p(label, w.sheet.small),
+        *(w.p(goal, w.sheet.small, right_aligned=not has_rtl(goal)) for goal in goals),
+    ]
 
 
 def _strategies(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import pytest
@@ -12,6 +13,7 @@ from otvisit.reports.errors import DocumentError
 from otvisit.reports.letters import render_discharge_letter
 from tests.reports import pdfcheck
 from tests.reports.test_extraction import _words, pdfium, poppler
+from tests.reports.test_handout_library import pdftotext
 
 ARABIC_COAT = "سام سيلبس معطفه بنفسه قبل اللعب في الخارج"
 ENGLISH_COAT = "Sam will put his coat on by himself before outdoor play."
@@ -32,6 +34,20 @@ def test_the_arabic_handout_prints_the_goal_as_the_family_said_it_in_arabic(
     assert _words(ARABIC_COAT) in text  # logical order, as search and screen readers need
     assert "coat on by himself" not in text  # instead of the English, not beside it
     assert "fish fingers" in text  # a goal with no Arabic wording stays in English
+
+
+@pytest.mark.parametrize("code", ["ar", "ur"])
+def test_an_english_goal_in_a_right_to_left_handout_reads_as_one_sentence(code: str) -> None:
+    """A goal with no wording in the family's language is printed in English on its own line:
+    read left to right, its full stop at its end, not pulled to the front of a wrapped line."""
+    pdf = render_document("handout", samples.programme(), language=code, reproducible=True)
+    lines = [" ".join(line.split()) for line in pdftotext(pdf).splitlines()]
+    text = " ".join(line for line in lines if line)
+    assert "coat on by himself" in text
+    assert not any(line.startswith(".") for line in lines), [x for x in lines if "." in x[:2]]
+    assert ENGLISH_COAT in text or _words(ENGLISH_COAT) in _words(text)
+    on_line = [line for line in lines if "coat on by himself" in line]
+    assert on_line and not any(re.search("[\u0600-\u06FF]", line) for line in on_line)
 
 
 def test_the_english_handout_keeps_the_english_wording() -> None:
