@@ -55,8 +55,11 @@ def test_reads_and_writes_are_audited_and_no_route_edits_the_log(
     }
     # Nothing but reads and appends: no route could change or remove an audit line. The team
     # API's PUTs change accounts and team details only (its services append to the log).
-    # A blob upload's PATCH appends a piece of a photo's bytes (never an audit line).
-    assert {method for path in paths.values() for method in path} == {"get", "post", "put", "patch"}
+    # A blob upload's PATCH appends a piece of a photo's bytes (never an audit line); the one
+    # DELETE takes the team's logo off the letterhead (a new version of the team record).
+    methods = {method for path in paths.values() for method in path}
+    assert methods == {"get", "post", "put", "patch", "delete"}
+    assert {path for path, ops in paths.items() if "delete" in ops} == {f"{TEAM_PATH}/logo"}
     assert {path for path, ops in paths.items() if "patch" in ops} == {wire.BLOB_UPLOAD_PATH}
     assert all(
         set(ops) <= {"get", "post", "patch" if path == wire.BLOB_UPLOAD_PATH else "get"}
