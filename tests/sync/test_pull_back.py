@@ -92,7 +92,7 @@ class _Watching:
 def _sync_watched(laptop: Laptop, between: Callable[[], None] | None = None) -> tuple[Any, int]:
     watching = _Watching(laptop.transport(), between)
     try:
-        report = sync_once(laptop.store, transport=watching)  # type: ignore[arg-type]
+        report = sync_once(laptop.store, transport=watching)
     finally:
         watching.inner.close()
     return report, sum(watching.pulled)

@@ -44,7 +44,7 @@ def get_settings(session: Session, *keys: str) -> dict[str, str]:
     return {key: found.get(key, "") for key in keys}
 
 
-_INSERT = insert(SyncSetting.__table__)
+_INSERT = insert(SyncSetting)
 #: Built once, run for many rows: a statement of many VALUES rows would be compiled every time
 #: (several times the cost of running it, on every sync).
 _UPSERT = _INSERT.on_conflict_do_update(
