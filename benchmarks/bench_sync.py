@@ -154,7 +154,8 @@ def run() -> list[Row]:
             _day_of_work(a, child_ids, first.user_id)
             pushed, report = _timed(a, transport)
             rows.append(Row(f"a day's work: {report.pushed} ops pushed + pulled back", pushed, "s",
-                            target=1.0, note=f"{report.pulled} records pulled"))  # fmt: skip
+                            target=1.0, note=f"{report.pulled} written back, "
+                            f"{report.held} held already"))  # fmt: skip
             pulled, report = _timed(b, HttpTransport(server.base_url))
             rows.append(Row("a day's work: colleague's laptop pulls it", pulled, "s", target=1.0,
                             note=f"{report.pulled} records"))  # fmt: skip

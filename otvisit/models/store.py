@@ -273,6 +273,31 @@ class Store:
         with self._sessions() as session, session.begin():
             yield session
 
+    @contextmanager
+    def unforced_transaction(self) -> Iterator[Session]:
+        """A transaction whose commit is not forced to the disk (``synchronous=NORMAL``).
+
+        Only for values whose loss in a power cut is harmless and that nothing else relies on
+        (a sync's "last synced" time when it brought nothing): in WAL mode such a commit is
+        still atomic and survives an application crash, and the next ordinary commit's fsync
+        carries it to the disk. Every other write stays ``synchronous=FULL``: the setting is
+        put back before the connection returns to the pool, or the connection is discarded.
+        """
+        self._checked()
+        with self.engine.connect() as connection:
+            raw = connection.connection.driver_connection
+            assert raw is not None
+            raw.execute("PRAGMA synchronous=NORMAL")  # before BEGIN: no transaction yet
+            try:
+                with self._sessions(bind=connection) as session, session.begin():
+                    yield session
+            finally:
+                try:
+                    raw.execute("PRAGMA synchronous=FULL")
+                except Exception:
+                    connection.invalidate()  # never back to the pool unforced
+                    raise
+
     def close(self) -> None:
         if self.integrity is not None:
             concurrent.futures.wait([self.integrity])  # the check's connection goes first

@@ -160,6 +160,10 @@ class OperationResult(WireModel):
     reason: str = ""
     #: The server sequence of the record after this operation (None if nothing changed).
     record_seq: int | None = None
+    #: The record's server sequence just before this operation changed it (0: it is new here),
+    #: set with ``record_seq``. A laptop whose own copy was built on exactly that version, and
+    #: whose operation applied whole, holds the server's new version already (no pull needed).
+    prior_seq: int | None = None
     conflicts: list[FieldConflict] = Field(default_factory=list)
 
 

@@ -41,6 +41,27 @@ def test_store_uses_wal_and_foreign_keys(store: Store) -> None:
         assert connection.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
 
 
+def test_an_unforced_transaction_commits_and_leaves_every_other_write_forced(store: Store) -> None:
+    """Only the unforced transaction's own commit skips the fsync (a sync's status when it
+    brought nothing); the connection goes back to the pool with synchronous=FULL, even when
+    the transaction failed."""
+    with store.unforced_transaction() as session:
+        assert session.execute(text("PRAGMA synchronous")).scalar() == 1  # NORMAL
+        session.add(Team(name="North Team"))
+    with pytest.raises(RuntimeError), store.unforced_transaction() as session:
+        session.add(Team(name="South Team"))
+        session.flush()
+        raise RuntimeError("stopped half way")
+    with store.read_session() as session:
+        assert list(session.scalars(select(Team.name))) == ["North Team"]  # committed, rolled back
+    # Whichever pooled connection comes next is FULL again.
+    for _ in range(3):
+        with store.transaction() as session:
+            assert session.execute(text("PRAGMA synchronous")).scalar() == 2
+        with store.engine.connect() as connection:
+            assert connection.execute(text("PRAGMA synchronous")).scalar() == 2
+
+
 def test_migrations_match_the_models(store: Store) -> None:
     assert store.current_revision() == head_revision() == SCHEMA_REVISION
     with store.engine.connect() as connection:

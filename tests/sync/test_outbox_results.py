@@ -11,7 +11,7 @@ from otvisit.models.outbox import APPLYING_REMOTE
 from otvisit.models.store import Store
 from otvisit.models.vocabulary import Place
 from otvisit.sync.client.conflicts import list_conflicts, resolve_conflict
-from otvisit.sync.client.push import next_batch, record_results
+from otvisit.sync.client.push import HeldVersions, next_batch, record_results
 from otvisit.sync.protocol import FieldConflict, OperationResult, PushResponse
 
 
@@ -186,3 +186,55 @@ def test_keeping_my_edit_against_a_delete_restores_then_edits(store: Store) -> N
     with store.read_session() as session:
         note = session.get(SessionNote, note_id)
         assert note is not None and not note.deleted and note.plan == "Kept plan."
+
+
+def test_a_push_answer_marks_a_record_held_only_when_it_applied_onto_the_laptops_version(
+    store: Store,
+) -> None:
+    """Held: the server's new version is exactly the laptop's copy (no pull write needed)."""
+    notes = {name: _note(store, body=name, server_seq=3) for name in ("a", "b", "c", "d", "e")}
+    unseen = _note(store, body="f", server_seq=12)  # a version a push told of, never pulled
+    with store.transaction() as session:
+        for note_id in [*notes.values(), unseen]:
+            note = session.get(SessionNote, note_id)
+            assert note is not None
+            note.plan = "Review in May."
+    with store.transaction() as session:
+        twice = session.get(SessionNote, notes["a"])
+        assert twice is not None
+        twice.plan = "Review in June."  # a second operation of the same record
+    with store.transaction() as session:
+        request = next_batch(session, device_id="d1")
+    assert request is not None
+    ops = {op.op_seq: op for op in request.operations}
+    seq_of: dict[str, list[int]] = {}
+    for op in request.operations:
+        seq_of.setdefault(op.record_id, []).append(op.op_seq)
+    a1, a2 = seq_of[notes["a"]]
+
+    def applied(op_seq: int, prior: int, made: int, status: str = "applied") -> OperationResult:
+        return OperationResult.model_validate(
+            {"op_seq": op_seq, "status": status, "record_seq": made, "prior_seq": prior}
+        )
+
+    response = PushResponse(
+        results=[
+            applied(a1, 3, 20),  # onto the laptop's version 3 ...
+            applied(a2, 20, 21),  # ... then onto the version the first one made
+            applied(seq_of[notes["b"]][0], 3, 22),
+            applied(seq_of[notes["c"]][0], 15, 23),  # a colleague's version 15 in between
+            applied(seq_of[notes["d"]][0], 3, 24, status="merged"),
+            OperationResult(op_seq=seq_of[notes["e"]][0], status="rejected", reason="No."),
+            applied(seq_of[unseen][0], 12, 25),  # built on a version above the cursor
+        ],
+        last_op_seq=max(ops),
+    )
+    held = HeldVersions(cursor=10)
+    with store.transaction() as session:
+        record_results(session, request, response, held)
+    assert held.seqs == {
+        notes["a"]: 21, notes["b"]: 22, notes["c"]: None, notes["d"]: None, notes["e"]: None,
+        unseen: None,
+    }  # fmt: skip
+    assert held.holds(notes["a"], 21) and not held.holds(notes["a"], 20)
+    assert not held.holds(notes["c"], 23) and not held.holds(new_id(), 0)

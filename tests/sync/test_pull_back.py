@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 
 from otvisit.models import SessionNote
+from otvisit.sync.client import HttpTransport, sync_once
+from otvisit.sync.protocol import PullResponse, PushRequest, PushResponse
 from otvisit.sync.server.schema import Record
 from tests.support.server_process import ServerProcess
 from tests.sync.clinic import child_with_note, note_body, write_note
 from tests.sync.conftest import sign_in
 from tests.sync.laptop import Laptop
-from tests.sync.server_harness import create_team, server_database
+from tests.sync.server_harness import TeamAccounts, create_team, server_database
 from tests.sync.test_restore import _new_note
 
 
@@ -56,3 +61,118 @@ def test_pushed_versions_are_recorded_and_colleagues_changes_arrive(
     finally:
         database.dispose()
     assert json.loads(fields)["body"] == "My later words."
+
+
+@dataclass
+class _Watching:
+    """The real transport, counting the records each pull brings; runs ``between`` once, after
+    the sync's last push and before its pull (a colleague's change landing in that gap)."""
+
+    inner: HttpTransport
+    between: Callable[[], None] | None = None
+    pulled: list[int] = field(default_factory=list)
+
+    def push(self, token: str, request: PushRequest) -> PushResponse:
+        return self.inner.push(token, request)
+
+    def pull(
+        self, token: str, *, cursor: int, limit: int, unsent: int | None = None
+    ) -> PullResponse:
+        if self.between is not None:
+            step, self.between = self.between, None
+            step()
+        page = self.inner.pull(token, cursor=cursor, limit=limit, unsent=unsent)
+        self.pulled.append(len(page.records))
+        return page
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
+def _sync_watched(laptop: Laptop, between: Callable[[], None] | None = None) -> tuple[Any, int]:
+    watching = _Watching(laptop.transport(), between)
+    try:
+        report = sync_once(laptop.store, transport=watching)
+    finally:
+        watching.inner.close()
+    return report, sum(watching.pulled)
+
+
+def _plan(laptop: Laptop, note_id: str, plan: str) -> None:
+    with laptop.store.transaction() as session:
+        note = session.get(SessionNote, note_id)
+        assert note is not None
+        note.plan = plan
+
+
+def test_the_pull_after_a_push_writes_none_of_what_was_just_pushed(
+    server: ServerProcess, laptops: list[Laptop], tmp_path: Path
+) -> None:
+    team = create_team(server)
+    a = sign_in(laptops, tmp_path, name="a", url=server.base_url, team=team, number=0)
+    assert a.sync().exit_code == 0
+    child, first = child_with_note(a, team_id=team.team_id, body="One.")
+    notes = [first, *(_new_note(a, child, f"Note {n}.") for n in range(20))]
+    report, brought = _sync_watched(a)
+    assert report.exit_code == 0 and report.pushed == 22  # the child and its 21 notes
+    # The pull still brings them (the server does not know what the laptop holds) ...
+    assert brought == 22
+    # ... but writes none: the push's answers said the laptop holds each in that version.
+    assert (report.pulled, report.held) == (0, 22)
+    for n in range(10):  # a day's edits of notes already synced, and a new one
+        write_note(a, notes[n], f"Edited {n}.")
+        write_note(a, notes[n], f"Edited again {n}.")  # two operations of one record
+    extra = _new_note(a, child, "A new note.")
+    report, brought = _sync_watched(a)
+    assert report.exit_code == 0 and (report.pulled, report.held, brought) == (0, 11, 11)
+    assert note_body(a, notes[3]) == "Edited again 3." and note_body(a, extra) == "A new note."
+    held = {n: a.get(SessionNote, n).server_seq for n in [*notes, extra]}
+    assert held == _server_seqs(server, [*notes, extra])
+    report, brought = _sync_watched(a)  # nothing changed anywhere
+    assert report.exit_code == 0 and (report.pulled, report.held, brought) == (0, 0, 0)
+    assert a.snapshot() == _afresh(a, team)
+
+
+def _afresh(laptop: Laptop, team: TeamAccounts) -> dict[tuple[str, str], tuple[bool, Any]]:
+    """What a laptop that pulls everything afresh holds: the server's version of each record."""
+    fresh = Laptop.sign_in(
+        laptop.store.path.parent, name=f"{laptop.name}-fresh", url=laptop.url,
+        username=laptop.username, password=team.passwords[laptop.username],
+    )  # fmt: skip
+    try:
+        assert fresh.sync().exit_code == 0
+        return fresh.snapshot()
+    finally:
+        fresh.close()
+
+
+def test_a_colleagues_change_landing_before_or_between_push_and_pull_still_arrives(
+    server: ServerProcess, laptops: list[Laptop], tmp_path: Path
+) -> None:
+    team = create_team(server)
+    a = sign_in(laptops, tmp_path, name="a", url=server.base_url, team=team, number=0)
+    b = sign_in(laptops, tmp_path, name="b", url=server.base_url, team=team, number=1)
+    assert a.sync().exit_code == 0
+    child, first = child_with_note(a, team_id=team.team_id, body="One.")
+    notes = [first, *(_new_note(a, child, f"Note {n}.") for n in range(3))]
+    assert a.sync().exit_code == 0 and b.sync().exit_code == 0
+    # Before: the colleague changed another field of a note this laptop then edits. The
+    # push applies cleanly, but onto a version this laptop never saw: it must be pulled.
+    _plan(b, notes[0], "Colleague's plan.")
+    assert b.sync().exit_code == 0
+    write_note(a, notes[0], "My words.")
+    # Between: the colleague changes a note this laptop pushed, after its push, before its pull.
+    write_note(a, notes[1], "My words too.")
+
+    def colleague() -> None:
+        _plan(b, notes[1], "Colleague's later plan.")
+        assert b.sync().exit_code == 0
+
+    report, brought = _sync_watched(a, colleague)
+    assert report.exit_code == 0 and report.pushed == 2
+    assert brought == 2 and (report.pulled, report.held) == (2, 0)
+    mine = [a.get(SessionNote, n) for n in notes[:2]]
+    assert (mine[0].body, mine[0].plan) == ("My words.", "Colleague's plan.")
+    assert (mine[1].body, mine[1].plan) == ("My words too.", "Colleague's later plan.")
+    assert b.sync().exit_code == 0
+    assert a.snapshot() == b.snapshot() == _afresh(a, team)

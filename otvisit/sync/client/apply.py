@@ -265,6 +265,8 @@ def write_records(session: Session, records: Sequence[PulledRecord], now: dateti
 
 def reapply_pending(session: Session, record_ids: Sequence[str]) -> int:
     """Put unpushed local edits back on top of records just pulled; returns ops re-applied."""
+    if not record_ids:
+        return 0
     ops: list[OutboxOp] = []
     # Edits held for a colleague's note after a server restore ("awaiting") show here too.
     unsent = OutboxOp.state.in_(("pending", AWAITING))
@@ -305,6 +307,8 @@ def write_records_safely(
     Each failed record is left out (its reason returned to be set aside): one bad record never
     stops the pull. The fast bulk path runs first; the slow path only when something is wrong.
     """
+    if not records:
+        return 0, []  # (no savepoint for nothing: a no-change sync's batch)
     try:
         with session.begin_nested():
             return write_records(session, records, now), []

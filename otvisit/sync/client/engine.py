@@ -9,10 +9,10 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from otvisit.models import OutboxOp
+from otvisit.models import AuditEvent, OutboxOp, SyncSetting, UnreadableRecord
 from otvisit.models.base import utcnow
 from otvisit.models.outbox import APPLYING_REMOTE
 from otvisit.models.store import Store
@@ -20,7 +20,6 @@ from otvisit.sync.client import settings
 from otvisit.sync.client.access import remove_children, wipe_synced_data
 from otvisit.sync.client.apply import reapply_pending, write_records_safely
 from otvisit.sync.client.audit_upload import (
-    has_audit_events,
     mark_uploaded,
     next_audit_batch,
     pending_audit_events,
@@ -36,6 +35,7 @@ from otvisit.sync.client.errors import (
     UpdateRequired,
 )
 from otvisit.sync.client.push import (
+    HeldVersions,
     PushOutcome,
     has_pending,
     mark_rejected,
@@ -45,7 +45,6 @@ from otvisit.sync.client.push import (
 )
 from otvisit.sync.client.recovery import (
     forget_stored,
-    has_unreported,
     mark_reported,
     release_awaiting,
     renumber_outbox,
@@ -57,6 +56,7 @@ from otvisit.sync.client.transport import HttpTransport, SyncTransport
 from otvisit.sync.protocol import (
     MAX_PULL_LIMIT,
     OTHER_TEAM,
+    PulledRecord,
     PullResponse,
     PushRequest,
     SignedInUser,
@@ -86,6 +86,8 @@ class SyncReport:
     conflicts: int = 0
     rejected: list[str] = field(default_factory=list)
     pulled: int = 0
+    #: Pulled records not written again: this laptop's own pushes, held in that very version.
+    held: int = 0
     pull_batches: int = 0
     removed_children: list[str] = field(default_factory=list)
     set_aside: int = 0
@@ -132,24 +134,56 @@ def sync_once(
 ) -> SyncReport:
     """Run one full sync and record its outcome in the sync status; never raises SyncError."""
     report = SyncReport()
-    try:
-        if credentials is None:
-            with store.read_session() as session:
-                credentials = load_credentials(session)
-    except NotSignedIn as error:
-        report.failure, report.error = "auth", str(error)
-        return report
-    except SyncError as error:  # the password store could not be read
-        report.failure, report.error = "error", str(error)
-        return report
     guard = _RUNNING.setdefault(str(store.path), threading.Lock())
     if not guard.acquire(blocking=False):
         report.failure, report.error = "busy", "A sync of this laptop is already running."
         return report
     try:
-        return _sync_locked(store, report, transport, credentials, pull_limit, clock)
+        try:
+            # One read for who this laptop is and what this sync has to do.
+            with store.read_session() as session:
+                if credentials is None:
+                    credentials = load_credentials(session)
+                facts = _SyncFacts.read(session)
+        except NotSignedIn as error:
+            report.failure, report.error = "auth", str(error)
+            return report
+        except SyncError as error:  # the password store could not be read
+            report.failure, report.error = "error", str(error)
+            return report
+        return _sync_locked(store, report, transport, credentials, facts, pull_limit, clock)
     finally:
         guard.release()
+
+
+#: Built once (building statements costs more than running them): whether there is anything
+#: to send, audit events to upload, set-aside records to report; the cursor and generation.
+_FACTS = select(
+    exists().where(OutboxOp.state == "pending"),
+    exists().where(AuditEvent.uploaded_at.is_(None)),
+    exists().where(UnreadableRecord.reported_at.is_(None)),
+    select(SyncSetting.value).where(SyncSetting.key == settings.PULL_CURSOR).scalar_subquery(),
+    select(SyncSetting.value)
+    .where(SyncSetting.key == settings.SERVER_GENERATION)
+    .scalar_subquery(),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _SyncFacts:
+    """What a sync has to do, read in one statement before it starts."""
+
+    pending: bool
+    audit: bool
+    unreported: bool
+    cursor: int
+    generation: str
+
+    @classmethod
+    def read(cls, session: Session) -> _SyncFacts:
+        pending, audit, unreported, cursor, generation = session.execute(_FACTS).one()
+        return cls(bool(pending), bool(audit), bool(unreported), int(cursor or 0),
+                   generation or "")  # fmt: skip
 
 
 def _sync_locked(
@@ -157,16 +191,15 @@ def _sync_locked(
     report: SyncReport,
     transport: SyncTransport | None,
     credentials: Credentials,
+    facts: _SyncFacts,
     pull_limit: int,
     clock: Callable[[], datetime],
 ) -> SyncReport:
     own_transport = transport is None
     active = transport or HttpTransport(credentials.server_url)
     report.started_at = clock().isoformat()
-    with store.read_session() as session:  # one read for what this sync has to do
-        pending = has_pending(session)
-        audit = has_audit_events(session)
-        unreported = has_unreported(session)
+    pending, audit, unreported = facts.pending, facts.audit, facts.unreported
+    held = HeldVersions(cursor=facts.cursor)
     if pending:
         _mark_started(store, report)
     # A sync with nothing to send writes nothing before its pull's answer (one round trip,
@@ -174,10 +207,12 @@ def _sync_locked(
     finished = False
     try:
         if pending:
-            _push_all(store, active, credentials, report)
+            _push_all(store, active, credentials, report, held)
         if audit:
             _upload_audit_apart(store, active, credentials, report)
-        _pull_all(store, active, credentials, report, pull_limit=pull_limit, clock=clock)
+        # Nothing was pushed: the pull starts from what that one read found (no second read).
+        _pull_all(store, active, credentials, report, held, pull_limit=pull_limit, clock=clock,
+                  start=None if pending else (facts.cursor, facts.generation, 0))  # fmt: skip
         finished = True  # the status was written with the last batch
         if unreported or report.unreadable:
             _report_unreadable(store, active, credentials, clock)
@@ -202,7 +237,11 @@ def _sync_locked(
 
 
 def _push_all(
-    store: Store, transport: SyncTransport, credentials: Credentials, report: SyncReport
+    store: Store,
+    transport: SyncTransport,
+    credentials: Credentials,
+    report: SyncReport,
+    held: HeldVersions,
 ) -> None:
     after = 0
     renumbered = False
@@ -219,15 +258,15 @@ def _push_all(
         except RequestRefused as error:
             if error.code in OP_SEQ_REFUSALS and error.last_op_seq is not None and not renumbered:
                 renumbered = True
-                _renumber(store, transport, credentials, report, last=error.last_op_seq)
+                _renumber(store, transport, credentials, report, held, last=error.last_op_seq)
                 after = 0
                 continue
             if error.code not in WHOLE_PUSH_REFUSALS or len(request.operations) == 1:
                 raise
-            _push_one_by_one(store, transport, credentials, request, report)
+            _push_one_by_one(store, transport, credentials, request, report, held)
         else:
             with store.transaction() as session:
-                report._take(record_results(session, request, response))
+                report._take(record_results(session, request, response, held))
         after = request.operations[-1].op_seq
 
 
@@ -236,6 +275,7 @@ def _renumber(
     transport: SyncTransport,
     credentials: Credentials,
     report: SyncReport,
+    held: HeldVersions,
     *,
     last: int,
 ) -> None:
@@ -265,7 +305,7 @@ def _renumber(
                 raise
             continue  # a number used for other content: renumbered below
         with store.transaction() as session:
-            report._take(record_results(session, single, response))
+            report._take(record_results(session, single, response, held))
     with store.transaction() as session:
         report.renumbered += renumber_outbox(session, above=last)
 
@@ -327,6 +367,7 @@ def _push_one_by_one(
     credentials: Credentials,
     request: PushRequest,
     report: SyncReport,
+    held: HeldVersions,
 ) -> None:
     """Find the operation that made the server refuse a whole push; reject only that one."""
     for op in request.operations:
@@ -339,9 +380,10 @@ def _push_one_by_one(
             with store.transaction() as session:
                 mark_rejected(session, op_seq=op.op_seq, reason=str(error))
             report.rejected.append(str(error))
+            held.follow(op, None)
             continue
         with store.transaction() as session:
-            report._take(record_results(session, single, response))
+            report._take(record_results(session, single, response, held))
 
 
 def _pull_all(
@@ -349,22 +391,31 @@ def _pull_all(
     transport: SyncTransport,
     credentials: Credentials,
     report: SyncReport,
+    held: HeldVersions,
     *,
     pull_limit: int,
     clock: Callable[[], datetime],
+    start: tuple[int, str, int] | None = None,
 ) -> None:
+    """Pull until the server has no more; ``start``: (cursor, generation, unsent) when known."""
     for _attempt in range(2):
-        with store.read_session() as session:
-            cursor = settings.pull_cursor(session)
-            known = settings.get_setting(session, settings.SERVER_GENERATION)
-            unsent = pending_count(session)  # told to the server on the first page
+        if start is not None:
+            (cursor, known, unsent), start = start, None
+        else:
+            with store.read_session() as session:
+                cursor, known = _pull_start(session)
+                unsent = pending_count(session)  # told to the server on the first page
         first = transport.pull(credentials.token, cursor=cursor, limit=pull_limit, unsent=unsent)
         above = _restored_below(first, cursor=cursor, known=known)
         if first.has_more or len(first.records) > 200:
             _mark_started(store, report)  # a long pull: the status bar says it is running
         if above is None:
-            _pull_from(store, transport, credentials, report, first, cursor, pull_limit, clock)
+            _pull_from(store, transport, credentials, report, held, first, cursor, pull_limit,
+                       clock)  # fmt: skip
             return
+        # Sequences of the lost changes are given out again: no push answer this sync is trusted.
+        held.seqs.clear()
+        held.cursor = -1
         # The server was restored from a backup: send again what it lacks, then pull again.
         with store.transaction() as session:
             report.resent += resend_missing(session, above=above, user_id=_user_id(session))
@@ -375,8 +426,14 @@ def _pull_all(
                     settings.SERVER_GENERATION: str(first.generation),
                 },
             )
-        _push_all(store, transport, credentials, report)
+        _push_all(store, transport, credentials, report, held)
     raise SyncError("The team's server was restored again during this sync; sync again.")
+
+
+def _pull_start(session: Session) -> tuple[int, str]:
+    """The pull cursor and the server generation this laptop last saw, in one query."""
+    found = settings.get_settings(session, settings.PULL_CURSOR, settings.SERVER_GENERATION)
+    return int(found[settings.PULL_CURSOR] or 0), found[settings.SERVER_GENERATION]
 
 
 def _user_id(session: Session) -> str | None:
@@ -399,6 +456,7 @@ def _pull_from(
     transport: SyncTransport,
     credentials: Credentials,
     report: SyncReport,
+    held: HeldVersions,
     first: PullResponse,
     cursor: int,
     pull_limit: int,
@@ -408,7 +466,7 @@ def _pull_from(
         return transport.pull(credentials.token, cursor=after, limit=pull_limit)
 
     if not first.has_more:  # the usual case: one page, no thread needed
-        _apply_batch(store, first, report, now=clock(), status=_status_values(report, clock))
+        _apply_batch(store, first, report, held, now=clock(), status=_status_values(report, clock))
         return
     # The next batch is fetched while this one is written: pulling is read-only, so a
     # batch fetched ahead and never applied (an error in between) costs nothing but time.
@@ -421,7 +479,7 @@ def _pull_from(
             if response.has_more:
                 coming = ahead.submit(fetch, response.next_cursor)
             done = {} if response.has_more else _status_values(report, clock)
-            _apply_batch(store, response, report, now=clock(), status=done)
+            _apply_batch(store, response, report, held, now=clock(), status=done)
             cursor = response.next_cursor
             if coming is None:
                 return
@@ -432,6 +490,7 @@ def _apply_batch(
     store: Store,
     response: PullResponse,
     report: SyncReport,
+    held: HeldVersions | None = None,
     *,
     now: datetime,
     status: dict[str, str],
@@ -440,13 +499,24 @@ def _apply_batch(
 
     A record that cannot be stored is set aside (and reported later): the batch lands without it.
     """
-    with store.transaction() as session:
+    removed = set(response.removed_children)
+    records = [r for r in response.records if r.child_id not in removed or r.child_id is None]
+    kept: list[PulledRecord] = []
+    if held is not None and held.seqs:
+        # This laptop's own pushes, answered in exactly the version now pulled: it holds
+        # them, its unsent edits on top included, so they are neither written nor re-applied.
+        kept = [r for r in records if held.holds(r.record_id, r.seq)]
+        records = [r for r in records if not held.holds(r.record_id, r.seq)]
+        report.held += len(kept)
+    # A batch that brings nothing to write leaves only the cursor and the sync's status: losing
+    # them in a power cut is harmless (the next sync pulls the same range again and records its
+    # own time), so that commit is not forced to the disk (see Store.unforced_transaction).
+    quiet = not (records or removed or response.unreadable)
+    with store.unforced_transaction() if quiet else store.transaction() as session:
         session.info[APPLYING_REMOTE] = True
-        removed = set(response.removed_children)
         if removed:
             report.set_aside += remove_children(session, sorted(removed))
             report.removed_children.extend(sorted(removed))
-        records = [r for r in response.records if r.child_id not in removed or r.child_id is None]
         written, failed = write_records_safely(session, records, now)
         report.pulled += written
         failed = [*response.unreadable, *failed]
@@ -454,8 +524,8 @@ def _apply_batch(
             report.unreadable += set_aside(session, failed)
             bad = {r.record_id for r, _ in failed}
             records = [r for r in records if r.record_id not in bad]
-        forget_stored(session, records)
-        release_awaiting(session, [r.record_id for r in records])
+        forget_stored(session, [*records, *kept])
+        release_awaiting(session, [r.record_id for r in [*records, *kept]])
         reapply_pending(session, [r.record_id for r in records])
         # The last batch also records the sync's success: one commit fewer per sync.
         values = {settings.PULL_CURSOR: str(response.next_cursor), **status}

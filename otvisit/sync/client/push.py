@@ -49,6 +49,47 @@ class PushOutcome:
         self.rejected.extend(other.rejected)
 
 
+@dataclass
+class HeldVersions:
+    """Records this laptop holds in the server's very version, learnt from one sync's pushes.
+
+    ``seqs``: record id -> that version, or None once anything else happened to the record
+    (merged, conflict, refused, left unsent). The pull that follows skips writing a record it
+    brings at exactly that version: the laptop has it already.
+    """
+
+    #: The laptop's pull cursor as the sync began. An edit's base version above it may be one
+    #: a push's answer told of but no pull brought (a merge the laptop has not seen): not
+    #: trusted to say what the laptop holds.
+    cursor: int
+    seqs: dict[str, int | None] = field(default_factory=dict)
+
+    def follow(self, op: PushOperation, result: OperationResult | None) -> None:
+        """Whether the server's version after ``op`` is exactly what this laptop holds.
+
+        It is when the operation applied whole (no merge, conflict or refusal) onto the very
+        version the laptop's edit was built on: ``op.base_seq`` for the record's first
+        operation in this sync, the version the previous one made for the next. A colleague's
+        change of any field in between moves the server's version: the record is pulled.
+        """
+        rid = op.record_id
+        if result is None or result.status != "applied":
+            self.seqs[rid] = None
+            return
+        if result.record_seq is None:
+            return  # nothing changed on the server (it had these values already)
+        if rid in self.seqs:
+            expected = self.seqs[rid]
+        else:
+            base = op.base_seq or 0
+            expected = base if base <= self.cursor else None
+        exact = expected is not None and result.prior_seq == expected
+        self.seqs[rid] = result.record_seq if exact else None
+
+    def holds(self, record_id: str, seq: int) -> bool:
+        return self.seqs.get(record_id) == seq
+
+
 def pending_count(session: Session) -> int:
     """Changes waiting to be sent (reported to the server on each sync)."""
     return int(session.scalar(select(func.count()).where(OutboxOp.state == "pending")) or 0)
@@ -121,8 +162,18 @@ def mark_rejected(session: Session, *, op_seq: int, reason: str) -> None:
     )
 
 
-def record_results(session: Session, request: PushRequest, response: PushResponse) -> PushOutcome:
-    """Apply the server's answer to one push, in the caller's transaction."""
+def record_results(
+    session: Session,
+    request: PushRequest,
+    response: PushResponse,
+    held: HeldVersions | None = None,
+) -> PushOutcome:
+    """Apply the server's answer to one push, in the caller's transaction.
+
+    ``held`` (kept across the pushes of one sync) learns which records the laptop now holds
+    in the server's very version: the pull that follows need not write them again.
+    """
+    held = HeldVersions(cursor=-1) if held is None else held
     outcome = PushOutcome()
     sent = {op.op_seq: op for op in request.operations}
     results = {result.op_seq: result for result in response.results if result.op_seq in sent}
@@ -137,6 +188,7 @@ def record_results(session: Session, request: PushRequest, response: PushRespons
     )
     for op_seq, op in sent.items():
         result = results.get(op_seq)
+        held.follow(op, result)
         if result is None:
             if op_seq <= response.last_op_seq:
                 done.append(op_seq)  # processed before; nothing more to learn

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects.sqlite import insert
 from sqlalchemy.orm import Session
 
@@ -32,24 +32,31 @@ def get_setting(session: Session, key: str, default: str = "") -> str:
     return default if value is None else value
 
 
+#: Built once, compiled once (every sync reads its settings).
+_SOME = select(SyncSetting.key, SyncSetting.value).where(
+    SyncSetting.key.in_(bindparam("keys", expanding=True))
+)
+
+
 def get_settings(session: Session, *keys: str) -> dict[str, str]:
-    rows = session.execute(
-        select(SyncSetting.key, SyncSetting.value).where(SyncSetting.key.in_(keys))
-    )
+    rows = session.execute(_SOME, {"keys": list(keys)})
     found = {key: value for key, value in rows}
     return {key: found.get(key, "") for key in keys}
 
 
+_INSERT = insert(SyncSetting)
+#: Built once, run for many rows: a statement of many VALUES rows would be compiled every time
+#: (several times the cost of running it, on every sync).
+_UPSERT = _INSERT.on_conflict_do_update(
+    index_elements=[SyncSetting.key], set_={"value": _INSERT.excluded.value}
+)
+
+
 def set_settings(session: Session, values: dict[str, str]) -> None:
-    """Insert or replace several settings with one statement."""
+    """Insert or replace several settings (one statement, run for each)."""
     if not values:
         return
-    statement = insert(SyncSetting).values([{"key": k, "value": v} for k, v in values.items()])
-    session.execute(
-        statement.on_conflict_do_update(
-            index_elements=[SyncSetting.key], set_={"value": statement.excluded.value}
-        )
-    )
+    session.connection().execute(_UPSERT, [{"key": k, "value": v} for k, v in values.items()])
 
 
 def pull_cursor(session: Session) -> int:

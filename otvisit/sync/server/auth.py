@@ -220,6 +220,8 @@ _BY_TOKEN = (
         _DEVICE.expires_at,
         _DEVICE.revoked_at,
         _DEVICE.last_seen_at,
+        _DEVICE.pending_changes,
+        _DEVICE.pending_reported_at,
         _USER.id,
         _USER.username,
         _USER.full_name,
@@ -234,8 +236,12 @@ _BY_TOKEN = (
 )
 
 
-def authenticate(session: Session | Connection, *, token: str, address: str) -> tuple[Caller, bool]:
-    """The caller a bearer token belongs to, and whether its last-seen time is due a refresh.
+def authenticate(
+    session: Session | Connection, *, token: str, address: str, unsent: int | None = None
+) -> tuple[Caller, bool]:
+    """The caller a bearer token belongs to, and whether its device row is due a refresh:
+    its last-seen time, or the unsent count the device reports (``unsent``) when that count
+    changed or was last written over a minute ago. (A no-change sync then writes nothing.)
 
     Raises 401 for an unknown, expired or revoked token (revoked: ``device_revoked``,
     which tells the client to remove the records it holds).
@@ -243,7 +249,8 @@ def authenticate(session: Session | Connection, *, token: str, address: str) -> 
     row = session.execute(_BY_TOKEN, {"token_hash": hash_token(token)}).first()
     if row is None:
         raise unauthorized("invalid_token", "This device is not signed in. Please sign in again.")
-    device_id, expires_at, revoked_at, last_seen_at, *user, disabled, team_name = row
+    (device_id, expires_at, revoked_at, last_seen_at, pending, reported_at,
+     *user, disabled, team_name) = row  # fmt: skip
     if revoked_at is not None:
         raise unauthorized(
             "device_revoked",
@@ -255,6 +262,8 @@ def authenticate(session: Session | Connection, *, token: str, address: str) -> 
     if disabled:
         raise unauthorized("account_disabled", "This account is disabled. Ask your team lead.")
     stale = last_seen_at is None or now - last_seen_at > _LAST_SEEN_EVERY
+    if unsent is not None and not stale:
+        stale = unsent != pending or reported_at is None or now - reported_at > _LAST_SEEN_EVERY
     user_id, username, full_name, role, team_id = user
     caller = Caller(user_id, username, full_name, role, team_id, team_name, device_id, address)
     return caller, stale

@@ -156,7 +156,8 @@ def create_record(
         is_new=True,
     )
     seq = _touch(ctx, now_seq_state, changes)
-    return now_seq_state, OperationResult(op_seq=op.op_seq, status="applied", record_seq=seq)
+    result = OperationResult(op_seq=op.op_seq, status="applied", record_seq=seq, prior_seq=0)
+    return now_seq_state, result
 
 
 def _immutable_reason(state: RecordState) -> str | None:
@@ -262,8 +263,9 @@ def update_record(
     # Conflicting text is not among them: the device shows theirs on its conflict answer.
     conflicted = {c.field for c in conflicts}
     dropped = [name for name in differing if name not in changed and name not in conflicted]
-    record_seq = None
+    record_seq = prior_seq = None
     if changed or restoring:
+        prior_seq = state.seq
         state.deleted = False
         record_seq = _touch(ctx, state, changed)
         for name in dropped:
@@ -275,6 +277,7 @@ def update_record(
         op_seq=op.op_seq,
         status=status,  # type: ignore[arg-type]
         record_seq=record_seq,
+        prior_seq=prior_seq,
         conflicts=conflicts,
     )
 
@@ -287,8 +290,10 @@ def _delete(ctx: OpContext, op: PushOperation, state: RecordState) -> OperationR
     if any(_is_concurrent(ctx, op, stamp) for stamp in state.field_seq.values()):
         found = _conflict(ctx, op, state, "delete_vs_edit", "", None, dict(state.fields))
         return OperationResult(op_seq=op.op_seq, status="conflict", conflicts=[found])
+    prior_seq = state.seq
     state.deleted = True
-    return OperationResult(op_seq=op.op_seq, status="applied", record_seq=_touch(ctx, state, {}))
+    seq = _touch(ctx, state, {})
+    return OperationResult(op_seq=op.op_seq, status="applied", record_seq=seq, prior_seq=prior_seq)
 
 
 def conflict_rows(ctx: OpContext) -> list[dict[str, Any]]:
