@@ -158,7 +158,7 @@ def _strategy_block(
 
 
 def _helps_with(w: Writer, goals: list[str]) -> list[Flowable]:
-    """"This helps with: …" and the goals the therapist linked the strategy to.
+    """ "This helps with: …" and the goals the therapist linked the strategy to.
 
     In a right-to-left handout a goal without the family's wording is English: it gets a line of
     its own, read left to right (set on the right), so its full stop stays at its end and its
