@@ -23,13 +23,18 @@ from otvisit.models.base import utcnow
 from otvisit.sync import protocol
 from otvisit.sync.server.database import Database
 from otvisit.sync.server.schema import AuditEntry, Conflict
-from tests.console.conftest import sign_in
+from tests.console.conftest import (
+    SECRET_FAMILY,
+    SECRET_GIVEN,
+    lead_in,
+    other_team_with_a_secret_child,
+    shoot,
+    sign_in,
+)
 from tests.support.api import ApiClient, audit_event, child_fields
 from tests.support.server_process import SeededTeam, ServerProcess, seed_team, sqlite_url
 
 pytestmark = pytest.mark.slow
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "console"
-SECRET_GIVEN, SECRET_FAMILY = "Zephyrine", "Quillfeather"
 
 
 @dataclass
@@ -52,9 +57,7 @@ class World:
 
 
 def _shoot(world: World, page: Page, name: str) -> None:
-    if world.screenshots:
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    shoot(world.server, page, name)
 
 
 @pytest.fixture(scope="module")
@@ -66,20 +69,8 @@ def world(live_server: ServerProcess) -> Iterator[World]:
         leads=1,
         name=f"Riverside children's OT {uuid.uuid4().hex[:4]}",
     )
-    b = seed_team(live_server.database_url, therapists=1)
-    b_laptop = ApiClient(url).login(b.therapists[0].username, b.therapists[0].password, "B laptop")
-    b_child = str(uuid.uuid4())
-    b_laptop.push(
-        [
-            b_laptop.op(
-                "child",
-                child_fields(b.team_id, given_name=SECRET_GIVEN, family_name=SECRET_FAMILY),
-                record_id=b_child,
-            )
-        ]
-    )
-    b_device = b_laptop.device_id
-    b_laptop.close()
+    other = other_team_with_a_secret_child(live_server)
+    b, b_child, b_device = other.team, other.child, other.device
     a_laptop = ApiClient(url).login(
         a.therapists[0].username, a.therapists[0].password, "OT-LAPTOP-07"
     )
@@ -122,9 +113,7 @@ def world(live_server: ServerProcess) -> Iterator[World]:
 
 
 def _lead_in(world: World, page: Page) -> None:
-    lead = world.a.leads[0]
-    sign_in(page, world.url, lead.username, lead.password)
-    expect(page.get_by_role("heading", level=1)).to_have_text(world.a.name)
+    lead_in(page, world.url, world.a)
 
 
 def test_sign_in_every_page_and_sign_out(world: World, page: Page) -> None:

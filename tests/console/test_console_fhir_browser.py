@@ -20,7 +20,13 @@ import pytest
 from fhir.resources.R4B.bundle import Bundle
 from playwright.sync_api import Page, expect
 
-from tests.console.conftest import sign_in
+from tests.console.conftest import (
+    SECRET_FAMILY,
+    SECRET_GIVEN,
+    lead_in,
+    other_team_with_a_secret_child,
+    shoot,
+)
 from tests.factories import next_nhs_number
 from tests.fhir.referrals import referral_bundle
 from tests.server.dbcheck import counts
@@ -28,8 +34,6 @@ from tests.support.api import ApiClient, child_fields
 from tests.support.server_process import SeededTeam, ServerProcess, seed_team
 
 pytestmark = pytest.mark.slow
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "console"
-SECRET_GIVEN, SECRET_FAMILY = "Zephyrine", "Quillfeather"
 NHS_SYSTEM = "https://fhir.nhs.uk/Id/nhs-number"
 FILE_LABEL = "The referral's FHIR file (JSON)"
 
@@ -49,9 +53,7 @@ class World:
         return self.server.base_url
 
     def shoot(self, page: Page, name: str) -> None:
-        if self.server.database_url.startswith("sqlite"):
-            SHOTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+        shoot(self.server, page, name)
 
 
 @pytest.fixture(scope="module")
@@ -63,19 +65,8 @@ def world(live_server: ServerProcess) -> Iterator[World]:
         leads=1,
         name=f"Riverside children's OT {uuid.uuid4().hex[:4]}",
     )
-    b = seed_team(live_server.database_url, therapists=1)
-    b_laptop = ApiClient(url).login(b.therapists[0].username, b.therapists[0].password, "B")
-    b_child = str(uuid.uuid4())
-    b_laptop.push(
-        [
-            b_laptop.op(
-                "child",
-                child_fields(b.team_id, given_name=SECRET_GIVEN, family_name=SECRET_FAMILY),
-                record_id=b_child,
-            )
-        ]
-    )
-    b_laptop.close()
+    other = other_team_with_a_secret_child(live_server)
+    b, b_child = other.team, other.child
     a_laptop = ApiClient(url).login(a.therapists[0].username, a.therapists[0].password, "OT-07")
     a_child, a_number = str(uuid.uuid4()), next_nhs_number()
     a_laptop.push(
@@ -94,9 +85,7 @@ def world(live_server: ServerProcess) -> Iterator[World]:
 
 
 def _lead_in(world: World, page: Page) -> None:
-    lead = world.a.leads[0]
-    sign_in(page, world.url, lead.username, lead.password)
-    expect(page.get_by_role("heading", level=1)).to_have_text(world.a.name)
+    lead_in(page, world.url, world.a)
 
 
 def _upload(page: Page, content: bytes, name: str = "referral.json") -> None:

@@ -11,21 +11,19 @@ import io
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from PIL import Image
 from playwright.sync_api import Page, expect
 
 from otvisit.reports.samples import sample_logo_png
-from tests.console.conftest import sign_in
+from tests.console.conftest import shoot, sign_in
 from tests.server.dbcheck import counts
 from tests.services.pictures import CAMERA_MAKER, camera_photo, other_format, png_declaring
 from tests.support.api import ApiClient
 from tests.support.server_process import SeededTeam, ServerProcess, seed_team
 
 pytestmark = pytest.mark.slow
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "console"
 
 
 @dataclass
@@ -54,9 +52,7 @@ def world(live_server: ServerProcess) -> Iterator[World]:
 
 
 def _shoot(world: World, page: Page, name: str) -> None:
-    if world.server.database_url.startswith("sqlite"):
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    shoot(world.server, page, name)
 
 
 def _team_page(world: World, page: Page) -> None:

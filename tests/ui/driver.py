@@ -14,6 +14,7 @@ from otvisit.profile import Profile
 from otvisit.ui.app import App
 from otvisit.ui.child.section import Section
 from otvisit.ui.main_window import MainWindow
+from otvisit.ui.printing import PdfPreview
 from tests.ui.factories import Seeded, seed_team
 
 
@@ -63,6 +64,15 @@ def find_and_open(visit: Visit, search: str) -> None:
 def open_section(visit: Visit, section: Section) -> None:
     visit.window.record.open_section(section)
     visit.settle()
+
+
+def shown_preview(visit: Visit) -> PdfPreview:
+    """The print preview a document button opened, once its first page is drawn."""
+    visit.settle()
+    preview = visit.window.printer.preview
+    assert isinstance(preview, PdfPreview)
+    visit.qtbot.waitUntil(lambda: preview.page_count() >= 1)
+    return preview
 
 
 def message(visit: Visit) -> str:

@@ -18,9 +18,8 @@ from otvisit.models import Attachment, AuditEvent
 from otvisit.models.vocabulary import AttachmentSubject, AuditAction, ConsentUse, Place
 from otvisit.services import equipment
 from otvisit.ui.child.attachment_dialogs import ConsentDialog, DetailsDialog
-from otvisit.ui.printing import PdfPreview
 from tests.services.pictures import CAMERA_MAKER, camera_photo
-from tests.ui.driver import Visit, find_and_open, message, open_section, type_into
+from tests.ui.driver import Visit, find_and_open, message, open_section, shown_preview, type_into
 
 pytestmark = pytest.mark.gui
 
@@ -114,10 +113,7 @@ def test_a_photo_attached_through_the_file_dialog_is_in_the_equipment_letter_pre
     record = visit.window.record
     open_section(visit, record.equipment)
     QTest.mouseClick(record.equipment.letter_button, Qt.MouseButton.LeftButton)
-    visit.settle()
-    preview = visit.window.printer.preview
-    assert isinstance(preview, PdfPreview)
-    visit.qtbot.waitUntil(lambda: preview.page_count() >= 1)
+    preview = shown_preview(visit)
     reader = pypdf.PdfReader(io.BytesIO(preview.shown.pdf))
     pages = [page for page in reader.pages if "/XObject" in page["/Resources"] and page.images]
     assert len(pages) == 1

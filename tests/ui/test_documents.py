@@ -18,19 +18,11 @@ from otvisit.models import AuditEvent, Episode, PrintedDocument
 from otvisit.models.vocabulary import AuditAction, DischargeReason
 from otvisit.services import episodes, goals
 from otvisit.ui.printing import PdfPreview
-from tests.ui.driver import Visit, find_and_open, open_section
+from tests.ui.driver import Visit, find_and_open, open_section, shown_preview
 
 pytestmark = pytest.mark.gui
 
 LEVELS = {-2: "a", -1: "b", 0: "c", 1: "d", 2: "e"}
-
-
-def _preview(visit: Visit) -> PdfPreview:
-    visit.settle()
-    preview = visit.window.printer.preview
-    assert isinstance(preview, PdfPreview)
-    visit.qtbot.waitUntil(lambda: preview.page_count() >= 1)
-    return preview
 
 
 def _print_to_file(visit: Visit, preview: PdfPreview, target: Path) -> None:
@@ -54,7 +46,7 @@ def test_progress_report_in_english_printed_then_reprinted_from_documents(
     documents = visit.window.record.documents
     open_section(visit, documents)
     QTest.mouseClick(documents.progress_button, Qt.MouseButton.LeftButton)
-    preview = _preview(visit)
+    preview = shown_preview(visit)
     assert preview.choices is not None and preview.choices.code == "en"
     assert not preview.choices.large_print.isChecked()
     _print_to_file(visit, preview, tmp_path / "printed.pdf")
@@ -65,7 +57,7 @@ def test_progress_report_in_english_printed_then_reprinted_from_documents(
     assert "Goal progress report" in documents.list.item(0).text()
 
     QTest.mouseClick(documents.open_button, Qt.MouseButton.LeftButton)
-    again = _preview(visit)
+    again = shown_preview(visit)
     assert again.choices is None  # a reprint is the document as it was made
     _print_to_file(visit, again, tmp_path / "again.pdf")
     with store.read_session() as session:
@@ -91,7 +83,7 @@ def test_discharge_letter_defaults_to_the_familys_language(visit: Visit) -> None
     open_section(visit, discharge)
     assert discharge.letter_button.isVisible()
     QTest.mouseClick(discharge.letter_button, Qt.MouseButton.LeftButton)
-    preview = _preview(visit)
+    preview = shown_preview(visit)
     assert preview.choices is not None and preview.choices.code == "ar"  # her family reads Arabic
     preview.choices.language.setCurrentIndex(preview.choices.language.findData("en"))
     visit.settle()
@@ -127,7 +119,7 @@ def test_warnings_before_saving_go_back_or_save_anyway(visit: Visit) -> None:
     QTest.mouseClick(equipment.recommend_button, Qt.MouseButton.LeftButton)
     visit.settle()
     QTest.mouseClick(equipment.letter_button, Qt.MouseButton.LeftButton)
-    preview = _preview(visit)
+    preview = shown_preview(visit)
 
     QTest.mouseClick(preview.save_button, Qt.MouseButton.LeftButton)
     box = preview.warnings
@@ -164,7 +156,7 @@ def test_arabic_discharge_letter_prints_with_its_english_copy(visit: Visit, tmp_
     discharge = visit.window.record.discharge
     open_section(visit, discharge)
     QTest.mouseClick(discharge.letter_button, Qt.MouseButton.LeftButton)
-    preview = _preview(visit)
+    preview = shown_preview(visit)
     rendered = preview.shown.rendered
     assert rendered is not None and rendered.language == "ar"
     assert rendered.english_copy is not None

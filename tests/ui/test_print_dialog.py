@@ -24,7 +24,7 @@ from otvisit.models.vocabulary import AuditAction
 from otvisit.services import goals
 from otvisit.ui.printing import PdfPreview
 from tests.reports import pdfcheck
-from tests.ui.driver import Visit, find_and_open, open_section
+from tests.ui.driver import Visit, find_and_open, open_section, shown_preview
 
 pytestmark = pytest.mark.gui
 
@@ -85,10 +85,7 @@ def test_print_button_prints_every_page_through_the_print_dialog(
     documents = visit.window.record.documents
     open_section(visit, documents)
     QTest.mouseClick(documents.progress_button, Qt.MouseButton.LeftButton)
-    visit.settle()
-    preview = visit.window.printer.preview
-    assert isinstance(preview, PdfPreview)
-    visit.qtbot.waitUntil(lambda: preview.page_count() >= 1)
+    preview = shown_preview(visit)
 
     target = tmp_path / "printed.pdf"
     dialog = _open_print_dialog(visit, preview)
@@ -176,10 +173,7 @@ def test_nothing_of_the_child_is_on_disk_in_the_clear_and_save_is_an_audited_exp
     documents = visit.window.record.documents
     open_section(visit, documents)
     QTest.mouseClick(documents.progress_button, Qt.MouseButton.LeftButton)
-    visit.settle()
-    preview = visit.window.printer.preview
-    assert isinstance(preview, PdfPreview)
-    visit.qtbot.waitUntil(lambda: preview.page_count() >= 1)
+    preview = shown_preview(visit)
     printed = tmp_path / "printer" / "printed.pdf"
     printed.parent.mkdir()
     _print_to_pdf_file(_open_print_dialog(visit, preview), printed)
@@ -243,10 +237,8 @@ def test_english_beside_the_familys_words_is_ticked_in_the_preview_and_printed(
     discharge = visit.window.record.discharge
     open_section(visit, discharge)
     QTest.mouseClick(discharge.letter_button, Qt.MouseButton.LeftButton)
-    visit.settle()
-    preview = visit.window.printer.preview
-    assert isinstance(preview, PdfPreview) and preview.choices is not None
-    visit.qtbot.waitUntil(lambda: preview.page_count() >= 1)
+    preview = shown_preview(visit)
+    assert preview.choices is not None
     box = preview.choices.english_beside
     assert box.isVisible() and box.isEnabled() and not box.isChecked()  # her family reads Arabic
     first = preview.shown.pdf

@@ -23,8 +23,7 @@ from otvisit.models import (
 )
 from otvisit.models.vocabulary import AppointmentStatus, EpisodeStatus
 from otvisit.ui.caseload.models import INTERPRETER_COLUMN
-from otvisit.ui.printing import PdfPreview
-from tests.ui.driver import Visit, find_and_open, message, open_section, type_into
+from tests.ui.driver import Visit, find_and_open, message, open_section, shown_preview, type_into
 
 pytestmark = pytest.mark.gui
 
@@ -165,10 +164,8 @@ def test_build_a_home_programme_and_save_the_handout(visit: Visit, tmp_path: Pat
     visit.settle()
     assert programme.programme is not None and len(programme.programme.entries) == 1
     QTest.mouseClick(programme.handout_button, Qt.MouseButton.LeftButton)
-    visit.settle()
-    preview = visit.window.printer.preview
-    assert isinstance(preview, PdfPreview) and preview.choices is not None
-    visit.qtbot.waitUntil(lambda: preview.page_count() >= 1)
+    preview = shown_preview(visit)
+    assert preview.choices is not None
     with _store(visit).read_session() as session:
         assert session.scalars(select(PrintedDocument)).all() == []  # a preview keeps nothing
     preview.choices.large_print.setChecked(True)  # chosen at print time: the preview redraws
