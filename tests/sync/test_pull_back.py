@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 
 from otvisit.models import SessionNote
-from otvisit.sync.client import HttpTransport, sync_once
+from otvisit.sync.client import HttpTransport, OfflineError, list_conflicts, sync_once
 from otvisit.sync.protocol import PullResponse, PushRequest, PushResponse
 from otvisit.sync.server.schema import Record
 from tests.support.server_process import ServerProcess
@@ -71,6 +71,8 @@ class _Watching:
     inner: HttpTransport
     between: Callable[[], None] | None = None
     pulled: list[int] = field(default_factory=list)
+    #: The network drops after the push, before the pull.
+    cut_before_pull: bool = False
 
     def push(self, token: str, request: PushRequest) -> PushResponse:
         return self.inner.push(token, request)
@@ -81,6 +83,8 @@ class _Watching:
         if self.between is not None:
             step, self.between = self.between, None
             step()
+        if self.cut_before_pull:
+            raise OfflineError("The network dropped (test).")
         page = self.inner.pull(token, cursor=cursor, limit=limit, unsent=unsent)
         self.pulled.append(len(page.records))
         return page
@@ -89,8 +93,10 @@ class _Watching:
         return getattr(self.inner, name)
 
 
-def _sync_watched(laptop: Laptop, between: Callable[[], None] | None = None) -> tuple[Any, int]:
-    watching = _Watching(laptop.transport(), between)
+def _sync_watched(
+    laptop: Laptop, between: Callable[[], None] | None = None, *, cut_before_pull: bool = False
+) -> tuple[Any, int]:
+    watching = _Watching(laptop.transport(), between, cut_before_pull=cut_before_pull)
     try:
         report = sync_once(laptop.store, transport=watching)
     finally:
@@ -176,3 +182,49 @@ def test_a_colleagues_change_landing_before_or_between_push_and_pull_still_arriv
     assert (mine[1].body, mine[1].plan) == ("My words too.", "Colleague's later plan.")
     assert b.sync().exit_code == 0
     assert a.snapshot() == b.snapshot() == _afresh(a, team)
+
+
+def _interpreter(laptop: Laptop, note_id: str, language: str) -> None:
+    with laptop.store.transaction() as session:
+        note = session.get(SessionNote, note_id)
+        assert note is not None
+        note.interpreter_language = language
+
+
+def test_a_push_onto_a_colleagues_unseen_words_does_not_claim_to_have_seen_them(
+    server: ServerProcess, laptops: list[Laptop], tmp_path: Path
+) -> None:
+    """The push's answer never moves the laptop past words it has not pulled.
+
+    The colleague rewrites the note's text; this laptop changes another field, and its push
+    applies onto the colleague's version. The network drops before the pull. The therapist then
+    rewrites the text on the version she really saw: that is a conflict, never a silent
+    overwrite of the colleague's words.
+    """
+    team = create_team(server)
+    a = sign_in(laptops, tmp_path, name="a", url=server.base_url, team=team, number=0)
+    b = sign_in(laptops, tmp_path, name="b", url=server.base_url, team=team, number=1)
+    assert a.sync().exit_code == 0
+    _child, note = child_with_note(a, team_id=team.team_id, body="One.")
+    assert a.sync().exit_code == 0 and b.sync().exit_code == 0
+    seen = a.get(SessionNote, note).server_seq
+    write_note(b, note, "Colleague's words: Sam fastened three buttons.")
+    assert b.sync().exit_code == 0
+    _interpreter(a, note, "ur")
+    report, _ = _sync_watched(a, cut_before_pull=True)
+    assert report.pushed == 1 and report.exit_code != 0  # pushed, then the pull failed
+    assert a.get(SessionNote, note).server_seq == seen  # still the version it saw
+    write_note(a, note, "My words: Sam fastened one button.")
+    report, _ = _sync_watched(a)
+    assert report.exit_code == 0 and report.conflicts == 1
+    [conflict] = [c for c in _conflicts(a) if c.record_id == note]
+    assert conflict.field == "body"
+    assert conflict.mine == "My words: Sam fastened one button."
+    assert conflict.theirs == "Colleague's words: Sam fastened three buttons."
+    assert note_body(a, note) == "Colleague's words: Sam fastened three buttons."
+    assert a.get(SessionNote, note).interpreter_language == "ur"
+
+
+def _conflicts(laptop: Laptop) -> list[Any]:
+    with laptop.store.read_session() as session:
+        return list_conflicts(session)

@@ -59,9 +59,9 @@ class HeldVersions:
     """
 
     #: The laptop's pull cursor as the sync began. An edit's base version above it may be one
-    #: a push's answer told of but no pull brought (a merge the laptop has not seen): not
-    #: trusted to say what the laptop holds.
-    cursor: int
+    #: a push's answer told of but no pull brought (a laptop before this rule moved its version
+    #: up after a merge): not trusted to say what the laptop holds. None trusts every base.
+    cursor: int | None
     seqs: dict[str, int | None] = field(default_factory=dict)
 
     def follow(self, op: PushOperation, result: OperationResult | None) -> None:
@@ -82,7 +82,7 @@ class HeldVersions:
             expected = self.seqs[rid]
         else:
             base = op.base_seq or 0
-            expected = base if base <= self.cursor else None
+            expected = base if self.cursor is None or base <= self.cursor else None
         exact = expected is not None and result.prior_seq == expected
         self.seqs[rid] = result.record_seq if exact else None
 
@@ -186,9 +186,16 @@ def record_results(
             select(OutboxOp.seq, OutboxOp.child_id).where(OutboxOp.seq.in_(list(sent)))
         ).all()
     )
+    # The laptop's own version moves up only where it now holds the server's version exactly.
+    # After a merge, a conflict, or a colleague's change of another field in between, the
+    # server's version holds words this laptop has not seen: its version stays until the pull
+    # brings them. (Moved up, a later edit would claim to have seen a colleague's words it never
+    # did, and overwrite them without a conflict.)
+    exact = HeldVersions(cursor=None)
     for op_seq, op in sent.items():
         result = results.get(op_seq)
         held.follow(op, result)
+        exact.follow(op, result)
         if result is None:
             if op_seq <= response.last_op_seq:
                 done.append(op_seq)  # processed before; nothing more to learn
@@ -206,7 +213,8 @@ def record_results(
         else:
             outcome.conflicts += _store_conflicts(session, op, result)
         if result.record_seq is not None:
-            versions.setdefault(op.entity, {})[op.record_id] = result.record_seq
+            if exact.holds(op.record_id, result.record_seq):
+                versions.setdefault(op.entity, {})[op.record_id] = result.record_seq
             kept.append(
                 {
                     "entity": op.entity,
@@ -232,10 +240,9 @@ def record_results(
 
 
 def _note_versions(session: Session, versions: dict[str, dict[str, int]]) -> None:
-    """The server's version of each record this push wrote: the laptop holds it already.
+    """The server's version of each record this push wrote exactly: the laptop holds it.
 
-    (The pull does not send it back; and later edits, a restore's re-send and conflict
-    resolutions are based on it.)
+    (Later edits, a restore's re-send and conflict resolutions are based on it.)
     """
     for entity, seqs in versions.items():
         if entity not in ENTITIES:
