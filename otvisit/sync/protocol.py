@@ -59,10 +59,16 @@ OTHER_TEAM = "other_team"
 #: 409: operation sequence problems (nothing saved).
 OP_SEQ_OUT_OF_ORDER = "op_seq_out_of_order"
 OP_SEQ_REUSED = "op_seq_reused"
+#: 409: the server was restored from a backup since the laptop last pulled (nothing saved): the
+#: laptop pulls, which finds the restore and re-sends what the server lacks, then pushes again.
+SERVER_RESTORED = "server_restored"
 #: 413 / 422 / 429.
 REQUEST_TOO_LARGE = "request_too_large"
 INVALID_FIELD = "invalid_field"
 TOO_MANY_ATTEMPTS = "too_many_attempts"
+
+#: Largest change sequence, op_seq, base_seq or cursor (64-bit signed); above it → 422.
+MAX_SEQUENCE = 2**63 - 1
 
 UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 
@@ -130,6 +136,12 @@ class PushOperation(WireModel):
 class PushRequest(WireModel):
     device_id: str
     operations: list[PushOperation] = Field(max_length=MAX_PUSH_OPERATIONS)
+    #: What the laptop knows of the server: the generation and pull cursor of its last pull.
+    #: A server restored since (another generation, or a high-water mark below the cursor)
+    #: refuses the push with 409 ``server_restored``: its operations are built on versions the
+    #: server lost, and their answers would be numbered in a sequence given out again.
+    generation: int | None = Field(default=None, ge=0, le=MAX_SEQUENCE)
+    cursor: int | None = Field(default=None, ge=0, le=MAX_SEQUENCE)
 
 
 class FieldConflict(WireModel):
@@ -236,9 +248,6 @@ AUDIT_CHILD_PATH = "/api/v1/audit/child/{child_id}"
 MAX_AUDIT_EVENTS = 1000
 #: 403: only a team lead (or admin) of the child's team may export its audit trail.
 NOT_TEAM_LEAD = "not_team_lead"
-
-#: Largest change sequence, op_seq, base_seq or cursor (64-bit signed); above it → 422.
-MAX_SEQUENCE = 2**63 - 1
 
 DeviceAuditAction = Literal["view", "create", "change", "delete", "print", "export"]
 
@@ -351,6 +360,39 @@ class UnreadableReceipt(WireModel):
     """How many reported records the server logged."""
 
     logged: int
+
+
+# Conflicts sent again after a restore (issue 11): both versions of every conflict a laptop
+# holds go back to a server restored from a backup, so the team's history keeps them.
+RESENT_CONFLICTS_PATH = "/api/v1/conflicts/resent"
+#: Conflicts per request.
+MAX_RESENT_CONFLICTS = 200
+
+
+class ResentConflict(WireModel):
+    """A conflict as the laptop keeps it (resolved or not): both versions, who wrote theirs."""
+
+    conflict_id: str = Field(pattern=UUID_PATTERN)
+    entity: str = Field(max_length=40)
+    record_id: str = Field(pattern=UUID_PATTERN)
+    child_id: str | None = Field(default=None, pattern=UUID_PATTERN)
+    field: str = Field(default="", max_length=60)
+    kind: ConflictKind
+    mine: Any = None
+    theirs: Any = None
+    theirs_by: str = Field(default="", max_length=200)
+    found_at: datetime
+
+
+class ResentConflicts(WireModel):
+    device_id: str
+    conflicts: list[ResentConflict] = Field(max_length=MAX_RESENT_CONFLICTS)
+
+
+class ResentReceipt(WireModel):
+    """How many of the conflicts the server did not hold and kept now."""
+
+    kept: int
 
 
 # Children registered twice (issue 11): listed for the team lead to merge, never merged silently.

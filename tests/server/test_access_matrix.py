@@ -187,6 +187,16 @@ def _unreadable_other(w: World, c: ApiClient) -> httpx.Response:
     return _report_unreadable(c, w.b_goal)
 
 
+def _resend_conflict_own(w: World, c: ApiClient) -> httpx.Response:
+    item = {
+        "conflict_id": str(uuid.uuid4()), "entity": "child", "record_id": w.a_child,
+        "kind": "edit", "field": "given_name", "mine": "A", "theirs": "B",
+        "found_at": "2026-11-30T10:00:00+00:00",
+    }  # fmt: skip
+    body = {"device_id": c.device_id or str(uuid.uuid4()), "conflicts": [item]}
+    return c.post(protocol.RESENT_CONFLICTS_PATH, json=body)
+
+
 def _caseload(w: World, c: ApiClient) -> httpx.Response:
     return c.get(team_views.CASELOAD_PATH)
 
@@ -349,6 +359,8 @@ MATRIX: dict[tuple[str, str], Endpoint] = {
     ),
     ("GET", protocol.HISTORY_PATH): Endpoint(_history_own, _history_other),
     ("POST", protocol.UNREADABLE_PATH): Endpoint(_unreadable_own, _unreadable_other),
+    # Conflicts on another team's records are left out, unsaid (test_resent_conflicts.py).
+    ("POST", protocol.RESENT_CONFLICTS_PATH): Endpoint(_resend_conflict_own, None),
     ("GET", team_views.CASELOAD_PATH): Endpoint(_caseload, None, lead_only=True),
     ("POST", team_views.ALLOCATIONS_PATH): Endpoint(
         _allocate_own, _allocate_other_child, lead_only=True

@@ -51,6 +51,7 @@ def test_reads_and_writes_are_audited_and_no_route_edits_the_log(
         protocol.DUPLICATES_PATH,
         protocol.HISTORY_PATH,
         protocol.UNREADABLE_PATH,
+        protocol.RESENT_CONFLICTS_PATH,
         *BLOB_PATHS,
     }
     # Nothing but reads and appends: no route could change or remove an audit line. The team

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
+from otvisit.sync.server.database import Database
+from otvisit.sync.server.history import new_generation
 from tests.server.dbcheck import Conflict, counts, rows
 from tests.support.api import ApiClient, child_fields, note_fields
 from tests.support.server_fixtures import DeviceFactory
@@ -242,3 +245,37 @@ def test_records_cannot_move_between_children(live_server, team, devices) -> Non
     moved = a.push([a.op("goal", {"child_id": second}, record_id=goal)])
     assert moved["results"][0]["status"] == "rejected"
     assert a.pull_all()["records"][goal]["child_id"] == first
+
+
+def test_a_push_built_on_what_a_restored_server_lost_is_refused_whole(
+    live_server, team, devices
+) -> None:
+    """The laptop says which server it last pulled from; a restored one refuses its push (409
+    ``server_restored``, nothing saved), so the laptop pulls, re-sends what was lost, and then
+    pushes: never edits built on versions the server no longer has."""
+    a = devices(live_server.base_url, team.therapists[0])
+    child = _child(a, team)
+    page = a.pull(0)
+    high, generation = page["high"], page["generation"]
+
+    def goal() -> dict[str, Any]:
+        return a.op("goal", {"child_id": child, "wording": "Zip", "set_on": "2026-11-24"})
+
+    before = counts(live_server.database_url)
+    ahead = a.push_response([goal()], cursor=high + 50, generation=generation)
+    assert ahead.status_code == 409 and ahead.json()["error"]["code"] == "server_restored"
+    assert "restored from a backup" in ahead.json()["error"]["message"]
+    assert counts(live_server.database_url) == before
+    database = Database(live_server.database_url)
+    try:
+        with database.write() as session:
+            restored = new_generation(session)  # what ``admin after-restore`` does
+    finally:
+        database.dispose()
+    stale = a.push_response([goal()], cursor=high, generation=generation or restored + 1)
+    assert stale.status_code == 409 and stale.json()["error"]["code"] == "server_restored"
+    assert counts(live_server.database_url) == before
+    fresh = a.push_response([goal()], cursor=high, generation=restored)
+    assert fresh.status_code == 200 and fresh.json()["results"][0]["status"] == "applied"
+    # A laptop that sends neither (an older one) is answered as before.
+    assert a.push_response([goal()]).status_code == 200

@@ -55,9 +55,10 @@ class ApiClient:
     ) -> httpx.Response:
         return self.http.get(path, headers={**self._auth(), **(headers or {})}, **kwargs)
 
-    def push_response(self, operations: list[dict[str, Any]]) -> httpx.Response:
+    def push_response(self, operations: list[dict[str, Any]], **known: int) -> httpx.Response:
+        """``known``: ``cursor`` and ``generation``, what the laptop knows of the server."""
         # ASCII-escaped JSON, so a test can send what a broken laptop might (a lone surrogate).
-        body = json.dumps({"device_id": self.device_id, "operations": operations})
+        body = json.dumps({"device_id": self.device_id, "operations": operations, **known})
         return self.post(
             protocol.PUSH_PATH, content=body, headers={"Content-Type": "application/json"}
         )

@@ -22,6 +22,7 @@ from sqlalchemy import make_url, select
 
 from otvisit.models import OutboxOp, SessionNote
 from otvisit.services.notes import sign_note
+from otvisit.sync.client import list_conflicts, resolve_conflict
 from otvisit.sync.server.schema import Conflict, Record
 from tests.support.server_fixtures import BACKENDS, require_postgres
 from tests.support.server_process import ServerProcess, fresh_postgres_schema, sqlite_url
@@ -266,5 +267,54 @@ def test_after_a_restore_only_the_author_sends_her_notes_back(
             assert not [op for op in b.outbox() if op.state != "rejected"]
             assert not [op for op in a.outbox() + b.outbox() if op.state == "rejected"]
             assert note_body(a, new_signed) == "Written and signed after the backup."
+        finally:
+            server.stop()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_conflicts_resolved_after_the_backup_come_back_to_a_restored_server(
+    backend: str, laptops: list[Laptop], tmp_path: Path
+) -> None:
+    """A therapist kept her colleague's version of a note and let her own go, on the word that
+    the team's history holds both. The server is then restored from a backup taken before the
+    conflict: her laptop sends the conflict back, with both versions, and its pending edit waits
+    until the server has what it lost (the push is refused as built on a lost version)."""
+    with _database(backend, tmp_path) as url:
+        server = ServerProcess(url).start()
+        try:
+            team = create_team(server)
+            a = sign_in(laptops, tmp_path, name="a", url=server.base_url, team=team, number=0)
+            b = sign_in(laptops, tmp_path, name="b", url=server.base_url, team=team, number=1)
+            child, note = child_with_note(a, team_id=team.team_id, body="Sam: first session.")
+            assert a.sync().exit_code == 0 and b.sync().exit_code == 0
+            _backup(url, tmp_path / "backup.db")
+
+            write_note(b, note, "B: Sam cut along a thick line.")
+            write_note(a, note, "A: Sam held the scissors upside down.")
+            assert b.sync().exit_code == 0
+            report = a.sync()
+            assert report.exit_code == 0 and report.conflicts == 1
+            with a.store.transaction() as session:
+                [conflict] = list_conflicts(session)
+                resolve_conflict(session, conflict_id=conflict.id, choice="theirs")
+            assert a.sync().exit_code == 0
+            later = _new_note(a, child, "A: a later note, pushed after the restore.")
+            server.stop()
+            _restore(url, tmp_path / "backup.db")
+            server = _restart(server)
+            assert _server_words(server, note).count("upside down") == 0  # lost by the restore
+
+            report = a.sync()
+            assert report.exit_code == 0, report.error
+            assert report.resent > 0
+            assert "A: Sam held the scissors upside down." in _server_words(server, note), (
+                server.log_text()[-3000:]
+            )
+            assert _server_note(server, later) is not None
+            assert b.sync().exit_code == 0 and a.sync().exit_code == 0
+            words = _server_words(server, note)
+            assert "B: Sam cut along a thick line." in words
+            assert words.count("A: Sam held the scissors upside down.") == 1  # kept once
+            assert a.snapshot() == b.snapshot()
         finally:
             server.stop()

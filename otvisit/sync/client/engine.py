@@ -9,7 +9,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import exists, select
+from sqlalchemy import delete, exists, select
 from sqlalchemy.orm import Session
 
 from otvisit.models import AuditEvent, OutboxOp, SyncSetting, UnreadableRecord
@@ -44,6 +44,7 @@ from otvisit.sync.client.push import (
     record_results,
 )
 from otvisit.sync.client.recovery import (
+    conflicts_to_resend,
     forget_stored,
     mark_reported,
     release_awaiting,
@@ -56,6 +57,7 @@ from otvisit.sync.client.transport import HttpTransport, SyncTransport
 from otvisit.sync.protocol import (
     MAX_PULL_LIMIT,
     OTHER_TEAM,
+    SERVER_RESTORED,
     PulledRecord,
     PullResponse,
     PushRequest,
@@ -166,6 +168,7 @@ _FACTS = select(
     select(SyncSetting.value)
     .where(SyncSetting.key == settings.SERVER_GENERATION)
     .scalar_subquery(),
+    exists().where(SyncSetting.key == settings.CONFLICTS_TO_RESEND),
 )
 
 
@@ -178,12 +181,14 @@ class _SyncFacts:
     unreported: bool
     cursor: int
     generation: str
+    #: The laptop's conflicts are still to be sent to a server restored from a backup.
+    conflicts_to_resend: bool
 
     @classmethod
     def read(cls, session: Session) -> _SyncFacts:
-        pending, audit, unreported, cursor, generation = session.execute(_FACTS).one()
+        pending, audit, unreported, cursor, generation, conflicts = session.execute(_FACTS).one()
         return cls(bool(pending), bool(audit), bool(unreported), int(cursor or 0),
-                   generation or "")  # fmt: skip
+                   generation or "", bool(conflicts))  # fmt: skip
 
 
 def _sync_locked(
@@ -216,6 +221,8 @@ def _sync_locked(
         finished = True  # the status was written with the last batch
         if unreported or report.unreadable:
             _report_unreadable(store, active, credentials, clock)
+        if facts.conflicts_to_resend or report.resent:
+            _resend_conflicts(store, active, credentials)
     except AuthError as error:
         report.failure, report.error = "auth", str(error)
         if error.code == "device_revoked":
@@ -248,17 +255,26 @@ def _push_all(
     with store.read_session() as session:
         if not has_pending(session):
             return  # the common case: no write transaction needed to find that out
+        cursor, generation = _pull_start(session)
+    known = (cursor, int(generation) if generation else None)
     while True:
         with store.transaction() as session:
-            request = next_batch(session, device_id=credentials.device_id, after_seq=after)
+            request = next_batch(
+                session, device_id=credentials.device_id, after_seq=after, known=known
+            )
         if request is None:
             return
         try:
             response = transport.push(credentials.token, request)
         except RequestRefused as error:
+            if error.code == SERVER_RESTORED:
+                return  # the pull finds the restore, sends again what was lost, then pushes
             if error.code in OP_SEQ_REFUSALS and error.last_op_seq is not None and not renumbered:
                 renumbered = True
-                _renumber(store, transport, credentials, report, held, last=error.last_op_seq)
+                _renumber(
+                    store, transport, credentials, report, held, last=error.last_op_seq,
+                    known=known,
+                )  # fmt: skip
                 after = 0
                 continue
             if error.code not in WHOLE_PUSH_REFUSALS or len(request.operations) == 1:
@@ -278,6 +294,7 @@ def _renumber(
     held: HeldVersions,
     *,
     last: int,
+    known: tuple[int, int | None],
 ) -> None:
     """The store was restored from a copy: its operation numbers up to ``last`` were used again.
 
@@ -294,10 +311,12 @@ def _renumber(
         )
     for seq in seqs:
         with store.transaction() as session:
-            request = next_batch(session, device_id=credentials.device_id, after_seq=seq - 1)
+            request = next_batch(
+                session, device_id=credentials.device_id, after_seq=seq - 1, known=known
+            )
         if request is None or request.operations[0].op_seq != seq:
             continue
-        single = PushRequest(device_id=request.device_id, operations=request.operations[:1])
+        single = request.model_copy(update={"operations": request.operations[:1]})
         try:
             response = transport.push(credentials.token, single)
         except RequestRefused as error:
@@ -325,6 +344,22 @@ def _report_unreadable(
         return
     with store.transaction() as session:
         mark_reported(session, request, clock())
+
+
+def _resend_conflicts(store: Store, transport: SyncTransport, credentials: Credentials) -> None:
+    """A restored server gets back every conflict this laptop holds; tried again until it has."""
+    with store.read_session() as session:
+        requests = conflicts_to_resend(session, device_id=credentials.device_id)
+    try:
+        for request in requests:
+            transport.resend_conflicts(credentials.token, request)
+    except RequestRefused as error:  # refused for good: never asked again, never a wedge
+        log.warning("the server refused this laptop's conflicts: %s", error)
+    except SyncError as error:
+        log.warning("could not send the conflicts again (next sync tries again): %s", error)
+        return
+    with store.transaction() as session:
+        session.execute(delete(SyncSetting).where(SyncSetting.key == settings.CONFLICTS_TO_RESEND))
 
 
 def _upload_audit_apart(
@@ -371,7 +406,7 @@ def _push_one_by_one(
 ) -> None:
     """Find the operation that made the server refuse a whole push; reject only that one."""
     for op in request.operations:
-        single = PushRequest(device_id=request.device_id, operations=[op])
+        single = request.model_copy(update={"operations": [op]})
         try:
             response = transport.push(credentials.token, single)
         except RequestRefused as error:
@@ -424,6 +459,7 @@ def _pull_all(
                 {
                     settings.PULL_CURSOR: str(min(cursor, above)),
                     settings.SERVER_GENERATION: str(first.generation),
+                    settings.CONFLICTS_TO_RESEND: "1",
                 },
             )
         _push_all(store, transport, credentials, report, held)

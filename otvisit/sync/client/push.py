@@ -100,8 +100,17 @@ def has_pending(session: Session) -> bool:
     return found is not None
 
 
-def next_batch(session: Session, *, device_id: str, after_seq: int = 0) -> PushRequest | None:
+def next_batch(
+    session: Session,
+    *,
+    device_id: str,
+    after_seq: int = 0,
+    known: tuple[int, int | None] | None = None,
+) -> PushRequest | None:
     """The next pending operations in seq order as a push request, or None when all are sent.
+
+    ``known``: (pull cursor, server generation) of the laptop's last pull, sent so that a server
+    restored since refuses the push instead of taking edits built on versions it lost.
 
     Operations the server would refuse outright are marked rejected here (in the
     caller's transaction) instead of being sent, so that they never block the queue.
@@ -126,7 +135,10 @@ def next_batch(session: Session, *, device_id: str, after_seq: int = 0) -> PushR
             if operations and size > PUSH_BATCH_BYTES:
                 break
             operations.append(_wire_op(op))
-    return PushRequest(device_id=device_id, operations=operations)
+    cursor, generation = known if known is not None else (None, None)
+    return PushRequest(
+        device_id=device_id, operations=operations, cursor=cursor, generation=generation
+    )
 
 
 def _wire_op(op: OutboxOp) -> PushOperation:

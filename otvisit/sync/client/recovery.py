@@ -4,6 +4,7 @@
   server, and the pull goes on: one bad record never stops a team's sync.
 - A server restored from a backup (new generation, or a cursor above its high-water mark) is
   sent again what it lacks from this laptop's own store, then pulled from again.
+  Its conflicts (both versions, resolved or not) go back too: the server's history keeps them.
 - A laptop restored from a copy renumbers its unsent operations above the last one the server
   holds for this device, instead of being refused with ``op_seq_reused`` forever.
 """
@@ -18,10 +19,16 @@ from typing import Any
 from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.orm import Session
 
-from otvisit.models import OutboxOp, PushedOp, UnreadableRecord
+from otvisit.models import OutboxOp, PushedOp, SyncConflict, UnreadableRecord
 from otvisit.models.registry import FIELDS, SYNCED_MODELS
 from otvisit.models.wire import to_wire
-from otvisit.sync.protocol import PulledRecord, UnreadableReport
+from otvisit.sync.protocol import (
+    MAX_RESENT_CONFLICTS,
+    PulledRecord,
+    ResentConflict,
+    ResentConflicts,
+    UnreadableReport,
+)
 from otvisit.sync.protocol import UnreadableRecord as WireUnreadable
 
 #: Reasons are shown and logged, never whole records: keep them short.
@@ -265,3 +272,24 @@ def renumber_outbox(session: Session, *, above: int) -> int:
 def drop_unreadable(session: Session) -> None:
     """Forget set-aside records (when the laptop's synced data is wiped)."""
     session.execute(delete(UnreadableRecord))
+
+
+def conflicts_to_resend(session: Session, *, device_id: str) -> list[ResentConflicts]:
+    """Every conflict this laptop holds, resolved or not, in requests for a restored server.
+
+    The server kept both versions of each in its history, and lost those found after its
+    backup: the therapist may have kept one version and let the other go on the laptop's word
+    that the team's history holds it.
+    """
+    rows = session.scalars(select(SyncConflict).order_by(SyncConflict.found_at, SyncConflict.id))
+    fields = ("entity", "record_id", "child_id", "field", "kind", "mine", "theirs", "theirs_by")
+    items = [
+        ResentConflict.model_validate(
+            {"conflict_id": c.id, "found_at": c.found_at, **{f: getattr(c, f) for f in fields}}
+        )
+        for c in rows
+    ]
+    return [
+        ResentConflicts(device_id=device_id, conflicts=items[n : n + MAX_RESENT_CONFLICTS])
+        for n in range(0, len(items), MAX_RESENT_CONFLICTS)
+    ]

@@ -23,6 +23,8 @@ LAST_ERROR = "last_error"
 IN_PROGRESS = "in_progress"
 #: The server's generation seen at the last pull (a restored server has a new one).
 SERVER_GENERATION = "server_generation"
+#: Present while the laptop's conflicts are to be sent again to a server restored from a backup.
+CONFLICTS_TO_RESEND = "conflicts_to_resend"
 #: Kept when a revoked device wipes its data: the reason is shown at the next start.
 WIPED_REASON = "wiped_reason"
 

@@ -30,6 +30,7 @@ from otvisit.sync.protocol import (
     ME_PATH,
     PULL_PATH,
     PUSH_PATH,
+    RESENT_CONFLICTS_PATH,
     SCHEMA_HEADER,
     SCHEMA_VERSION,
     UNREADABLE_PATH,
@@ -45,6 +46,8 @@ from otvisit.sync.protocol import (
     PushRequest,
     PushResponse,
     RecordHistory,
+    ResentConflicts,
+    ResentReceipt,
     UnreadableReceipt,
     UnreadableReport,
 )
@@ -93,6 +96,8 @@ class SyncTransport(Protocol):
     def report_unreadable(self, token: str, request: UnreadableReport) -> UnreadableReceipt: ...
 
     def history(self, token: str, record_id: str) -> RecordHistory: ...
+
+    def resend_conflicts(self, token: str, request: ResentConflicts) -> ResentReceipt: ...
 
     def close(self) -> None: ...
 
@@ -161,6 +166,11 @@ class HttpTransport:
     def history(self, token: str, record_id: str) -> RecordHistory:
         path = HISTORY_PATH.format(record_id=record_id)
         return self._call("GET", path, RecordHistory, token=token)
+
+    def resend_conflicts(self, token: str, request: ResentConflicts) -> ResentReceipt:
+        # Safe to retry: the server keeps each conflict once, by its id.
+        body = request.model_dump(mode="json")
+        return self._call("POST", RESENT_CONFLICTS_PATH, ResentReceipt, token=token, json=body)
 
     def upload_audit(self, token: str, request: AuditUpload) -> AuditReceipt:
         # Safe to retry: the server keeps each event once, by its id.

@@ -123,6 +123,11 @@ class SequenceLock:
         self._value = int(session.execute(row).scalar_one())
         self._start = self._value
 
+    @property
+    def high(self) -> int:
+        """The highest sequence committed before this transaction took the lock."""
+        return self._start
+
     def next(self) -> int:
         self._value += 1
         return self._value

@@ -8,16 +8,19 @@ import secrets
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from otvisit.models.registry import FIELDS
 from otvisit.sync.protocol import (
+    INVALID_FIELD,
     ConflictEntry,
     RecordHistory,
     RecordVersionEntry,
+    ResentConflicts,
     UnreadableReport,
 )
 from otvisit.sync.server.audit import AuditEvent, write_audit
 from otvisit.sync.server.auth import Caller
 from otvisit.sync.server.database import current_sequence
-from otvisit.sync.server.errors import forbidden
+from otvisit.sync.server.errors import forbidden, invalid
 from otvisit.sync.server.schema import (
     GENERATION,
     RESTORE_POINT,
@@ -26,6 +29,7 @@ from otvisit.sync.server.schema import (
     Record,
     RecordVersion,
 )
+from otvisit.sync.values import value_problem
 
 #: The same answer for another team's record and an unknown id: existence is not revealed.
 _NOT_YOURS = "That record is not on your team's caseload."
@@ -118,6 +122,51 @@ def record_unreadable(session: Session, *, caller: Caller, report: UnreadableRep
         )
     write_audit(session, events=events)
     return len(events)
+
+
+def keep_resent_conflicts(session: Session, *, caller: Caller, request: ResentConflicts) -> int:
+    """Conflicts a laptop holds that a restored server lost: kept again, in the caller's team.
+
+    Each is kept once, by its id (a retried request keeps nothing twice). "Mine" is the
+    laptop's user's words; a conflict on a record or child of another team is not kept, and
+    nothing says whether it exists. Values are checked as a push's are.
+    """
+    if request.device_id != caller.device_id:
+        raise forbidden(
+            "device_mismatch", "The request names another device than the signed-in one."
+        )
+    for item in request.conflicts:
+        if item.entity not in FIELDS:
+            raise invalid(INVALID_FIELD, f"Conflict {item.conflict_id}: no such kind of record.")
+        for side in (item.mine, item.theirs):
+            if problem := value_problem(side):
+                raise invalid(INVALID_FIELD, f"Conflict {item.conflict_id}: a value {problem}.")
+    ids = [c.conflict_id for c in request.conflicts]
+    held = set(session.scalars(select(Conflict.id).where(Conflict.id.in_(ids)))) if ids else set()
+    named = {c.record_id for c in request.conflicts} | {
+        c.child_id for c in request.conflicts if c.child_id
+    }
+    rows = session.execute(select(Record.id, Record.team_id).where(Record.id.in_(named)))
+    teams: dict[str, str] = {rid: team for rid, team in rows}
+    kept = 0
+    for item in request.conflicts:
+        if item.conflict_id in held:
+            continue
+        if any(teams.get(rid, caller.team_id) != caller.team_id
+               for rid in (item.record_id, item.child_id) if rid):  # fmt: skip
+            continue
+        held.add(item.conflict_id)
+        session.add(
+            Conflict(
+                id=item.conflict_id, team_id=caller.team_id, child_id=item.child_id,
+                entity=item.entity, record_id=item.record_id, field=item.field, kind=item.kind,
+                mine=json.dumps(item.mine), theirs=json.dumps(item.theirs),
+                device_id=caller.device_id, op_seq=0, mine_by=caller.full_name,
+                theirs_by=item.theirs_by, created_at=item.found_at,
+            )
+        )  # fmt: skip
+        kept += 1
+    return kept
 
 
 def current_generation(session: Session) -> int:

@@ -1,4 +1,5 @@
-"""Routes of the record history and of a laptop's report of records it could not store."""
+"""Routes of the record history, a laptop's report of records it could not store, and the
+conflicts it sends again after a restore."""
 
 from __future__ import annotations
 
@@ -7,11 +8,17 @@ from typing import Annotated
 from fastapi import FastAPI, Path
 
 from otvisit.sync import protocol
-from otvisit.sync.protocol import RecordHistory, UnreadableReceipt, UnreadableReport
+from otvisit.sync.protocol import (
+    RecordHistory,
+    ResentConflicts,
+    ResentReceipt,
+    UnreadableReceipt,
+    UnreadableReport,
+)
 from otvisit.sync.server.audit_routes import ERRORS
 from otvisit.sync.server.database import Database
 from otvisit.sync.server.deps import CallerDep
-from otvisit.sync.server.history import record_history, record_unreadable
+from otvisit.sync.server.history import keep_resent_conflicts, record_history, record_unreadable
 
 RecordId = Annotated[str, Path(pattern=protocol.UUID_PATTERN, description="The record's id.")]
 
@@ -29,3 +36,9 @@ def add_history_routes(app: FastAPI, *, db: Database) -> None:
         with db.write() as session:
             logged = record_unreadable(session, caller=who, report=body)
         return UnreadableReceipt(logged=logged)
+
+    @app.post(protocol.RESENT_CONFLICTS_PATH, response_model=ResentReceipt, responses=ERRORS)
+    def resent_conflicts(body: ResentConflicts, who: CallerDep) -> ResentReceipt:
+        """Conflicts a restored server lost, sent again by a laptop that holds them."""
+        with db.write() as session:
+            return ResentReceipt(kept=keep_resent_conflicts(session, caller=who, request=body))

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from otvisit.models.base import utcnow
 from otvisit.sync.protocol import (
     MAX_SEQUENCE,
+    SERVER_RESTORED,
     OperationResult,
     PushOperation,
     PushRequest,
@@ -23,6 +24,7 @@ from otvisit.sync.server.audit import write_audit
 from otvisit.sync.server.auth import Caller
 from otvisit.sync.server.database import SequenceLock
 from otvisit.sync.server.errors import ApiError, forbidden, invalid
+from otvisit.sync.server.history import current_generation
 from otvisit.sync.server.merge import (
     OpContext,
     RecordState,
@@ -237,6 +239,7 @@ def push_operations(session: Session, *, caller: Caller, request: PushRequest) -
     _check_order(ops)
     # The first statement takes the sequence lock: pushes are serialised from here to commit.
     lock = SequenceLock(session)
+    _check_not_restored(session, request, high=lock.high)
     progress = session.execute(
         select(DeviceProgress.last_op_seq).where(DeviceProgress.device_id == caller.device_id)
     ).scalar_one_or_none()
@@ -257,6 +260,21 @@ def push_operations(session: Session, *, caller: Caller, request: PushRequest) -
     return PushResponse(
         results=[answers[op.op_seq] for op in ops], last_op_seq=max([last, *answers])
     )
+
+
+def _check_not_restored(session: Session, request: PushRequest, *, high: int) -> None:
+    """Refuse a push built on what a restored server lost (the pull's own test, on the laptop)."""
+    restored = request.cursor is not None and request.cursor > high
+    if not restored and request.generation:
+        current = current_generation(session)
+        restored = bool(current) and current != request.generation
+    if restored:
+        raise ApiError(
+            409,
+            SERVER_RESTORED,
+            "The team's server was restored from a backup since this laptop last synced. "
+            f"{_NOTHING_SAVED} The laptop sends again what the server lacks, then this.",
+        )
 
 
 def write_operations(
