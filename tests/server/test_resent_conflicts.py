@@ -6,7 +6,7 @@ import uuid
 from typing import Any
 
 from otvisit.sync import protocol
-from tests.server.dbcheck import counts
+from tests.server.dbcheck import Conflict, counts, rows
 from tests.support.api import ApiClient, child_fields
 from tests.support.server_process import seed_team
 
@@ -40,6 +40,10 @@ def test_resent_conflicts_are_kept_once_and_only_in_the_callers_team(
     assert answer.status_code == 200 and answer.json() == {"kept": 1}
     assert _send(a, [mine]).json() == {"kept": 0}  # a retry keeps nothing twice
     assert counts(live_server.database_url)["conflict"] == 1
+    # The server did not see "theirs": the history names it as the laptop kept it.
+    [kept] = rows(live_server.database_url, Conflict, Conflict.id == mine["conflict_id"])
+    me = team.therapists[0].full_name
+    assert (kept.mine_by, kept.theirs_by) == (me, f"Priya Shah (as kept on {me}'s laptop)")  # type: ignore[attr-defined]
 
     # Another team's device names team A's child, or team A's record: nothing kept, nothing said.
     onto_child = _conflict(str(uuid.uuid4()), a_child)

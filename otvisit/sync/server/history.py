@@ -128,8 +128,9 @@ def keep_resent_conflicts(session: Session, *, caller: Caller, request: ResentCo
     """Conflicts a laptop holds that a restored server lost: kept again, in the caller's team.
 
     Each is kept once, by its id (a retried request keeps nothing twice). "Mine" is the
-    laptop's user's words; a conflict on a record or child of another team is not kept, and
-    nothing says whether it exists. Values are checked as a push's are.
+    laptop's user's words; "theirs" is named as the laptop kept it. A conflict on a record or
+    child of another team is not kept, and nothing says whether it exists. Values are checked
+    as a push's are.
     """
     if request.device_id != caller.device_id:
         raise forbidden(
@@ -162,11 +163,16 @@ def keep_resent_conflicts(session: Session, *, caller: Caller, request: ResentCo
                 entity=item.entity, record_id=item.record_id, field=item.field, kind=item.kind,
                 mine=json.dumps(item.mine), theirs=json.dumps(item.theirs),
                 device_id=caller.device_id, op_seq=0, mine_by=caller.full_name,
-                theirs_by=item.theirs_by, created_at=item.found_at,
+                theirs_by=_as_kept_by(item.theirs_by, caller), created_at=item.found_at,
             )
         )  # fmt: skip
         kept += 1
     return kept
+
+
+def _as_kept_by(theirs_by: str, caller: Caller) -> str:
+    """Who wrote "theirs", as the laptop says: the server did not see it; the history says so."""
+    return f"{theirs_by} (as kept on {caller.full_name}'s laptop)"[:200]
 
 
 def current_generation(session: Session) -> int:
