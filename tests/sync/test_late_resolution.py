@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from otvisit.models import SessionNote
 from otvisit.sync.client import list_conflicts, resolve_conflict
 from otvisit.sync.client.credentials import load_credentials
 from otvisit.sync.client.errors import AuthError
@@ -162,3 +163,42 @@ def test_history_is_team_scoped_audited_and_append_only(
             )
     finally:
         database.dispose()
+
+
+def _set_deleted(laptop: Laptop, note_id: str) -> None:
+    with laptop.store.transaction() as session:
+        note = session.get(SessionNote, note_id)
+        assert note is not None
+        note.deleted = True
+
+
+def test_a_late_take_theirs_on_a_delete_conflict_keeps_the_later_delete(
+    live_server: ServerProcess,  # noqa: F811
+    laptops: list[Laptop],
+    tmp_path: Path,
+) -> None:
+    """Found by the sync soak: A's delete met B's edit (a conflict; the note shows again on A).
+    A deleted the note again, and that went through. Then A took "theirs" on the old conflict:
+    the note came back on A from the old snapshot while the server held A's delete, and every
+    later edit on A was refused as "deleted on this device". The later delete stands."""
+    team = create_team(live_server)
+    a = sign_in(laptops, tmp_path, name="a", url=live_server.base_url, team=team, number=0)
+    b = sign_in(laptops, tmp_path, name="b", url=live_server.base_url, team=team, number=1)
+    _child, note = child_with_note(a, team_id=team.team_id, body="Seen at school.")
+    assert a.sync().exit_code == 0 and b.sync().exit_code == 0
+    write_note(b, note, "B: seen at school, scissors practised.")
+    assert b.sync().exit_code == 0
+    _set_deleted(a, note)
+    report = a.sync()
+    assert report.exit_code == 0 and report.conflicts == 1
+    assert a.get(SessionNote, note).deleted is False  # their edited note shows again
+    _set_deleted(a, note)
+    assert a.sync().exit_code == 0
+    with a.store.transaction() as session:
+        [conflict] = list_conflicts(session)
+        assert conflict.kind == "delete_vs_edit"
+        resolve_conflict(session, conflict_id=conflict.id, choice="theirs")
+    assert a.get(SessionNote, note).deleted is True
+    assert a.sync().exit_code == 0 and b.sync().exit_code == 0
+    assert not [op for op in a.outbox() if op.state == "rejected"]
+    assert a.snapshot() == b.snapshot()

@@ -99,6 +99,11 @@ def resolve_conflict(
         value = _chosen_value(conflict, choice, merged_text)
         if choice != "theirs" or not _moved_on(conflict, record):
             _set_fields(record, {conflict.field: value})
+    elif choice == "theirs" and _moved_on(conflict, record):
+        # Their side is a version this laptop has since moved past (a later delete, restore or
+        # edit, its own or pulled): that later version stands. Taken from the old snapshot, the
+        # record would come back or vanish here while the server holds the other.
+        pass
     elif conflict.kind == "edit_vs_delete":
         _resolve_edit_vs_delete(session, conflict, record, choice)
     else:
@@ -193,12 +198,19 @@ def _set_fields(record: Any, wire_values: dict[str, Any]) -> None:
         setattr(record, name, value)
 
 
+def _check_choice(conflict: SyncConflict, choice: Choice) -> None:
+    if choice != "merged":
+        return
+    if conflict.kind == "edit_vs_delete":
+        raise ValidationError("Choose to keep your changes or to accept the delete.")
+    raise ValidationError("Choose to delete the record or to keep the other version.")
+
+
 def _resolve_edit_vs_delete(
     session: Session, conflict: SyncConflict, record: Any, choice: Choice
 ) -> None:
     """My edit against their delete: keep my edit (restore, then edit) or accept the delete."""
-    if choice == "merged":
-        raise ValidationError("Choose to keep your changes or to accept the delete.")
+    _check_choice(conflict, choice)
     if choice == "theirs":
         record.deleted = True  # already a tombstone on the server: nothing to send
         return
@@ -223,6 +235,5 @@ def _resolve_edit_vs_delete(
 
 def _resolve_delete_vs_edit(conflict: SyncConflict, record: Any, choice: Choice) -> None:
     """My delete against their edit: delete it after all, or keep their edited record."""
-    if choice == "merged":
-        raise ValidationError("Choose to delete the record or to keep the other version.")
+    _check_choice(conflict, choice)
     record.deleted = choice == "mine"
