@@ -104,11 +104,16 @@ def _sync_watched(
     return report, sum(watching.pulled)
 
 
-def _plan(laptop: Laptop, note_id: str, plan: str) -> None:
+def _set_note(laptop: Laptop, note_id: str, **values: Any) -> None:
     with laptop.store.transaction() as session:
         note = session.get(SessionNote, note_id)
         assert note is not None
-        note.plan = plan
+        for name, value in values.items():
+            setattr(note, name, value)
+
+
+def _plan(laptop: Laptop, note_id: str, plan: str) -> None:
+    _set_note(laptop, note_id, plan=plan)
 
 
 def test_the_pull_after_a_push_writes_none_of_what_was_just_pushed(
@@ -184,13 +189,6 @@ def test_a_colleagues_change_landing_before_or_between_push_and_pull_still_arriv
     assert a.snapshot() == b.snapshot() == _afresh(a, team)
 
 
-def _interpreter(laptop: Laptop, note_id: str, language: str) -> None:
-    with laptop.store.transaction() as session:
-        note = session.get(SessionNote, note_id)
-        assert note is not None
-        note.interpreter_language = language
-
-
 def test_a_push_onto_a_colleagues_unseen_words_does_not_claim_to_have_seen_them(
     server: ServerProcess, laptops: list[Laptop], tmp_path: Path
 ) -> None:
@@ -210,7 +208,7 @@ def test_a_push_onto_a_colleagues_unseen_words_does_not_claim_to_have_seen_them(
     seen = a.get(SessionNote, note).server_seq
     write_note(b, note, "Colleague's words: Sam fastened three buttons.")
     assert b.sync().exit_code == 0
-    _interpreter(a, note, "ur")
+    _set_note(a, note, interpreter_language="ur")
     report, _ = _sync_watched(a, cut_before_pull=True)
     assert report.pushed == 1 and report.exit_code != 0  # pushed, then the pull failed
     assert a.get(SessionNote, note).server_seq == seen  # still the version it saw
