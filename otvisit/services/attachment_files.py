@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import warnings
 from dataclasses import dataclass
@@ -26,6 +27,8 @@ MAX_PIXELS = 50_000_000
 THUMBNAIL_SIDE = 160
 
 _HEIC_BRANDS = (b"ftypheic", b"ftypheix", b"ftyphevc", b"ftypmif1", b"ftypmsf1", b"ftypheim")
+#: What Pillow names the images it may keep (HEIF: an iPhone's HEIC, read with pi-heif).
+_IMAGE_FORMATS = ("JPEG", "PNG", "HEIF")
 
 
 @dataclass(frozen=True)
@@ -77,7 +80,7 @@ def clean_file(data: bytes, *, kind: AttachmentKind, name: str = "the file") -> 
         if kind is AttachmentKind.PHOTO:
             raise ValidationError(f"{name} is a PDF, not a photo: attach it as a document or scan")
         return CleanFile(_checked_pdf(data, name), AttachmentMediaType.PDF)
-    if data[4:12] in _HEIC_BRANDS:
+    if data[4:12] in _HEIC_BRANDS and not heic_readable():
         raise ValidationError(
             f"{name} is a HEIC photo (as iPhones save them), which this laptop cannot read. "
             "Set the phone to save photos as JPEG (Settings, Camera, Formats, Most Compatible) "
@@ -86,6 +89,22 @@ def clean_file(data: bytes, *, kind: AttachmentKind, name: str = "the file") -> 
     if kind is AttachmentKind.DOCUMENT:
         raise ValidationError(f"{name} is not a PDF: a document must be a PDF")
     return _clean_image(data, kind=kind, name=name)
+
+
+@functools.cache
+def heic_readable() -> bool:
+    """Whether this laptop reads HEIC photos: pi-heif (libheif with the libde265 decoder, and no
+    encoder) registered as Pillow's HEIF opener. Registered on the first HEIC, once a process.
+
+    The photo is decoded turned upright (the file's rotation applied, its EXIF orientation set
+    to 1) and only its main picture: the phone's thumbnails and depth maps are never read.
+    """
+    try:
+        import pi_heif
+    except ImportError:  # the team server: it never cleans a photo
+        return False
+    pi_heif.register_heif_opener(thumbnails=False, depth_images=False, aux_images=False)
+    return True
 
 
 def _checked_pdf(data: bytes, name: str) -> bytes:
@@ -118,12 +137,12 @@ def _open_image(data: bytes, name: str) -> Image.Image:
             image = Image.open(io.BytesIO(data))
     except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ValidationError(
-            f"{name} is not a photo or scan this laptop can read: attach a JPEG or PNG image, "
-            "or a PDF"
+            f"{name} is not a photo or scan this laptop can read: attach a JPEG, PNG or HEIC "
+            "image, or a PDF"
         ) from None
-    if image.format not in ("JPEG", "PNG"):
+    if image.format not in _IMAGE_FORMATS:
         raise ValidationError(
-            f"{name} is a {image.format} image; attach a JPEG or PNG image, or a PDF"
+            f"{name} is a {image.format} image; attach a JPEG, PNG or HEIC image, or a PDF"
         )
     if image.width * image.height > MAX_PIXELS:
         raise ValidationError(f"{name} has too many pixels ({image.width} × {image.height})")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 from PIL import Image, ImageDraw
 from reportlab.pdfgen import canvas
@@ -10,6 +11,16 @@ from reportlab.pdfgen import canvas
 #: Written into the photo's EXIF: must never reach the store or a document.
 CAMERA_MAKER = "OtvisitTestCam"
 GPS_LATITUDE = (51.0, 30.0, 12.34)
+#: HEIC photos as an iPhone saves them (tests/data/make_heic_photos.py wrote them).
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+def heic_photo(megapixels: int = 0) -> bytes:
+    """An iPhone's HEIC: 640 × 480, or 4032 × 3024 for ``megapixels=12``; held upright (rotated
+    a quarter turn), with the camera's maker, GPS and a place in XMP; the top-left corner orange.
+    """
+    name = "phone-photo-12mp.heic" if megapixels == 12 else "phone-photo.heic"
+    return (DATA / name).read_bytes()
 
 
 def camera_photo(

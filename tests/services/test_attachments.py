@@ -47,6 +47,7 @@ from tests.services.conftest import Refusal
 from tests.services.pictures import (
     CAMERA_MAKER,
     camera_photo,
+    heic_photo,
     one_page_pdf,
     scan_png,
 )
@@ -112,6 +113,51 @@ def test_a_photo_keeps_no_exif_or_gps_stands_upright_and_is_at_most_2048_px(
     assert attachment.media_type is AttachmentMediaType.JPEG
     assert attachment.byte_size == len(data)
     assert attachment.consent_id == photo_consent.current_consent(session, child_id=child.id).id  # type: ignore[union-attr]
+
+
+def test_an_iphone_heic_photo_is_kept_as_an_upright_jpeg_without_exif_gps_or_xmp(
+    session: Session,
+) -> None:
+    child = make_child(session)
+    _consent(session, child)
+    original = heic_photo(megapixels=12)
+    assert CAMERA_MAKER.encode() in original and b"Elm Road" in original
+    details = _details(child, file_name="IMG_0412.HEIC")
+    attachment_id = attach_file(session, details=details, data=original, actor_id="t-1")
+    data = _stored(session, attachment_id)
+    with Image.open(io.BytesIO(data)) as kept:
+        assert kept.format == "JPEG"
+        assert not kept.getexif()
+        assert not {"exif", "xmp", "icc_profile", "comment"} & set(kept.info)
+        assert kept.size == (1536, 2048), "upright (portrait) and 2048 px on the long side"
+        red, green, blue = kept.convert("RGB").getpixel((kept.width - 10, 10))  # type: ignore[misc]
+        assert red > 200 and 100 < green < 200 and blue < 80, "the marked corner is top right"
+    assert CAMERA_MAKER.encode() not in data and b"Elm Road" not in data
+    attachment = session.get(Attachment, attachment_id)
+    assert attachment is not None and attachment.media_type is AttachmentMediaType.JPEG
+
+
+def test_a_heic_scan_keeps_its_full_size_as_png(session: Session) -> None:
+    child = make_child(session)
+    details = _details(child, kind=AttachmentKind.SCAN, file_name="handwriting.heic")
+    attachment_id = attach_file(session, details=details, data=heic_photo(), actor_id="t-1")
+    with Image.open(io.BytesIO(_stored(session, attachment_id))) as kept:
+        assert (kept.format, kept.size) == ("PNG", (480, 640))
+        assert not kept.getexif() and not kept.info
+
+
+def test_a_laptop_without_the_heic_decoder_says_how_to_get_a_jpeg(
+    store: Store, refused: Refusal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from otvisit.services import attachment_files
+
+    monkeypatch.setattr(attachment_files, "heic_readable", lambda: False)
+    with store.transaction() as session:
+        child = make_child(session)
+        _consent(session, child)
+    details = _details(child, file_name="IMG_0412.HEIC")
+    refused(lambda s: attach_file(s, details=details, data=heic_photo(), actor_id="t-1"),
+            ValidationError, "IMG_0412.HEIC is a HEIC photo.*Most Compatible")  # fmt: skip
 
 
 def test_a_scan_keeps_full_size_without_metadata_and_a_pdf_is_kept_as_it_came(
@@ -215,6 +261,7 @@ def test_consent_needs_who_when_and_what_for(values: dict[str, object], message:
 
 
 def _heic() -> bytes:
+    """A HEIC header over nothing: what a cut-off download from a phone looks like."""
     return b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 200
 
 
@@ -222,8 +269,10 @@ def _heic() -> bytes:
     ("kind", "data", "message"),
     [
         (AttachmentKind.PHOTO, b"x" * (MAX_FILE_BYTES + 1), "at most 20 MB"),
-        (AttachmentKind.PHOTO, b"Dear parent, this is a text file", "JPEG or PNG"),
-        (AttachmentKind.PHOTO, _heic(), "HEIC"),
+        (AttachmentKind.PHOTO, b"Dear parent, this is a text file", "JPEG, PNG or HEIC"),
+        (AttachmentKind.PHOTO, _heic(), "not a photo or scan this laptop can read"),
+        (AttachmentKind.PHOTO, heic_photo()[:700], "not a photo or scan this laptop can read"),
+        (AttachmentKind.DOCUMENT, heic_photo(), "must be a PDF"),
         (AttachmentKind.PHOTO, one_page_pdf(), "is a PDF, not a photo"),
         (AttachmentKind.DOCUMENT, camera_photo(), "must be a PDF"),
         (

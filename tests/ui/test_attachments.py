@@ -16,9 +16,10 @@ from sqlalchemy import select
 
 from otvisit.models import Attachment, AuditEvent
 from otvisit.models.vocabulary import AttachmentSubject, AuditAction, ConsentUse, Place
+from otvisit.services import attachment_blobs as blobs
 from otvisit.services import equipment
 from otvisit.ui.child.attachment_dialogs import ConsentDialog, DetailsDialog
-from tests.services.pictures import CAMERA_MAKER, camera_photo
+from tests.services.pictures import CAMERA_MAKER, camera_photo, heic_photo
 from tests.ui.driver import Visit, find_and_open, message, open_section, shown_preview, type_into
 
 pytestmark = pytest.mark.gui
@@ -123,6 +124,28 @@ def test_a_photo_attached_through_the_file_dialog_is_in_the_equipment_letter_pre
     assert "Feet flat on the footrest at the table (photo taken" in words
     assert CAMERA_MAKER.encode() not in preview.shown.pdf
     preview.reject()
+
+
+def test_an_iphone_heic_chosen_in_the_file_dialog_is_attached_as_a_clean_jpeg(
+    visit: Visit, tmp_path: Path
+) -> None:
+    photo = tmp_path / "IMG_0412.HEIC"
+    photo.write_bytes(heic_photo())
+    find_and_open(visit, "sam")
+    section = visit.window.record.attachments
+    open_section(visit, section)
+    _record_consent(visit)
+    _choose_file(visit, photo)
+    _describe_and_attach(visit, "Pencil grip", (AttachmentSubject.CHILD, visit.seeded.sam))
+    assert "Photo attached" in message(visit)
+    assert section.list.count() == 1 and not section.list.item(0).icon().isNull()
+    store = visit.window.context.runner.store
+    with store.read_session() as session:
+        kept = session.scalars(select(Attachment)).one()
+        data = blobs.blob_bytes(session, kept.sha256)
+    assert data is not None and CAMERA_MAKER.encode() not in data
+    with Image.open(io.BytesIO(data)) as shown:
+        assert (shown.format, shown.size) == ("JPEG", (480, 640))
 
 
 def test_take_photo_says_when_there_is_no_camera_and_the_file_route_still_works(
