@@ -123,6 +123,38 @@ def check_store_and_record(ctx: Context) -> str:
     )
 
 
+def check_attachments(_ctx: Context) -> str:
+    """What attaching needs: Pillow cleans a photo, pypdf checks a PDF, and the HEIC decoder's
+    native libraries load."""
+    import io
+
+    from PIL import Image
+    from reportlab.pdfgen import canvas
+
+    from otvisit.models.vocabulary import AttachmentKind
+    from otvisit.services.attachment_files import clean_file, heic_readable
+
+    photo = io.BytesIO()
+    Image.new("RGB", (64, 48), "teal").save(photo, format="JPEG")
+    clean = clean_file(photo.getvalue(), kind=AttachmentKind.PHOTO, name="selftest.jpg")
+    report = io.BytesIO()
+    page = canvas.Canvas(report)
+    page.drawString(72, 720, "School report")
+    page.save()
+    clean_file(report.getvalue(), kind=AttachmentKind.DOCUMENT, name="selftest.pdf")
+    if not heic_readable():
+        raise RuntimeError("HEIC photos cannot be read: pi-heif is missing from this install")
+    import pi_heif
+
+    decoders = pi_heif.libheif_info().get("decoders", {})
+    if not any("HEVC" in name for name in decoders.values()):
+        raise RuntimeError(f"libheif {pi_heif.libheif_version()} has no HEVC decoder")
+    return (
+        f"JPEG cleaned ({clean.width} × {clean.height}), PDF checked; "
+        f"HEIC: {', '.join(decoders.values())}"
+    )
+
+
 def check_credential_store(_ctx: Context) -> str:
     # Only asks which backend keyring chose: no secret is read or written.
     import keyring
@@ -261,6 +293,7 @@ CHECKS: tuple[Check, ...] = (
     ("bundled resources", check_resources),
     ("local store", check_store_and_record),
     ("credential store", check_credential_store),
+    ("attachments (photos, HEIC, PDF)", check_attachments),
     *((f"{name} handout", _handout_check(code, name, font)) for code, name, font in HANDOUTS),
     ("Qt and QtPdf", check_qt),
     ("desktop window", check_window_code),

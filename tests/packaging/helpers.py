@@ -13,6 +13,7 @@ CHECK_NAMES = (
     "bundled resources",
     "local store",
     "credential store",
+    "attachments (photos, HEIC, PDF)",
     "Arabic handout",
     "Bengali handout",
     "Qt and QtPdf",
