@@ -236,7 +236,12 @@ def check_qt(ctx: Context) -> str:
     ctx.qt = found
     if pdf is None:
         raise RuntimeError(f"{started}, but no handout was rendered for QtPdf to read")
-    return f"{started}; QtPdf read the handout ({found['pdf_pages']} page(s))"
+    if found.get("cameras") is None:
+        raise RuntimeError(f"{started}, but QtMultimedia is missing: Take photo cannot work")
+    return (
+        f"{started}; QtPdf read the handout ({found['pdf_pages']} page(s)); "
+        f"QtMultimedia found {found['cameras']} camera(s)"
+    )
 
 
 def check_window_code(ctx: Context) -> str:

@@ -16,6 +16,8 @@ class QtProbeResult:
     platform: str
     pdf_pages: int | None
     pdf_text_chars: int | None
+    #: Cameras QtMultimedia lists; None where QtMultimedia is missing from the install.
+    cameras: int | None = None
 
 
 def choose_platform() -> str | None:
@@ -60,6 +62,10 @@ def probe_qt(pdf: bytes | None = None) -> QtProbeResult:
         text_chars = len(document.getAllText(0).text().strip()) if pages else 0
         document.close()
         buffer.close()
+    from otvisit.ui.child.camera import NO_MULTIMEDIA, find_cameras
+
+    found, problem = find_cameras()
+    cameras = None if problem == NO_MULTIMEDIA else len(found)
     del app  # the application object lives on as Qt's singleton; nothing to tear down here
     return QtProbeResult(
         qt_version=qVersion(),
@@ -67,4 +73,5 @@ def probe_qt(pdf: bytes | None = None) -> QtProbeResult:
         platform=platform_name,
         pdf_pages=pages,
         pdf_text_chars=text_chars,
+        cameras=cameras,
     )

@@ -74,7 +74,8 @@ def test_frozen_selftest(bundle: Path, tmp_path: Path) -> None:
 
 def test_bundle_is_self_contained_and_lean(bundle: Path) -> None:
     size = sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file() and not p.is_symlink())
-    assert size < 320e6, f"bundle grew to {size / 1e6:.0f} MB"
+    # 322 MB with QtMultimedia and its FFmpeg for the camera (+24 MB); a guard against growth.
+    assert size < 340e6, f"bundle grew to {size / 1e6:.0f} MB"
     names = {p.name for p in bundle.rglob("*")}
     assert not {n for n in names if "Qt6Quick" in n or "Qt6WebEngine" in n}
     assert not any(n.startswith(("fastapi", "uvicorn", "pytest")) for n in names)

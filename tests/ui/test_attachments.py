@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pypdf
 import pytest
+import shiboken6
 from PIL import Image
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
@@ -151,9 +152,9 @@ def test_an_iphone_heic_chosen_in_the_file_dialog_is_attached_as_a_clean_jpeg(
 def test_take_photo_says_when_there_is_no_camera_and_the_file_route_still_works(
     visit: Visit, tmp_path: Path
 ) -> None:
-    from otvisit.ui.child.camera import cameras
+    from PySide6.QtMultimedia import QMediaDevices  # the real module answers, not its absence
 
-    if cameras():
+    if QMediaDevices.videoInputs():
         pytest.skip("this machine has a camera")
     find_and_open(visit, "sam")
     section = visit.window.record.attachments
@@ -167,6 +168,39 @@ def test_take_photo_says_when_there_is_no_camera_and_the_file_route_still_works(
     _choose_file(visit, scan)
     _describe_and_attach(visit, "School report", (AttachmentSubject.CHILD, visit.seeded.sam))
     assert "Document attached" in message(visit) and section.list.count() == 1
+
+
+def test_a_camera_gone_since_it_was_listed_is_explained_not_a_blank_window(
+    visit: Visit, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtMultimedia import QCameraDevice
+
+    from otvisit.ui.child import attachments
+
+    # A webcam unplugged (or taken by a video call) between listing and opening it.
+    monkeypatch.setattr(attachments, "find_cameras", lambda: ([QCameraDevice()], ""))
+    find_and_open(visit, "sam")
+    section = visit.window.record.attachments
+    open_section(visit, section)
+    QTest.mouseClick(section.camera_button, Qt.MouseButton.LeftButton)
+    visit.qtbot.waitUntil(lambda: "camera could not take the photo" in message(visit))
+    assert message(visit).endswith("— use Add from file.")
+    dialog = section.camera
+    assert dialog is not None
+    visit.qtbot.waitUntil(lambda: not shiboken6.isValid(dialog) or not dialog.isVisible())
+
+
+def test_an_install_without_qt_multimedia_says_so(
+    visit: Visit, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "PySide6.QtMultimedia", None)  # import raises ImportError
+    find_and_open(visit, "sam")
+    section = visit.window.record.attachments
+    open_section(visit, section)
+    QTest.mouseClick(section.camera_button, Qt.MouseButton.LeftButton)
+    assert "cannot use a camera (Qt's multimedia part is missing)" in message(visit)
 
 
 def test_withdrawing_consent_through_the_confirm_deletes_the_photos(

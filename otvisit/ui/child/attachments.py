@@ -33,7 +33,7 @@ from otvisit.ui.child.attachment_dialogs import (
     DetailsDialog,
     Subject,
 )
-from otvisit.ui.child.camera import NO_CAMERA, CameraDialog, cameras
+from otvisit.ui.child.camera import CameraDialog, find_cameras
 from otvisit.ui.child.section import Section
 from otvisit.ui.context import AppContext
 from otvisit.ui.messages import MessageBar
@@ -198,12 +198,13 @@ class AttachmentsSection(Section):
         return dialog
 
     def take_photo(self) -> CameraDialog | None:
-        found = cameras()
+        found, problem = find_cameras()
         if not found:
-            self.messages.inform(NO_CAMERA)
+            self.messages.inform(problem)
             return None
         dialog = CameraDialog(self, found[0])
         dialog.taken.connect(lambda data: self.describe(None, data=data))
+        dialog.failed.connect(self.messages.inform)
         dialog.finished.connect(dialog.deleteLater)
         self.camera = dialog
         dialog.open()

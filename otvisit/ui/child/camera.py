@@ -4,20 +4,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QBuffer, QIODevice, Signal
+from PySide6.QtCore import QBuffer, QIODevice, QLoggingCategory, QTimer, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPushButton, QVBoxLayout, QWidget
 
 NO_CAMERA = "No camera found on this laptop — use Add from file."
+NO_MULTIMEDIA = (
+    "This installation of otvisit cannot use a camera (Qt's multimedia part is missing) — "
+    "use Add from file."
+)
+#: QtMultimedia names every optional system library it looks for (PipeWire, VA-API) and does
+#: not find; none is needed for a webcam. QT_LOGGING_RULES still overrides this.
+_QUIET = "qt.multimedia.symbolsresolver=false"
 
 
-def cameras() -> list[Any]:
-    """The laptop's cameras; none where QtMultimedia is not installed or there is no camera."""
+def find_cameras() -> tuple[list[Any], str]:
+    """The laptop's cameras, and, when there is none, why in the therapist's words."""
+    QLoggingCategory.setFilterRules(_QUIET)
     try:
         from PySide6.QtMultimedia import QMediaDevices
-    except ImportError:  # the app ships PySide6-Essentials; QtMultimedia is an add-on
-        return []
-    return list(QMediaDevices.videoInputs())
+    except ImportError:  # a PySide6 installed without its add-ons (a Linux distribution's)
+        return [], NO_MULTIMEDIA
+    found = list(QMediaDevices.videoInputs())
+    return found, "" if found else NO_CAMERA
 
 
 def jpeg_bytes(image: QImage, quality: int = 92) -> bytes:
@@ -29,9 +38,11 @@ def jpeg_bytes(image: QImage, quality: int = 92) -> bytes:
 
 
 class CameraDialog(QDialog):
-    """A live view and a Take button; the picture goes to ``taken`` as JPEG bytes."""
+    """A live view and a Take button; the picture goes to ``taken`` as JPEG bytes, and a camera
+    that fails (in use by another program, unplugged, refused) to ``failed`` as a message."""
 
     taken = Signal(bytes)
+    failed = Signal(str)
 
     def __init__(self, parent: QWidget, device: Any) -> None:
         from PySide6.QtMultimedia import QCamera, QImageCapture, QMediaCaptureSession
@@ -48,7 +59,8 @@ class CameraDialog(QDialog):
         view = QVideoWidget(self)
         self.session.setVideoOutput(view)
         self.capture.imageCaptured.connect(self._captured)
-        self.capture.errorOccurred.connect(lambda *_args: self.reject())
+        self.capture.errorOccurred.connect(lambda _id, _error, text: self._failed(text))
+        self.camera.errorOccurred.connect(lambda _error, text: self._failed(text))
         take = QPushButton("&Take the photo")
         take.clicked.connect(self.capture.capture)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
@@ -59,7 +71,18 @@ class CameraDialog(QDialog):
         layout.addWidget(buttons)
         self.finished.connect(lambda _result: self.camera.stop())
         self.resize(800, 600)
+        # Started from the event loop: an error then reaches whoever connected ``failed``.
+        QTimer.singleShot(0, self._start)
+
+    def _start(self) -> None:
+        if self.camera.error() != self.camera.Error.NoError:  # gone since it was listed
+            self._failed(self.camera.errorString())
+            return
         self.camera.start()
+
+    def _failed(self, text: str) -> None:
+        self.failed.emit(f"The camera could not take the photo ({text}) — use Add from file.")
+        self.reject()
 
     def _captured(self, _request: int, image: QImage) -> None:
         self.taken.emit(jpeg_bytes(image))
