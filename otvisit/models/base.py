@@ -63,11 +63,14 @@ class StrEnumType(TypeDecorator[enum.StrEnum]):
     def __init__(self, enum_class: type[enum.StrEnum], *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.enum_class = enum_class
+        # A member and its value hash alike: one lookup for either, not Enum.__call__ per row.
+        self._stored = {member.value: member.value for member in enum_class}
 
     def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
         if value is None:
             return None
-        return self.enum_class(value).value
+        stored = self._stored.get(value) if isinstance(value, str) else None
+        return stored if stored is not None else self.enum_class(value).value  # raises if unknown
 
     def process_result_value(self, value: Any, dialect: Dialect) -> enum.StrEnum | None:
         if value is None:

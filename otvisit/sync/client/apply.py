@@ -44,6 +44,9 @@ class _EntityPlan:
     defaults: dict[str, Any]
     #: The INSERT of a whole row (sync columns, then every field) as driver-level SQL.
     insert_sql: str
+    #: Which of a JSON list of ids the table holds: one statement and one parameter for a
+    #: whole batch (an IN list of bound ids is compiled and planned again for every chunk).
+    known_sql: str
     #: Per field, wire value -> stored value, in insert column order after the sync columns.
     converters: tuple[tuple[str, Converter], ...]
     #: Stored form of the defaults (a default list is stored as "[]" for every row alike).
@@ -141,6 +144,7 @@ def plan_for(entity: str, dialect: Dialect | None = None) -> _EntityPlan:
             specs=specs,
             defaults=defaults,
             insert_sql=insert_sql,
+            known_sql=f"SELECT id FROM {table.name} WHERE id IN (SELECT value FROM json_each(?))",
             converters=converters,
             stored_defaults=stored_defaults,
             store_time=_processor(table, "created_at", dialect),
@@ -155,11 +159,9 @@ def chunks(items: Sequence[str], size: int = ID_CHUNK) -> Iterable[Sequence[str]
         yield items[start : start + size]
 
 
-def existing_ids(session: Session, table: Table, ids: Sequence[str]) -> set[str]:
-    found: set[str] = set()
-    for part in chunks(ids):
-        found.update(session.scalars(select(table.c.id).where(table.c.id.in_(part))))
-    return found
+def existing_ids(session: Session, plan: _EntityPlan, ids: Sequence[str]) -> set[str]:
+    rows = session.connection().exec_driver_sql(plan.known_sql, (json.dumps(list(ids)),))
+    return {row[0] for row in rows}
 
 
 def convert_fields(plan: _EntityPlan, record_id: str, values: dict[str, Any]) -> dict[str, Any]:
@@ -238,7 +240,7 @@ def write_records(session: Session, records: Sequence[PulledRecord], now: dateti
     for entity, group in by_entity.items():
         plan = plan_for(entity, dialect)
         stored_now = plan.store_time(now)
-        known = existing_ids(session, plan.table, [r.record_id for r in group])
+        known = existing_ids(session, plan, [r.record_id for r in group])
         inserts: list[tuple[Any, ...]] = []
         updates: dict[frozenset[str], list[dict[str, Any]]] = defaultdict(list)
         for record in group:
