@@ -92,6 +92,67 @@ def add_conflicts(window: MainWindow, child_id: str) -> None:
         )  # fmt: skip
 
 
+def add_photos(window: MainWindow, child_id: str) -> None:
+    """Consent from the mother, a seating photo and a handwriting sample (drawn here), a school
+    report."""
+    import io
+    from datetime import date
+
+    from PIL import Image, ImageDraw
+    from reportlab.pdfgen import canvas
+
+    from otvisit.models.vocabulary import AttachmentKind, AttachmentSubject, ConsentUse
+    from otvisit.services import photo_consent
+    from otvisit.services.attachments import AttachmentDetails, attach_file
+
+    chair = Image.new("RGB", (1200, 900), (236, 232, 222))
+    draw = ImageDraw.Draw(chair)
+    draw.rectangle((0, 640, 1200, 900), fill=(196, 170, 130))  # the floor
+    draw.rectangle((420, 430, 780, 470), fill=(70, 110, 160))  # the seat
+    draw.rectangle((420, 180, 460, 470), fill=(70, 110, 160))  # the back
+    draw.rectangle((440, 470, 470, 700), fill=(60, 60, 60))
+    draw.rectangle((730, 470, 760, 700), fill=(60, 60, 60))
+    draw.rectangle((560, 600, 820, 625), fill=(240, 160, 40))  # the footrest
+    photo = io.BytesIO()
+    chair.save(photo, format="JPEG", quality=90)
+    report = io.BytesIO()
+    page = canvas.Canvas(report)
+    page.drawString(72, 720, "Summer term report from school")
+    page.save()
+    paper = Image.new("RGB", (900, 1200), (250, 250, 246))
+    pen = ImageDraw.Draw(paper)
+    for line in range(6):
+        y = 180 + line * 160
+        pen.line((60, y, 840, y), fill=(150, 180, 220), width=3)  # the ruled lines
+        pen.line([(90 + x * 14, y - 20 - (x * 7 % 5) * 9) for x in range(50)], fill=(40, 40, 40),
+                 width=7)  # fmt: skip
+    sample = io.BytesIO()
+    paper.save(sample, format="JPEG", quality=90)
+    with window.context.runner.store.transaction() as session:
+        me = window.context.me_id
+        equipment = session.scalars(
+            select(EquipmentRecommendation.id).where(EquipmentRecommendation.child_id == child_id)
+        ).first()
+        consent = photo_consent.check_consent_details(
+            {"child_id": child_id, "given_by": "Grace Okafor", "relationship": "mother",
+             "given_on": date(2026, 11, 2), "use": ConsentUse.RECORD_AND_LETTERS}
+        )  # fmt: skip
+        photo_consent.record_consent(session, details=consent, actor_id=me)
+        for data, kind, subject, caption, name in (
+            (photo.getvalue(), AttachmentKind.PHOTO, (AttachmentSubject.EQUIPMENT, equipment),
+             "Feet flat on the footrest at the classroom table", "IMG_2041.jpg"),
+            (sample.getvalue(), AttachmentKind.PHOTO, (AttachmentSubject.CHILD, None),
+             "Handwriting before the programme", "IMG_0412.jpg"),
+            (report.getvalue(), AttachmentKind.DOCUMENT, (AttachmentSubject.CHILD, None),
+             "School report, summer term", "report.pdf"),
+        ):  # fmt: skip
+            details = AttachmentDetails(
+                child_id=child_id, kind=kind, subject_kind=subject[0], subject_id=subject[1],
+                caption=caption, taken_on=date(2026, 11, 2), file_name=name,
+            )  # fmt: skip
+            attach_file(session, details=details, data=data, actor_id=me)
+
+
 def main() -> int:
     global SUFFIX
     parser = argparse.ArgumentParser()
@@ -131,6 +192,11 @@ def main() -> int:
         record.goals.table.selectRow(0)
         wait(window)
         save(window, "child-goals.png")
+
+        add_photos(window, child_id)
+        record.open_section(record.attachments)
+        wait(window, lambda: record.attachments.list.count() == 3)
+        save(window, "photos-and-files.png")
 
         record.open_section(record.appointments)
         wait(window)

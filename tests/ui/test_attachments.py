@@ -12,7 +12,13 @@ import shiboken6
 from PIL import Image
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QLineEdit, QMessageBox
+from PySide6.QtWidgets import (
+    QDialogButtonBox,
+    QFileDialog,
+    QLineEdit,
+    QListWidgetItem,
+    QMessageBox,
+)
 from sqlalchemy import select
 
 from otvisit.models import Attachment, AuditEvent
@@ -24,6 +30,13 @@ from tests.services.pictures import CAMERA_MAKER, camera_photo, heic_photo
 from tests.ui.driver import Visit, find_and_open, message, open_section, shown_preview, type_into
 
 pytestmark = pytest.mark.gui
+
+
+def _shows_the_teal_photo(item: QListWidgetItem) -> bool:
+    """The row's icon is the test photo's thumbnail (teal in the middle), not a file's icon."""
+    image = item.icon().pixmap(96, 96).toImage()
+    colour = image.pixelColor(image.width() // 2, image.height() // 2)
+    return colour.red() < 60 and colour.green() > 100 and colour.blue() > 100
 
 
 def _recommend_chair(visit: Visit) -> str:
@@ -104,7 +117,7 @@ def test_a_photo_attached_through_the_file_dialog_is_in_the_equipment_letter_pre
     )
     assert "Photo attached" in message(visit)
     assert section.list.count() == 1
-    assert not section.list.item(0).icon().isNull()  # the thumbnail
+    assert _shows_the_teal_photo(section.list.item(0))  # the thumbnail
     assert "Feet flat on the footrest" in section.list.item(0).text()
 
     store = visit.window.context.runner.store
@@ -139,7 +152,7 @@ def test_an_iphone_heic_chosen_in_the_file_dialog_is_attached_as_a_clean_jpeg(
     _choose_file(visit, photo)
     _describe_and_attach(visit, "Pencil grip", (AttachmentSubject.CHILD, visit.seeded.sam))
     assert "Photo attached" in message(visit)
-    assert section.list.count() == 1 and not section.list.item(0).icon().isNull()
+    assert section.list.count() == 1 and _shows_the_teal_photo(section.list.item(0))
     store = visit.window.context.runner.store
     with store.read_session() as session:
         kept = session.scalars(select(Attachment)).one()
@@ -168,6 +181,7 @@ def test_take_photo_says_when_there_is_no_camera_and_the_file_route_still_works(
     _choose_file(visit, scan)
     _describe_and_attach(visit, "School report", (AttachmentSubject.CHILD, visit.seeded.sam))
     assert "Document attached" in message(visit) and section.list.count() == 1
+    assert not _shows_the_teal_photo(section.list.item(0))  # a file's icon, not a picture
 
 
 def test_a_camera_gone_since_it_was_listed_is_explained_not_a_blank_window(

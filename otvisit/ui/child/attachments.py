@@ -7,7 +7,7 @@ from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QIcon, QImage, QPixmap
+from PySide6.QtGui import QIcon, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMessageBox,
     QPushButton,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -159,11 +160,7 @@ class AttachmentsSection(Section):
                 f"{row.caption or '(no caption)'}\n{subject}{waiting}"
             )
             item = QListWidgetItem(text)
-            thumbnail = loaded.thumbnails.get(row.id)
-            if thumbnail is not None:
-                pixmap = QPixmap()
-                pixmap.loadFromData(thumbnail, "PNG")
-                item.setIcon(QIcon(pixmap))
+            item.setIcon(self._icon(loaded.thumbnails.get(row.id)))
             self.list.addItem(item)
         if loaded.rows:
             self.list.setCurrentRow(0)
@@ -196,6 +193,26 @@ class AttachmentsSection(Section):
         self.file_dialog = dialog
         dialog.open()
         return dialog
+
+    def _icon(self, thumbnail: bytes | None) -> QIcon:
+        """The thumbnail centred on a square (portrait and landscape rows start their words at
+        the same place), or a file's icon for a PDF or a photo still to arrive."""
+        side = self.list.iconSize().width()
+        square = QPixmap(side, side)
+        square.fill(Qt.GlobalColor.transparent)
+        if thumbnail is None:
+            picture = self.style().standardIcon(QStyle.StandardPixmap.SP_FileIcon).pixmap(side // 2)
+        else:
+            picture = QPixmap()
+            picture.loadFromData(thumbnail, "PNG")
+            picture = picture.scaled(
+                side, side, Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )  # fmt: skip
+        painter = QPainter(square)
+        painter.drawPixmap((side - picture.width()) // 2, (side - picture.height()) // 2, picture)
+        painter.end()
+        return QIcon(square)
 
     def take_photo(self) -> CameraDialog | None:
         found, problem = find_cameras()
