@@ -37,3 +37,5 @@ if __name__ == "__main__":
     pillow_heif.register_heif_opener()
     make(4032, 3024, "phone-photo-12mp.heic")  # an iPhone's 12 megapixels
     make(640, 480, "phone-photo.heic")
+    # 64 megapixels of white: a few kilobytes that would take 192 MB to decode.
+    Image.new("RGB", (8000, 8000), "white").save(HERE / "too-many-pixels.heic", quality=10)

@@ -18,9 +18,10 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 def heic_photo(megapixels: int = 0) -> bytes:
     """An iPhone's HEIC: 640 × 480, or 4032 × 3024 for ``megapixels=12``; held upright (rotated
     a quarter turn), with the camera's maker, GPS and a place in XMP; the top-left corner orange.
+    ``megapixels=64``: 8000 × 8000 of white in 15 kB (more pixels than a photo may have).
     """
-    name = "phone-photo-12mp.heic" if megapixels == 12 else "phone-photo.heic"
-    return (DATA / name).read_bytes()
+    name = {12: "phone-photo-12mp.heic", 64: "too-many-pixels.heic"}.get(megapixels)
+    return (DATA / (name or "phone-photo.heic")).read_bytes()
 
 
 def camera_photo(

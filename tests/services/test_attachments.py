@@ -273,6 +273,7 @@ def _heic() -> bytes:
         (AttachmentKind.PHOTO, _heic(), "not a photo or scan this laptop can read"),
         (AttachmentKind.PHOTO, heic_photo()[:700], "not a photo or scan this laptop can read"),
         (AttachmentKind.DOCUMENT, heic_photo(), "must be a PDF"),
+        (AttachmentKind.SCAN, heic_photo(megapixels=64), "too many pixels"),
         (AttachmentKind.PHOTO, one_page_pdf(), "is a PDF, not a photo"),
         (AttachmentKind.DOCUMENT, camera_photo(), "must be a PDF"),
         (
