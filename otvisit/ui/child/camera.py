@@ -49,6 +49,7 @@ class CameraDialog(QDialog):
         from PySide6.QtMultimediaWidgets import QVideoWidget
 
         super().__init__(parent)
+        self._has_failed = False
         self.setWindowTitle("Take a photo")
         self.camera = QCamera(device, self)
         self.session = QMediaCaptureSession(self)
@@ -81,6 +82,9 @@ class CameraDialog(QDialog):
         self.camera.start()
 
     def _failed(self, text: str) -> None:
+        if self._has_failed:
+            return  # the camera and the capture both report one failure: one message
+        self._has_failed = True
         self.failed.emit(f"The camera could not take the photo ({text}) — use Add from file.")
         self.reject()
 
