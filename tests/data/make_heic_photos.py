@@ -8,6 +8,7 @@ otvisit only reads HEIC (pi-heif, decoder only). Run once by hand:
 
 from __future__ import annotations
 
+import struct
 from pathlib import Path
 
 import pillow_heif  # type: ignore[import-not-found]
@@ -37,5 +38,12 @@ if __name__ == "__main__":
     pillow_heif.register_heif_opener()
     make(4032, 3024, "phone-photo-12mp.heic")  # an iPhone's 12 megapixels
     make(640, 480, "phone-photo.heic")
+    # An iPhone's HDR photo: 10 bits a channel (orange: full red, half green).
+    orange = struct.pack("<HHH", 65535, 32768, 0) * (64 * 48)
+    pillow_heif.from_bytes(mode="RGB;16", size=(64, 48), data=orange).save(
+        HERE / "ten-bit.heic", quality=50
+    )
+    # A picture with transparency (half-transparent red).
+    Image.new("RGBA", (300, 200), (255, 0, 0, 128)).save(HERE / "transparent.heic", quality=50)
     # 64 megapixels of white: a few kilobytes that would take 192 MB to decode.
     Image.new("RGB", (8000, 8000), "white").save(HERE / "too-many-pixels.heic", quality=10)

@@ -24,6 +24,12 @@ def heic_photo(megapixels: int = 0) -> bytes:
     return (DATA / (name or "phone-photo.heic")).read_bytes()
 
 
+def heic_file(name: str) -> bytes:
+    """Another HEIC of tests/data: ``ten-bit`` (an HDR photo, orange, 64 × 48) or
+    ``transparent`` (half-transparent red, 300 × 200)."""
+    return (DATA / f"{name}.heic").read_bytes()
+
+
 def camera_photo(
     width: int = 1600, height: int = 1200, *, orientation: int = 1, colour: str = "teal"
 ) -> bytes:

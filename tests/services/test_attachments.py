@@ -47,6 +47,7 @@ from tests.services.conftest import Refusal
 from tests.services.pictures import (
     CAMERA_MAKER,
     camera_photo,
+    heic_file,
     heic_photo,
     one_page_pdf,
     scan_png,
@@ -144,6 +145,35 @@ def test_a_heic_scan_keeps_its_full_size_as_png(session: Session) -> None:
     with Image.open(io.BytesIO(_stored(session, attachment_id))) as kept:
         assert (kept.format, kept.size) == ("PNG", (480, 640))
         assert not kept.getexif() and not kept.info
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "media", "colour"),
+    [
+        ("ten-bit", AttachmentKind.PHOTO, AttachmentMediaType.JPEG, (255, 128, 0)),
+        ("ten-bit", AttachmentKind.SCAN, AttachmentMediaType.PNG, (255, 128, 0)),
+        ("transparent", AttachmentKind.PHOTO, AttachmentMediaType.JPEG, (255, 128, 128)),
+        ("transparent", AttachmentKind.SCAN, AttachmentMediaType.PNG, (255, 128, 128)),
+    ],
+)
+def test_an_hdr_or_transparent_heic_is_kept_as_8_bit_colour_on_white(
+    session: Session,
+    name: str,
+    kind: AttachmentKind,
+    media: AttachmentMediaType,
+    colour: tuple[int, int, int],
+) -> None:
+    child = make_child(session)
+    _consent(session, child)
+    details = _details(child, kind=kind, file_name=f"{name}.heic")
+    attachment_id = attach_file(session, details=details, data=heic_file(name), actor_id="t-1")
+    attachment = session.get(Attachment, attachment_id)
+    assert attachment is not None and attachment.media_type is media
+    with Image.open(io.BytesIO(_stored(session, attachment_id))) as kept:
+        assert kept.mode == "RGB"
+        shown = kept.getpixel((5, 5))
+        assert isinstance(shown, tuple)
+        assert all(abs(a - b) <= 4 for a, b in zip(shown, colour, strict=True)), shown
 
 
 def test_a_laptop_without_the_heic_decoder_says_how_to_get_a_jpeg(
