@@ -204,6 +204,41 @@ def test_a_camera_gone_since_it_was_listed_is_explained_not_a_blank_window(
     visit.qtbot.waitUntil(lambda: not shiboken6.isValid(dialog) or not dialog.isVisible())
 
 
+def test_a_frame_from_the_camera_goes_through_the_details_and_is_kept_clean(
+    visit: Visit, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtGui import QColor, QImage
+    from PySide6.QtMultimedia import QCameraDevice
+
+    from otvisit.ui.child import attachments
+
+    monkeypatch.setattr(attachments, "find_cameras", lambda: ([QCameraDevice()], ""))
+    find_and_open(visit, "sam")
+    section = visit.window.record.attachments
+    open_section(visit, section)
+    _record_consent(visit)
+    QTest.mouseClick(section.camera_button, Qt.MouseButton.LeftButton)
+    camera = section.camera
+    assert camera is not None and camera.isVisible()
+    # What QImageCapture hands over when the therapist presses Take (this machine has no webcam).
+    frame = QImage(1280, 720, QImage.Format.Format_RGB32)
+    frame.fill(QColor("teal"))
+    camera.capture.imageCaptured.emit(1, frame)
+    visit.qtbot.waitUntil(lambda: isinstance(section.dialog, DetailsDialog))
+    _describe_and_attach(
+        visit, "Seat height at nursery", (AttachmentSubject.CHILD, visit.seeded.sam)
+    )
+    assert "Photo attached" in message(visit)
+    assert section.list.count() == 1 and _shows_the_teal_photo(section.list.item(0))
+    store = visit.window.context.runner.store
+    with store.read_session() as session:
+        kept = session.scalars(select(Attachment)).one()
+        data = blobs.blob_bytes(session, kept.sha256)
+    assert data is not None
+    with Image.open(io.BytesIO(data)) as shown:
+        assert (shown.format, shown.size) == ("JPEG", (1280, 720)) and not shown.getexif()
+
+
 def test_an_install_without_qt_multimedia_says_so(
     visit: Visit, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -73,9 +73,11 @@ class CameraDialog(QDialog):
         self.finished.connect(lambda _result: self.camera.stop())
         self.resize(800, 600)
         # Started from the event loop: an error then reaches whoever connected ``failed``.
-        QTimer.singleShot(0, self._start)
+        QTimer.singleShot(0, self, self._start)  # not run once the dialog is gone
 
     def _start(self) -> None:
+        if not self.isVisible():
+            return  # closed before the camera started
         if self.camera.error() != self.camera.Error.NoError:  # gone since it was listed
             self._failed(self.camera.errorString())
             return
