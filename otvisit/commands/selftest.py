@@ -249,7 +249,20 @@ def check_window_code(ctx: Context) -> str:
         raise RuntimeError("not tried, because Qt did not start")
     if ctx.qt.get("window_error"):
         raise RuntimeError(str(ctx.qt["window_error"]))
-    return "the desktop window's modules load (otvisit.ui.app)"
+    return f"the desktop window's {ctx.qt.get('window_modules')} modules load (otvisit.ui)"
+
+
+def import_window_modules() -> int:
+    """Import otvisit.ui and every module under it; how many there are."""
+    import pkgutil
+
+    import otvisit.ui
+
+    names = ["otvisit.ui.app"]
+    names += [m.name for m in pkgutil.walk_packages(otvisit.ui.__path__, "otvisit.ui.")]
+    for name in names:
+        importlib.import_module(name)
+    return len(set(names))
 
 
 def run_qt_probe(pdf_path: Path) -> int:
@@ -264,8 +277,9 @@ def run_qt_probe(pdf_path: Path) -> int:
         print(json.dumps({"error": f"{type(exc).__name__}: {exc}"}))
         return 1
     try:
-        # Importing the window code proves that the bundle holds every module it needs.
-        importlib.import_module("otvisit.ui.app")
+        # Importing the window code proves that the bundle holds every module it needs: every
+        # screen's module, not only the window's (a child's record is imported when opened).
+        found["window_modules"] = import_window_modules()
         found["window_error"] = None
     except Exception as exc:
         found["window_error"] = f"{type(exc).__name__}: {exc}"

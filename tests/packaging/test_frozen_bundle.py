@@ -70,6 +70,10 @@ def test_frozen_selftest(bundle: Path, tmp_path: Path) -> None:
     assert done.returncode == (1 if expected_failures() else 0)
     assert f"installed app in {bundle}" in done.stdout
     assert f"fonts in {bundle}" in done.stdout  # resources come from the bundle, not the source
+    # Every screen's module imports in the bundle (a missing library shows on opening a child).
+    from otvisit.commands.selftest import import_window_modules
+
+    assert f"the desktop window's {import_window_modules()} modules load" in done.stdout
 
 
 def test_bundle_is_self_contained_and_lean(bundle: Path) -> None:
