@@ -161,6 +161,33 @@ def test_same_device_edits_in_a_row_are_not_conflicts(live_server, team, devices
     assert a.pull_all()["records"][note]["fields"]["body"] == "Third draft"
 
 
+def test_an_edit_built_on_its_own_delete_is_a_conflict_not_refused(
+    live_server, team, devices
+) -> None:
+    """A laptop that edits a note it deleted, on a version at or after its delete, holds the note
+    live in a version the server lost (a colleague's restore, then the server restored from a
+    backup): its words are kept as a conflict. An edit from before its delete is still refused."""
+    a = devices(live_server.base_url, team.therapists[0])
+    child = _child(a, team)
+    note = str(uuid.uuid4())
+    author = team.therapists[0].user_id
+    made = a.push([a.op("session_note", note_fields(child, author), record_id=note)])
+    base = made["results"][0]["record_seq"]
+    deleted = a.push([a.op("session_note", {}, record_id=note, kind="delete", base_seq=base)])
+    gone = deleted["results"][0]["record_seq"]
+    stale = a.push([a.op("session_note", {"body": "Older words"}, record_id=note, base_seq=base)])
+    assert stale["results"][0]["status"] == "rejected"
+    assert "deleted on this device" in stale["results"][0]["reason"]
+    later = a.push(
+        [a.op("session_note", {"body": "Words typed after"}, record_id=note, base_seq=gone)]
+    )
+    [conflict] = later["results"][0]["conflicts"]
+    assert later["results"][0]["status"] == "conflict"
+    assert conflict["kind"] == "edit_vs_delete"
+    assert conflict["mine"] == {"body": "Words typed after"}
+    assert a.pull_all()["records"][note]["deleted"] is True  # nothing applied until resolved
+
+
 def test_edit_versus_delete_is_a_conflict_both_ways(live_server, team, devices) -> None:
     a, b = _two_devices(live_server, team, devices)
     child = _child(a, team)

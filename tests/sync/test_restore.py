@@ -318,3 +318,52 @@ def test_conflicts_resolved_after_the_backup_come_back_to_a_restored_server(
             assert a.snapshot() == b.snapshot()
         finally:
             server.stop()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_note_a_colleague_brought_back_after_the_backup_keeps_the_words_typed_on_it_later(
+    backend: str, laptops: list[Laptop], tmp_path: Path
+) -> None:
+    """A deleted a note; after the backup B kept her edit of it, so the note was live again and A
+    pulled it. The server restored from the backup holds A's delete again: A's words typed on
+    the note afterwards (B's laptop not synced yet) are kept as a conflict, never refused as
+    "deleted on this device". (The sync soak found this at seed 2: one word lost.)"""
+    with _database(backend, tmp_path) as url:
+        server = ServerProcess(url).start()
+        try:
+            team = create_team(server)
+            a = sign_in(laptops, tmp_path, name="a", url=server.base_url, team=team, number=0)
+            b = sign_in(laptops, tmp_path, name="b", url=server.base_url, team=team, number=1)
+            _child, note = child_with_note(a, team_id=team.team_id, body="Sam: first session.")
+            assert a.sync().exit_code == 0 and b.sync().exit_code == 0
+            with a.store.transaction() as session:
+                found = session.get(SessionNote, note)
+                assert found is not None
+                found.deleted = True
+            assert a.sync().exit_code == 0
+            _backup(url, tmp_path / "backup.db")
+
+            write_note(b, note, "B: Sam cut along a thick line.")
+            assert b.sync().conflicts == 1
+            with b.store.transaction() as session:
+                [conflict] = list_conflicts(session)
+                resolve_conflict(session, conflict_id=conflict.id, choice="mine")
+            assert b.sync().exit_code == 0
+            assert a.sync().exit_code == 0
+            assert note_body(a, note) == "B: Sam cut along a thick line."  # live again on A
+
+            server.stop()
+            _restore(url, tmp_path / "backup.db")
+            server = _restart(server)
+            write_note(a, note, "A: Sam now cuts along a thin line.")
+            report = a.sync()
+            assert report.exit_code == 0, report.error
+            words = _server_words(server, note)
+            assert "A: Sam now cuts along a thin line." in words, server.log_text()[-3000:]
+            with a.store.read_session() as session:
+                refused = session.scalars(
+                    select(OutboxOp).where(OutboxOp.record_id == note, OutboxOp.state == "rejected")
+                ).all()
+            assert not refused, [op.reason for op in refused]
+        finally:
+            server.stop()

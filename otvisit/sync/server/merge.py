@@ -220,7 +220,11 @@ def update_record(
         return _delete(ctx, op, state)
     restoring = op.kind == "restore" and state.deleted
     if state.deleted and not restoring:
-        if state.updated_device == _device(ctx):
+        # An edit built on this device's own delete, or on a later version, comes from a laptop
+        # that holds the record live in a version the server no longer has (a colleague's
+        # restore lost with a server restored from a backup): kept as a conflict, never refused.
+        saw_the_delete = op.base_seq is not None and op.base_seq >= state.seq
+        if state.updated_device == _device(ctx) and not saw_the_delete:
             return _rejected(op, "This record was deleted on this device; restore it to change it.")
         found = _conflict(ctx, op, state, "edit_vs_delete", "", changes, None)
         return OperationResult(op_seq=op.op_seq, status="conflict", conflicts=[found])
