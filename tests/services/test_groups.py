@@ -121,7 +121,7 @@ def test_register_marks_each_family_and_refuses_marks_before_the_start(
     group_id = groups.book_group_session(session, booking=_booking(team, children))
     first, second, third = (place_id(group_id, c.id) for c in children)
     with pytest.raises(RuleRefused, match="once the session has started"):
-        groups.mark_register(session, place_id=first, mark=PlaceStatus.ATTENDED)
+        groups.mark_register(session, place_id=first, mark=PlaceStatus.ATTENDED, now=NOW)
     later = SOON + timedelta(hours=1)
     groups.mark_register(session, place_id=first, mark=PlaceStatus.ATTENDED, now=later)
     groups.mark_register(session, place_id=second, mark=PlaceStatus.NOT_BROUGHT, now=later)
