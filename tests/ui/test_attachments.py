@@ -26,6 +26,7 @@ from otvisit.models.vocabulary import AttachmentSubject, AuditAction, ConsentUse
 from otvisit.services import attachment_blobs as blobs
 from otvisit.services import equipment
 from otvisit.ui.child.attachment_dialogs import ConsentDialog, DetailsDialog
+from otvisit.ui.child.attachments import AttachmentsSection
 from tests.services.pictures import CAMERA_MAKER, camera_photo, heic_photo
 from tests.ui.driver import Visit, find_and_open, message, open_section, shown_preview, type_into
 
@@ -184,18 +185,24 @@ def test_take_photo_says_when_there_is_no_camera_and_the_file_route_still_works(
     assert not _shows_the_teal_photo(section.list.item(0))  # a file's icon, not a picture
 
 
-def test_a_camera_gone_since_it_was_listed_is_explained_not_a_blank_window(
-    visit: Visit, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _sam_with_a_camera(visit: Visit, monkeypatch: pytest.MonkeyPatch) -> AttachmentsSection:
+    """Sam's Photos and files, on a laptop that lists one camera (a device Qt cannot open)."""
     from PySide6.QtMultimedia import QCameraDevice
 
     from otvisit.ui.child import attachments
 
-    # A webcam unplugged (or taken by a video call) between listing and opening it.
     monkeypatch.setattr(attachments, "find_cameras", lambda: ([QCameraDevice()], ""))
     find_and_open(visit, "sam")
     section = visit.window.record.attachments
     open_section(visit, section)
+    return section
+
+
+def test_a_camera_gone_since_it_was_listed_is_explained_not_a_blank_window(
+    visit: Visit, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A webcam unplugged (or taken by a video call) between listing and opening it.
+    section = _sam_with_a_camera(visit, monkeypatch)
     QTest.mouseClick(section.camera_button, Qt.MouseButton.LeftButton)
     visit.qtbot.waitUntil(lambda: "camera could not take the photo" in message(visit))
     assert message(visit).endswith("— use Add from file.")
@@ -208,14 +215,8 @@ def test_a_frame_from_the_camera_goes_through_the_details_and_is_kept_clean(
     visit: Visit, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from PySide6.QtGui import QColor, QImage
-    from PySide6.QtMultimedia import QCameraDevice
 
-    from otvisit.ui.child import attachments
-
-    monkeypatch.setattr(attachments, "find_cameras", lambda: ([QCameraDevice()], ""))
-    find_and_open(visit, "sam")
-    section = visit.window.record.attachments
-    open_section(visit, section)
+    section = _sam_with_a_camera(visit, monkeypatch)
     _record_consent(visit)
     QTest.mouseClick(section.camera_button, Qt.MouseButton.LeftButton)
     camera = section.camera
