@@ -159,6 +159,35 @@ def test_a_child_leaving_the_team_leaves_the_laptop_and_unsent_edits_are_kept_as
     assert a.outbox() == []
 
 
+def test_a_child_moved_away_and_back_returns_whole_to_the_laptop_that_wrote_its_records(
+    server: ServerProcess, laptops: list[Laptop], tmp_path: Path
+) -> None:
+    """Its records were last changed by this laptop, yet the pull must send them again: the
+    laptop removed them when the child left, and a move is the server's change, not its own."""
+    team = create_team(server)
+    other = create_team(server)
+    a = sign_in(laptops, tmp_path, name="a", url=server.base_url, team=team, number=0)
+    child_id = _child(a, team.team_id)
+    with a.store.transaction() as session:
+        goal = Goal(child_id=child_id, wording="Noor will zip her coat", set_on=date.today())
+        session.add(goal)
+    assert a.sync().exit_code == 0
+    db = server_database(server)
+    try:
+        with db.write() as s:
+            admin.assign_child(s, child_id=child_id, team_id=other.team_id)
+        assert a.sync().removed_children == [child_id]
+        assert a.get(Child, child_id) is None and a.get(Goal, goal.id) is None
+        with db.write() as s:
+            admin.assign_child(s, child_id=child_id, team_id=team.team_id)
+    finally:
+        db.dispose()
+    report = a.sync()
+    assert report.exit_code == 0 and report.removed_children == []
+    assert a.get(Child, child_id).team_id == team.team_id
+    assert a.get(Goal, goal.id).wording == "Noor will zip her coat"
+
+
 def test_a_revoked_laptop_wipes_its_records_and_its_key(
     server: ServerProcess, laptops: list[Laptop], tmp_path: Path, memory_keyring: MemoryKeyring
 ) -> None:

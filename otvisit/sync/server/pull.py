@@ -53,6 +53,7 @@ _CHANGES = (
         _RECORD.fields,
         _RECORD.updated_by,
         _RECORD.updated_device,
+        _RECORD.field_seq,
     )
     .where(
         _RECORD.team_id == bindparam("team"),
@@ -110,14 +111,13 @@ def pull_changes(
         ).scalars()
         back = set(still_here)
         removed = [c for c in removed if c not in back]
-    # Leaving out the caller's own changes (``_already_held``) is not enabled: the
-    # convergence property test found laptops whose local values differ from what they sent.
-    sent = rows
+    # The caller's own changes, answered by its push, are not sent back (its day's work twice).
+    sent = [row for row in rows if not _already_held(caller, row, cursor)]
     parts = [
         f'{{"entity":"{entity}","record_id":"{rid}","child_id":'
         f'{"null" if child is None else _dumps(child)},"seq":{seq},'
         f'"deleted":{"true" if deleted else "false"},"fields":{fields},"updated_by":{_dumps(by)}}}'
-        for entity, rid, child, seq, deleted, fields, by, _device in sent
+        for entity, rid, child, seq, deleted, fields, by, _device, _stamps in sent
     ]
     body = (
         f'{{"records":[{",".join(parts)}],"removed_children":{_dumps(removed)},'
@@ -127,30 +127,20 @@ def pull_changes(
     return PullPage(body=body.encode(), count=len(sent), audit=_read_events(caller, sent, cursor))
 
 
-def _already_held(
-    session: Session | Connection, *, caller: Caller, rows: Sequence[Any], cursor: int
-) -> set[str]:
-    """Records whose every change after the cursor came from the caller's own device.
+def _already_held(caller: Caller, row: Any, cursor: int) -> bool:
+    """A record whose every change after the cursor came from the caller's own device.
 
-    The device pushed those changes and recorded the versions the push answered: sending them
-    back would only make it download what it has (a day's 500 edits, twice). Any field a
-    colleague changed after the cursor, a merged counter included, still sends the record.
+    The device pushed those changes and its push's answer gave it that version: sending it back
+    would only make it download what it has (a day's 500 edits, twice). Any field a colleague
+    changed after the cursor, or the server set to a value the device did not send (a held-back
+    signature, a counter's total), still sends the record.
     """
-    mine = [row[1] for row in rows if row[7] == caller.device_id]
-    if not mine:
-        return set()
-    held: set[str] = set()
-    for start in range(0, len(mine), 500):
-        stamps = session.execute(
-            select(Record.id, Record.field_seq).where(Record.id.in_(mine[start : start + 500]))
-        )
-        for rid, field_seq in stamps:
-            if all(
-                int(seq) <= cursor or device == caller.device_id
-                for seq, device in json.loads(field_seq).values()
-            ):
-                held.add(rid)
-    return held
+    if row[7] != caller.device_id:
+        return False
+    return all(
+        int(seq) <= cursor or device == caller.device_id
+        for seq, device in json.loads(row[8]).values()
+    )
 
 
 def _read_events(caller: Caller, rows: Sequence[Any], cursor: int) -> list[AuditEvent]:
