@@ -25,7 +25,7 @@ def _visit(device: ApiClient, team_id: str) -> str:
     """A child pushed, pulled, then viewed and printed on the laptop (events uploaded)."""
     child = str(uuid.uuid4())
     device.push([device.op("child", child_fields(team_id), record_id=child)])
-    device.read_back()
+    device.pull_all()
     early = (utcnow() - timedelta(hours=2)).isoformat()
     late = utcnow().isoformat()
     events = [

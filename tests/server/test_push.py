@@ -48,11 +48,8 @@ def test_each_operation_gets_its_own_result(live_server, team, devices) -> None:
     assert answer["last_op_seq"] == 4
     seqs = [r["record_seq"] for r in answer["results"][:2]]
     assert seqs[0] < seqs[1]
-    pulled = a.read_back()["records"]
+    pulled = a.pull_all()["records"]
     assert pulled[child]["fields"]["given_name"] == "Sam"
-    # The pushing laptop's own pull leaves out what it pushed; the team record is still sent.
-    own = a.pull_all()["records"]
-    assert child not in own and pulled.keys() - own.keys() == {child, ops[1]["record_id"]}
     assert (
         pulled[team.team_id]["fields"]["name"] == team.name
     )  # the rejected rename changed nothing
@@ -77,7 +74,7 @@ def test_a_retried_push_is_answered_again_without_applying_twice(
     mixed = a.push([*ops[1:], extra])
     assert mixed["results"][:2] == first["results"][1:]
     assert mixed["results"][2]["status"] == "applied" and mixed["last_op_seq"] == extra["op_seq"]
-    goals = [r for r in a.read_back()["records"].values() if r["entity"] == "goal"]
+    goals = [r for r in a.pull_all()["records"].values() if r["entity"] == "goal"]
     assert sorted(g["fields"]["wording"] for g in goals) == ["Goal 0", "Goal 1", "Goal 2", "Goal 3"]
 
 
@@ -138,7 +135,7 @@ def test_structured_fields_merge_and_clinical_text_conflicts_are_kept(
     assert (conflict["kind"], conflict["field"]) == ("edit", "body")
     assert (conflict["mine"], conflict["theirs"]) == ("Version B", "Version A")
     assert conflict["theirs_by"] == team.therapists[0].full_name
-    fields = b.read_back()["records"][note]["fields"]
+    fields = b.pull_all()["records"][note]["fields"]
     assert fields["body"] == "Version A"  # never silently overwritten
     assert fields["place"] == "clinic" and fields["plan"] == "Review in 6 weeks"  # merged
     [kept] = rows(live_server.database_url, Conflict, Conflict.id == conflict["conflict_id"])
@@ -148,7 +145,7 @@ def test_structured_fields_merge_and_clinical_text_conflicts_are_kept(
     a.push([a.op("session_note", {"place": "home"}, record_id=note, base_seq=seq)])
     merged = b.push([b.op("session_note", {"place": "nursery"}, record_id=note, base_seq=seq)])
     assert merged["results"][0]["status"] == "merged"
-    assert b.read_back()["records"][note]["fields"]["place"] == "nursery"
+    assert b.pull_all()["records"][note]["fields"]["place"] == "nursery"
 
 
 def test_same_device_edits_in_a_row_are_not_conflicts(live_server, team, devices) -> None:
@@ -161,7 +158,7 @@ def test_same_device_edits_in_a_row_are_not_conflicts(live_server, team, devices
         a.op("session_note", {"body": "Third draft"}, record_id=note),
     ])  # fmt: skip
     assert [r["status"] for r in answer["results"]] == ["applied"] * 3
-    assert a.read_back()["records"][note]["fields"]["body"] == "Third draft"
+    assert a.pull_all()["records"][note]["fields"]["body"] == "Third draft"
 
 
 def test_an_edit_built_on_its_own_delete_is_a_conflict_not_refused(
@@ -188,7 +185,7 @@ def test_an_edit_built_on_its_own_delete_is_a_conflict_not_refused(
     assert later["results"][0]["status"] == "conflict"
     assert conflict["kind"] == "edit_vs_delete"
     assert conflict["mine"] == {"body": "Words typed after"}
-    assert a.read_back()["records"][note]["deleted"] is True  # nothing applied until resolved
+    assert a.pull_all()["records"][note]["deleted"] is True  # nothing applied until resolved
 
 
 def test_edit_versus_delete_is_a_conflict_both_ways(live_server, team, devices) -> None:
@@ -211,13 +208,13 @@ def test_edit_versus_delete_is_a_conflict_both_ways(live_server, team, devices) 
     assert conflict["kind"] == "edit_vs_delete" and conflict["mine"] == {
         "wording": "Coat and shoes on"
     }
-    assert a.read_back()["records"][goal]["deleted"] is True
+    assert a.pull_all()["records"][goal]["deleted"] is True
     # Keeping the edit: restore with the change.
     restored = b.push(
         [b.op("goal", {"wording": "Coat and shoes on"}, record_id=goal, kind="restore")]
     )
     assert restored["results"][0]["status"] == "applied"
-    record = a.read_back()["records"][goal]
+    record = a.pull_all()["records"][goal]
     assert record["deleted"] is False and record["fields"]["wording"] == "Coat and shoes on"
     # Delete against a newer edit by someone else: the edit stays.
     stale = b.push([b.op("goal", {}, record_id=goal, kind="delete", base_seq=base)])
@@ -227,7 +224,7 @@ def test_edit_versus_delete_is_a_conflict_both_ways(live_server, team, devices) 
     refused = a.push([a.op("goal", {}, record_id=goal, kind="delete", base_seq=base)])
     assert refused["results"][0]["status"] == "conflict"
     assert refused["results"][0]["conflicts"][0]["kind"] == "delete_vs_edit"
-    assert a.read_back()["records"][goal]["deleted"] is False
+    assert a.pull_all()["records"][goal]["deleted"] is False
 
 
 def test_signed_notes_and_addenda_cannot_change_but_later_ops_apply(
@@ -253,7 +250,7 @@ def test_signed_notes_and_addenda_cannot_change_but_later_ops_apply(
     assert statuses == ["applied", "rejected", "rejected", "applied", "rejected", "applied"]
     assert "addendum" in answer["results"][1]["reason"]
     assert answer["last_op_seq"] == answer["results"][-1]["op_seq"]
-    records = a.read_back()["records"]
+    records = a.pull_all()["records"]
     assert records[note]["fields"]["body"] == "Practised buttons on the coat with mum."
     assert records[note]["deleted"] is False
     assert records[addendum]["fields"]["text"] == "Also tried zips."
@@ -274,7 +271,7 @@ def test_records_cannot_move_between_children(live_server, team, devices) -> Non
     )
     moved = a.push([a.op("goal", {"child_id": second}, record_id=goal)])
     assert moved["results"][0]["status"] == "rejected"
-    assert a.read_back()["records"][goal]["child_id"] == first
+    assert a.pull_all()["records"][goal]["child_id"] == first
 
 
 def test_a_push_built_on_what_a_restored_server_lost_is_refused_whole(

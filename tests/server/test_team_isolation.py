@@ -42,11 +42,11 @@ def test_every_endpoint_is_scoped_to_the_callers_team(live_server, team, devices
     assert b.get(protocol.ME_PATH).json()["user"]["team_id"] == other.team_id
     login = b.login_response(other.therapists[1].username, other.therapists[1].password, "x")
     assert login.json()["user"]["team_id"] == other.team_id
-    pulled = b.read_back()
+    pulled = b.pull_all()
     _assert_only_team(pulled, other, {b_child})
     assert a_child not in pulled["records"] and a_goal not in pulled["records"]
     assert team.therapists[0].user_id not in pulled["records"]
-    _assert_only_team(a.read_back(), team, {a_child})
+    _assert_only_team(a.pull_all(), team, {a_child})
 
     before = counts(live_server.database_url)
     attempts = [
@@ -62,7 +62,7 @@ def test_every_endpoint_is_scoped_to_the_callers_team(live_server, team, devices
         assert answer.status_code == 403, attempt
         assert answer.json()["error"]["code"] == protocol.OTHER_TEAM
     assert counts(live_server.database_url) == before
-    assert a.read_back()["records"][a_goal]["fields"]["wording"] == "Coat on"
+    assert a.pull_all()["records"][a_goal]["fields"]["wording"] == "Coat on"
 
 
 def test_a_child_moved_to_another_team_leaves_the_old_teams_devices(

@@ -27,13 +27,8 @@ class ApiClient:
         self.token: str | None = None
         self.device_id: str | None = None
         self.next_op_seq = 1
-        self._schema, self._verify = schema, verify
-        self._account: tuple[str, str] | None = None
-        self._reader: ApiClient | None = None
 
     def close(self) -> None:
-        if self._reader is not None:
-            self._reader.close()
         self.http.close()
 
     def _auth(self) -> dict[str, str]:
@@ -44,7 +39,6 @@ class ApiClient:
         assert answer.status_code == 200, answer.text
         body = answer.json()
         self.token, self.device_id = body["token"], body["device_id"]
-        self._account = (username, password)
         return self
 
     def login_response(self, username: str, password: str, device_name: str) -> httpx.Response:
@@ -120,18 +114,6 @@ class ApiClient:
             cursor = page["next_cursor"]
             if not page["has_more"]:
                 return {"records": records, "removed_children": removed, "cursor": cursor}
-
-    def read_back(self, cursor: int = 0) -> dict[str, Any]:
-        """What the server holds for the team, as ``pull_all`` gives it to another laptop.
-
-        A device's own pull leaves out the changes it pushed itself (its push's answers gave it
-        those versions), so this reads through a second laptop signed in to the same account.
-        """
-        if self._reader is None:
-            assert self._account is not None, "sign in before reading back"
-            reader = ApiClient(str(self.http.base_url), schema=self._schema, verify=self._verify)
-            self._reader = reader.login(*self._account, device_name="reading back")
-        return self._reader.pull_all(cursor)
 
 
 def audit_event(

@@ -1,5 +1,4 @@
-"""The push's answer gives the laptop the server's versions, so the pull leaves its own changes
-out; colleagues' changes still arrive."""
+"""The push's answer gives the laptop the server's versions; colleagues' changes still arrive."""
 
 from __future__ import annotations
 
@@ -127,15 +126,16 @@ def test_the_pull_after_a_push_writes_none_of_what_was_just_pushed(
     notes = [first, *(_new_note(a, child, f"Note {n}.") for n in range(20))]
     report, brought = _sync_watched(a)
     assert report.exit_code == 0 and report.pushed == 22  # the child and its 21 notes
-    # The pull brings none of them back: every change after the laptop's cursor was its own,
-    # and the push's answers gave it each version.
-    assert (report.pulled, report.held, brought) == (0, 0, 0)
+    # The pull still brings them (the server does not know what the laptop holds) ...
+    assert brought == 22
+    # ... but writes none: the push's answers said the laptop holds each in that version.
+    assert (report.pulled, report.held) == (0, 22)
     for n in range(10):  # a day's edits of notes already synced, and a new one
         write_note(a, notes[n], f"Edited {n}.")
         write_note(a, notes[n], f"Edited again {n}.")  # two operations of one record
     extra = _new_note(a, child, "A new note.")
     report, brought = _sync_watched(a)
-    assert report.exit_code == 0 and (report.pulled, report.held, brought) == (0, 0, 0)
+    assert report.exit_code == 0 and (report.pulled, report.held, brought) == (0, 11, 11)
     assert note_body(a, notes[3]) == "Edited again 3." and note_body(a, extra) == "A new note."
     held = {n: a.get(SessionNote, n).server_seq for n in [*notes, extra]}
     assert held == _server_seqs(server, [*notes, extra])

@@ -245,10 +245,7 @@ def assign_child(session: Session, *, child_id: str, team_id: str) -> None:
     ).scalars()
     for record_id in list(record_ids):
         seq = lock.next()
-        # A change by the server, not a device: no device's pull leaves the record out as held.
-        values: dict[str, Any] = {
-            "team_id": team_id, "seq": seq, "updated_at": now, "updated_device": None,
-        }  # fmt: skip
+        values: dict[str, Any] = {"team_id": team_id, "seq": seq, "updated_at": now}
         if record_id == child_id:
             stamps.update(team_id=[seq, None], therapist_id=[seq, None])
             values.update(fields=json.dumps(fields), field_seq=json.dumps(stamps))

@@ -228,7 +228,6 @@ def update_record(
             return _rejected(op, "This record was deleted on this device; restore it to change it.")
         found = _conflict(ctx, op, state, "edit_vs_delete", "", changes, None)
         return OperationResult(op_seq=op.op_seq, status="conflict", conflicts=[found])
-    sent = changes
     changes = _add_up_counters(ctx, op, state, changes)
     differing = {name: v for name, v in changes.items() if state.fields.get(name, None) != v}
     if name_moved := sorted(rules.SCOPE_FIELDS & set(differing)):
@@ -268,16 +267,14 @@ def update_record(
     # Conflicting text is not among them: the device shows theirs on its conflict answer.
     conflicted = {c.field for c in conflicts}
     dropped = [name for name in differing if name not in changed and name not in conflicted]
-    # A counter the server added up holds a value the device never had: sent back to it too.
-    dropped += [name for name, value in changed.items() if sent.get(name) != value]
     record_seq = prior_seq = None
     if changed or restoring:
         prior_seq = state.seq
         state.deleted = False
         record_seq = _touch(ctx, state, changed)
         for name in dropped:
-            # The device sent these but the server kept its own (a held-back signature, a
-            # counter's total): stamped as the server's, so the pull sends the record back.
+            # The device sent these but the server kept its own (a held-back signature):
+            # stamped as the server's, so the pull sends the record back to the device.
             state.field_seq[name] = [record_seq, "server"]
     status = "conflict" if conflicts else "merged" if merged else "applied"
     return OperationResult(
