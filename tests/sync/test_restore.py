@@ -254,6 +254,13 @@ def test_after_a_restore_only_the_author_sends_her_notes_back(
             assert "slope board" in str(_server_note(server, draft_before))  # existed: sent now
             assert _server_note(server, draft_after) is None  # waits for A's laptop
             assert note_body(b, draft_after).endswith("B: spring-loaded.")  # still shown on B
+            # B goes on typing in the note before A's laptop has sent it back: that edit waits
+            # behind the held ones too (sent first, it was refused as a note without fields).
+            later = "Draft after the backup: scissors. B: spring-loaded. B: then loop scissors."
+            write_note(b, draft_after, later)
+            report = b.sync()
+            assert report.exit_code == 0 and report.rejected == [], report.rejected
+            assert _server_note(server, draft_after) is None
 
             report = a.sync()
             assert report.exit_code == 0 and report.rejected == [], report.rejected
@@ -264,6 +271,12 @@ def test_after_a_restore_only_the_author_sends_her_notes_back(
             assert b.sync().exit_code == 0  # B's edit of the draft goes once A's is back
             assert a.sync().exit_code == 0 and b.sync().exit_code == 0
             assert "spring-loaded" in _server_words(server, draft_after)
+            assert later in _server_words(server, draft_after)
+            with b.store.read_session() as session:
+                shown = [c.mine for c in list_conflicts(session) if c.record_id == draft_after]
+            # Both of B's edits went on the version the backup held, in the order typed: each
+            # is a conflict with A's re-sent draft, for B to resolve, the later one last.
+            assert shown == [later.removesuffix(" B: then loop scissors."), later]
             assert not [op for op in b.outbox() if op.state != "rejected"]
             assert not [op for op in a.outbox() + b.outbox() if op.state == "rejected"]
             assert note_body(a, new_signed) == "Written and signed after the backup."

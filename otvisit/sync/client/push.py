@@ -7,14 +7,15 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, delete, exists, func, insert, or_, select, update
+from sqlalchemy.orm import Session, aliased
 
 from otvisit.models import OutboxOp, PushedOp, SyncConflict
 from otvisit.models.base import utcnow
 from otvisit.models.registry import ENTITIES
 from otvisit.models.wire import WireError
 from otvisit.sync.client.apply import convert_fields, plan_for
+from otvisit.sync.client.recovery import AWAITING
 from otvisit.sync.protocol import (
     MAX_PUSH_OPERATIONS,
     FieldConflict,
@@ -117,10 +118,11 @@ def next_batch(
     """
     operations: list[PushOperation] = []
     size = 0
+    sendable = _sendable(session)
     while not operations:
         ops = session.scalars(
             select(OutboxOp)
-            .where(OutboxOp.state == "pending", OutboxOp.seq > after_seq)
+            .where(OutboxOp.state == "pending", OutboxOp.seq > after_seq, *sendable)
             .order_by(OutboxOp.seq)
             .limit(min(PUSH_BATCH, MAX_PUSH_OPERATIONS))
         ).all()
@@ -139,6 +141,22 @@ def next_batch(
     return PushRequest(
         device_id=device_id, operations=operations, cursor=cursor, generation=generation
     )
+
+
+_HELD = aliased(OutboxOp)
+
+
+def _sendable(session: Session) -> list[Any]:
+    """Conditions on pending operations: none overtakes a held edit of the same record.
+
+    After a server restore, edits of a colleague's note wait (``AWAITING``) until her laptop
+    has sent the note back. An edit typed on it meanwhile waits behind them: sent first, it
+    reached a server without the note and was refused as a note without its fields.
+    """
+    if session.scalar(select(OutboxOp.seq).where(OutboxOp.state == AWAITING).limit(1)) is None:
+        return []  # the usual case: nothing held, no correlated check
+    held = exists().where(_HELD.state == AWAITING, _HELD.record_id == OutboxOp.record_id)
+    return [~held]
 
 
 def _wire_op(op: OutboxOp) -> PushOperation:

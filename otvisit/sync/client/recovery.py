@@ -216,23 +216,34 @@ def _written_by_colleague(record: Any, user_id: str | None) -> bool:
 def release_awaiting(session: Session, record_ids: Sequence[str]) -> int:
     """Edits held for a colleague's note go out once a pull brought the note back.
 
-    They are queued anew (a new operation number: the server takes numbers only upwards).
+    They are queued anew (a new operation number: the server takes numbers only upwards),
+    with the edits typed on the note while they waited after them, in the order typed.
     """
     if (
         not record_ids
         or session.scalar(select(OutboxOp.seq).where(OutboxOp.state == AWAITING).limit(1)) is None
     ):
         return 0
+    released = list(
+        session.scalars(
+            select(OutboxOp.record_id)
+            .where(OutboxOp.state == AWAITING, OutboxOp.record_id.in_(list(record_ids)))
+            .distinct()
+        )
+    )
     held = session.scalars(
         select(OutboxOp)
-        .where(OutboxOp.state == AWAITING, OutboxOp.record_id.in_(list(record_ids)))
+        .where(OutboxOp.state.in_([AWAITING, "pending"]), OutboxOp.record_id.in_(released))
         .order_by(OutboxOp.seq)
     ).all()
+    # Edits typed while the note was away were built on its version before the restore, a
+    # number the restored server gives out again: they go on the held edits' version too.
+    base = {op.record_id: op.base_seq for op in reversed(held) if op.state == AWAITING}
     for op in held:
         session.add(
             OutboxOp(
                 entity=op.entity, record_id=op.record_id, child_id=op.child_id, kind=op.kind,
-                changes=op.changes, increments=op.increments, base_seq=op.base_seq,
+                changes=op.changes, increments=op.increments, base_seq=base[op.record_id],
             )
         )  # fmt: skip
         session.delete(op)

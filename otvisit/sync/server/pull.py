@@ -110,13 +110,8 @@ def pull_changes(
         ).scalars()
         back = set(still_here)
         removed = [c for c in removed if c not in back]
-    # The caller's own changes are sent back too, though its push's answers gave it most of
-    # those versions: a laptop learns a version only from an answer it received and trusts (not
-    # a retried push's already-processed operations, nor an edit applied onto a version it did
-    # not hold), and the pull brings it the rest. With them left out, the sync soak (seed 3)
-    # lost a word after the restore: an edit sent as a bare change of a note the restored server
-    # no longer had (see PROTOCOL_CHANGES.md). The laptop writes none of them again
-    # (``HeldVersions``): they cost only their bytes.
+    # The caller's own changes are sent back too; the laptop writes none it holds in that
+    # version (``HeldVersions``). Leaving them out: see PROTOCOL_CHANGES.md (1 December).
     sent = rows
     parts = [
         f'{{"entity":"{entity}","record_id":"{rid}","child_id":'
