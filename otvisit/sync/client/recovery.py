@@ -119,7 +119,8 @@ def resend_missing(session: Session, *, above: int, user_id: str | None) -> int:
     sent back only by her own laptop (the server takes it from no one else). This laptop's own
     edits of such a note wait (``AWAITING``) until a pull shows the note is back, then go as
     usual: on version ``above``, so where they differ from hers the server keeps both as a
-    conflict.
+    conflict. A colleague's note this laptop only read gets an empty awaiting placeholder: an
+    edit typed on it before her laptop has sent it back waits too.
     """
     queued = 0
     waits: dict[str, bool] = {}  # record id -> its replays wait for the author's laptop
@@ -186,8 +187,26 @@ def resend_missing(session: Session, *, above: int, user_id: str | None) -> int:
         record = whole[values["record_id"]]
         colleague = _written_by_colleague(record, user_id)
         session.add(OutboxOp(**values, base_seq=above, state=AWAITING if colleague else "pending"))
+    held = {values["record_id"] for values in held_back}
+    for record in whole.values():
+        if _written_by_colleague(record, user_id) and record.id not in waits.keys() | held:
+            # A colleague's note only read here: the server may lack it until her laptop sends
+            # it back. Edits typed on it from now on wait behind this empty placeholder.
+            session.add(_placeholder(record, above))
     session.flush()
     return queued
+
+
+def _placeholder(record: Any, above: int) -> OutboxOp:
+    """An awaiting operation that carries nothing: it holds later edits, and is never sent."""
+    return OutboxOp(
+        entity=record.__entity__, record_id=record.id, child_id=_child_of(record),
+        kind="upsert", changes={}, increments={}, base_seq=above, state=AWAITING,
+    )  # fmt: skip
+
+
+def _carries_nothing(op: OutboxOp) -> bool:
+    return op.kind == "upsert" and not op.changes and not op.increments
 
 
 def _records_above(session: Session, *, above: int) -> dict[str, Any]:
@@ -239,16 +258,20 @@ def release_awaiting(session: Session, record_ids: Sequence[str]) -> int:
     # Edits typed while the note was away were built on its version before the restore, a
     # number the restored server gives out again: they go on the held edits' version too.
     base = {op.record_id: op.base_seq for op in reversed(held) if op.state == AWAITING}
+    sent = 0
     for op in held:
+        session.delete(op)
+        if op.state == AWAITING and _carries_nothing(op):
+            continue  # a placeholder: it only held the edits after it
         session.add(
             OutboxOp(
                 entity=op.entity, record_id=op.record_id, child_id=op.child_id, kind=op.kind,
                 changes=op.changes, increments=op.increments, base_seq=base[op.record_id],
             )
         )  # fmt: skip
-        session.delete(op)
+        sent += 1
     session.flush()
-    return len(held)
+    return sent
 
 
 def _child_of(record: Any) -> str | None:
