@@ -52,6 +52,11 @@ def run(args: argparse.Namespace) -> int:
             f"Waiting: {status.pending_ops} to send, {status.open_conflicts} conflict(s), "
             f"{status.rejected_ops} not accepted."
         )
+    if status.awaiting_ops:
+        print(
+            f"{status.awaiting_ops} change(s) to colleagues' notes wait for their laptops to "
+            "sync first (the server was restored from a backup)."
+        )
     return report.exit_code
 
 

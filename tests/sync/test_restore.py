@@ -23,7 +23,7 @@ from sqlalchemy import make_url, select
 
 from otvisit.models import OutboxOp, SessionNote
 from otvisit.services.notes import sign_note
-from otvisit.sync.client import list_conflicts, resolve_conflict
+from otvisit.sync.client import list_conflicts, resolve_conflict, sync_status
 from otvisit.sync.server.schema import Conflict, Record
 from tests.support.server_fixtures import BACKENDS, require_postgres
 from tests.support.server_process import ServerProcess, fresh_postgres_schema, sqlite_url
@@ -407,12 +407,17 @@ def test_words_typed_after_a_restore_on_a_colleagues_note_only_read_before_it_wa
 
         report = b.sync()  # B learns of the restore; A's laptop has not synced yet
         assert report.exit_code == 0 and report.rejected == [], report.rejected
+        with b.store.read_session() as session:
+            assert sync_status(session).awaiting_ops == 0  # nothing of B's waits yet
         typed = "Draft after the backup: scissors. B: spring-loaded scissors tried."
         write_note(b, draft, typed)
         report = b.sync()
         assert report.exit_code == 0 and report.rejected == [], report.rejected
         assert _server_note(drill.server, draft) is None  # waits for A's laptop
         assert note_body(b, draft) == typed  # still shown on B
+        with b.store.read_session() as session:
+            status = sync_status(session)  # the status bar says what waits, and for whom
+        assert (status.pending_ops, status.awaiting_ops) == (0, 1)
 
         assert a.sync().exit_code == 0
         assert b.sync().exit_code == 0  # the draft is back: B's edit is queued again

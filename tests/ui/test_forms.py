@@ -3,13 +3,16 @@ draft, words instead of stored values, NHS numbers with any separator, the confl
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from otvisit.models import CopmProblem, EquipmentRecommendation, SessionNote
+from otvisit.models import Child, CopmProblem, EquipmentRecommendation, OutboxOp, SessionNote
 from tests.ui.driver import Visit, find_and_open, message, open_section, type_into
 from tests.ui.keys import press
 
@@ -203,3 +206,42 @@ def test_conflicts_screen_without_a_server_says_never_synced_and_what_waits(
     assert "never synced" in said
     pending = visit.window.sync_bar.status.pending_ops  # type: ignore[union-attr]
     assert pending >= 1 and f"{pending} change" in said and "waiting" in said
+
+
+def test_changes_waiting_for_a_colleagues_laptop_after_a_restore_are_shown_not_hidden(
+    visit: Visit,
+) -> None:
+    """After a server restore, an edit of a colleague's note waits for her laptop: the status
+    bar and the conflicts screen say so, never "everything agrees with the server". A note only
+    read here (an empty placeholder that holds later edits) is not counted as a change."""
+    find_and_open(visit, "sam")
+
+    def restored(session: Session) -> None:
+        child = session.scalars(select(Child)).first()
+        assert child is not None
+        note_id = str(uuid.uuid4())  # a colleague's note, not yet back on the server
+        for changes in ({"body": "Uses a slope board."}, {}):  # an edit, and a placeholder
+            session.add(
+                OutboxOp(
+                    entity="session_note", record_id=note_id, child_id=child.id,
+                    kind="upsert", changes=changes, increments={}, base_seq=1, state="awaiting",
+                )
+            )  # fmt: skip
+
+    visit.window.context.runner.write(restored)
+    visit.settle()
+    visit.window.context.changes.sync_state_changed.emit()
+    visit.settle()
+    assert "1 waiting for a colleague's laptop" in visit.window.sync_bar.pending.text()
+    press(
+        visit.qtbot,
+        visit.window,
+        Qt.Key.Key_K,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    visit.settle()
+    dialog = visit.window.conflicts
+    assert dialog is not None and dialog.isVisible()
+    said = dialog.what.text()
+    assert "agrees with the server" not in said
+    assert "1 change to a colleague's note waiting for her laptop" in said

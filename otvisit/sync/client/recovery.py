@@ -205,7 +205,8 @@ def _placeholder(record: Any, above: int) -> OutboxOp:
     )  # fmt: skip
 
 
-def _carries_nothing(op: OutboxOp) -> bool:
+def carries_nothing(op: OutboxOp) -> bool:
+    """An awaiting placeholder (see ``resend_missing``): no words of the therapist's in it."""
     return op.kind == "upsert" and not op.changes and not op.increments
 
 
@@ -261,7 +262,7 @@ def release_awaiting(session: Session, record_ids: Sequence[str]) -> int:
     sent = 0
     for op in held:
         session.delete(op)
-        if op.state == AWAITING and _carries_nothing(op):
+        if op.state == AWAITING and carries_nothing(op):
             continue  # a placeholder: it only held the edits after it
         session.add(
             OutboxOp(

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from otvisit.models import OutboxOp, SetAsideEdit, SyncConflict, UnreadableRecord
 from otvisit.models.base import utcnow
 from otvisit.sync.client import settings
+from otvisit.sync.client.recovery import AWAITING, carries_nothing
 
 #: A sync marked in progress for longer than this was cut short (the app closed or crashed).
 STALE_SYNC = timedelta(minutes=15)
@@ -22,6 +23,8 @@ class SyncStatus:
     """What the status bar shows; times are device-clock times, for display only."""
 
     pending_ops: int
+    #: Edits of a colleague's note held until her laptop sends it back to a restored server.
+    awaiting_ops: int
     rejected_ops: int
     open_conflicts: int
     set_aside_edits: int
@@ -52,8 +55,23 @@ def sync_status(session: Session) -> SyncStatus:
         settings.USERNAME,
         settings.SERVER_URL,
     )
+    pending, awaiting = counts.get("pending", 0), 0
+    if counts.get(AWAITING):
+        # Held for a colleague's laptop, with the edits typed on the same notes since.
+        held = session.scalars(select(OutboxOp).where(OutboxOp.state == AWAITING)).all()
+        behind = session.scalar(
+            select(func.count())
+            .select_from(OutboxOp)
+            .where(
+                OutboxOp.state == "pending",
+                OutboxOp.record_id.in_({op.record_id for op in held}),
+            )
+        ) or 0  # fmt: skip
+        awaiting = sum(not carries_nothing(op) for op in held) + behind
+        pending -= behind
     return SyncStatus(
-        pending_ops=counts.get("pending", 0),
+        pending_ops=pending,
+        awaiting_ops=awaiting,
         rejected_ops=counts.get("rejected", 0),
         open_conflicts=open_conflicts or 0,
         set_aside_edits=set_aside or 0,

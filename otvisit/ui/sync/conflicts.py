@@ -48,6 +48,13 @@ def no_conflicts_text(status: SyncStatus) -> str:
         if status.pending_ops
         else "no changes waiting"
     )
+    if status.awaiting_ops:
+        # After a server restore: these go once the note's author has synced her laptop.
+        waiting += (
+            f"; {status.awaiting_ops} change{'s' if status.awaiting_ops != 1 else ''} to a "
+            "colleague's note waiting for her laptop to sync first (the server was restored "
+            "from a backup)"
+        )
     if not status.server_url:
         return (
             "No conflicts. This laptop is not connected to a team server and has never "
@@ -55,7 +62,7 @@ def no_conflicts_text(status: SyncStatus) -> str:
         )
     if status.last_success_at is None:
         return f"No conflicts so far. This laptop has never synced: {waiting}."
-    if status.pending_ops:
+    if status.pending_ops or status.awaiting_ops:
         return f"No conflicts at the last sync ({ago(status.last_success_at)}); {waiting}."
     return (
         "No conflicts: everything on this laptop agrees with the server as of the last sync "

@@ -119,6 +119,8 @@ class SyncBar(QWidget):
         self.status = status
         self.connection.setText(connection_text(status) if not self.syncing else "Syncing…")
         pending = f"{status.pending_ops} change(s) to send"
+        if status.awaiting_ops:
+            pending += f", {status.awaiting_ops} waiting for a colleague's laptop"
         if status.rejected_ops:
             pending += f", {status.rejected_ops} refused"
         self.pending.setText(pending)
