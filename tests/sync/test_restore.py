@@ -24,7 +24,8 @@ from sqlalchemy import make_url, select
 from otvisit.models import OutboxOp, SessionNote
 from otvisit.services.notes import sign_note
 from otvisit.sync.client import list_conflicts, resolve_conflict, sync_status
-from otvisit.sync.server.schema import Conflict, Record
+from otvisit.sync.client.credentials import load_credentials
+from otvisit.sync.server.schema import Conflict, Device, Record
 from tests.support.server_fixtures import BACKENDS, require_postgres
 from tests.support.server_process import ServerProcess, fresh_postgres_schema, sqlite_url
 from tests.sync.clinic import child_with_note, note_body, write_note
@@ -230,6 +231,18 @@ def _server_note(server: ServerProcess, record_id: str) -> dict[str, object] | N
     return None if fields is None else dict(json.loads(fields))
 
 
+def _reported_unsent(server: ServerProcess, laptop: Laptop) -> int | None:
+    """The unsent changes the laptop told the server at its last sync (shown in the console)."""
+    with laptop.store.read_session() as session:
+        device_id = load_credentials(session).device_id
+    database = server_database(server)
+    try:
+        with database.read() as session:
+            return session.scalar(select(Device.pending_changes).where(Device.id == device_id))
+    finally:
+        database.dispose()
+
+
 def _server_words(server: ServerProcess, record_id: str) -> str:
     """The record's text and both sides of every conflict on it, as the server keeps them."""
     database = server_database(server)
@@ -278,6 +291,8 @@ def test_after_a_restore_only_the_author_sends_her_notes_back(
         assert "slope board" in str(_server_note(drill.server, draft_before))  # existed: sent now
         assert _server_note(drill.server, draft_after) is None  # waits for A's laptop
         assert note_body(b, draft_after).endswith("B: spring-loaded.")  # still shown on B
+        # The team lead sees that B's laptop holds words the server lacks.
+        assert _reported_unsent(drill.server, b) == 1
         # B goes on typing in the note before A's laptop has sent it back: that edit waits
         # behind the held ones too (sent first, it was refused as a note without fields).
         later = "Draft after the backup: scissors. B: spring-loaded. B: then loop scissors."

@@ -15,7 +15,7 @@ from otvisit.models.base import utcnow
 from otvisit.models.registry import ENTITIES
 from otvisit.models.wire import WireError
 from otvisit.sync.client.apply import convert_fields, plan_for
-from otvisit.sync.client.recovery import AWAITING
+from otvisit.sync.client.recovery import AWAITING, held_for_colleagues
 from otvisit.sync.protocol import (
     MAX_PUSH_OPERATIONS,
     FieldConflict,
@@ -92,8 +92,16 @@ class HeldVersions:
 
 
 def pending_count(session: Session) -> int:
-    """Changes waiting to be sent (reported to the server on each sync)."""
-    return int(session.scalar(select(func.count()).where(OutboxOp.state == "pending")) or 0)
+    """Changes waiting to be sent (reported to the server on each sync), held ones included:
+    the team lead sees a laptop that keeps words the server lacks."""
+    rows = session.execute(
+        select(OutboxOp.state, func.count())
+        .where(OutboxOp.state.in_(("pending", AWAITING)))
+        .group_by(OutboxOp.state)
+    )
+    counts: dict[str, int] = {state: count for state, count in rows}
+    held = held_for_colleagues(session)[0] if counts.get(AWAITING) else 0
+    return counts.get("pending", 0) + held
 
 
 def has_pending(session: Session) -> bool:

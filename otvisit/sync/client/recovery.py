@@ -205,6 +205,22 @@ def _placeholder(record: Any, above: int) -> OutboxOp:
     )  # fmt: skip
 
 
+def held_for_colleagues(session: Session) -> tuple[int, int]:
+    """After a server restore: (held edits of colleagues' notes, edits typed behind them).
+
+    Placeholders carry no words and are not counted; the edits behind are still ``pending``.
+    """
+    held = session.scalars(select(OutboxOp).where(OutboxOp.state == AWAITING)).all()
+    if not held:
+        return 0, 0
+    behind = session.scalar(
+        select(func.count())
+        .select_from(OutboxOp)
+        .where(OutboxOp.state == "pending", OutboxOp.record_id.in_({op.record_id for op in held}))
+    )  # fmt: skip
+    return sum(not carries_nothing(op) for op in held), behind or 0
+
+
 def carries_nothing(op: OutboxOp) -> bool:
     """An awaiting placeholder (see ``resend_missing``): no words of the therapist's in it."""
     return op.kind == "upsert" and not op.changes and not op.increments

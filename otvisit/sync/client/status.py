@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from otvisit.models import OutboxOp, SetAsideEdit, SyncConflict, UnreadableRecord
 from otvisit.models.base import utcnow
 from otvisit.sync.client import settings
-from otvisit.sync.client.recovery import AWAITING, carries_nothing
+from otvisit.sync.client.recovery import AWAITING, held_for_colleagues
 
 #: A sync marked in progress for longer than this was cut short (the app closed or crashed).
 STALE_SYNC = timedelta(minutes=15)
@@ -58,17 +58,8 @@ def sync_status(session: Session) -> SyncStatus:
     pending, awaiting = counts.get("pending", 0), 0
     if counts.get(AWAITING):
         # Held for a colleague's laptop, with the edits typed on the same notes since.
-        held = session.scalars(select(OutboxOp).where(OutboxOp.state == AWAITING)).all()
-        behind = session.scalar(
-            select(func.count())
-            .select_from(OutboxOp)
-            .where(
-                OutboxOp.state == "pending",
-                OutboxOp.record_id.in_({op.record_id for op in held}),
-            )
-        ) or 0  # fmt: skip
-        awaiting = sum(not carries_nothing(op) for op in held) + behind
-        pending -= behind
+        held, behind = held_for_colleagues(session)
+        awaiting, pending = held + behind, pending - behind
     return SyncStatus(
         pending_ops=pending,
         awaiting_ops=awaiting,
