@@ -124,6 +124,13 @@ def resend_missing(session: Session, *, above: int, user_id: str | None) -> int:
     """
     queued = 0
     waits: dict[str, bool] = {}  # record id -> its replays wait for the author's laptop
+    # Edits still held from an earlier restore were put on that restore's version: a number
+    # this older generation gives out again. They go on this one's instead.
+    session.execute(
+        update(OutboxOp)
+        .where(OutboxOp.state == AWAITING, OutboxOp.base_seq > above)
+        .values(base_seq=above)
+    )
     whole = _records_above(session, above=above)
     # Unsent edits of records the server may have lost go after those records are sent again
     # (else a partial edit reaches the server first and is refused as a record without fields).
