@@ -22,7 +22,7 @@ import pytest
 from sqlalchemy import make_url, select
 
 from otvisit.models import OutboxOp, SessionNote
-from otvisit.services.notes import sign_note
+from otvisit.services.notes import delete_draft_note, sign_note
 from otvisit.sync.client import list_conflicts, resolve_conflict, sync_status
 from otvisit.sync.client.credentials import load_credentials
 from otvisit.sync.server.schema import Conflict, Device, Record
@@ -229,6 +229,15 @@ def _server_note(server: ServerProcess, record_id: str) -> dict[str, object] | N
     finally:
         database.dispose()
     return None if fields is None else dict(json.loads(fields))
+
+
+def _server_deleted(server: ServerProcess, record_id: str) -> bool | None:
+    database = server_database(server)
+    try:
+        with database.read() as session:
+            return session.scalar(select(Record.deleted).where(Record.id == record_id))
+    finally:
+        database.dispose()
 
 
 def _reported_unsent(server: ServerProcess, laptop: Laptop) -> int | None:
@@ -441,3 +450,60 @@ def test_words_typed_after_a_restore_on_a_colleagues_note_only_read_before_it_wa
         assert not [op for op in a.outbox() + b.outbox() if op.state == "rejected"]
         assert not [op for op in b.outbox() if op.record_id == draft]
         assert a.snapshot() == b.snapshot()
+
+
+def _settle(*laptops: Laptop) -> None:
+    for _round in range(3):
+        for laptop in laptops:
+            assert laptop.sync().exit_code == 0
+
+
+def _refused(*laptops: Laptop) -> list[str]:
+    return [op.error for laptop in laptops for op in laptop.outbox() if op.state == "rejected"]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_draft_written_and_deleted_after_the_backup_is_sent_again_deleted_not_refused(
+    backend: str, laptops: list[Laptop], tmp_path: Path
+) -> None:
+    """Its replays end with the author's delete: nothing is sent after it (sent whole again
+    after the delete, it was refused as an edit of a record this device deleted)."""
+    with _drill(backend, laptops, tmp_path) as drill:
+        a = drill.a
+        child, _first = child_with_note(a, team_id=drill.team.team_id, body="Before.")
+        assert a.sync().exit_code == 0
+        drill.backup()
+        note = _new_note(a, child, "Draft after the backup.")
+        assert a.sync().exit_code == 0
+        with a.store.transaction() as session:
+            delete_draft_note(session, note_id=note, actor_id=a.user_id)
+        assert a.sync().exit_code == 0
+        drill.restore()
+        report = a.sync()
+        assert (report.exit_code, report.rejected) == (0, []), report.error
+        assert _server_deleted(drill.server, note) is True
+        _settle(a, drill.b)
+        assert _refused(a, drill.b) == [] and a.snapshot() == drill.b.snapshot()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_my_edits_of_a_colleagues_note_the_backup_holds_go_at_once_after_a_restore(
+    backend: str, laptops: list[Laptop], tmp_path: Path
+) -> None:
+    """B's edit after the backup was made on a version the backup holds: its replay goes at
+    once, and an edit B typed after the restore goes after it, never waiting for A's laptop
+    (which has nothing to send: it waited for good, the sync saying all was well)."""
+    with _drill(backend, laptops, tmp_path) as drill:
+        a, b = drill.a, drill.b
+        _child, note = child_with_note(a, team_id=drill.team.team_id, body="A: first session.")
+        assert a.sync().exit_code == 0 and b.sync().exit_code == 0
+        drill.backup()
+        write_note(b, note, "A: first session. B1: slope board.")  # A never pulls this
+        assert b.sync().exit_code == 0
+        drill.restore()
+        later = "A: first session. B1: slope board. B2: after the restore."
+        write_note(b, note, later)
+        _settle(b, a)
+        assert later in _server_words(drill.server, note)
+        assert [op for op in b.outbox() if op.record_id == note] == []
+        assert _refused(a, b) == [] and a.snapshot() == b.snapshot()

@@ -124,6 +124,7 @@ def resend_missing(session: Session, *, above: int, user_id: str | None) -> int:
     """
     queued = 0
     waits: dict[str, bool] = {}  # record id -> its replays wait for the author's laptop
+    last_kind: dict[str, str] = {}  # record id -> the kind of its last replayed operation
     # Edits still held from an earlier restore were put on that restore's version: a number
     # this older generation gives out again. They go on this one's instead.
     session.execute(
@@ -173,6 +174,7 @@ def resend_missing(session: Session, *, above: int, user_id: str | None) -> int:
                 base_seq=above, state=AWAITING if waits[pushed.record_id] else "pending",
             )
         )  # fmt: skip
+        last_kind[pushed.record_id] = pushed.kind
         queued += 1
     # Their numbers belong to the forgotten generation; sent again, they are kept anew.
     session.execute(delete(PushedOp).where(PushedOp.server_seq > above))
@@ -180,6 +182,10 @@ def resend_missing(session: Session, *, above: int, user_id: str | None) -> int:
     for record in whole.values():
         if _written_by_colleague(record, user_id):
             continue  # her laptop sends it back; the server refuses it from anyone else
+        if record.deleted and last_kind.get(record.id) == "delete":
+            # Its replays end with this laptop's delete: sent whole after it, the record would
+            # be an edit of a record this device deleted, and refused.
+            continue
         for kind, values in (("upsert", _wire_fields(record)), ("delete", {})):
             if kind == "delete" and not record.deleted:
                 continue
@@ -192,8 +198,10 @@ def resend_missing(session: Session, *, above: int, user_id: str | None) -> int:
         queued += record.id not in waits
     for values in held_back:
         record = whole[values["record_id"]]
-        colleague = _written_by_colleague(record, user_id)
-        session.add(OutboxOp(**values, base_seq=above, state=AWAITING if colleague else "pending"))
+        # A colleague's note waits for her laptop, unless this laptop's own replays of it go at
+        # once (made on a version the backup holds): then its later edits go after them.
+        waiting = _written_by_colleague(record, user_id) and waits.get(record.id, True)
+        session.add(OutboxOp(**values, base_seq=above, state=AWAITING if waiting else "pending"))
     held = {values["record_id"] for values in held_back}
     for record in whole.values():
         if _written_by_colleague(record, user_id) and record.id not in waits.keys() | held:
