@@ -56,6 +56,10 @@ SYNCED_MODELS: tuple[type[SyncedRecord], ...] = (
     Attachment,
 )
 
+#: Produced by the server (the team lead's admin commands and console), never written by a
+#: device: a laptop neither pushes them nor sends them again to a restored server.
+READ_ONLY_ENTITIES = frozenset({"team", "therapist"})
+
 ENTITIES: dict[str, type[SyncedRecord]] = {model.__entity__: model for model in SYNCED_MODELS}
 
 

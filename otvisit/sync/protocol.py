@@ -215,8 +215,13 @@ class PullResponse(WireModel):
     #: The server's committed high-water mark of change sequences when this page was read.
     high: int = 0
     #: The high-water mark when the current generation began (0 for the first): a laptop of an
-    #: older generation re-sends its records above it and pulls again from it.
+    #: older generation re-sends its records above it and pulls again from it. When the pull
+    #: said the generation the laptop knows (``generation=``), the lowest restore point since it.
     restore_point: int = 0
+    #: False when the server has no record of the generation the laptop said it knows (begun on
+    #: a server later restored from an older backup): the laptop also goes by its own record of
+    #: where that generation began.
+    generation_known: bool = True
 
 
 class DeviceStatus(WireModel):

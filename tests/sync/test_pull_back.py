@@ -78,14 +78,22 @@ class _Watching:
         return self.inner.push(token, request)
 
     def pull(
-        self, token: str, *, cursor: int, limit: int, unsent: int | None = None
+        self,
+        token: str,
+        *,
+        cursor: int,
+        limit: int,
+        unsent: int | None = None,
+        generation: int | None = None,
     ) -> PullResponse:
         if self.between is not None:
             step, self.between = self.between, None
             step()
         if self.cut_before_pull:
             raise OfflineError("The network dropped (test).")
-        page = self.inner.pull(token, cursor=cursor, limit=limit, unsent=unsent)
+        page = self.inner.pull(
+            token, cursor=cursor, limit=limit, unsent=unsent, generation=generation
+        )
         self.pulled.append(len(page.records))
         return page
 

@@ -25,6 +25,7 @@ from otvisit.models import OutboxOp, SessionNote
 from otvisit.services.notes import delete_draft_note, sign_note
 from otvisit.sync.client import list_conflicts, resolve_conflict, sync_status
 from otvisit.sync.client.credentials import load_credentials
+from otvisit.sync.server.admin import update_team_contact
 from otvisit.sync.server.schema import Conflict, Device, Record
 from tests.support.server_fixtures import BACKENDS, require_postgres
 from tests.support.server_process import ServerProcess, fresh_postgres_schema, sqlite_url
@@ -507,3 +508,143 @@ def test_my_edits_of_a_colleagues_note_the_backup_holds_go_at_once_after_a_resto
         assert later in _server_words(drill.server, note)
         assert [op for op in b.outbox() if op.record_id == note] == []
         assert _refused(a, b) == [] and a.snapshot() == b.snapshot()
+
+
+def _restore_from(drill: _Drill, backup: Path) -> None:
+    drill.server.stop()
+    _restore(drill.url, backup)
+    drill.server = _restart(drill.server)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_laptop_away_through_two_restores_sends_again_what_both_lost(
+    backend: str, laptops: list[Laptop], tmp_path: Path
+) -> None:
+    """B's edit after the first backup was lost by the first restore; B was away while the team
+    went on, the next night's backup was taken and restored in turn. B re-sends above the lowest
+    restore point since the generation it knew (above the second one only, its edit was lost:
+    the second generation gave its number out again)."""
+    with _drill(backend, laptops, tmp_path) as drill:
+        a, b = drill.a, drill.b
+        one, two = tmp_path / "one.db", tmp_path / "two.db"
+        child, first = child_with_note(a, team_id=drill.team.team_id, body="Before.")
+        second = _new_note(a, child, "Second note.")
+        assert a.sync().exit_code == 0 and b.sync().exit_code == 0
+        _backup(drill.url, one)
+        write_note(b, second, "Second note. B: edit before the first restore.")
+        assert b.sync().exit_code == 0
+        _restore_from(drill, one)
+        assert a.sync().exit_code == 0  # B is away
+        for visit in range(5):
+            write_note(a, first, f"Before. A: visit {visit}.")
+            assert a.sync().exit_code == 0
+        _backup(drill.url, two)  # the next night's backup
+        _restore_from(drill, two)
+        _settle(b, a)
+        assert "B: edit before the first restore." in _server_words(drill.server, second)
+        assert _refused(a, b) == [] and a.snapshot() == b.snapshot()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_generation_the_server_lost_to_an_older_backup_is_sent_again_from_where_it_began(
+    backend: str, laptops: list[Laptop], tmp_path: Path
+) -> None:
+    """Two backups, X then Y, of one generation. X is restored (a new generation), B syncs into
+    it and types; then Y is restored: the server has no record of X's generation. B goes by
+    where that generation began, and its words come back."""
+    with _drill(backend, laptops, tmp_path) as drill:
+        a, b = drill.a, drill.b
+        x, y = tmp_path / "x.db", tmp_path / "y.db"
+        child, note = child_with_note(a, team_id=drill.team.team_id, body="Before.")
+        assert a.sync().exit_code == 0 and b.sync().exit_code == 0
+        _backup(drill.url, x)
+        for visit in range(5):
+            _new_note(a, child, f"Visit {visit}.")
+            assert a.sync().exit_code == 0
+        _backup(drill.url, y)
+        _restore_from(drill, x)
+        assert b.sync().exit_code == 0
+        typed = "Before. B: typed in the generation a restore lost."
+        write_note(b, note, typed)
+        assert b.sync().exit_code == 0
+        _restore_from(drill, y)
+        _settle(b, a)
+        assert typed in _server_words(drill.server, note)
+        assert _refused(a, b) == [] and a.snapshot() == b.snapshot()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_team_details_changed_after_the_backup_are_never_sent_back_by_a_laptop(
+    backend: str, laptops: list[Laptop], tmp_path: Path
+) -> None:
+    """The team lead changed the team's phone number after the backup and the laptops pulled
+    it; after the restore no laptop sends team details back (the server refuses them from any
+    laptop: every sync ended with a refused change)."""
+    with _drill(backend, laptops, tmp_path) as drill:
+        a, b = drill.a, drill.b
+        _child, note = child_with_note(a, team_id=drill.team.team_id, body="Before.")
+        assert a.sync().exit_code == 0 and b.sync().exit_code == 0
+        drill.backup()
+        database = server_database(drill.server)
+        try:
+            with database.write() as session:
+                update_team_contact(session, team_id=drill.team.team_id, phone="020 7946 0999")
+        finally:
+            database.dispose()
+        write_note(a, note, "Before. A: after the backup.")
+        assert a.sync().exit_code == 0 and b.sync().exit_code == 0
+        drill.restore()
+        for laptop in (a, b):
+            report = laptop.sync()
+            assert (report.exit_code, report.rejected) == (0, []), report.rejected
+        _settle(a, b)
+        assert "A: after the backup." in _server_words(drill.server, note)
+        assert _refused(a, b) == []
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_words_typed_on_a_draft_its_author_signed_meanwhile_are_kept_as_conflicts(
+    backend: str, laptops: list[Laptop], tmp_path: Path
+) -> None:
+    """No restore: B typed in A's draft offline while A signed it on her laptop. The signed
+    note stays as A signed it; B's words are kept as a conflict on the server (they were
+    refused, and lived only on B's laptop)."""
+    with _drill(backend, laptops, tmp_path) as drill:
+        a, b = drill.a, drill.b
+        _child, note = child_with_note(a, team_id=drill.team.team_id, body="Draft: scissors.")
+        assert a.sync().exit_code == 0 and b.sync().exit_code == 0
+        write_note(b, note, "Draft: scissors. B: spring-loaded.")
+        _sign(a, note)
+        assert a.sync().exit_code == 0
+        report = b.sync()
+        assert (report.exit_code, report.rejected, report.conflicts) == (0, [], 1)
+        assert "B: spring-loaded." in _server_words(drill.server, note)
+        signed = _server_note(drill.server, note)
+        assert signed is not None and signed["body"] == "Draft: scissors."
+        assert signed["signed_by_id"] == a.user_id
+        _settle(a, b)
+        assert note_body(b, note) == "Draft: scissors." and a.snapshot() == b.snapshot()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_an_edit_waiting_for_a_draft_its_author_signed_after_the_restore_is_kept(
+    backend: str, laptops: list[Laptop], tmp_path: Path
+) -> None:
+    """B's edit of A's draft waited after the restore for A's laptop; A signed the draft
+    before her laptop synced, never having seen B's words. They are kept as a conflict."""
+    with _drill(backend, laptops, tmp_path) as drill:
+        a, b = drill.a, drill.b
+        child, _first = child_with_note(a, team_id=drill.team.team_id, body="Before.")
+        assert a.sync().exit_code == 0 and b.sync().exit_code == 0
+        drill.backup()
+        note = _new_note(a, child, "Draft after the backup: scissors.")
+        assert a.sync().exit_code == 0 and b.sync().exit_code == 0
+        write_note(b, note, "Draft after the backup: scissors. B: spring-loaded.")
+        assert b.sync().exit_code == 0
+        drill.restore()
+        assert b.sync().exit_code == 0  # B's edit waits for A's laptop
+        _sign(a, note)
+        _settle(a, b)
+        assert _refused(a, b) == []
+        assert "B: spring-loaded." in _server_words(drill.server, note)
+        assert a.snapshot() == b.snapshot()

@@ -440,8 +440,17 @@ def _pull_all(
             with store.read_session() as session:
                 cursor, known = _pull_start(session)
                 unsent = pending_count(session)  # told to the server on the first page
-        first = transport.pull(credentials.token, cursor=cursor, limit=pull_limit, unsent=unsent)
+        first = transport.pull(
+            credentials.token, cursor=cursor, limit=pull_limit, unsent=unsent,
+            generation=int(known) if known else None,
+        )  # fmt: skip
         above = _restored_below(first, cursor=cursor, known=known)
+        if above is not None and not first.generation_known:
+            # The server has lost the generation this laptop knows (restored from a backup
+            # older than it): what this laptop holds above where that one began goes again too.
+            with store.read_session() as session:
+                began = settings.get_setting(session, settings.GENERATION_BEGAN)
+            above = min(above, int(began or 0))
         if first.has_more or len(first.records) > 200:
             _mark_started(store, report)  # a long pull: the status bar says it is running
         if above is None:
@@ -459,6 +468,7 @@ def _pull_all(
                 {
                     settings.PULL_CURSOR: str(min(cursor, above)),
                     settings.SERVER_GENERATION: str(first.generation),
+                    settings.GENERATION_BEGAN: str(above),
                     settings.CONFLICTS_TO_RESEND: "1",
                 },
             )
@@ -567,6 +577,7 @@ def _apply_batch(
         values = {settings.PULL_CURSOR: str(response.next_cursor), **status}
         if response.generation:
             values[settings.SERVER_GENERATION] = str(response.generation)
+            values[settings.GENERATION_BEGAN] = str(response.restore_point)
         settings.set_settings(session, values)
     report.pull_batches += 1
 

@@ -20,7 +20,7 @@ from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.orm import Session
 
 from otvisit.models import OutboxOp, PushedOp, SyncConflict, UnreadableRecord
-from otvisit.models.registry import FIELDS, SYNCED_MODELS
+from otvisit.models.registry import FIELDS, READ_ONLY_ENTITIES, SYNCED_MODELS
 from otvisit.models.wire import to_wire
 from otvisit.sync.protocol import (
     MAX_RESENT_CONFLICTS,
@@ -245,6 +245,8 @@ def _records_above(session: Session, *, above: int) -> dict[str, Any]:
     """Every record this laptop holds in a version newer than ``above``, by id."""
     found: dict[str, Any] = {}
     for model in SYNCED_MODELS:
+        if model.__entity__ in READ_ONLY_ENTITIES:
+            continue  # the server's own (team details, staff): never sent by a laptop
         for record in session.scalars(select(model).where(model.server_seq > above)):
             found[record.id] = record
     return found

@@ -23,6 +23,9 @@ LAST_ERROR = "last_error"
 IN_PROGRESS = "in_progress"
 #: The server's generation seen at the last pull (a restored server has a new one).
 SERVER_GENERATION = "server_generation"
+#: Where that generation began (its restore point): a laptop whose generation a later restore
+#: lost on the server re-sends above it too.
+GENERATION_BEGAN = "generation_began"
 #: Present while the laptop's conflicts are to be sent again to a server restored from a backup.
 CONFLICTS_TO_RESEND = "conflicts_to_resend"
 #: Kept when a revoked device wipes its data: the reason is shown at the next start.

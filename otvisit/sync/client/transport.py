@@ -88,7 +88,13 @@ class SyncTransport(Protocol):
     def push(self, token: str, request: PushRequest) -> PushResponse: ...
 
     def pull(
-        self, token: str, *, cursor: int, limit: int, unsent: int | None = None
+        self,
+        token: str,
+        *,
+        cursor: int,
+        limit: int,
+        unsent: int | None = None,
+        generation: int | None = None,
     ) -> PullResponse: ...
 
     def upload_audit(self, token: str, request: AuditUpload) -> AuditReceipt: ...
@@ -151,9 +157,17 @@ class HttpTransport:
         )
 
     def pull(
-        self, token: str, *, cursor: int, limit: int, unsent: int | None = None
+        self,
+        token: str,
+        *,
+        cursor: int,
+        limit: int,
+        unsent: int | None = None,
+        generation: int | None = None,
     ) -> PullResponse:
         params = {"cursor": cursor, "limit": limit}
+        if generation is not None:
+            params["generation"] = generation
         extra = {UNSENT_HEADER: str(unsent)} if unsent is not None else {}
         return self._call(
             "GET", PULL_PATH, PullResponse, token=token, params=params, extra_headers=extra

@@ -204,11 +204,15 @@ def create_app(
         with db.write() as session:
             return push_operations(session, caller=who, request=body)
 
-    def _pull(token: str, address: str, cursor: int, limit: int, unsent: int | None) -> bytes:
+    def _pull(
+        token: str, address: str, cursor: int, limit: int, unsent: int | None, known: int | None
+    ) -> bytes:
         # Token check and pull share one read transaction: the hot path of a busy server.
         with db.read_connection() as connection:
             who, stale = authenticate(connection, token=token, address=address, unsent=unsent)
-            page = pull_changes(connection, caller=who, cursor=cursor, limit=limit)
+            page = pull_changes(
+                connection, caller=who, cursor=cursor, limit=limit, known_generation=known
+            )
         if stale:  # the device row is written at most once a minute unless the count changed
             with db.write() as session:
                 touch_device(session, device_id=who.device_id, unsent=unsent)
@@ -223,11 +227,14 @@ def create_app(
         limit: Annotated[int, Query(ge=1, le=protocol.MAX_PULL_LIMIT)] = (
             protocol.DEFAULT_PULL_LIMIT
         ),
+        generation: Annotated[int | None, Query(ge=0, le=protocol.MAX_SEQUENCE)] = None,
     ) -> Response:
-        """The team's records changed after ``cursor``, oldest change first, tombstones included."""
+        """The team's records changed after ``cursor``, oldest change first, tombstones included.
+
+        ``generation``: the server generation the laptop last saw (see ``PullResponse``)."""
         token = token_of(credentials)
         body = await anyio.to_thread.run_sync(
-            _pull, token, client_address(request), cursor, limit, _unsent(request),
+            _pull, token, client_address(request), cursor, limit, _unsent(request), generation,
             limiter=pull_slots[0],
         )  # fmt: skip
         return Response(content=body, media_type="application/json")

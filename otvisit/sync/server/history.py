@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import secrets
 
-from sqlalchemy import select, update
+from sqlalchemy import Connection, select, update
 from sqlalchemy.orm import Session
 
+from otvisit.models.base import utcnow
 from otvisit.models.registry import FIELDS
 from otvisit.sync.protocol import (
     INVALID_FIELD,
@@ -26,6 +27,7 @@ from otvisit.sync.server.schema import (
     RESTORE_POINT,
     Conflict,
     Counter,
+    GenerationStart,
     Record,
     RecordVersion,
 )
@@ -190,8 +192,27 @@ def new_generation(session: Session) -> int:
             session.execute(update(Counter).where(Counter.name == name).values(value=number))
         else:
             session.add(Counter(name=name, value=number))
+    session.add(GenerationStart(generation=value, restore_point=point, began_at=utcnow()))
     event = AuditEvent(
         action="admin", username="(admin)", detail=f"after-restore: generation {value}"
     )
     write_audit(session, events=[event])
     return value
+
+
+def restore_point_since(
+    connection: Session | Connection, *, known: int, current_point: int
+) -> tuple[int, bool]:
+    """The lowest restore point of the generations begun after ``known``, and whether the
+    server knows ``known`` at all (a generation begun on a server later restored from a backup
+    taken before it is lost with it: the laptop then also goes by the restore point it saw).
+    """
+    starts = connection.execute(
+        select(GenerationStart.generation, GenerationStart.restore_point).order_by(
+            GenerationStart.number
+        )
+    ).all()
+    seen = [n for n, (generation, _point) in enumerate(starts) if generation == known]
+    found = known == 0 or bool(seen)
+    since = starts[seen[-1] + 1 :] if seen else starts
+    return min([point for _generation, point in since], default=current_point), found

@@ -168,6 +168,15 @@ def _immutable_reason(state: RecordState) -> str | None:
     return None
 
 
+def _signed_since(ctx: OpContext, op: PushOperation, state: RecordState) -> bool:
+    """A signed note whose signature the editing device had not seen."""
+    return (
+        state.entity == rules.SIGNED_NOTE_ENTITY
+        and state.fields.get("signed_at") is not None
+        and _is_concurrent(ctx, op, state.field_seq.get("signed_at"))
+    )
+
+
 def _is_concurrent(ctx: OpContext, op: PushOperation, stamp: list[Any] | None) -> bool:
     """Changed on the server after the version the device edited, by another device."""
     if stamp is None:
@@ -233,6 +242,15 @@ def update_record(
     if name_moved := sorted(rules.SCOPE_FIELDS & set(differing)):
         return _rejected(op, f"{rules.SCOPE_REASON} ({', '.join(name_moved)})")
     if differing and (reason := _immutable_reason(state)):
+        if _signed_since(ctx, op, state):
+            # Typed on the draft before its author's signature reached this laptop (signed on
+            # her laptop meanwhile, or her note sent back after a restore while this edit
+            # waited): the signed note stays as signed, these words are kept as conflicts.
+            found = [
+                _conflict(ctx, op, state, "edit", name, value, state.fields.get(name))
+                for name, value in differing.items()
+            ]
+            return OperationResult(op_seq=op.op_seq, status="conflict", conflicts=found)
         return _rejected(op, reason)
     specs = FIELDS[state.entity]
     if _signs_unseen_text(ctx, op, state, differing):

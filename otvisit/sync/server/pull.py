@@ -15,6 +15,7 @@ from otvisit.models.base import utcnow
 from otvisit.sync.protocol import MAX_PULL_BYTES
 from otvisit.sync.server.audit import AuditEvent
 from otvisit.sync.server.auth import Caller
+from otvisit.sync.server.history import restore_point_since
 from otvisit.sync.server.schema import (
     CHANGE_SEQ,
     GENERATION,
@@ -73,10 +74,22 @@ _DEPARTURES = (
 )
 
 
+_UNKNOWN_GENERATION = ',"generation_known":false'
+
+
 def pull_changes(
-    session: Session | Connection, *, caller: Caller, cursor: int, limit: int
+    session: Session | Connection,
+    *,
+    caller: Caller,
+    cursor: int,
+    limit: int,
+    known_generation: int | None = None,
 ) -> PullPage:
     """Records of the caller's team with ``cursor < seq``, oldest change first.
+
+    ``known_generation``: the generation the laptop last saw. When it is not the current one,
+    the restore point answered is the lowest of every restore since it (several restores while
+    the laptop was away), and ``generation_known`` says whether the server knows it at all.
 
     Only sequences up to the committed high-water mark are read: every change
     at or below it has committed (writers hold the sequence lock until they
@@ -85,6 +98,11 @@ def pull_changes(
     counters = dict(session.execute(_HIGH).all())
     high, generation = int(counters[CHANGE_SEQ]), int(counters.get(GENERATION) or 0)
     restore_point = int(counters.get(RESTORE_POINT) or 0)
+    known = True
+    if known_generation is not None and known_generation != generation:
+        restore_point, known = restore_point_since(
+            session, known=known_generation, current_point=restore_point
+        )
     rows = session.execute(
         _CHANGES, {"team": caller.team_id, "cursor": cursor, "high": high, "rows": limit + 1}
     ).all()
@@ -122,7 +140,8 @@ def pull_changes(
     body = (
         f'{{"records":[{",".join(parts)}],"removed_children":{_dumps(removed)},'
         f'"next_cursor":{upper},"has_more":{"true" if has_more else "false"},'
-        f'"generation":{generation},"high":{high},"restore_point":{restore_point}}}'
+        f'"generation":{generation},"high":{high},"restore_point":{restore_point}'
+        f"{'' if known else _UNKNOWN_GENERATION}}}"
     )
     return PullPage(body=body.encode(), count=len(sent), audit=_read_events(caller, sent, cursor))
 

@@ -11,6 +11,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from otvisit.models.base import utcnow
+from otvisit.models.registry import READ_ONLY_ENTITIES
 from otvisit.sync.protocol import (
     MAX_SEQUENCE,
     SERVER_RESTORED,
@@ -334,7 +335,7 @@ def _apply(
     states: dict[str, RecordState],
     scope: _Scope,
 ) -> OperationResult:
-    if op.entity in rules.READ_ONLY_ENTITIES:
+    if op.entity in READ_ONLY_ENTITIES:
         return OperationResult(op_seq=op.op_seq, status="rejected", reason=rules.READ_ONLY_REASON)
     state = states.get(op.record_id)
     child_id = _child_of(op, changes, state)

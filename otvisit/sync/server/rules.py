@@ -5,8 +5,6 @@ from __future__ import annotations
 from otvisit.models.base import SYNC_COLUMNS
 from otvisit.models.registry import ENTITIES
 
-#: Produced by the server (admin commands), never written by a device.
-READ_ONLY_ENTITIES = frozenset({"team", "therapist"})
 #: Clinical records that are append-only: written once, never changed or deleted.
 APPEND_ONLY_ENTITIES = frozenset({"note_addendum"})
 SIGNED_NOTE_ENTITY = "session_note"

@@ -230,6 +230,22 @@ GENERATION = "generation"
 RESTORE_POINT = "restore_point"
 
 
+class GenerationStart(ServerBase):
+    """Every generation begun by ``admin after-restore``, in order, with its restore point.
+
+    A laptop that slept through several restores re-sends what it holds above the lowest
+    restore point since the generation it knows (its newer changes were numbered in a
+    generation whose later numbers the next ones gave out again).
+    """
+
+    __tablename__ = "generation_start"
+
+    number: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    generation: Mapped[int] = mapped_column(BigInteger, unique=True)
+    restore_point: Mapped[int] = mapped_column(BigInteger)
+    began_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class RecordVersion(ServerBase):
     """Append-only history: every version of a record's clinical text, written with the change.
 
