@@ -34,6 +34,9 @@ class OutboxOp(Base):
     increments: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
     #: The server sequence of the record version this edit was made on (None: new record).
     base_seq: Mapped[int | None] = mapped_column(Integer, default=None)
+    #: Sent again to a server restored from a backup: the record version (in the generation the
+    #: restore forgot) whose values this operation carries; None for an edit made here.
+    resent_from: Mapped[int | None] = mapped_column(Integer, default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     #: "pending", or "rejected" once the server refused it for good (kept to show the user).
     state: Mapped[str] = mapped_column(String(10), default="pending", index=True)

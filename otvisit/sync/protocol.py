@@ -131,6 +131,10 @@ class PushOperation(WireModel):
     increments: dict[str, int] = Field(default_factory=dict)
     #: The device clock when the change was made: shown to people, never used to pick a winner.
     made_at: datetime | None = None
+    #: Sent again to a server restored from a backup: the version (numbered in the generation
+    #: the restore forgot) whose values this carries. Where two laptops send back different
+    #: values of a field, the newer version wins; an edit made since the restore wins over both.
+    resent_from: int | None = Field(default=None, ge=0, le=MAX_SEQUENCE)
 
 
 class PushRequest(WireModel):

@@ -130,7 +130,7 @@ def test_a_store_at_0012_gains_an_empty_team_logo(tmp_path: Path) -> None:
 
     upgraded = Store.open(path)
 
-    assert upgraded.current_revision() == SCHEMA_REVISION == "0013"
+    assert upgraded.current_revision() == SCHEMA_REVISION
     with upgraded.read_session() as session:
         assert session.execute(select(Team.name, Team.logo_png)).one() == ("South Team", "")
     upgraded.close()
@@ -142,6 +142,38 @@ def test_a_store_at_0012_gains_an_empty_team_logo(tmp_path: Path) -> None:
         assert "logo_png" not in columns and "phone" in columns
         assert connection.execute(text("SELECT name FROM team")).scalar_one() == "South Team"
     engine.dispose()
+
+
+def test_unsent_edits_of_a_store_at_0013_survive_the_upgrade_as_edits_made_here(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "otvisit.db"
+    engine = create_sqlite_engine(path)
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0013")
+        connection.execute(
+            text(
+                "INSERT INTO outbox_op (entity, record_id, kind, changes, increments, base_seq, "
+                "created_at, state, error) VALUES ('session_note', 'n1', 'upsert', "
+                "'{\"body\": \"Uses a slope board.\"}', '{}', 7, '2026-01-01 00:00:00', "
+                "'pending', '')"
+            )
+        )
+    engine.dispose()
+
+    upgraded = Store.open(path)
+
+    assert upgraded.current_revision() == SCHEMA_REVISION == "0014"
+    with upgraded.read_session() as session:
+        [op] = session.scalars(select(OutboxOp)).all()
+        assert (op.changes, op.base_seq, op.resent_from) == (
+            {"body": "Uses a slope board."},
+            7,
+            None,
+        )
+    upgraded.close()
 
 
 def test_store_from_an_unknown_newer_version_is_refused_untouched(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -22,6 +23,8 @@ import pytest
 from sqlalchemy import make_url, select
 
 from otvisit.models import OutboxOp, SessionNote
+from otvisit.models.vocabulary import Place
+from otvisit.services.equipment import recommend_equipment, update_equipment
 from otvisit.services.notes import delete_draft_note, sign_note
 from otvisit.sync.client import list_conflicts, resolve_conflict, sync_status
 from otvisit.sync.client.credentials import load_credentials
@@ -648,3 +651,70 @@ def test_an_edit_waiting_for_a_draft_its_author_signed_after_the_restore_is_kept
         assert _refused(a, b) == []
         assert "B: spring-loaded." in _server_words(drill.server, note)
         assert a.snapshot() == b.snapshot()
+
+
+def _recommend(laptop: Laptop, child: str, item: str) -> str:
+    with laptop.store.transaction() as session:
+        return recommend_equipment(
+            session, child_id=child, item=item, setting=Place.SCHOOL,
+            functional_need="Sits still in class.", recommended_on=date(2026, 11, 20),
+        )  # fmt: skip
+
+
+def _change_item(laptop: Laptop, recommendation: str, item: str) -> None:
+    with laptop.store.transaction() as session:
+        update_equipment(session, recommendation_id=recommendation, changes={"item": item})
+
+
+def _server_item(server: ServerProcess, record_id: str) -> object:
+    note = _server_note(server, record_id)
+    assert note is not None
+    return note["item"]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_correction_made_after_the_restore_is_not_undone_by_a_laptop_sending_back_older_data(
+    backend: str, laptops: list[Laptop], tmp_path: Path
+) -> None:
+    """A recommended a cushion after the backup; after the restore B (syncing first) sent it
+    back and corrected the item. A's laptop then sends back its own older version: the
+    correction, made after the restore, stays (it was overwritten without a trace)."""
+    with _drill(backend, laptops, tmp_path) as drill:
+        a, b = drill.a, drill.b
+        child, _first = child_with_note(a, team_id=drill.team.team_id, body="Before.")
+        assert a.sync().exit_code == 0 and b.sync().exit_code == 0
+        drill.backup()
+        cushion = _recommend(a, child, "Wobble cushion")
+        assert a.sync().exit_code == 0 and b.sync().exit_code == 0
+        drill.restore()
+        assert b.sync().exit_code == 0  # B sends it back: the server holds it again
+        _change_item(b, cushion, "Movin'Sit junior cushion")
+        assert b.sync().exit_code == 0
+        _settle(a, b)
+        assert _server_item(drill.server, cushion) == "Movin'Sit junior cushion"
+        assert _refused(a, b) == [] and a.snapshot() == b.snapshot()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_after_a_restore_the_newer_of_two_versions_sent_back_wins_whatever_the_order(
+    backend: str, laptops: list[Laptop], tmp_path: Path
+) -> None:
+    """A changed the item after B last pulled; both versions came after the backup. Whichever
+    laptop syncs first after the restore, the server ends with A's newer item (B's older copy,
+    sent back last, overwrote it without a trace)."""
+    for first_back in ("a", "b"):
+        (tmp_path / first_back).mkdir()
+        with _drill(backend, laptops, tmp_path / first_back) as drill:
+            a, b = drill.a, drill.b
+            child, _first = child_with_note(a, team_id=drill.team.team_id, body="Before.")
+            assert a.sync().exit_code == 0 and b.sync().exit_code == 0
+            drill.backup()
+            cushion = _recommend(a, child, "Wobble cushion")
+            assert a.sync().exit_code == 0 and b.sync().exit_code == 0
+            _change_item(a, cushion, "Movin'Sit junior cushion")
+            assert a.sync().exit_code == 0  # B never pulls the change
+            drill.restore()
+            order = (a, b) if first_back == "a" else (b, a)
+            _settle(*order)
+            assert _server_item(drill.server, cushion) == "Movin'Sit junior cushion", first_back
+            assert _refused(a, b) == [] and a.snapshot() == b.snapshot()

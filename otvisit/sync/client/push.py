@@ -177,6 +177,7 @@ def _wire_op(op: OutboxOp) -> PushOperation:
         changes=op.changes,
         increments=op.increments or {},
         made_at=op.created_at,
+        resent_from=op.resent_from,
     )
 
 

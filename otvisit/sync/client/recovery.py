@@ -142,7 +142,8 @@ def resend_missing(session: Session, *, above: int, user_id: str | None) -> int:
     ).all() if whole else []  # fmt: skip
     held_back: list[dict[str, Any]] = [
         {"entity": op.entity, "record_id": op.record_id, "child_id": op.child_id,
-         "kind": op.kind, "changes": op.changes, "increments": op.increments}
+         "kind": op.kind, "changes": op.changes, "increments": op.increments,
+         "resent_from": op.resent_from}
         for op in unsent
     ]  # fmt: skip
     for op in unsent:
@@ -172,6 +173,7 @@ def resend_missing(session: Session, *, above: int, user_id: str | None) -> int:
                 entity=pushed.entity, record_id=pushed.record_id, child_id=pushed.child_id,
                 kind=pushed.kind, changes=changes, increments=pushed.increments,
                 base_seq=above, state=AWAITING if waits[pushed.record_id] else "pending",
+                resent_from=pushed.server_seq,
             )
         )  # fmt: skip
         last_kind[pushed.record_id] = pushed.kind
@@ -193,6 +195,7 @@ def resend_missing(session: Session, *, above: int, user_id: str | None) -> int:
                 OutboxOp(
                     entity=record.__entity__, record_id=record.id, child_id=_child_of(record),
                     kind=kind, changes=values, increments={}, base_seq=above,
+                    resent_from=record.server_seq,
                 )
             )  # fmt: skip
         queued += record.id not in waits
@@ -301,6 +304,7 @@ def release_awaiting(session: Session, record_ids: Sequence[str]) -> int:
             OutboxOp(
                 entity=op.entity, record_id=op.record_id, child_id=op.child_id, kind=op.kind,
                 changes=op.changes, increments=op.increments, base_seq=base[op.record_id],
+                resent_from=op.resent_from,
             )
         )  # fmt: skip
         sent += 1

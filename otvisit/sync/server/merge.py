@@ -92,12 +92,17 @@ def _conflict(
     )
 
 
-def _touch(ctx: OpContext, state: RecordState, changed: dict[str, Any]) -> int:
+def _touch(
+    ctx: OpContext, state: RecordState, changed: dict[str, Any], resent_from: int | None = None
+) -> int:
+    """Write ``changed`` as a new version; each field is stamped [seq, device], and with the
+    version it carries when it was sent again after a restore ([seq, device, resent_from])."""
     seq = ctx.lock.next()
     device = _device(ctx)
+    stamp: list[Any] = [seq, device] if resent_from is None else [seq, device, resent_from]
     for name, value in changed.items():
         state.fields[name] = value
-        state.field_seq[name] = [seq, device]
+        state.field_seq[name] = list(stamp)
     state.seq = seq
     state.updated_by = ctx.caller.full_name
     state.updated_device = device
@@ -155,7 +160,7 @@ def create_record(
         updated_device=None,
         is_new=True,
     )
-    seq = _touch(ctx, now_seq_state, changes)
+    seq = _touch(ctx, now_seq_state, changes, op.resent_from)
     result = OperationResult(op_seq=op.op_seq, status="applied", record_seq=seq, prior_seq=0)
     return now_seq_state, result
 
@@ -175,6 +180,15 @@ def _signed_since(ctx: OpContext, op: PushOperation, state: RecordState) -> bool
         and state.fields.get("signed_at") is not None
         and _is_concurrent(ctx, op, state.field_seq.get("signed_at"))
     )
+
+
+def _resent_newer(op: PushOperation, stamp: list[Any] | None) -> bool:
+    """A value sent back after a restore, newer than the server's (also sent back) value.
+
+    A stamp without the version it carried is an edit made since the restore: it wins.
+    """
+    carried = stamp[2] if stamp is not None and len(stamp) > 2 else None
+    return carried is not None and op.resent_from is not None and op.resent_from > carried
 
 
 def _is_concurrent(ctx: OpContext, op: PushOperation, stamp: list[Any] | None) -> bool:
@@ -246,11 +260,11 @@ def update_record(
             # Typed on the draft before its author's signature reached this laptop (signed on
             # her laptop meanwhile, or her note sent back after a restore while this edit
             # waited): the signed note stays as signed, these words are kept as conflicts.
-            found = [
+            kept = [
                 _conflict(ctx, op, state, "edit", name, value, state.fields.get(name))
                 for name, value in differing.items()
             ]
-            return OperationResult(op_seq=op.op_seq, status="conflict", conflicts=found)
+            return OperationResult(op_seq=op.op_seq, status="conflict", conflicts=kept)
         return _rejected(op, reason)
     specs = FIELDS[state.entity]
     if _signs_unseen_text(ctx, op, state, differing):
@@ -270,12 +284,16 @@ def update_record(
             conflicts.append(_conflict(ctx, op, state, "edit", name, value, theirs))
             continue
         # Restoring is how a device resolves edit-versus-delete: it has seen both sides.
-        if not restoring and _is_concurrent(ctx, op, state.field_seq.get(name)):
+        if not restoring and _is_concurrent(ctx, op, stamp := state.field_seq.get(name)):
             if specs[name].clinical_text:
                 theirs = state.fields.get(name)
                 conflicts.append(_conflict(ctx, op, state, "edit", name, value, theirs))
                 continue
             merged = True
+            if op.resent_from is not None and not _resent_newer(op, stamp):
+                # Sent again after a restore, older than what the server holds now: an edit
+                # made since the restore, or a newer version another laptop sent back.
+                continue
         changed[name] = value
     if conflicts and state.entity == rules.SIGNED_NOTE_ENTITY:
         # A signature covers the words the signer saw: never sign text she did not see.
@@ -286,13 +304,14 @@ def update_record(
     conflicted = {c.field for c in conflicts}
     dropped = [name for name in differing if name not in changed and name not in conflicted]
     record_seq = prior_seq = None
-    if changed or restoring:
+    if changed or restoring or (dropped and merged):
         prior_seq = state.seq
         state.deleted = False
-        record_seq = _touch(ctx, state, changed)
+        record_seq = _touch(ctx, state, changed, op.resent_from)
         for name in dropped:
-            # The device sent these but the server kept its own (a held-back signature):
-            # stamped as the server's, so the pull sends the record back to the device.
+            # The device sent these but the server kept its own (a held-back signature, a
+            # value sent back after a restore older than the server's): stamped as the
+            # server's, so the pull sends the record back to the device.
             state.field_seq[name] = [record_seq, "server"]
     status = "conflict" if conflicts else "merged" if merged else "applied"
     return OperationResult(
