@@ -15,7 +15,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -23,7 +23,10 @@ import pytest
 from sqlalchemy import make_url, select
 
 from otvisit.models import OutboxOp, SessionNote
-from otvisit.models.vocabulary import Place
+from otvisit.models.care import Appointment
+from otvisit.models.pathway import DisruptionContact
+from otvisit.models.vocabulary import AppointmentType, ContactOutcome, Place
+from otvisit.services.appointments import reschedule_appointment
 from otvisit.services.equipment import recommend_equipment, update_equipment
 from otvisit.services.notes import delete_draft_note, sign_note
 from otvisit.sync.client import list_conflicts, resolve_conflict, sync_status
@@ -718,3 +721,118 @@ def test_after_a_restore_the_newer_of_two_versions_sent_back_wins_whatever_the_o
             _settle(*order)
             assert _server_item(drill.server, cushion) == "Movin'Sit junior cushion", first_back
             assert _refused(a, b) == [] and a.snapshot() == b.snapshot()
+
+
+def _appointment(laptop: Laptop, child: str) -> str:
+    with laptop.store.transaction() as session:
+        booked = Appointment(
+            child_id=child, kind=AppointmentType.INTERVENTION, place=Place.SCHOOL,
+            starts_at=datetime(2026, 12, 10, 9, 0, tzinfo=UTC),
+        )  # fmt: skip
+        session.add(booked)
+        session.flush()
+        return booked.id
+
+
+def _moved_by_family(laptop: Laptop, appointment: str, day: int) -> None:
+    with laptop.store.transaction() as session:
+        reschedule_appointment(
+            session,
+            appointment_id=appointment,
+            new_starts_at=datetime(2026, 12, day, 9, tzinfo=UTC),
+        )
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_family_reschedules_recorded_on_two_laptops_still_add_up_after_a_restore(
+    backend: str, laptops: list[Laptop], tmp_path: Path
+) -> None:
+    """Each laptop recorded one family reschedule after the backup; both are sent back: the
+    count is two again (a step sent back is added, never weighed against another value)."""
+    with _drill(backend, laptops, tmp_path) as drill:
+        a, b = drill.a, drill.b
+        child, _note = child_with_note(a, team_id=drill.team.team_id, body="Before.")
+        visit = _appointment(a, child)
+        assert a.sync().exit_code == 0 and b.sync().exit_code == 0
+        drill.backup()
+        _moved_by_family(a, visit, 11)
+        assert a.sync().exit_code == 0 and b.sync().exit_code == 0
+        _moved_by_family(b, visit, 12)
+        assert b.sync().exit_code == 0 and a.sync().exit_code == 0
+        drill.restore()
+        _settle(b, a)
+        moved = _server_note(drill.server, visit)
+        assert moved is not None and moved["reschedule_count"] == 2
+        assert _refused(a, b) == [] and a.snapshot() == b.snapshot()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_of_three_versions_sent_back_in_any_order_the_newest_wins(
+    backend: str, laptops: list[Laptop], tmp_path: Path
+) -> None:
+    """A wrote three versions after the backup; B held the second. B sends it back first; A's
+    first version loses to it, and then A's third still wins (the value kept from B once
+    counted as an edit made since the restore, and held A's newest back)."""
+    with _drill(backend, laptops, tmp_path) as drill:
+        a, b = drill.a, drill.b
+        child, _first = child_with_note(a, team_id=drill.team.team_id, body="Before.")
+        assert a.sync().exit_code == 0 and b.sync().exit_code == 0
+        drill.backup()
+        cushion = _recommend(a, child, "Wobble cushion")
+        assert a.sync().exit_code == 0
+        _change_item(a, cushion, "Movin'Sit junior cushion")
+        assert a.sync().exit_code == 0 and b.sync().exit_code == 0
+        _change_item(a, cushion, "Peanut ball")
+        assert a.sync().exit_code == 0  # B never pulls this
+        drill.restore()
+        _settle(b, a)
+        assert _server_item(drill.server, cushion) == "Peanut ball"
+        assert _refused(a, b) == [] and a.snapshot() == b.snapshot()
+
+
+def _family_to_call(laptop: Laptop, child: str) -> str:
+    with laptop.store.transaction() as session:
+        call = DisruptionContact(
+            child_id=child, child_ids=[child], day=date(2026, 12, 3), family_key="okafor",
+            family_name="Okafor",
+        )  # fmt: skip
+        session.add(call)
+        session.flush()
+        return call.id
+
+
+def _called(laptop: Laptop, call_id: str, outcome: ContactOutcome, note: str) -> None:
+    with laptop.store.transaction() as session:
+        call = session.get(DisruptionContact, call_id)
+        assert call is not None
+        call.contacted, call.outcome, call.note = True, outcome, note
+        call.contacted_on = date(2026, 12, 1)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_call_recorded_twice_after_the_backup_comes_back_as_the_later_one(
+    backend: str, laptops: list[Laptop], tmp_path: Path
+) -> None:
+    """A's two calls to a family (no answer, then rebooked) both came after the backup; B held
+    the first. Sent back, A's later call wins; before, it became a conflict against her own
+    earlier call, which the server kept meanwhile."""
+    with _drill(backend, laptops, tmp_path) as drill:
+        a, b = drill.a, drill.b
+        child, _first = child_with_note(a, team_id=drill.team.team_id, body="Before.")
+        call = _family_to_call(a, child)
+        assert a.sync().exit_code == 0 and b.sync().exit_code == 0
+        drill.backup()
+        _called(a, call, ContactOutcome.NO_ANSWER, "No answer at 9.")
+        assert a.sync().exit_code == 0 and b.sync().exit_code == 0
+        _called(a, call, ContactOutcome.REBOOKED, "Rebooked for Friday.")
+        assert a.sync().exit_code == 0
+        drill.restore()
+        _settle(b, a)
+        kept = _server_note(drill.server, call)
+        assert kept is not None and (kept["outcome"], kept["note"]) == (
+            "rebooked",
+            "Rebooked for Friday.",
+        )
+        with a.store.read_session() as session:
+            assert list_conflicts(session) == []
+        assert _refused(a, b) == [] and a.snapshot() == b.snapshot()

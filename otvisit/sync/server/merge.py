@@ -187,8 +187,13 @@ def _resent_newer(op: PushOperation, stamp: list[Any] | None) -> bool:
 
     A stamp without the version it carried is an edit made since the restore: it wins.
     """
-    carried = stamp[2] if stamp is not None and len(stamp) > 2 else None
+    carried = stamp[2] if _both_sent_back(op, stamp) else None  # type: ignore[index]
     return carried is not None and op.resent_from is not None and op.resent_from > carried
+
+
+def _both_sent_back(op: PushOperation, stamp: list[Any] | None) -> bool:
+    """The operation and the server's value of a field were both sent back after a restore."""
+    return op.resent_from is not None and stamp is not None and len(stamp) > 2
 
 
 def _is_concurrent(ctx: OpContext, op: PushOperation, stamp: list[Any] | None) -> bool:
@@ -274,8 +279,11 @@ def update_record(
     merged = False
     # A decision (e.g. a referral accepted here, declined there) is one whole: when a colleague
     # decided concurrently, every decision field of this change is held back as a conflict.
+    # (Two copies sent back after a restore are not a clash: the newer version wins.)
     decision_clash = not restoring and any(
-        specs[name].decision and _is_concurrent(ctx, op, state.field_seq.get(name))
+        specs[name].decision
+        and _is_concurrent(ctx, op, stamp := state.field_seq.get(name))
+        and not _both_sent_back(op, stamp)
         for name in differing
     )
     for name, value in differing.items():
@@ -290,7 +298,11 @@ def update_record(
                 conflicts.append(_conflict(ctx, op, state, "edit", name, value, theirs))
                 continue
             merged = True
-            if op.resent_from is not None and not _resent_newer(op, stamp):
+            if (
+                op.resent_from is not None
+                and name not in op.increments  # a counter's step always adds up
+                and not _resent_newer(op, stamp)
+            ):
                 # Sent again after a restore, older than what the server holds now: an edit
                 # made since the restore, or a newer version another laptop sent back.
                 continue
@@ -311,8 +323,10 @@ def update_record(
         for name in dropped:
             # The device sent these but the server kept its own (a held-back signature, a
             # value sent back after a restore older than the server's): stamped as the
-            # server's, so the pull sends the record back to the device.
-            state.field_seq[name] = [record_seq, "server"]
+            # server's, so the pull sends the record back to the device; a value that was
+            # itself sent back keeps the version it carries.
+            carried = (state.field_seq.get(name) or [])[2:3]
+            state.field_seq[name] = [record_seq, "server", *carried]
     status = "conflict" if conflicts else "merged" if merged else "applied"
     return OperationResult(
         op_seq=op.op_seq,
