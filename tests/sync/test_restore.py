@@ -836,3 +836,76 @@ def test_a_call_recorded_twice_after_the_backup_comes_back_as_the_later_one(
         with a.store.read_session() as session:
             assert list_conflicts(session) == []
         assert _refused(a, b) == [] and a.snapshot() == b.snapshot()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_change_made_offline_over_the_restore_beats_an_older_version_sent_back(
+    backend: str, laptops: list[Laptop], tmp_path: Path
+) -> None:
+    """B changed the item offline after A's change (which B never pulled); the server was
+    restored meanwhile. B's change went back inside B's copy of the record, stamped as an old
+    copy, and A's version, sent back later, overwrote it. It is B's own newer change: it stays,
+    as it would without a restore."""
+    with _drill(backend, laptops, tmp_path) as drill:
+        a, b = drill.a, drill.b
+        child, _first = child_with_note(a, team_id=drill.team.team_id, body="Before.")
+        assert a.sync().exit_code == 0 and b.sync().exit_code == 0
+        drill.backup()
+        cushion = _recommend(a, child, "Wobble cushion")
+        assert a.sync().exit_code == 0 and b.sync().exit_code == 0
+        _change_item(a, cushion, "Peanut ball")
+        assert a.sync().exit_code == 0  # B never pulls this
+        _change_item(b, cushion, "Movin'Sit junior cushion")  # offline, set last
+        drill.restore()
+        _settle(b, a)
+        assert _server_item(drill.server, cushion) == "Movin'Sit junior cushion"
+        assert _refused(a, b) == [] and a.snapshot() == b.snapshot()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_call_recorded_offline_over_the_restore_is_kept_against_an_older_one_sent_back(
+    backend: str, laptops: list[Laptop], tmp_path: Path
+) -> None:
+    """A recorded a call after the backup; B, offline and not having seen it, recorded another
+    call to the family. After the restore both go back: B's call is a decision made on its own
+    (sent inside B's copy of the record, it was taken for an old copy and lost to A's, words
+    and all); the two calls clash as they would without a restore, both kept."""
+    with _drill(backend, laptops, tmp_path) as drill:
+        a, b = drill.a, drill.b
+        child, _first = child_with_note(a, team_id=drill.team.team_id, body="Before.")
+        assert a.sync().exit_code == 0 and b.sync().exit_code == 0
+        drill.backup()
+        call = _family_to_call(a, child)
+        assert a.sync().exit_code == 0 and b.sync().exit_code == 0
+        _called(a, call, ContactOutcome.NO_ANSWER, "A: no answer at 9.")
+        assert a.sync().exit_code == 0  # B never pulls this
+        _called(b, call, ContactOutcome.REBOOKED, "B: rebooked for Friday.")  # offline
+        drill.restore()
+        _settle(b, a)
+        words = _server_words(drill.server, call)
+        assert "B: rebooked for Friday." in words and "A: no answer at 9." in words
+        assert _refused(a, b) == [] and a.snapshot() == b.snapshot()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_note_signed_after_reading_a_colleagues_words_comes_back_signed(
+    backend: str, laptops: list[Laptop], tmp_path: Path
+) -> None:
+    """A read B's words in her draft, then signed it, all after the backup. Sent back after
+    the restore (B's copy first), the note carries the text A signed: her signature stands
+    (it was refused as over text she had not seen, then lost on every laptop)."""
+    with _drill(backend, laptops, tmp_path) as drill:
+        a, b = drill.a, drill.b
+        _child, note = child_with_note(a, team_id=drill.team.team_id, body="Draft: scissors.")
+        assert a.sync().exit_code == 0 and b.sync().exit_code == 0
+        drill.backup()
+        write_note(b, note, "Draft: scissors. B: spring-loaded.")
+        assert b.sync().exit_code == 0 and a.sync().exit_code == 0  # A reads B's words
+        _sign(a, note)
+        assert a.sync().exit_code == 0 and b.sync().exit_code == 0
+        drill.restore()
+        _settle(b, a)
+        signed = _server_note(drill.server, note)
+        assert signed is not None and signed["signed_by_id"] == a.user_id
+        assert signed["body"] == "Draft: scissors. B: spring-loaded."
+        assert _refused(a, b) == [] and a.snapshot() == b.snapshot()

@@ -222,12 +222,17 @@ def _add_up_counters(
 
 
 def _signs_unseen_text(
-    ctx: OpContext, op: PushOperation, state: RecordState, differing: dict[str, Any]
+    ctx: OpContext,
+    op: PushOperation,
+    state: RecordState,
+    changes: dict[str, Any],
+    differing: dict[str, Any],
 ) -> bool:
     """A signature over a note whose text a colleague changed after this device last saw it.
 
-    (When the signing operation carries the text too, the text becomes a conflict below
-    and the signature is held back there.)
+    (When the signing operation carries other text, the text becomes a conflict below and the
+    signature is held back there. When it carries the very text the server holds, as a note
+    sent back after a restore does, the signer saw it.)
     """
     if state.entity != rules.SIGNED_NOTE_ENTITY or differing.get("signed_at") is None:
         return False
@@ -235,7 +240,9 @@ def _signs_unseen_text(
     if any(specs[name].clinical_text for name in differing):
         return False
     return any(
-        spec.clinical_text and _is_concurrent(ctx, op, state.field_seq.get(name))
+        spec.clinical_text
+        and _is_concurrent(ctx, op, state.field_seq.get(name))
+        and not (name in changes and changes[name] == state.fields.get(name))
         for name, spec in specs.items()
     )
 
@@ -272,7 +279,7 @@ def update_record(
             return OperationResult(op_seq=op.op_seq, status="conflict", conflicts=kept)
         return _rejected(op, reason)
     specs = FIELDS[state.entity]
-    if _signs_unseen_text(ctx, op, state, differing):
+    if _signs_unseen_text(ctx, op, state, changes, differing):
         return _rejected(op, rules.SIGNED_UNSEEN_REASON)
     changed: dict[str, Any] = {}
     conflicts: list[FieldConflict] = []
@@ -312,6 +319,14 @@ def update_record(
         # The note stays unsigned until she resolves the conflict and signs again.
         changed.pop("signed_at", None)
         changed.pop("signed_by_id", None)
+    if op.resent_from is None and _immutable_reason(state) is None:
+        # Values this device typed since the restore reached the server first inside a record
+        # it sent back whole (stamped as an old copy): this edit says they are its own, newer.
+        changed.update(
+            (name, value)
+            for name, value in changes.items()
+            if name not in differing and len(state.field_seq.get(name) or []) > 2
+        )
     # Conflicting text is not among them: the device shows theirs on its conflict answer.
     conflicted = {c.field for c in conflicts}
     dropped = [name for name in differing if name not in changed and name not in conflicted]
