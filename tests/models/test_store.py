@@ -83,21 +83,27 @@ def test_reopening_keeps_records_and_does_not_migrate_again(tmp_path: Path) -> N
     again.close()
 
 
-def test_store_of_the_first_release_is_upgraded_keeping_data_and_a_backup(tmp_path: Path) -> None:
-    path = tmp_path / "otvisit.db"
+def _store_at(folder: Path, revision: str, insert: str) -> Path:
+    """A store file left at an older schema revision, holding one row (``insert``)."""
+    path = folder / "otvisit.db"
     engine = create_sqlite_engine(path)
     config = alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "0001")
-        connection.execute(
-            text(
-                "INSERT INTO team (id, created_at, updated_at, deleted, name, phone, email, "
-                "address, language_line_phone) VALUES ('t1', '2026-01-01 00:00:00', "
-                "'2026-01-01 00:00:00', 0, 'South Team', '', '', '', '')"
-            )
-        )
+        command.upgrade(config, revision)
+        connection.execute(text(insert))
     engine.dispose()
+    return path
+
+
+def test_store_of_the_first_release_is_upgraded_keeping_data_and_a_backup(tmp_path: Path) -> None:
+    path = _store_at(
+        tmp_path,
+        "0001",
+        "INSERT INTO team (id, created_at, updated_at, deleted, name, phone, email, "
+        "address, language_line_phone) VALUES ('t1', '2026-01-01 00:00:00', "
+        "'2026-01-01 00:00:00', 0, 'South Team', '', '', '', '')",
+    )
 
     upgraded = Store.open(path)
 
@@ -113,20 +119,13 @@ def test_store_of_the_first_release_is_upgraded_keeping_data_and_a_backup(tmp_pa
 
 
 def test_a_store_at_0012_gains_an_empty_team_logo(tmp_path: Path) -> None:
-    path = tmp_path / "otvisit.db"
-    engine = create_sqlite_engine(path)
-    config = alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0012")
-        connection.execute(
-            text(
-                "INSERT INTO team (id, created_at, updated_at, deleted, name, phone, email, "
-                "address, language_line_phone) VALUES ('t1', '2026-01-01 00:00:00', "
-                "'2026-01-01 00:00:00', 0, 'South Team', '020 1', '', '', '')"
-            )
-        )
-    engine.dispose()
+    path = _store_at(
+        tmp_path,
+        "0012",
+        "INSERT INTO team (id, created_at, updated_at, deleted, name, phone, email, "
+        "address, language_line_phone) VALUES ('t1', '2026-01-01 00:00:00', "
+        "'2026-01-01 00:00:00', 0, 'South Team', '020 1', '', '', '')",
+    )
 
     upgraded = Store.open(path)
 
@@ -135,6 +134,7 @@ def test_a_store_at_0012_gains_an_empty_team_logo(tmp_path: Path) -> None:
         assert session.execute(select(Team.name, Team.logo_png)).one() == ("South Team", "")
     upgraded.close()
     engine = create_sqlite_engine(path)
+    config = alembic_config()
     with engine.begin() as connection:  # and back down: the column goes, the team stays
         config.attributes["connection"] = connection
         command.downgrade(config, "0012")
@@ -147,21 +147,14 @@ def test_a_store_at_0012_gains_an_empty_team_logo(tmp_path: Path) -> None:
 def test_unsent_edits_of_a_store_at_0013_survive_the_upgrade_as_edits_made_here(
     tmp_path: Path,
 ) -> None:
-    path = tmp_path / "otvisit.db"
-    engine = create_sqlite_engine(path)
-    config = alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0013")
-        connection.execute(
-            text(
-                "INSERT INTO outbox_op (entity, record_id, kind, changes, increments, base_seq, "
-                "created_at, state, error) VALUES ('session_note', 'n1', 'upsert', "
-                "'{\"body\": \"Uses a slope board.\"}', '{}', 7, '2026-01-01 00:00:00', "
-                "'pending', '')"
-            )
-        )
-    engine.dispose()
+    path = _store_at(
+        tmp_path,
+        "0013",
+        "INSERT INTO outbox_op (entity, record_id, kind, changes, increments, base_seq, "
+        "created_at, state, error) VALUES ('session_note', 'n1', 'upsert', "
+        "'{\"body\": \"Uses a slope board.\"}', '{}', 7, '2026-01-01 00:00:00', "
+        "'pending', '')",
+    )
 
     upgraded = Store.open(path)
 

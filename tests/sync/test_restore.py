@@ -106,6 +106,12 @@ class _Drill:
     b: Laptop
     backup_file: Path
 
+    def child_seen_by_both(self, body: str) -> tuple[str, str]:
+        """A child and a note written on A, synced to both laptops: (child id, note id)."""
+        child, note = child_with_note(self.a, team_id=self.team.team_id, body=body)
+        assert self.a.sync().exit_code == 0 and self.b.sync().exit_code == 0
+        return child, note
+
     def backup(self) -> None:
         _backup(self.url, self.backup_file)
 
@@ -159,8 +165,7 @@ def test_restore_drill_brings_every_note_back(
 ) -> None:
     with _drill(backend, laptops, tmp_path) as drill:
         a, b = drill.a, drill.b
-        child, _first = child_with_note(a, team_id=drill.team.team_id, body="Before the backup.")
-        assert a.sync().exit_code == 0 and b.sync().exit_code == 0
+        child, _first = drill.child_seen_by_both("Before the backup.")
 
         drill.backup()
         after = _new_note(a, child, "Written after the backup: sensory diet agreed.")
@@ -347,8 +352,7 @@ def test_conflicts_resolved_after_the_backup_come_back_to_a_restored_server(
     until the server has what it lost (the push is refused as built on a lost version)."""
     with _drill(backend, laptops, tmp_path) as drill:
         a, b = drill.a, drill.b
-        child, note = child_with_note(a, team_id=drill.team.team_id, body="Sam: first session.")
-        assert a.sync().exit_code == 0 and b.sync().exit_code == 0
+        child, note = drill.child_seen_by_both("Sam: first session.")
         drill.backup()
 
         write_note(b, note, "B: Sam cut along a thick line.")
@@ -388,8 +392,7 @@ def test_a_note_a_colleague_brought_back_after_the_backup_keeps_the_words_typed_
     "deleted on this device". (The sync soak found this at seed 2: one word lost.)"""
     with _drill(backend, laptops, tmp_path) as drill:
         a, b = drill.a, drill.b
-        _child, note = child_with_note(a, team_id=drill.team.team_id, body="Sam: first session.")
-        assert a.sync().exit_code == 0 and b.sync().exit_code == 0
+        _child, note = drill.child_seen_by_both("Sam: first session.")
         with a.store.transaction() as session:
             found = session.get(SessionNote, note)
             assert found is not None
@@ -416,7 +419,7 @@ def test_a_note_a_colleague_brought_back_after_the_backup_keeps_the_words_typed_
             refused = session.scalars(
                 select(OutboxOp).where(OutboxOp.record_id == note, OutboxOp.state == "rejected")
             ).all()
-        assert not refused, [op.reason for op in refused]
+        assert not refused, [op.error for op in refused]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -429,8 +432,7 @@ def test_words_typed_after_a_restore_on_a_colleagues_note_only_read_before_it_wa
     a note without its fields; the sync soak lost a word this way at seed 4)."""
     with _drill(backend, laptops, tmp_path) as drill:
         a, b = drill.a, drill.b
-        child, _first = child_with_note(a, team_id=drill.team.team_id, body="Grip assessed.")
-        assert a.sync().exit_code == 0 and b.sync().exit_code == 0
+        child, _first = drill.child_seen_by_both("Grip assessed.")
         drill.backup()
         draft = _new_note(a, child, "Draft after the backup: scissors.")
         assert a.sync().exit_code == 0 and b.sync().exit_code == 0  # B only reads it
@@ -502,8 +504,7 @@ def test_my_edits_of_a_colleagues_note_the_backup_holds_go_at_once_after_a_resto
     (which has nothing to send: it waited for good, the sync saying all was well)."""
     with _drill(backend, laptops, tmp_path) as drill:
         a, b = drill.a, drill.b
-        _child, note = child_with_note(a, team_id=drill.team.team_id, body="A: first session.")
-        assert a.sync().exit_code == 0 and b.sync().exit_code == 0
+        _child, note = drill.child_seen_by_both("A: first session.")
         drill.backup()
         write_note(b, note, "A: first session. B1: slope board.")  # A never pulls this
         assert b.sync().exit_code == 0
@@ -561,8 +562,7 @@ def test_a_generation_the_server_lost_to_an_older_backup_is_sent_again_from_wher
     with _drill(backend, laptops, tmp_path) as drill:
         a, b = drill.a, drill.b
         x, y = tmp_path / "x.db", tmp_path / "y.db"
-        child, note = child_with_note(a, team_id=drill.team.team_id, body="Before.")
-        assert a.sync().exit_code == 0 and b.sync().exit_code == 0
+        child, note = drill.child_seen_by_both("Before.")
         _backup(drill.url, x)
         for visit in range(5):
             _new_note(a, child, f"Visit {visit}.")
@@ -588,8 +588,7 @@ def test_team_details_changed_after_the_backup_are_never_sent_back_by_a_laptop(
     laptop: every sync ended with a refused change)."""
     with _drill(backend, laptops, tmp_path) as drill:
         a, b = drill.a, drill.b
-        _child, note = child_with_note(a, team_id=drill.team.team_id, body="Before.")
-        assert a.sync().exit_code == 0 and b.sync().exit_code == 0
+        _child, note = drill.child_seen_by_both("Before.")
         drill.backup()
         database = server_database(drill.server)
         try:
@@ -617,8 +616,7 @@ def test_words_typed_on_a_draft_its_author_signed_meanwhile_are_kept_as_conflict
     refused, and lived only on B's laptop)."""
     with _drill(backend, laptops, tmp_path) as drill:
         a, b = drill.a, drill.b
-        _child, note = child_with_note(a, team_id=drill.team.team_id, body="Draft: scissors.")
-        assert a.sync().exit_code == 0 and b.sync().exit_code == 0
+        _child, note = drill.child_seen_by_both("Draft: scissors.")
         write_note(b, note, "Draft: scissors. B: spring-loaded.")
         _sign(a, note)
         assert a.sync().exit_code == 0
@@ -640,8 +638,7 @@ def test_an_edit_waiting_for_a_draft_its_author_signed_after_the_restore_is_kept
     before her laptop synced, never having seen B's words. They are kept as a conflict."""
     with _drill(backend, laptops, tmp_path) as drill:
         a, b = drill.a, drill.b
-        child, _first = child_with_note(a, team_id=drill.team.team_id, body="Before.")
-        assert a.sync().exit_code == 0 and b.sync().exit_code == 0
+        child, _first = drill.child_seen_by_both("Before.")
         drill.backup()
         note = _new_note(a, child, "Draft after the backup: scissors.")
         assert a.sync().exit_code == 0 and b.sync().exit_code == 0
@@ -684,8 +681,7 @@ def test_a_correction_made_after_the_restore_is_not_undone_by_a_laptop_sending_b
     correction, made after the restore, stays (it was overwritten without a trace)."""
     with _drill(backend, laptops, tmp_path) as drill:
         a, b = drill.a, drill.b
-        child, _first = child_with_note(a, team_id=drill.team.team_id, body="Before.")
-        assert a.sync().exit_code == 0 and b.sync().exit_code == 0
+        child, _first = drill.child_seen_by_both("Before.")
         drill.backup()
         cushion = _recommend(a, child, "Wobble cushion")
         assert a.sync().exit_code == 0 and b.sync().exit_code == 0
@@ -709,8 +705,7 @@ def test_after_a_restore_the_newer_of_two_versions_sent_back_wins_whatever_the_o
         (tmp_path / first_back).mkdir()
         with _drill(backend, laptops, tmp_path / first_back) as drill:
             a, b = drill.a, drill.b
-            child, _first = child_with_note(a, team_id=drill.team.team_id, body="Before.")
-            assert a.sync().exit_code == 0 and b.sync().exit_code == 0
+            child, _first = drill.child_seen_by_both("Before.")
             drill.backup()
             cushion = _recommend(a, child, "Wobble cushion")
             assert a.sync().exit_code == 0 and b.sync().exit_code == 0
@@ -775,8 +770,7 @@ def test_of_three_versions_sent_back_in_any_order_the_newest_wins(
     counted as an edit made since the restore, and held A's newest back)."""
     with _drill(backend, laptops, tmp_path) as drill:
         a, b = drill.a, drill.b
-        child, _first = child_with_note(a, team_id=drill.team.team_id, body="Before.")
-        assert a.sync().exit_code == 0 and b.sync().exit_code == 0
+        child, _first = drill.child_seen_by_both("Before.")
         drill.backup()
         cushion = _recommend(a, child, "Wobble cushion")
         assert a.sync().exit_code == 0
@@ -848,8 +842,7 @@ def test_a_change_made_offline_over_the_restore_beats_an_older_version_sent_back
     as it would without a restore."""
     with _drill(backend, laptops, tmp_path) as drill:
         a, b = drill.a, drill.b
-        child, _first = child_with_note(a, team_id=drill.team.team_id, body="Before.")
-        assert a.sync().exit_code == 0 and b.sync().exit_code == 0
+        child, _first = drill.child_seen_by_both("Before.")
         drill.backup()
         cushion = _recommend(a, child, "Wobble cushion")
         assert a.sync().exit_code == 0 and b.sync().exit_code == 0
@@ -872,8 +865,7 @@ def test_a_call_recorded_offline_over_the_restore_is_kept_against_an_older_one_s
     and all); the two calls clash as they would without a restore, both kept."""
     with _drill(backend, laptops, tmp_path) as drill:
         a, b = drill.a, drill.b
-        child, _first = child_with_note(a, team_id=drill.team.team_id, body="Before.")
-        assert a.sync().exit_code == 0 and b.sync().exit_code == 0
+        child, _first = drill.child_seen_by_both("Before.")
         drill.backup()
         call = _family_to_call(a, child)
         assert a.sync().exit_code == 0 and b.sync().exit_code == 0
@@ -896,8 +888,7 @@ def test_a_note_signed_after_reading_a_colleagues_words_comes_back_signed(
     (it was refused as over text she had not seen, then lost on every laptop)."""
     with _drill(backend, laptops, tmp_path) as drill:
         a, b = drill.a, drill.b
-        _child, note = child_with_note(a, team_id=drill.team.team_id, body="Draft: scissors.")
-        assert a.sync().exit_code == 0 and b.sync().exit_code == 0
+        _child, note = drill.child_seen_by_both("Draft: scissors.")
         drill.backup()
         write_note(b, note, "Draft: scissors. B: spring-loaded.")
         assert b.sync().exit_code == 0 and a.sync().exit_code == 0  # A reads B's words

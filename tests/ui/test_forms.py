@@ -183,15 +183,8 @@ def test_an_nhs_number_is_found_with_any_separator(visit: Visit) -> None:
         assert names == ["Amira Haddad"], typed
 
 
-def test_conflicts_screen_without_a_server_says_never_synced_and_what_waits(
-    visit: Visit,
-) -> None:
-    find_and_open(visit, "sam")
-    goals = visit.window.record.goals
-    open_section(visit, goals)
-    type_into(goals.occupation, "Using cutlery")
-    QTest.mouseClick(goals.copm_button, Qt.MouseButton.LeftButton)  # one change to send
-    visit.settle()
+def _conflicts_screen_says(visit: Visit) -> str:
+    """Open the conflicts screen as the therapist does (Ctrl+Shift+K); what it says."""
     press(
         visit.qtbot,
         visit.window,
@@ -201,7 +194,19 @@ def test_conflicts_screen_without_a_server_says_never_synced_and_what_waits(
     visit.settle()
     dialog = visit.window.conflicts
     assert dialog is not None and dialog.isVisible()
-    said = dialog.what.text()
+    return dialog.what.text()
+
+
+def test_conflicts_screen_without_a_server_says_never_synced_and_what_waits(
+    visit: Visit,
+) -> None:
+    find_and_open(visit, "sam")
+    goals = visit.window.record.goals
+    open_section(visit, goals)
+    type_into(goals.occupation, "Using cutlery")
+    QTest.mouseClick(goals.copm_button, Qt.MouseButton.LeftButton)  # one change to send
+    visit.settle()
+    said = _conflicts_screen_says(visit)
     assert "agrees with the server" not in said
     assert "never synced" in said
     pending = visit.window.sync_bar.status.pending_ops  # type: ignore[union-attr]
@@ -233,15 +238,6 @@ def test_changes_waiting_for_a_colleagues_laptop_after_a_restore_are_shown_not_h
     visit.window.context.changes.sync_state_changed.emit()
     visit.settle()
     assert "1 waiting for a colleague's laptop" in visit.window.sync_bar.pending.text()
-    press(
-        visit.qtbot,
-        visit.window,
-        Qt.Key.Key_K,
-        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
-    )
-    visit.settle()
-    dialog = visit.window.conflicts
-    assert dialog is not None and dialog.isVisible()
-    said = dialog.what.text()
+    said = _conflicts_screen_says(visit)
     assert "agrees with the server" not in said
     assert "1 change to a colleague's note waiting for her laptop" in said
