@@ -155,11 +155,9 @@ def add_blob_routes(
         # piece the answer yields costs a hop to a thread and a write to the socket.
         held: list[bytes] = []
         held_bytes = 0
-        for sha256 in dict.fromkeys(sha256s):
-            found = store.read_whole(who.team_id, sha256, at_most=WHOLE_FILE_BYTES)
-            if found is None:
-                continue
-            size, data = found
+        for sha256, size, data in store.read_many(
+            who.team_id, list(dict.fromkeys(sha256s)), at_most=WHOLE_FILE_BYTES
+        ):
             body = store.open(who.team_id, sha256) if data is None else None
             if data is None and body is None:  # deleted meanwhile
                 continue

@@ -104,16 +104,17 @@ class FilesystemBlobStore:
             return None
         return _read(handle, start, end)
 
-    def read_whole(
-        self, team_id: str, sha256: str, *, at_most: int
-    ) -> tuple[int, bytes | None] | None:
-        try:
-            handle = open(self.path_of(team_id, sha256), "rb")  # noqa: SIM115
-        except FileNotFoundError:
-            return None
-        with handle:
-            size = os.fstat(handle.fileno()).st_size
-            return size, (handle.read() if size <= at_most else None)
+    def read_many(
+        self, team_id: str, sha256s: list[str], *, at_most: int
+    ) -> Iterator[tuple[str, int, bytes | None]]:
+        for sha256 in sha256s:
+            try:
+                handle = open(self.path_of(team_id, sha256), "rb")  # noqa: SIM115
+            except FileNotFoundError:
+                continue
+            with handle:
+                size = os.fstat(handle.fileno()).st_size
+                yield sha256, size, (handle.read() if size <= at_most else None)
 
     def usage(self, team_id: str) -> int:
         team = self._team(team_id)

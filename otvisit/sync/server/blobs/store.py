@@ -66,12 +66,13 @@ class BlobStore(Protocol):
         """The stored bytes from ``start`` up to ``end`` (exclusive), or None when not stored."""
         ...
 
-    def read_whole(
-        self, team_id: str, sha256: str, *, at_most: int
-    ) -> tuple[int, bytes | None] | None:
-        """(size, bytes) of a stored blob read in one go, for sending many small ones in one
-        answer; the bytes are None when it is larger than ``at_most`` (``open`` streams it);
-        None when it is not stored."""
+    def read_many(
+        self, team_id: str, sha256s: list[str], *, at_most: int
+    ) -> Iterator[tuple[str, int, bytes | None]]:
+        """(sha256, size, bytes) of each stored blob asked for, in the order asked, for sending
+        many small ones in one answer (one look-up for them all where the store can); the bytes
+        are None when a blob is larger than ``at_most`` (``open`` streams it). Blobs not stored
+        are left out."""
         ...
 
     def exists(self, team_id: str, sha256: str) -> bool: ...
