@@ -1,7 +1,7 @@
 """Attachments after the records: a team's 50,000 records, then 1,000 photos of 300 KB fetched
 from a real server process on loopback, against the loopback bandwidth measured in the same run
-(one large attachment streamed from the same server); both blob stores. The photos are kept in
-the laptop's encrypted store, as the app keeps them."""
+(one large attachment streamed from the same server); both blob stores. The photos are kept as
+the app keeps them: each in a sealed file (AES-256-GCM) beside the laptop's encrypted store."""
 
 from __future__ import annotations
 
@@ -207,7 +207,7 @@ def _one_store(kind: str, folder: Path) -> list[Row]:
                 f"{kind}: {PHOTOS:,} photos of 300 KB downloaded and kept",
                 elapsed,
                 "s",
-                note=f"{rate / 1e6:.0f} MB/s into the encrypted store (SQLCipher)",
+                note=f"{rate / 1e6:.0f} MB/s into sealed files (AES-256-GCM)",
             )
         )
         rows.append(Row(f"{kind}: loopback bandwidth (one {LARGE_BYTES >> 20} MiB file)",

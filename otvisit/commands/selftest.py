@@ -93,6 +93,7 @@ def check_store_and_record(ctx: Context) -> str:
     from otvisit.models import OutboxOp, Team
     from otvisit.models.encryption import is_plain_sqlite, new_database_key
     from otvisit.models.store import Store, head_revision
+    from otvisit.services import attachment_blobs
 
     path = ctx.scratch / "otvisit.db"
     # Encrypted like a real profile, so the bundled SQLCipher library is exercised too.
@@ -105,21 +106,27 @@ def check_store_and_record(ctx: Context) -> str:
             journal = connection.execute(text("PRAGMA journal_mode")).scalar()
         if journal != "wal":
             raise RuntimeError(f"SQLite journal mode is {journal}, not WAL (network drive?)")
+        photo = b"\xff\xd8\xff\xe0 selftest photo bytes " * 64
         with store.transaction() as session:
             team = Team(name="Selftest team – équipe – فريق")
             session.add(team)
+            sha256 = attachment_blobs.store_blob(session, photo)
         with store.read_session() as session:
             name = session.scalar(select(Team.name).where(Team.id == team.id))
             queued = session.scalar(select(OutboxOp.entity).where(OutboxOp.record_id == team.id))
+            kept = attachment_blobs.blob_bytes(session, sha256)
         if name != team.name or queued != "team":
             raise RuntimeError("a record written to the store did not read back the same")
+        sealed = store.attachment_files.path_of(sha256).read_bytes()
+        if kept != photo or photo[:32] in sealed:
+            raise RuntimeError("an attachment file was not sealed and read back the same")
     finally:
         store.close()
     if is_plain_sqlite(path):
         raise RuntimeError("the store was written unencrypted")
     return (
         f"created an encrypted {path.name} in {ctx.scratch}, migrated to {revision}, "
-        "wrote and read back a record and its outbox entry"
+        "wrote and read back a record, its outbox entry and a sealed attachment file"
     )
 
 

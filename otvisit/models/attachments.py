@@ -57,8 +57,9 @@ class Attachment(SyncedRecord):
 
 
 class AttachmentBlob(Base):
-    """The bytes of an attachment, once per SHA-256, inside the encrypted store; not a record.
+    """That this laptop holds the bytes of an attachment, once per SHA-256; not a record.
 
+    The bytes are in an encrypted file beside the store (``otvisit.models.blob_files``).
     ``sent`` is set when the team's server has confirmed it holds these bytes.
     """
 
@@ -66,6 +67,8 @@ class AttachmentBlob(Base):
 
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
     byte_size: Mapped[int] = mapped_column(Integer)
-    data: Mapped[bytes] = mapped_column(LargeBinary)
+    #: The bytes, only in rows an otvisit before schema 0015 wrote, until the store's next
+    #: opening moves them into their file.
+    data: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, default=None)
     stored_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     sent: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -21,6 +21,8 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
 
+from otvisit.models import blob_files
+from otvisit.models.blob_files import FILES_KEY, AttachmentFiles, install_file_removal
 from otvisit.models.encryption import StoreKeyError, key_pragma_value
 from otvisit.models.outbox import install_outbox_capture
 
@@ -32,7 +34,7 @@ log = logging.getLogger(__name__)
 DATABASE_NAME = "otvisit.db"
 #: The newest migration. Opening a store already at it never imports Alembic (a quicker
 #: start); tests/models/test_store.py checks it equals Alembic's head.
-SCHEMA_REVISION = "0014"
+SCHEMA_REVISION = "0015"
 
 
 class StoreDamaged(StoreKeyError):
@@ -70,6 +72,7 @@ class LocalSession(Session):
 
 
 install_outbox_capture(LocalSession)
+install_file_removal(LocalSession)
 
 
 def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
@@ -130,11 +133,17 @@ class Store:
         self._key = key
         #: SQLite's page check of an existing file, when it runs beside the start (see open).
         self.integrity: Future[None] | None = None
-        self._sessions = sessionmaker(bind=engine, class_=LocalSession, expire_on_commit=False)
+        #: The photos' and scans' bytes, in encrypted files beside the store.
+        self.attachment_files = AttachmentFiles.beside(path, key)
+        info = {FILES_KEY: self.attachment_files}
+        self._sessions = sessionmaker(
+            bind=engine, class_=LocalSession, expire_on_commit=False, info=info
+        )
         self._read_sessions = sessionmaker(
             bind=engine.execution_options(sqlite_begin="DEFERRED"),
             class_=LocalSession,
             expire_on_commit=False,
+            info=info,
         )
 
     @classmethod
@@ -167,6 +176,7 @@ class Store:
             elif existed:
                 store.check_integrity()
             store.migrate()
+            store._tidy_attachment_files()
         except StoreDamaged:
             engine.dispose()
             raise
@@ -240,6 +250,23 @@ class Store:
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
         log.info("local store %s upgraded from %s to %s", self.path, current, SCHEMA_REVISION)
+
+    def _tidy_attachment_files(self) -> None:
+        """Move bytes kept inside the store by an older otvisit out into their files, sweep the
+        folder, and let bytes lost from it (a power cut before a fetched file reached the disk)
+        be fetched again. Reads only when there is nothing to move or heal: the page check
+        beside the start is not waited for."""
+        with self.read_session() as session:
+            inside = blob_files.bytes_inside_the_store(session)
+        if inside:
+            with self.transaction() as session:
+                blob_files.move_bytes_out_of_the_store(session)
+        with self.read_session() as session:
+            held = blob_files.held_blobs(session)
+        swept = self.attachment_files.sweep(held)
+        if swept.lost:
+            with self.transaction() as session:
+                blob_files.forget_lost_blobs(session, swept.lost)
 
     def backup(self, target: Path) -> None:
         """A consistent copy through SQLite's online backup (encrypted with the same key)."""

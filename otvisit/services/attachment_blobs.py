@@ -1,4 +1,7 @@
-"""The bytes of attachments on this laptop: stored once per SHA-256 inside the encrypted store."""
+"""The bytes of attachments on this laptop: once per SHA-256, each in an encrypted file beside
+the store (``otvisit.models.blob_files``), with a row of ``attachment_blob`` saying it is
+held. A file is on the disk before its row is committed, and goes only after its row's removal
+is committed."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from sqlalchemy.dialects.sqlite import insert
 from sqlalchemy.orm import Session
 
 from otvisit.models import Attachment, AttachmentBlob, utcnow
+from otvisit.models.blob_files import files_of, remove_once_committed
 
 
 def sha256_of(data: bytes) -> str:
@@ -18,13 +22,12 @@ def sha256_of(data: bytes) -> str:
 
 
 def store_blob(session: Session, data: bytes) -> str:
-    """Keep these bytes (once: the same bytes twice keep one row) and return their SHA-256."""
+    """Keep these bytes (once: the same bytes twice keep one file) and return their SHA-256."""
     digest = sha256_of(data)
     if session.get(AttachmentBlob, digest) is None:
+        files_of(session).write([(digest, data)])
         session.add(
-            AttachmentBlob(
-                sha256=digest, byte_size=len(data), data=data, stored_at=utcnow(), sent=False
-            )
+            AttachmentBlob(sha256=digest, byte_size=len(data), stored_at=utcnow(), sent=False)
         )
         session.flush()
     return digest
@@ -35,13 +38,14 @@ def store_checked_blobs(
 ) -> None:
     """Keep several files at once, each given with the SHA-256 its caller computed from these very
     bytes (the download checks every file against the hash it asked for); bytes already held are
-    left as they are. One statement for them all, and no second write of a large row to set
-    ``sent``: bytes fetched from the server are confirmed there already."""
+    left as they are. The files are written (and forced to the disk) together, then one
+    statement adds their rows."""
     if not blobs:
         return
+    files_of(session).write(blobs, durable=not sent)
     now = utcnow()
     rows = [
-        {"sha256": sha256, "byte_size": len(data), "data": data, "stored_at": now, "sent": sent}
+        {"sha256": sha256, "byte_size": len(data), "stored_at": now, "sent": sent}
         for sha256, data in blobs
     ]
     session.execute(insert(AttachmentBlob).on_conflict_do_nothing(), rows)
@@ -49,7 +53,9 @@ def store_checked_blobs(
 
 def blob_bytes(session: Session, sha256: str) -> bytes | None:
     """The bytes with this hash, or None when this laptop does not hold them (yet)."""
-    return session.scalar(select(AttachmentBlob.data).where(AttachmentBlob.sha256 == sha256))
+    if not has_blob(session, sha256):
+        return None
+    return files_of(session).read(sha256)
 
 
 def has_blob(session: Session, sha256: str) -> bool:
@@ -93,10 +99,17 @@ def mark_blob_sent(session: Session, sha256: str) -> None:
 
 
 def forget_unused_blobs(session: Session) -> int:
-    """Remove bytes no attachment on this laptop refers to (e.g. after a child left); a count."""
+    """Remove bytes no attachment on this laptop refers to (e.g. after a child left); a count.
+    Their files go once this transaction has committed."""
     used = select(Attachment.sha256).where(Attachment.deleted.is_(False))
-    result = session.execute(
-        delete(AttachmentBlob).where(AttachmentBlob.sha256.not_in(used)),
+    unused = list(
+        session.scalars(select(AttachmentBlob.sha256).where(AttachmentBlob.sha256.not_in(used)))
+    )
+    if not unused:
+        return 0
+    session.execute(
+        delete(AttachmentBlob).where(AttachmentBlob.sha256.in_(unused)),
         execution_options={"synchronize_session": False},
     )
-    return int(getattr(result, "rowcount", 0) or 0)
+    remove_once_committed(session, unused)
+    return len(unused)

@@ -459,14 +459,20 @@ def test_the_photo_is_encrypted_at_rest_and_no_temporary_file_is_written(
             assert viewed == kept
     finally:
         store.close()
-    on_disk = b"".join(f.read_bytes() for f in path.parent.iterdir())
+    files = [f for f in path.parent.rglob("*") if f.is_file()]
+    on_disk = b"".join(f.read_bytes() for f in files)
     assert len(kept) > 10_000
     for start in range(0, len(kept) - 64, len(kept) // 8):
         assert kept[start : start + 64] not in on_disk, "photo bytes found in the clear"
     assert b"Zebra-striped" not in on_disk and b"\xff\xd8\xff\xe0" not in on_disk
-    leftovers = {f.name for f in path.parent.iterdir()} - {
+    attachment_files = [f for f in files if f.parent.parent.name == "otvisit-attachments"]
+    assert len(attachment_files) == 1, "the photo is kept in one sealed file beside the store"
+    assert blobs.sha256_of(kept) not in attachment_files[0].name, (
+        "the file's name does not tell the photo"
+    )
+    leftovers = {str(f.relative_to(path.parent)) for f in files} - {
         "otvisit.db", "otvisit.db-shm", "otvisit.db-wal",
-    }  # fmt: skip
+    } - {str(f.relative_to(path.parent)) for f in attachment_files}  # fmt: skip
     assert leftovers == set()
     assert list(scratch.iterdir()) == []
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlalchemy import text
 
 from otvisit.models.store import Store
-from otvisit.services.attachment_blobs import store_blob
+from otvisit.services.attachment_blobs import sha256_of, store_blob
 from otvisit.sync.client import settings
 from otvisit.sync.client.access import wipe_synced_data
 from otvisit.sync.server import admin
@@ -25,8 +25,13 @@ def _keep_photo(store: Store) -> None:
 
 
 def _photos(store: Store) -> int:
+    """The photos this laptop holds: rows, and the files on the disk (which must agree)."""
     with store.read_session() as session:
-        return int(session.execute(text("SELECT count(*) FROM attachment_blob")).scalar_one())
+        rows = int(session.execute(text("SELECT count(*) FROM attachment_blob")).scalar_one())
+    folder = store.attachment_files.folder
+    files = sum(1 for f in folder.rglob("*") if f.is_file()) if folder.exists() else 0
+    assert files == rows
+    return rows
 
 
 def test_a_revoked_laptop_loses_its_photos_with_its_records(
@@ -52,4 +57,6 @@ def test_the_wipe_removes_the_bytes_in_the_same_transaction(store: Store) -> Non
     with store.transaction() as session:
         wipe_synced_data(session, reason="This laptop was revoked.")
         assert session.execute(text("SELECT count(*) FROM attachment_blob")).scalar_one() == 0
+        assert store.attachment_files.read(sha256_of(PHOTO)) == PHOTO, "kept until the commit"
     assert _photos(store) == 0
+    assert not store.attachment_files.folder.exists()

@@ -17,6 +17,7 @@ from otvisit.models import (
     SyncSetting,
     UnreadableRecord,
 )
+from otvisit.models.blob_files import wipe_once_committed
 from otvisit.models.registry import SYNCED_MODELS
 from otvisit.services.attachment_blobs import forget_unused_blobs
 from otvisit.sync.client import settings
@@ -100,5 +101,7 @@ def wipe_synced_data(session: Session, *, reason: str) -> None:
 
 
 def forget_attachment_bytes(session: Session) -> None:
-    """Drop every attachment's bytes (photos, scans) held on this laptop."""
+    """Drop every attachment's bytes (photos, scans) held on this laptop: the rows now, the files
+    once this transaction has committed."""
     session.execute(delete(AttachmentBlob))
+    wipe_once_committed(session)

@@ -159,7 +159,7 @@ class DatabaseBlobStore:
                     select(BlobChunk.offset, func.length(BlobChunk.data))
                     .where(BlobChunk.team_id == team_id, BlobChunk.sha256 == sha256)
                     .order_by(BlobChunk.offset)
-                ).tuples()
+                )
             )
         wanted = [(at, length) for at, length in offsets if at + length > start and at < stop]
         return self._send(team_id, sha256, wanted, start, stop)
@@ -175,7 +175,7 @@ class DatabaseBlobStore:
                     select(StoredBlob.sha256, StoredBlob.byte_size).where(
                         StoredBlob.team_id == team_id, StoredBlob.sha256.in_(sha256s)
                     )
-                ).tuples().all()
+                ).all()
             )
             small = [sha for sha, size in sizes.items() if size <= at_most]
             pieces: dict[str, list[bytes]] = {sha: [] for sha in small}
@@ -184,7 +184,7 @@ class DatabaseBlobStore:
                     select(BlobChunk.sha256, BlobChunk.data)
                     .where(BlobChunk.team_id == team_id, BlobChunk.sha256.in_(small))
                     .order_by(BlobChunk.sha256, BlobChunk.offset)
-                ).tuples():
+                ):
                     pieces[sha256].append(data)
         for sha256 in sha256s:
             size = sizes.get(sha256)
