@@ -29,8 +29,10 @@ from sqlalchemy import insert, select  # noqa: E402
 from table import Row, format_table  # noqa: E402
 
 from otvisit.models.base import utcnow  # noqa: E402
+from otvisit.models.store import Store  # noqa: E402
 from otvisit.sync.blob_protocol import BLOB_PATH  # noqa: E402
 from otvisit.sync.client import HttpTransport, sync_once  # noqa: E402
+from otvisit.sync.client.access import forget_attachment_bytes  # noqa: E402
 from otvisit.sync.client.attachments import LaptopBlobs  # noqa: E402
 from otvisit.sync.client.blob_http import BlobClient  # noqa: E402
 from otvisit.sync.client.blobs import FETCH_GROUP, transfer_blobs  # noqa: E402
@@ -48,6 +50,8 @@ PHOTOS = 1000
 PHOTO_BYTES = 300 * 1024
 LARGE_BYTES = 24 * 1024 * 1024
 WORKERS = 3
+#: Each rate is the best of this many runs, the loopback figure too.
+TRIES = 3
 
 
 def _put(store: BlobStore, team_id: str, data: bytes) -> str:
@@ -114,11 +118,11 @@ def _seed_attachments(url: str, team_id: str, author: str, photos: list[str]) ->
 
 
 def _raw_bandwidth(base_url: str, token: str, sha: str) -> float:
-    """Bytes per second of one large attachment streamed and thrown away (best of three)."""
+    """Bytes per second of one large attachment streamed and thrown away (best of ``TRIES``)."""
     headers = {SCHEMA_HEADER: str(SCHEMA_VERSION), "Authorization": f"Bearer {token}"}
     best = 0.0
     with httpx.Client(base_url=base_url, headers=headers, timeout=60) as client:
-        for _ in range(3):
+        for _ in range(TRIES):
             start = time.perf_counter()
             size = 0
             with client.stream("GET", BLOB_PATH.format(sha256=sha)) as answer:
@@ -155,14 +159,37 @@ def _no_session() -> Iterator[None]:
 
 def _fetched_and_checked(client: BlobClient, photos: list[str]) -> float:
     """Bytes per second of the photos through the laptop's download path (``WORKERS`` answers of
-    ``FETCH_GROUP`` at once, each file's SHA-256 checked), before anything is stored."""
-    discarded = _Discarded(photos)
-    start = time.perf_counter()
-    moved = transfer_blobs(_no_session, discarded, client, workers=WORKERS)  # type: ignore[arg-type]
-    elapsed = time.perf_counter() - start
-    assert sorted(moved.downloaded) == sorted(photos) and not moved.failed, moved.error
-    assert discarded.size == len(photos) * PHOTO_BYTES
-    return discarded.size / elapsed
+    ``FETCH_GROUP`` at once, each file's SHA-256 checked), before anything is stored; best of
+    ``TRIES``, like the loopback figure it is compared with."""
+    best = 0.0
+    for _ in range(TRIES):
+        discarded = _Discarded(photos)
+        start = time.perf_counter()
+        moved = transfer_blobs(_no_session, discarded, client, workers=WORKERS)  # type: ignore[arg-type]
+        elapsed = time.perf_counter() - start
+        assert sorted(moved.downloaded) == sorted(photos) and not moved.failed, moved.error
+        assert discarded.size == len(photos) * PHOTO_BYTES
+        best = max(best, discarded.size / elapsed)
+    return best
+
+
+def _downloaded_and_kept(laptop: Store, client: BlobClient) -> float:
+    """Bytes per second of the photos fetched, checked and kept as the app keeps them (sealed
+    files beside the encrypted store); best of ``TRIES``, each onto a laptop holding none."""
+    best = 0.0
+    for _ in range(TRIES):
+        with laptop.transaction() as session:
+            forget_attachment_bytes(session)
+        with laptop.read_session() as session:
+            assert len(LaptopBlobs.wanted_blobs(session)) == PHOTOS
+        start = time.perf_counter()
+        moved = transfer_blobs(laptop.transaction, LaptopBlobs(), client, workers=WORKERS)
+        elapsed = time.perf_counter() - start
+        assert len(moved.downloaded) == PHOTOS and not moved.failed, moved.error
+        with laptop.read_session() as session:
+            assert not LaptopBlobs.wanted_blobs(session)
+        best = max(best, PHOTOS * PHOTO_BYTES / elapsed)
+    return best
 
 
 def _one_store(kind: str, folder: Path) -> list[Row]:
@@ -192,20 +219,12 @@ def _one_store(kind: str, folder: Path) -> list[Row]:
                         "%", target=80.0, lower_is_better=False,
                         note=f"{network / 1e6:.0f} MB/s, {FETCH_GROUP} per answer, "
                              f"{WORKERS} at once"))  # fmt: skip
-        with laptop.read_session() as session:
-            assert len(LaptopBlobs.wanted_blobs(session)) == PHOTOS
-        start = time.perf_counter()
-        moved = transfer_blobs(laptop.transaction, LaptopBlobs(), client, workers=WORKERS)
-        elapsed = time.perf_counter() - start
+        rate = _downloaded_and_kept(laptop, client)
         client.close()
-        assert len(moved.downloaded) == PHOTOS and not moved.failed, moved.error
-        with laptop.read_session() as session:
-            assert not LaptopBlobs.wanted_blobs(session)
-        rate = PHOTOS * PHOTO_BYTES / elapsed
         rows.append(
             Row(
                 f"{kind}: {PHOTOS:,} photos of 300 KB downloaded and kept",
-                elapsed,
+                PHOTOS * PHOTO_BYTES / rate,
                 "s",
                 note=f"{rate / 1e6:.0f} MB/s into sealed files (AES-256-GCM)",
             )

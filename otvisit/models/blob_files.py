@@ -176,18 +176,17 @@ class AttachmentFiles:
             found.lost = sorted(held)
             return found
         wanted = {self.path_of(sha256): sha256 for sha256 in held}
-        if self._cipher is not None:
-            self._seal_plain_files(set(held))
         cutoff = (time.time() if now is None else now) - SWEEP_AFTER_SECONDS
         present: set[str] = set()
         for path in self.folder.glob("*/*"):
             with contextlib.suppress(FileNotFoundError):
-                status = path.stat()
                 sha256 = wanted.get(path)
                 if sha256 is not None:
-                    if status.st_size == self._sealed_size(held[sha256]):
+                    if path.stat().st_size == self._sealed_size(held[sha256]):
                         present.add(sha256)
-                elif status.st_mtime < cutoff:
+                elif self._sealed_from_plain(path, held):
+                    present.add(path.name)
+                elif path.stat().st_mtime < cutoff:
                     path.unlink()
                     found.removed += 1
         found.lost = sorted(set(held) - present)
@@ -198,19 +197,20 @@ class AttachmentFiles:
             return len(_PLAIN) + size
         return len(_SEALED) + _NONCE_BYTES + size + _TAG_BYTES
 
-    def _seal_plain_files(self, held: set[str]) -> None:
-        for path in self.folder.glob("*/*"):
-            if path.name.endswith(_PART) or len(path.name) != 64:
-                continue
-            with path.open("rb") as handle:
-                if handle.read(len(_PLAIN)) != _PLAIN:
-                    continue
-            sha256 = path.name
-            data = path.read_bytes()[len(_PLAIN) :]
-            if sha256 in held and hashlib.sha256(data).hexdigest() == sha256:
-                self.write([(sha256, data)])
-            if self.path_of(sha256) != path:
-                path.unlink()
+    def _sealed_from_plain(self, path: Path, held: Mapping[str, int]) -> bool:
+        """A held file a store without a key wrote (named by its SHA-256): sealed under its
+        name now, the plain one removed; False for any other file."""
+        if self._cipher is None or path.name not in held:
+            return False
+        with path.open("rb") as handle:
+            if handle.read(len(_PLAIN)) != _PLAIN:
+                return False
+            data = handle.read()
+        if hashlib.sha256(data).hexdigest() != path.name:
+            return False
+        self.write([(path.name, data)])
+        path.unlink()
+        return True
 
 
 def _derive(material: bytes, purpose: bytes) -> bytes:

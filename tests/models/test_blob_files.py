@@ -14,7 +14,7 @@ from sqlalchemy import select, text
 
 from otvisit.models import AttachmentBlob, blob_files
 from otvisit.models.blob_files import SWEEP_AFTER_SECONDS, AttachmentFiles
-from otvisit.models.encryption import new_database_key
+from otvisit.models.encryption import encrypt_in_place, new_database_key
 from otvisit.models.store import SCHEMA_REVISION, Store, alembic_config, create_sqlite_engine
 from otvisit.services import attachment_blobs as blobs
 
@@ -142,11 +142,14 @@ def test_files_of_a_store_opened_without_a_key_are_sealed_once_it_has_one(tmp_pa
     assert PHOTO in plain.path_of(photo).read_bytes()
 
     sealed = AttachmentFiles(folder, new_database_key())
-    sealed.sweep({photo: len(PHOTO)})
+    assert sealed.sweep({photo: len(PHOTO)}).lost == []
 
     assert sealed.read(photo) == PHOTO
-    left = [f.read_bytes() for f in folder.rglob("*") if f.is_file()]
-    assert len(left) == 1 and PHOTO[:64] not in left[0], "the stray plain file is gone too"
+    assert not plain.path_of(photo).exists()
+    assert PHOTO[:64] not in sealed.path_of(photo).read_bytes()
+    assert plain.path_of(stray).exists(), "a file without a row waits its hour like any other"
+    sealed.sweep({photo: len(PHOTO)}, now=time.time() + SWEEP_AFTER_SECONDS + 1)
+    assert [f for f in folder.rglob("*") if f.is_file()] == [sealed.path_of(photo)]
 
 
 def test_fetched_bytes_a_power_cut_lost_are_fetched_again_and_unsent_ones_are_kept(
@@ -171,3 +174,25 @@ def test_fetched_bytes_a_power_cut_lost_are_fetched_again_and_unsent_ones_are_ke
             assert fetched not in blobs.unsent_blobs(session)
     finally:
         reopened.close()
+
+
+def test_a_plain_store_encrypted_in_place_seals_its_photos_on_the_next_opening(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "otvisit.db"
+    plain = Store.open(path)
+    with plain.transaction() as session:
+        photo = blobs.store_blob(session, PHOTO)
+    plain.close()
+    key = new_database_key()
+    encrypt_in_place(path, key)
+
+    store = Store.open(path, key=key)
+    try:
+        with store.read_session() as session:
+            assert blobs.blob_bytes(session, photo) == PHOTO
+            assert blobs.unsent_blobs(session) == [photo]
+    finally:
+        store.close()
+    on_disk = b"".join(f.read_bytes() for f in tmp_path.rglob("*") if f.is_file())
+    assert PHOTO[:64] not in on_disk
