@@ -15,7 +15,7 @@ from otvisit.sync.client.blob_http import BlobClient, NotOnServer
 from otvisit.sync.client.errors import RequestRefused
 from otvisit.sync.protocol import SCHEMA_HEADER, SCHEMA_VERSION
 from otvisit.sync.server import cli
-from otvisit.sync.server.blob_routes import WHOLE_FILE_BYTES
+from otvisit.sync.server.blob_routes import READ_AHEAD_BYTES, WHOLE_FILE_BYTES
 from otvisit.sync.server.database import Database
 from otvisit.sync.server.schema import AuditEntry
 from tests.support.blob_servers import MAX_FILE, TEAM_QUOTA, BlobServer, photo
@@ -280,6 +280,27 @@ def test_small_and_large_files_mixed_in_one_answer_each_arrive_whole_in_order(
         _send(laptop, data)
     asked = [_sha(data) for data in reversed(files)]
     assert list(laptop.fetch_many(asked)) == [(_sha(data), data) for data in reversed(files)]
+    answer = laptop.client.post(wire.BLOB_FETCH_PATH, json={"sha256s": asked})
+    assert int(answer.headers["Content-Length"]) == len(answer.content) == sum(
+        wire.FRAME_HEAD_BYTES + len(data) for data in files
+    ), "a known length: no chunked encoding"
+
+
+def test_a_fetch_larger_than_the_servers_read_ahead_arrives_whole_in_order(
+    blob_server: BlobServer,
+) -> None:
+    """The small files of one answer are read a run at a time (READ_AHEAD_BYTES), never all at
+    once: the runs join up exactly, a large file between them too."""
+    team = blob_server.team()
+    laptop = blob_server.device(team)
+    size = 600_000
+    count = READ_AHEAD_BYTES // size + 3
+    files = [photo(60 + n, size) for n in range(count)]
+    files.insert(count // 2, photo(99, WHOLE_FILE_BYTES + 1))
+    for data in files:
+        _send(laptop, data)
+    asked = [_sha(data) for data in files]
+    assert list(laptop.fetch_many(asked)) == [(_sha(data), data) for data in files]
 
 
 def test_uploads_left_unfinished_past_the_set_age_are_removed_and_the_rest_kept(

@@ -164,34 +164,36 @@ class DatabaseBlobStore:
         wanted = [(at, length) for at, length in offsets if at + length > start and at < stop]
         return self._send(team_id, sha256, wanted, start, stop)
 
-    def read_many(
-        self, team_id: str, sha256s: list[str], *, at_most: int
-    ) -> Iterator[tuple[str, int, bytes | None]]:
-        # Two queries for the whole group (sizes, then the small ones' chunks), in one short
-        # read: a look-up per file cost more than sending it.
+    def sizes(self, team_id: str, sha256s: list[str]) -> dict[str, int]:
         with self.db.read() as session:
-            sizes = dict(
+            return dict(
                 session.execute(
                     select(StoredBlob.sha256, StoredBlob.byte_size).where(
                         StoredBlob.team_id == team_id, StoredBlob.sha256.in_(sha256s)
                     )
                 ).all()
             )
-            small = [sha for sha, size in sizes.items() if size <= at_most]
-            pieces: dict[str, list[bytes]] = {sha: [] for sha in small}
-            if small:
-                for sha256, data in session.execute(
-                    select(BlobChunk.sha256, BlobChunk.data)
-                    .where(BlobChunk.team_id == team_id, BlobChunk.sha256.in_(small))
-                    .order_by(BlobChunk.sha256, BlobChunk.offset)
-                ):
-                    pieces[sha256].append(data)
+
+    def read_many(self, team_id: str, sha256s: list[str]) -> Iterator[tuple[str, bytes]]:
+        # One query for the whole group's chunks, in one short read: a look-up per file cost
+        # more than sending it.
+        pieces: dict[str, list[bytes]] = {}
+        with self.db.read() as session:
+            for sha256, data in session.execute(
+                select(BlobChunk.sha256, BlobChunk.data)
+                .join(
+                    StoredBlob,
+                    (StoredBlob.team_id == BlobChunk.team_id)
+                    & (StoredBlob.sha256 == BlobChunk.sha256),
+                )
+                .where(BlobChunk.team_id == team_id, BlobChunk.sha256.in_(sha256s))
+                .order_by(BlobChunk.sha256, BlobChunk.offset)
+            ):
+                pieces.setdefault(sha256, []).append(data)
         for sha256 in sha256s:
-            size = sizes.get(sha256)
-            if size is None:
-                continue
             held = pieces.get(sha256)
-            yield sha256, size, (None if held is None else b"".join(held))
+            if held is not None:
+                yield sha256, b"".join(held)
 
     def _send(
         self, team_id: str, sha256: str, wanted: list[tuple[int, int]], start: int, stop: int

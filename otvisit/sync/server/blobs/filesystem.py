@@ -8,6 +8,7 @@ uploads take that team's lock file (``flock``), which also holds across
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import threading
@@ -104,17 +105,21 @@ class FilesystemBlobStore:
             return None
         return _read(handle, start, end)
 
-    def read_many(
-        self, team_id: str, sha256s: list[str], *, at_most: int
-    ) -> Iterator[tuple[str, int, bytes | None]]:
+    def sizes(self, team_id: str, sha256s: list[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for sha256 in sha256s:
+            with contextlib.suppress(FileNotFoundError):
+                found[sha256] = os.stat(self.path_of(team_id, sha256)).st_size
+        return found
+
+    def read_many(self, team_id: str, sha256s: list[str]) -> Iterator[tuple[str, bytes]]:
         for sha256 in sha256s:
             try:
                 handle = open(self.path_of(team_id, sha256), "rb")  # noqa: SIM115
             except FileNotFoundError:
                 continue
             with handle:
-                size = os.fstat(handle.fileno()).st_size
-                yield sha256, size, (handle.read() if size <= at_most else None)
+                yield sha256, handle.read()
 
     def usage(self, team_id: str) -> int:
         team = self._team(team_id)

@@ -66,13 +66,14 @@ class BlobStore(Protocol):
         """The stored bytes from ``start`` up to ``end`` (exclusive), or None when not stored."""
         ...
 
-    def read_many(
-        self, team_id: str, sha256s: list[str], *, at_most: int
-    ) -> Iterator[tuple[str, int, bytes | None]]:
-        """(sha256, size, bytes) of each stored blob asked for, in the order asked, for sending
-        many small ones in one answer (one look-up for them all where the store can); the bytes
-        are None when a blob is larger than ``at_most`` (``open`` streams it). Blobs not stored
-        are left out."""
+    def sizes(self, team_id: str, sha256s: list[str]) -> dict[str, int]:
+        """The size of each stored blob asked for (one look-up for them all where the store
+        can); blobs not stored are left out."""
+        ...
+
+    def read_many(self, team_id: str, sha256s: list[str]) -> Iterator[tuple[str, bytes]]:
+        """(sha256, bytes) of each stored blob asked for, read whole, in the order asked, for
+        sending many small ones in one answer; blobs not stored (any more) are left out."""
         ...
 
     def exists(self, team_id: str, sha256: str) -> bool: ...
