@@ -69,6 +69,8 @@ class AttachmentFiles:
 
     def __init__(self, folder: Path, key: str | None) -> None:
         self.folder = folder
+        #: Sub-folders known to exist (a wipe forgets them).
+        self._folders: set[Path] = set()
         self.encrypted = key is not None
         if key is None:
             self._cipher: AESGCM | None = None
@@ -87,42 +89,63 @@ class AttachmentFiles:
         if self._cipher is None:
             name = sha256
         else:
-            name = hmac.new(self._name_key, sha256.encode("ascii"), hashlib.sha256).hexdigest()
+            name = hmac.digest(self._name_key, sha256.encode("ascii"), "sha256").hex()
         return self.folder / name[:2] / name
 
     # writing --------------------------------------------------------------------------------
     def write(self, items: Iterable[tuple[str, bytes]], *, durable: bool = True) -> None:
-        """Keep these bytes, each under the SHA-256 its caller computed from them. ``durable``:
-        on the disk before this returns (all written, then all forced to the disk: one wait,
-        not one per file); bytes the team's server holds may skip that, as a power cut that
-        loses them is healed by fetching them again (``check``). Bytes held already are left
-        as they are."""
+        """Keep these bytes, each under the SHA-256 its caller computed from them; bytes held
+        already are left as they are.
+
+        ``durable`` (bytes only this laptop holds): each file is written under a temporary
+        name, all are forced to the disk (one wait, not one per file), then renamed into place.
+        Bytes the team's server holds are written straight to their name, unforced: a file a
+        power cut leaves short is found when the store next opens and fetched again (``sweep``).
+        Their rows are committed after this returns, so no reader meets a file half written."""
         written: list[tuple[Path, Path]] = []
         try:
             for sha256, data in items:
                 target = self.path_of(sha256)
                 if target.exists():
                     continue
-                target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-                part = target.with_name(f"{target.name}.{secrets.token_hex(4)}{_PART}")
-                descriptor = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-                written.append((part, target))
+                self._folder_for(target)
+                path = target.with_name(f"{target.name}.{secrets.token_hex(4)}{_PART}")
+                if not durable:
+                    path = target
+                try:
+                    descriptor = self._create(path)
+                except FileExistsError:  # being written by another thread: the same bytes
+                    continue
+                written.append((path, target))
                 with os.fdopen(descriptor, "wb") as handle:
                     handle.write(self._seal(sha256, data))
             if durable:
                 for part, _target in written:
                     _fsync(part)
-            for part, target in written:
-                os.replace(part, target)
-            if durable:
+                for part, target in written:
+                    os.replace(part, target)
                 for folder in {target.parent for _part, target in written} | (
                     {self.folder} if written else set()
                 ):
                     _fsync(folder)
         except BaseException:
-            for part, _target in written:
-                part.unlink(missing_ok=True)
+            for path, _target in written:
+                path.unlink(missing_ok=True)
             raise
+
+    def _create(self, path: Path) -> int:
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
+        try:
+            return os.open(path, flags, 0o600)
+        except FileNotFoundError:  # its folder went since (a wipe through another store)
+            self._folders.discard(path.parent)
+            self._folder_for(path)
+            return os.open(path, flags, 0o600)
+
+    def _folder_for(self, target: Path) -> None:
+        if target.parent not in self._folders:
+            target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            self._folders.add(target.parent)
 
     def _seal(self, sha256: str, data: bytes) -> bytes:
         if self._cipher is None:
@@ -164,6 +187,7 @@ class AttachmentFiles:
 
     def wipe(self) -> None:
         """Remove every file (a revoked laptop)."""
+        self._folders.clear()
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def sweep(self, held: Mapping[str, int], *, now: float | None = None) -> Sweep:

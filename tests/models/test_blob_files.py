@@ -196,3 +196,16 @@ def test_a_plain_store_encrypted_in_place_seals_its_photos_on_the_next_opening(
         store.close()
     on_disk = b"".join(f.read_bytes() for f in tmp_path.rglob("*") if f.is_file())
     assert PHOTO[:64] not in on_disk
+
+
+def test_writing_goes_on_after_another_store_wiped_the_folder(tmp_path: Path) -> None:
+    key = new_database_key()
+    folder = tmp_path / "otvisit-attachments"
+    mine, other = AttachmentFiles(folder, key), AttachmentFiles(folder, key)
+    photo, scan = blobs.sha256_of(PHOTO), blobs.sha256_of(SCAN)
+    mine.write([(photo, PHOTO)], durable=False)
+    other.wipe()
+    mine.write([(scan, SCAN)], durable=False)
+    mine.write([(photo, PHOTO)])
+    assert (mine.read(photo), mine.read(scan)) == (PHOTO, SCAN)
+    assert not [f for f in folder.rglob("*.part")], "no part file is left behind"

@@ -152,19 +152,32 @@ class BlobClient:
 
 
 class _Frames:
-    """Cuts a fetch answer into files; pieces are joined once per file, not once per piece."""
+    """Cuts a fetch answer into files, copying each byte once: a file's pieces are joined when
+    it is whole, and only the piece it ends in is cut (a view, not a copy)."""
 
     def __init__(self) -> None:
-        self.parts: list[bytes] = []
+        self.parts: list[bytes | memoryview] = []
         self.held = 0
         self.current: tuple[str, int] | None = None
 
     def _take(self, size: int) -> bytes:
-        joined = self.parts[0] if len(self.parts) == 1 else b"".join(self.parts)
-        rest = joined[size:]
-        self.parts = [rest] if rest else []
-        self.held = len(rest)
-        return joined[:size] if rest else joined
+        """The first ``size`` bytes held (``size <= held``), the rest kept."""
+        taken: list[bytes | memoryview] = []
+        need = size
+        while need:
+            part = self.parts[0]
+            if len(part) <= need:
+                taken.append(self.parts.pop(0))
+                need -= len(part)
+            else:
+                view = memoryview(part)
+                taken.append(view[:need])
+                self.parts[0] = view[need:]
+                need = 0
+        self.held -= size
+        if len(taken) == 1 and isinstance(taken[0], bytes):
+            return taken[0]
+        return b"".join(taken)
 
     def feed(self, piece: bytes) -> Iterator[tuple[str, bytes]]:
         self.parts.append(piece)
