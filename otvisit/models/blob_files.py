@@ -9,8 +9,10 @@ copies before an upgrade stay quick.
 
 - A file's name is a keyed hash of the SHA-256: the folder does not tell which photos it holds.
 - The SHA-256 is sealed in as associated data: a file swapped for another one fails to open.
-- A file is written whole under a temporary name, forced to the disk, and renamed into place,
-  so a crash leaves no half file under a real name.
+- Bytes only this laptop holds (a photo taken here) are written under a temporary name, forced
+  to the disk and renamed into place: a crash leaves no half file under a real name. Bytes the
+  team's server holds are written straight to their name, unforced; one a power cut leaves
+  short is found when the store opens and fetched again.
 - The rows of ``attachment_blob`` say which bytes this laptop holds. A file is written before
   its row is committed and removed only after its row's removal is committed, so a committed
   row never points at nothing; a file without a row (a write whose transaction rolled back) is

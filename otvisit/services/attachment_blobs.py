@@ -38,8 +38,8 @@ def store_checked_blobs(
 ) -> None:
     """Keep several files at once, each given with the SHA-256 its caller computed from these very
     bytes (the download checks every file against the hash it asked for); bytes already held are
-    left as they are. The files are written (and forced to the disk) together, then one
-    statement adds their rows."""
+    left as they are. The files are written together (forced to the disk unless the server
+    holds them already: ``sent``), then one statement adds their rows."""
     if not blobs:
         return
     files_of(session).write(blobs, durable=not sent)
