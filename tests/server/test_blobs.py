@@ -281,8 +281,10 @@ def test_small_and_large_files_mixed_in_one_answer_each_arrive_whole_in_order(
     asked = [_sha(data) for data in reversed(files)]
     assert list(laptop.fetch_many(asked)) == [(_sha(data), data) for data in reversed(files)]
     answer = laptop.client.post(wire.BLOB_FETCH_PATH, json={"sha256s": asked})
-    assert int(answer.headers["Content-Length"]) == len(answer.content) == sum(
-        wire.FRAME_HEAD_BYTES + len(data) for data in files
+    assert (
+        int(answer.headers["Content-Length"])
+        == len(answer.content)
+        == sum(wire.FRAME_HEAD_BYTES + len(data) for data in files)
     ), "a known length: no chunked encoding"
 
 
